@@ -1,0 +1,30 @@
+"""The Typer application and the one place where service errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from features.errors import ServiceError
+
+app = typer.Typer(
+    name="risk",
+    help="Find pyramid-style selling (传销化) in seller networks: validate snapshots, build "
+    "features, train, score nightly, serve moderators, export regulator reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err_console = Console(stderr=True)
+
+
+def main() -> None:
+    """Console-script entry point: service errors print a clear message and exit non-zero."""
+    try:
+        app()
+    except ServiceError as error:
+        err_console.print(f"[bold red]error:[/] {error.message}", highlight=False)
+        sys.exit(error.exit_code)

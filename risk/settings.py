@@ -1,0 +1,61 @@
+"""One typed settings object, read from the environment once (never at import time)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable; environment variables ``RISK_*`` (and ``MLFLOW_TRACKING_URI``)."""
+
+    model_config = SettingsConfigDict(env_prefix="RISK_", extra="ignore", frozen=True)
+
+    home: Path = Field(default=Path(".risk"), description="Where the embedded state lives.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the store; default SQLite under home."
+    )
+    mlflow_tracking_uri: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "RISK_MLFLOW_TRACKING_URI"),
+        description="MLflow tracking store; default a SQLite file under home.",
+    )
+    model_name: str = Field(default="mlm-risk", description="Registered model name.")
+    model_alias: str = Field(default="champion", description="Alias the batch job and API load.")
+    platform_name: str = Field(default="Example Social Commerce Platform")
+    review_capacity: int = Field(default=100, ge=1, description="Moderators' daily capacity k.")
+    band_precisions: tuple[float, float, float] = Field(
+        default=(0.5, 0.8, 0.95), description="Target precisions for medium, high, critical."
+    )
+    reasons_per_account: int = Field(default=4, ge=1)
+    seed: int = Field(default=7)
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, home: Path) -> Path:
+        return home.expanduser().resolve()
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'risk.db'}"
+
+    @property
+    def tracking_uri(self) -> str:
+        return self.mlflow_tracking_uri or f"sqlite:///{self.home / 'mlflow.db'}"
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.home / "mlartifacts"
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use."""
+    return Settings()
