@@ -28,3 +28,13 @@ def main() -> None:
     except ServiceError as error:
         err_console.print(f"[bold red]error:[/] {error.message}", highlight=False)
         sys.exit(error.exit_code)
+
+
+@app.callback()
+def _root() -> None:
+    """Find pyramid-style selling (传销化) in seller networks.
+
+    validate and simulate snapshots, build features, train, score nightly, serve moderators,
+    export regulator reports. Configuration comes from RISK_* environment variables
+    (see `risk config`).
+    """
