@@ -1,8 +1,10 @@
 """Population stability of the score and of each feature against the training distribution.
 
-The reference (stored with the model) holds, per feature and for the score, the decile bin edges
-of the training population and the share of training rows in each bin. A run's values are
-binned on the same edges; PSI = sum((actual - expected) * ln(actual / expected)).
+The reference (stored with the model, ``models/reference.py``) holds, per feature and for the
+score, the inner decile cuts of the training population and the share of training rows in each
+bin: bin ``i`` holds ``edges[i-1] < v <= edges[i]`` (first bin open below, last open above).
+A run's non-missing values are binned on the same cuts;
+PSI = sum((actual - expected) * ln(actual / expected)).
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ _EPSILON = 1e-4  # stands in for an empty bin so that the log stays finite
 
 
 def bin_shares(values: np.ndarray, bin_edges: Sequence[float], n_bins: int) -> np.ndarray:
-    """Share of values in each bin; values outside the outer edges fall in the end bins."""
+    """Share of non-missing values per bin (right-closed bins; the end bins are open)."""
     edges = np.asarray(bin_edges, dtype="float64")
     # Edges may include the outer bounds (n_bins + 1) or only the inner cuts (n_bins - 1).
     inner = edges[1:-1] if len(edges) == n_bins + 1 else edges
-    finite = values[np.isfinite(values)]
+    finite = values[~np.isnan(values)]
     if len(finite) == 0:
         return np.zeros(n_bins)
-    bins = np.searchsorted(inner, finite, side="right")
+    bins = np.searchsorted(inner, finite, side="left")
     counts = np.bincount(bins, minlength=n_bins)[:n_bins]
     return counts / len(finite)
 

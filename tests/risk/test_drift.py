@@ -67,3 +67,16 @@ def test_drift_report_warns_on_shifted_feature_and_score() -> None:
     assert report["feature_psi"]["shifted"] > PSI_WARNING
     assert report["score_psi"] > PSI_WARNING
     assert len(report["warnings"]) == 2 and "score" in report["warnings"][0]
+
+
+def test_binning_matches_the_model_reference_convention() -> None:
+    from models.reference import bin_proportions, distribution
+
+    rng = np.random.default_rng(4)
+    train = np.round(rng.exponential(size=5000), 1)  # ties on the cuts
+    stored = distribution(train)
+    fresh = np.round(rng.exponential(size=3000), 1)
+    expected = bin_proportions(fresh, stored["bin_edges"])
+    actual = bin_shares(fresh, stored["bin_edges"], len(stored["proportions"]))
+    assert np.allclose(actual, expected)
+    assert population_stability_index(stored["proportions"], train, stored["bin_edges"]) < 1e-9
