@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from risk.scoring_table import (
+    SCORE_TABLE_COLUMNS,
+    band_counts,
+    indicator_counts,
+    networks_flagged,
+    population_percentiles,
+    rank_accounts,
+    records,
+    score_table,
+    write_table_to_temp,
+)
+
+AS_OF = pd.Timestamp("2025-06-30T00:00:00Z")
+
+
+def _run_table() -> pd.DataFrame:
+    index = pd.Index(["a", "b", "c", "d"], name="account_id")
+    scores = pd.Series([0.9, 0.1, 0.5, 0.9], index=index)
+    return pd.DataFrame(
+        {
+            "network_id": ["n1", "n1", "n2", "n3"],
+            "score": scores,
+            "band": ["critical", "low", "medium", "high"],
+            "rank": rank_accounts(scores),
+            "indicators": [
+                [
+                    {
+                        "rule_id": "CN-1",
+                        "jurisdiction": "CN",
+                        "citation": "《禁止传销条例》第七条",
+                        "text": "拉人头",
+                        "evidence": {"recruits": 31},
+                    }
+                ],
+                [],
+                [],
+                [
+                    {
+                        "rule_id": "CN-1",
+                        "jurisdiction": "CN",
+                        "citation": "c",
+                        "text": "t",
+                        "evidence": {},
+                    }
+                ],
+            ],
+            "as_of": AS_OF,
+        },
+        index=index,
+    )
+
+
+def test_rank_one_is_riskiest_and_ties_break_by_account_id() -> None:
+    ranks = _run_table()["rank"]
+    assert ranks.to_dict() == {"a": 1, "d": 2, "c": 3, "b": 4}
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=50))
+def test_ranks_are_a_permutation_ordered_by_score(values: list[float]) -> None:
+    scores = pd.Series(values, index=[f"acc{i:03d}" for i in range(len(values))])
+    ranks = rank_accounts(scores)
+    assert sorted(ranks) == list(range(1, len(values) + 1))
+    by_rank = scores.loc[ranks.sort_values().index].to_numpy()
+    assert np.all(np.diff(by_rank) <= 0)
+
+
+def test_percentiles_run_from_low_to_one_hundred() -> None:
+    features = pd.DataFrame({"downline_size": [0, 5, 10, 10], "name": ["a", "b", "c", "d"]})
+    pct = population_percentiles(features, ["downline_size", "missing_feature"])
+    assert list(pct.columns) == ["downline_size"]
+    assert pct["downline_size"].tolist() == [25.0, 50.0, 100.0, 100.0]
+
+
+def test_counts_per_band_network_and_rule() -> None:
+    table = _run_table()
+    assert band_counts(table["band"]) == {"low": 1, "medium": 1, "high": 1, "critical": 1}
+    assert networks_flagged(table["network_id"], table["band"]) == 2
+    assert indicator_counts(table["indicators"]) == {"CN-1": 2}
+    assert indicator_counts(pd.Series([[], []], dtype=object)) == {}
+
+
+def test_records_turn_nan_into_none() -> None:
+    rows = records(pd.DataFrame({"x": [1.0, np.nan], "y": [2, 3]}))
+    assert rows == [{"x": 1.0, "y": 2.0}, {"x": None, "y": 3.0}]
+
+
+def test_score_table_keeps_the_contract_columns_and_json_text() -> None:
+    reasons = {
+        "a": [
+            {"feature": "recruits_30d", "value": 31.0, "contribution": 1.2, "text": "31 recruits"}
+        ]
+    }
+    out = score_table(_run_table(), reasons, "mlm-risk/3")
+    assert tuple(out.columns) == SCORE_TABLE_COLUMNS
+    assert out["account_id"].tolist() == ["a", "d", "c", "b"]
+    assert json.loads(out["reasons"].iloc[0])[0]["feature"] == "recruits_30d"
+    assert pd.isna(out["reasons"].iloc[1])
+    assert json.loads(out["indicators"].iloc[0])[0]["citation"] == "《禁止传销条例》第七条"
+    assert "禁止传销条例" in out["indicators"].iloc[0]  # UTF-8, not \\u escapes
+    assert (out["model_version"] == "mlm-risk/3").all()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_table_file_round_trips(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / "sub" / f"scores{suffix}"
+    table = score_table(_run_table(), {}, "mlm-risk/3")
+    temp = write_table_to_temp(table, out)
+    assert temp.parent == out.parent and not out.exists()
+    temp.rename(out)
+    back = pd.read_parquet(out) if suffix == ".parquet" else pd.read_csv(out, dtype=str)
+    assert list(back.columns) == list(SCORE_TABLE_COLUMNS)
+    assert json.loads(back["indicators"].iloc[0])[0]["text"] == "拉人头"
+    assert pd.Timestamp(back["as_of"].iloc[0]) == AS_OF
