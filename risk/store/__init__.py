@@ -1,0 +1,1 @@
+"""The store: scoring runs, scores, moderator decisions, the audit log and API keys (SQL)."""

@@ -1,0 +1,287 @@
+"""Scoring-run lifecycle: begin, write scores, publish in one transaction (or fail)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from risk.errors import RunNotFoundError, StoreConflictError, StoreInputError
+from risk.store.db import read_transaction, write_transaction
+from risk.store.records import RunRecord
+from risk.store.schema import runs_table, scores_table
+from risk.store.types import utcnow
+
+SCORE_COLUMNS = (
+    "account_id",
+    "network_id",
+    "region",
+    "tier",
+    "score",
+    "band",
+    "rank",
+    "reasons",
+    "indicators",
+    "features",
+    "percentiles",
+)
+_REQUIRED_SCORE_COLUMNS = ("account_id", "score", "band", "rank")
+_CHUNK_ROWS = 20_000
+_runs = runs_table.c
+
+
+def as_utc(moment: datetime) -> datetime:
+    """UTC, microsecond precision; a naive time is UTC (the data contract's rule)."""
+    if isinstance(moment, pd.Timestamp):
+        moment = moment.floor("us").to_pydatetime()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _key_clause(
+    *, data_fingerprint: str, as_of: datetime, model_name: str, model_version: str
+) -> Any:
+    """The WHERE clause of the run key (snapshot, as_of, model)."""
+    return (
+        (_runs.data_fingerprint == data_fingerprint)
+        & (_runs.as_of == as_utc(as_of))
+        & (_runs.model_name == model_name)
+        & (_runs.model_version == str(model_version))
+    )
+
+
+def begin_run(
+    engine: Engine,
+    *,
+    as_of: datetime,
+    model_name: str,
+    model_version: str,
+    model_run_id: str | None,
+    data_fingerprint: str,
+    snapshot_path: str | None,
+) -> str:
+    """Start a run (status running) after clearing leftovers of unpublished runs with its key."""
+    key = _key_clause(
+        data_fingerprint=data_fingerprint,
+        as_of=as_of,
+        model_name=model_name,
+        model_version=model_version,
+    )
+    run_id = uuid.uuid4().hex
+    with write_transaction(engine) as connection:
+        published = connection.execute(
+            select(_runs.id).where(key & (_runs.status == "published"))
+        ).scalar()
+        if published is not None:
+            raise StoreConflictError(
+                f"run {published} already published this snapshot, as_of and model; "
+                "use find_published_run to reuse it"
+            )
+        _clear_leftovers(connection, key, superseded_by=run_id)
+        connection.execute(
+            insert(runs_table).values(
+                id=run_id,
+                status="running",
+                as_of=as_utc(as_of),
+                model_name=model_name,
+                model_version=str(model_version),
+                model_run_id=model_run_id,
+                data_fingerprint=data_fingerprint,
+                snapshot_path=snapshot_path,
+                started_at=utcnow(),
+            )
+        )
+    return run_id
+
+
+def _clear_leftovers(connection: Connection, key: Any, *, superseded_by: str) -> None:
+    """Drop scores of crashed or failed runs with the same key; mark crashed ones failed."""
+    leftover_ids = select(_runs.id).where(key & (_runs.status != "published"))
+    connection.execute(delete(scores_table).where(scores_table.c.run_id.in_(leftover_ids)))
+    connection.execute(
+        update(runs_table)
+        .where(key & (_runs.status == "running"))
+        .values(
+            status="failed",
+            finished_at=utcnow(),
+            error=f"interrupted before publishing; superseded by run {superseded_by}",
+        )
+    )
+
+
+def find_published_run(
+    engine: Engine, *, data_fingerprint: str, as_of: datetime, model_name: str, model_version: str
+) -> RunRecord | None:
+    """The published run of this snapshot, as_of and model, if any (for idempotent reruns)."""
+    key = _key_clause(
+        data_fingerprint=data_fingerprint,
+        as_of=as_of,
+        model_name=model_name,
+        model_version=model_version,
+    )
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(runs_table).where(key & (_runs.status == "published"))
+        ).first()
+    return None if row is None else RunRecord.from_row(row)
+
+
+def _require_running(connection: Connection, run_id: str) -> None:
+    """Raise unless the run exists and is still being written."""
+    status = connection.execute(select(_runs.status).where(_runs.id == run_id)).scalar()
+    if status is None:
+        raise RunNotFoundError(f"no scoring run {run_id!r}")
+    if status != "running":
+        raise StoreConflictError(f"run {run_id} is {status}, not running: it cannot change")
+
+
+def _column_values(frame: pd.DataFrame, column: str) -> list[Any]:
+    """A column as Python values with missing -> None (absent optional columns: all None)."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    values = frame[column]
+    if values.dtype == object:
+        return values.tolist()
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+def _score_rows(frame: pd.DataFrame, run_id: str) -> list[dict[str, Any]]:
+    """Rows as dicts for executemany (column-wise conversion, no per-cell pandas access)."""
+    columns = {name: _column_values(frame, name) for name in SCORE_COLUMNS}
+    columns["account_id"] = [str(value) for value in columns["account_id"]]
+    names = ["run_id", *columns]
+    return [
+        dict(zip(names, values, strict=True))
+        for values in zip([run_id] * len(frame), *columns.values(), strict=True)
+    ]
+
+
+def _check_scores_frame(scores: pd.DataFrame) -> None:
+    """Refuse a frame without required columns, with missing values there, or duplicates."""
+    missing = [name for name in _REQUIRED_SCORE_COLUMNS if name not in scores.columns]
+    if missing:
+        raise StoreInputError(f"scores frame lacks required columns: {', '.join(missing)}")
+    for name in _REQUIRED_SCORE_COLUMNS:
+        empty = scores[name].isna().to_numpy().nonzero()[0]
+        if len(empty):
+            raise StoreInputError(f"scores frame row {empty[0]}: column {name} is empty")
+    duplicated = scores["account_id"].duplicated().to_numpy().nonzero()[0]
+    if len(duplicated):
+        row = duplicated[0]
+        raise StoreInputError(
+            f"scores frame row {row}: account_id {scores['account_id'].iloc[row]!r} repeats"
+        )
+
+
+def write_scores(engine: Engine, run_id: str, scores: pd.DataFrame) -> int:
+    """Append scores to a running run in chunks (each its own transaction); rows written."""
+    _check_scores_frame(scores)
+    with engine.connect() as connection:
+        _require_running(connection, run_id)
+    written = 0
+    for start in range(0, len(scores), _CHUNK_ROWS):
+        rows = _score_rows(scores.iloc[start : start + _CHUNK_ROWS], run_id)
+        try:
+            with write_transaction(engine) as connection:
+                _require_running(connection, run_id)
+                connection.execute(insert(scores_table), rows)
+        except IntegrityError as error:
+            raise StoreConflictError(
+                f"run {run_id}: scores rows {start}-{start + len(rows) - 1} clash with rows "
+                f"already written (an account_id scored twice?): {error.orig}"
+            ) from error
+        written += len(rows)
+    return written
+
+
+def publish_run(
+    engine: Engine,
+    run_id: str,
+    *,
+    accounts_scored: int,
+    counts: dict[str, Any],
+    timings: dict[str, Any],
+    drift: dict[str, Any] | None,
+) -> RunRecord:
+    """Make the run visible in one transaction; readers see the previous run until commit."""
+    try:
+        with write_transaction(engine) as connection:
+            _require_running(connection, run_id)
+            rows = connection.execute(
+                select(func.count())
+                .select_from(scores_table)
+                .where(scores_table.c.run_id == run_id)
+            ).scalar_one()
+            if rows != accounts_scored:
+                raise StoreConflictError(
+                    f"run {run_id}: {rows} scores written but accounts_scored={accounts_scored}"
+                )
+            now = utcnow()
+            connection.execute(
+                update(runs_table)
+                .where(_runs.id == run_id)
+                .values(
+                    status="published",
+                    published_at=now,
+                    finished_at=now,
+                    accounts_scored=accounts_scored,
+                    counts=counts,
+                    timings=timings,
+                    drift=drift,
+                )
+            )
+    except IntegrityError as error:
+        raise StoreConflictError(
+            f"run {run_id}: another run with the same snapshot, as_of and model was published"
+        ) from error
+    record = get_run(engine, run_id)
+    assert record is not None  # just published in the transaction above
+    return record
+
+
+def fail_run(engine: Engine, run_id: str, error: str) -> None:
+    """Mark a running run failed and drop its scores (never touches a published run)."""
+    with write_transaction(engine) as connection:
+        _require_running(connection, run_id)
+        connection.execute(delete(scores_table).where(scores_table.c.run_id == run_id))
+        connection.execute(
+            update(runs_table)
+            .where(_runs.id == run_id)
+            .values(status="failed", finished_at=utcnow(), error=error)
+        )
+
+
+def latest_published_run(engine: Engine) -> RunRecord | None:
+    """The run readers see: the published run with the newest as_of (newest publish wins ties)."""
+    with engine.connect() as connection:
+        return latest_published_in(connection)
+
+
+def latest_published_in(connection: Connection) -> RunRecord | None:
+    """``latest_published_run`` inside a caller's transaction."""
+    row = connection.execute(
+        select(runs_table)
+        .where(_runs.status == "published")
+        .order_by(_runs.as_of.desc(), _runs.published_at.desc(), _runs.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else RunRecord.from_row(row)
+
+
+def get_run(engine: Engine, run_id: str) -> RunRecord | None:
+    """One run by id, whatever its status."""
+    with engine.connect() as connection:
+        row = connection.execute(select(runs_table).where(_runs.id == run_id)).first()
+    return None if row is None else RunRecord.from_row(row)
+
+
+def list_runs(engine: Engine, limit: int = 50) -> list[RunRecord]:
+    """The most recently started runs first."""
+    with read_transaction(engine) as connection:
+        rows = connection.execute(
+            select(runs_table).order_by(_runs.started_at.desc(), _runs.id.desc()).limit(limit)
+        ).all()
+    return [RunRecord.from_row(row) for row in rows]

@@ -1,0 +1,202 @@
+"""Reading scores: the latest PUBLISHED run unless a run id is given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, exists, func, select
+
+from risk.errors import RunNotFoundError, StoreInputError
+from risk.store.db import read_transaction
+from risk.store.records import QueuePage, ScoreRecord
+from risk.store.runs import SCORE_COLUMNS, latest_published_in
+from risk.store.schema import decisions_table, runs_table, scores_table
+
+DECISION_STATUSES = ("pending", "decided", "all")
+BANDS = ("low", "medium", "high", "critical")
+_MAX_PAGE = 1000
+_s = scores_table.c
+_d = decisions_table.c
+
+
+def resolve_run_id(connection: Connection, run_id: str | None) -> str | None:
+    """The given run (must exist) or the latest published one (None if nothing published)."""
+    if run_id is None:
+        latest = latest_published_in(connection)
+        return None if latest is None else latest.id
+    found = connection.execute(select(runs_table.c.id).where(runs_table.c.id == run_id)).scalar()
+    if found is None:
+        raise RunNotFoundError(f"no scoring run {run_id!r}")
+    return run_id
+
+
+def _latest_decisions(connection: Connection, account_ids: Sequence[str]) -> dict[str, Any]:
+    """Each account's most recent decision row (any run), for the accounts given."""
+    if not account_ids:
+        return {}
+    rows = connection.execute(
+        select(_d.account_id, _d.decision, _d.created_at)
+        .where(_d.account_id.in_(list(account_ids)))
+        .order_by(_d.account_id, _d.created_at, _d.id)
+    ).all()
+    # Ascending order: the last row seen per account is its latest decision.
+    return {row.account_id: row for row in rows}
+
+
+def _with_decisions(connection: Connection, rows: Sequence[Any]) -> list[ScoreRecord]:
+    """Score records with their account's latest decision attached."""
+    latest = _latest_decisions(connection, [row.account_id for row in rows])
+    records = []
+    for row in rows:
+        decided = latest.get(row.account_id)
+        records.append(
+            ScoreRecord(
+                **{name: getattr(row, name) for name in ("run_id", *SCORE_COLUMNS)},
+                decision=None if decided is None else decided.decision,
+                decided_at=None if decided is None else decided.created_at,
+            )
+        )
+    return records
+
+
+def account_score_in(
+    connection: Connection, account_id: str, run_id: str | None = None
+) -> ScoreRecord | None:
+    """``get_account_score`` inside a caller's transaction."""
+    resolved = resolve_run_id(connection, run_id)
+    if resolved is None:
+        return None
+    row = connection.execute(
+        select(scores_table).where((_s.run_id == resolved) & (_s.account_id == account_id))
+    ).first()
+    return None if row is None else _with_decisions(connection, [row])[0]
+
+
+def get_account_score(
+    engine: Engine, account_id: str, run_id: str | None = None
+) -> ScoreRecord | None:
+    """One account's score in the latest published run (or the run given); None if unscored."""
+    with read_transaction(engine) as connection:
+        return account_score_in(connection, account_id, run_id)
+
+
+def _queue_filter(
+    run_id: str,
+    *,
+    bands: Sequence[str] | None,
+    region: str | None,
+    network_id: str | None,
+    decision_status: str,
+) -> Any:
+    """The WHERE clause of a review-queue query."""
+    clause = _s.run_id == run_id
+    if bands:
+        unknown = sorted(set(bands) - set(BANDS))
+        if unknown:
+            raise StoreInputError(f"unknown band(s) {', '.join(unknown)}; use {', '.join(BANDS)}")
+        clause &= _s.band.in_(list(bands))
+    if region is not None:
+        clause &= _s.region == region
+    if network_id is not None:
+        clause &= _s.network_id == network_id
+    decided = exists().where(_d.account_id == _s.account_id)
+    if decision_status == "pending":
+        clause &= ~decided
+    elif decision_status == "decided":
+        clause &= decided
+    elif decision_status != "all":
+        raise StoreInputError(
+            f"unknown decision_status {decision_status!r}; use {', '.join(DECISION_STATUSES)}"
+        )
+    return clause
+
+
+def review_queue(
+    engine: Engine,
+    *,
+    bands: Sequence[str] | None = None,
+    region: str | None = None,
+    network_id: str | None = None,
+    decision_status: str = "pending",
+    limit: int = 50,
+    offset: int = 0,
+    run_id: str | None = None,
+) -> QueuePage:
+    """Accounts to review, riskiest first (by rank); 'decided' = has any decision on record."""
+    if not 1 <= limit <= _MAX_PAGE or offset < 0:
+        raise StoreInputError(f"limit must be 1-{_MAX_PAGE} and offset >= 0")
+    with read_transaction(engine) as connection:
+        resolved = resolve_run_id(connection, run_id)
+        if resolved is None:
+            return QueuePage(items=[], total=0, limit=limit, offset=offset, run_id="")
+        clause = _queue_filter(
+            resolved,
+            bands=bands,
+            region=region,
+            network_id=network_id,
+            decision_status=decision_status,
+        )
+        rows = connection.execute(
+            select(scores_table)
+            .where(clause)
+            .order_by(_s.rank, _s.account_id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        total = connection.execute(
+            select(func.count()).select_from(scores_table).where(clause)
+        ).scalar_one()
+        items = _with_decisions(connection, rows)
+    return QueuePage(items=items, total=total, limit=limit, offset=offset, run_id=resolved)
+
+
+def network_scores(engine: Engine, network_id: str, run_id: str | None = None) -> list[ScoreRecord]:
+    """Every scored account of one network in the run, riskiest first."""
+    with read_transaction(engine) as connection:
+        resolved = resolve_run_id(connection, run_id)
+        if resolved is None:
+            return []
+        rows = connection.execute(
+            select(scores_table)
+            .where((_s.run_id == resolved) & (_s.network_id == network_id))
+            .order_by(_s.rank, _s.account_id)
+        ).all()
+        return _with_decisions(connection, rows)
+
+
+def scores_frame(engine: Engine, run_id: str) -> pd.DataFrame:
+    """All scores of a run as a DataFrame (JSON columns as Python lists/dicts), by rank."""
+    with read_transaction(engine) as connection:
+        resolve_run_id(connection, run_id)
+        rows = connection.execute(
+            select(*[_s[name] for name in SCORE_COLUMNS])
+            .where(_s.run_id == run_id)
+            .order_by(_s.rank, _s.account_id)
+        ).all()
+    frame = pd.DataFrame.from_records(rows, columns=list(SCORE_COLUMNS))
+    frame.insert(0, "run_id", run_id)
+    return frame
+
+
+def view_account(
+    engine: Engine, account_id: str, *, actor: str, run_id: str | None = None
+) -> ScoreRecord | None:
+    """An account's score, with the view written to the audit log in the same transaction."""
+    from risk.store.audit import append_audit_in
+    from risk.store.db import write_transaction
+
+    with write_transaction(engine) as connection:
+        record = account_score_in(connection, account_id, run_id)
+        append_audit_in(
+            connection,
+            actor=actor,
+            action="account.view",
+            target=account_id,
+            details={
+                "run_id": None if record is None else record.run_id,
+                "found": record is not None,
+            },
+        )
+    return record
