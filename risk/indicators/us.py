@@ -59,8 +59,8 @@ US_RULES: tuple[Rule, ...] = (
         title_en="Koscot: paid to join, rewarded for recruiting",
         title_zh="Koscot 标准：付费取得资格并因招募获得奖励",
         text_en=(
-            "Meets the Koscot indicator (FTC 1975): rewards for recruiting unrelated to sales to "
-            "ultimate users ({recruitment_commission_amount:,.2f}, "
+            "Meets the indicator of the Koscot test (FTC 1975): rewards for recruiting "
+            "unrelated to sales to ultimate users ({recruitment_commission_amount:,.2f}, "
             "{recruitment_commission_share:.0%} of its commissions) together with payment for "
             "the right to sell (entry fee {entry_fee:,.2f}, downline entry fees "
             "{downline_entry_fees:,.2f}, first stock order {first_stock_purchase_amount:,.2f})."
