@@ -26,6 +26,8 @@ def _entry_fee(features: pd.DataFrame, p: IndicatorParams) -> pd.Series:
     # the contract's entry_fee already includes a mandatory starter pack (入门费)
     paid = num(features, "entry_fee") > p.cn_entry_fee_min
     collected = num(features, "downline_entry_fees") > p.cn_entry_fee_min
+    if p.cn_first_order_as_entry_fee:
+        paid |= num(features, "first_stock_purchase_amount") > p.cn_entry_fee_min
     return paid | collected
 
 

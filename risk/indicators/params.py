@@ -17,6 +17,9 @@ class IndicatorParams:
     cn_recruitment_pay_min: float = 0.0
     cn_entry_fee_min: float = 0.0
     cn_team_pay_min: float = 0.0
+    # The contract's entry_fee already holds mandatory starter packs; an opening stock order
+    # (features: bought within 30 days of joining) is not proof it was mandatory. Opt in here.
+    cn_first_order_as_entry_fee: bool = False
     # 立案追诉标准（二）第七十八条 and the 2013 opinion: 30 or more participants, 3 or more tiers,
     # counting the organizer and its own tier.
     cn_criminal_participants: int = 30

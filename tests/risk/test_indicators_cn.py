@@ -59,6 +59,12 @@ def test_entry_fee_paid_or_collected(override: dict[str, Any], expected: bool) -
     assert fires("CN-7-2-ENTRY-FEE", **override) is expected
 
 
+def test_first_stock_order_counts_as_entry_fee_when_asked() -> None:
+    opted_in = IndicatorParams(cn_first_order_as_entry_fee=True)
+    assert fires("CN-7-2-ENTRY-FEE", opted_in, first_stock_purchase_amount=800.0)
+    assert not fires("CN-7-2-ENTRY-FEE", opted_in, first_stock_purchase_amount=0.0)
+
+
 @pytest.mark.parametrize(("amount", "expected"), [(0.0, False), (0.01, True)])
 def test_team_pay_is_flagged_as_administrative_form(amount: float, expected: bool) -> None:
     assert fires("CN-7-3-TEAM-PAY", team_commission_amount=amount) is expected
