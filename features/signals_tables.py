@@ -1,0 +1,142 @@
+"""The snapshot cut at ``as_of`` and reshaped for the signal modules (positions, not ids).
+
+Accounts are sorted by ``account_id`` and referred to by position everywhere else, so every
+signal is a whole-array numpy/pandas operation. Money is held as integer ten-thousandths
+(``MONEY_SCALE``) so that sums, subtree sums and network sums are exact and do not depend on
+the order of input rows; times are integer microseconds since the epoch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.graph import NO_PARENT, Forest
+from features.snapshot import Snapshot
+
+MONEY_SCALE = 10_000  # money units per currency unit: exact integer sums, 4 decimals kept
+MICROS_PER_DAY = 86_400_000_000
+NOT_AN_ACCOUNT = -1
+
+
+@dataclass(frozen=True)
+class PointInTime:
+    """What the platform knew at ``as_of``, with accounts as positions 0..n-1."""
+
+    as_of: pd.Timestamp
+    as_of_us: int
+    account_id: pd.Index  # sorted; position -> id
+    joined_us: np.ndarray
+    left: np.ndarray  # bool: left at or before as_of (an account leaving later is active)
+    left_us: np.ndarray  # leaving time, meaningful where ``left``
+    entry_fee: np.ndarray  # money units (int64)
+    forest: Forest
+    orders: pd.DataFrame  # seller, buyer (NOT_AN_ACCOUNT for consumers), consumer, ...
+    commissions: pd.DataFrame  # payee, kind, amount, paid_us
+
+    @property
+    def size(self) -> int:
+        """Number of accounts that had joined by ``as_of``."""
+        return len(self.account_id)
+
+    def days_before_as_of(self, micros: np.ndarray) -> np.ndarray:
+        """Days from each time to ``as_of`` (float64)."""
+        return (self.as_of_us - micros) / MICROS_PER_DAY
+
+
+def to_utc(moment: pd.Timestamp | str) -> pd.Timestamp:
+    """A timestamp in UTC (a timestamp without a zone is UTC, as the contract says)."""
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def micros(column: pd.Series) -> np.ndarray:
+    """Microseconds since the epoch of a UTC timestamp column (NaT -> int64 minimum)."""
+    return pd.DatetimeIndex(column).as_unit("us").asi8
+
+
+def money_units(column: pd.Series) -> np.ndarray:
+    """Money as exact integer units of 1/MONEY_SCALE."""
+    values = column.to_numpy(dtype=np.float64, na_value=0.0)
+    return np.rint(values * MONEY_SCALE).astype(np.int64)
+
+
+def positions_of(ids: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each id in ``index`` (NOT_AN_ACCOUNT if absent); factorizes first for speed."""
+    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+    lookup = np.append(index.get_indexer(uniques), NOT_AN_ACCOUNT)
+    return lookup[codes]  # code -1 (missing id) picks the appended sentinel
+
+
+def cut(snapshot: Snapshot, as_of: pd.Timestamp) -> PointInTime:
+    """The point-in-time view of ``snapshot``: only events at or before ``as_of``."""
+    as_of = to_utc(as_of)
+    as_of_us = int(pd.DatetimeIndex([as_of]).as_unit("us").asi8[0])
+    accounts = snapshot.accounts
+    joined_all = micros(accounts["joined_at"])
+    accounts = accounts.loc[joined_all <= as_of_us].sort_values("account_id", kind="stable")
+    account_id = pd.Index(accounts["account_id"].to_numpy(), name="account_id")
+    joined_us = micros(accounts["joined_at"])
+    left_raw = accounts["left_at"]
+    left_us = micros(left_raw)
+    left = left_raw.notna().to_numpy() & (left_us <= as_of_us)
+    # A sponsor that had not joined by as_of is unknown at as_of: the account is a root then.
+    parent = positions_of(accounts["sponsor_id"], account_id)
+    return PointInTime(
+        as_of=as_of,
+        as_of_us=as_of_us,
+        account_id=account_id,
+        joined_us=joined_us,
+        left=left,
+        left_us=np.where(left, left_us, as_of_us),
+        entry_fee=money_units(accounts["entry_fee"]),
+        forest=Forest.from_parent(np.where(parent == NOT_AN_ACCOUNT, NO_PARENT, parent)),
+        orders=_orders(snapshot.orders, account_id, joined_us, as_of_us),
+        commissions=_commissions(snapshot.commissions, account_id, as_of_us),
+    )
+
+
+def _orders(
+    orders: pd.DataFrame, account_id: pd.Index, joined_us: np.ndarray, as_of_us: int
+) -> pd.DataFrame:
+    """Orders up to as_of; ``buyer`` is the buying account's position for agent purchases."""
+    created_all = micros(orders["created_at"])
+    orders = orders.loc[created_all <= as_of_us]
+    created_us = micros(orders["created_at"])
+    seller = positions_of(orders["seller_id"], account_id)
+    consumer, _ = pd.factorize(orders["buyer_id"])
+    buyer = positions_of(orders["buyer_id"], account_id)
+    # Agent purchase: the buyer is an account that had already joined when the order was paid.
+    joined_buyer = joined_us[np.maximum(buyer, 0)]
+    is_agent = (buyer != NOT_AN_ACCOUNT) & (joined_buyer <= created_us)
+    frame = pd.DataFrame(
+        {
+            "seller": seller,
+            "buyer": np.where(is_agent, buyer, NOT_AN_ACCOUNT),
+            "consumer": consumer.astype(np.int64),
+            "created_us": created_us,
+            "amount": money_units(orders["amount"]),
+            "quantity": orders["quantity"].to_numpy(dtype=np.int64),
+            "refunded": orders["refunded"].to_numpy(dtype=bool),
+        }
+    )
+    # A seller that had not joined by as_of cannot have sold before it: drop such rows.
+    return frame.loc[seller != NOT_AN_ACCOUNT].reset_index(drop=True)
+
+
+def _commissions(commissions: pd.DataFrame, account_id: pd.Index, as_of_us: int) -> pd.DataFrame:
+    """Commissions paid up to as_of, to accounts that had joined by then."""
+    paid_us = micros(commissions["paid_at"])
+    commissions = commissions.loc[paid_us <= as_of_us]
+    payee = positions_of(commissions["payee_id"], account_id)
+    frame = pd.DataFrame(
+        {
+            "payee": payee,
+            "kind": commissions["kind"].to_numpy(dtype=object),
+            "amount": money_units(commissions["amount"]),
+            "paid_us": micros(commissions["paid_at"]),
+        }
+    )
+    return frame.loc[payee != NOT_AN_ACCOUNT].reset_index(drop=True)
