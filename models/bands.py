@@ -1,0 +1,62 @@
+"""Risk bands: thresholds on the calibrated score chosen from target precisions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from models.errors import ModelError
+
+BAND_NAMES: tuple[str, str, str, str] = ("low", "medium", "high", "critical")
+DEFAULT_TARGET_PRECISIONS: tuple[float, float, float] = (0.5, 0.8, 0.95)
+
+
+def choose_band_thresholds(
+    y_true: Sequence[int] | NDArray[np.int_],
+    scores: Sequence[float] | NDArray[np.float64],
+    target_precisions: Sequence[float] = DEFAULT_TARGET_PRECISIONS,
+) -> dict[str, float]:
+    """Lowest score threshold per band whose flagged accounts reach the band's precision.
+
+    Precision is that of all accounts at or above the threshold (what a moderator working the
+    band sees). A target no threshold reaches gets 1.0 (a band only perfect scores enter).
+    Thresholds are non-decreasing from medium to critical.
+    """
+    if len(target_precisions) != len(BAND_NAMES) - 1:
+        raise ModelError(f"need {len(BAND_NAMES) - 1} target precisions, got {target_precisions}")
+    labels = np.asarray(y_true).astype(np.int64)
+    values = np.asarray(scores, dtype=np.float64)
+    if len(labels) != len(values) or not len(labels):
+        raise ModelError("band thresholds need as many labels as scores, and at least one")
+    thresholds, precision = _precision_at_or_above(labels, values)
+    chosen: dict[str, float] = {}
+    floor = 0.0
+    for band, target in zip(BAND_NAMES[1:], target_precisions, strict=True):
+        reaching = np.flatnonzero(precision >= target)
+        threshold = float(thresholds[reaching[0]]) if len(reaching) else 1.0
+        floor = max(floor, threshold)
+        chosen[band] = floor
+    return chosen
+
+
+def _precision_at_or_above(
+    labels: NDArray[np.int64], scores: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Distinct scores (ascending) and the precision of ``score >= threshold`` at each."""
+    order = np.argsort(-scores, kind="stable")
+    sorted_scores = scores[order]
+    hits = np.cumsum(labels[order])
+    counts = np.arange(1, len(labels) + 1)
+    # keep the last position of each distinct score: ties enter a band together
+    last_of_tie = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
+    precision = hits[last_of_tie] / counts[last_of_tie]
+    return sorted_scores[last_of_tie][::-1], precision[::-1]
+
+
+def assign_bands(scores: NDArray[np.float64], thresholds: Mapping[str, float]) -> NDArray[np.str_]:
+    """Band name per score: the highest band whose threshold the score reaches."""
+    cuts = np.array([thresholds[band] for band in BAND_NAMES[1:]], dtype=np.float64)
+    index = np.searchsorted(cuts, np.asarray(scores, dtype=np.float64), side="right")
+    return np.asarray(BAND_NAMES)[index]

@@ -1,0 +1,176 @@
+"""The risk classifier: a LightGBM booster on the registry's features, then calibrated.
+
+scikit-learn conventions: ``__init__`` stores parameters, ``fit`` returns self, learned state
+ends in ``_``. Deterministic for a given ``random_state`` (LightGBM ``deterministic``,
+``force_row_wise``, fixed seeds and thread count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from models.calibration import CalibrationMethod, ScoreCalibrator, fit_calibrator
+from models.errors import ModelError, ModelInputError
+
+
+def feature_matrix(X: pd.DataFrame, feature_names: Sequence[str]) -> NDArray[np.float64]:
+    """The model's input columns, in the model's order, as float64 (missing values -> NaN)."""
+    missing = [name for name in feature_names if name not in X.columns]
+    if missing:
+        raise ModelInputError(f"feature table lacks model features: {', '.join(missing[:10])}")
+    columns = X[list(feature_names)]
+    non_numeric = [
+        name for name in feature_names if not pd.api.types.is_numeric_dtype(columns[name].dtype)
+    ]
+    if non_numeric:
+        raise ModelInputError(f"model features must be numeric: {', '.join(non_numeric[:10])}")
+    return columns.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+class RiskClassifier(ClassifierMixin, BaseEstimator):
+    """Gradient-boosted trees with early stopping, class re-weighting and held-out calibration."""
+
+    def __init__(
+        self,
+        n_estimators: int = 1000,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_child_samples: int = 40,
+        subsample: float = 0.8,
+        colsample_bytree: float = 0.8,
+        reg_lambda: float = 1.0,
+        early_stopping_rounds: int = 50,
+        balance_classes: bool = True,
+        calibration: CalibrationMethod = "isotonic",
+        random_state: int = 7,
+        n_jobs: int = 2,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.reg_lambda = reg_lambda
+        self.early_stopping_rounds = early_stopping_rounds
+        self.balance_classes = balance_classes
+        self.calibration = calibration
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def lightgbm_params(self, y: NDArray[np.int_]) -> dict[str, Any]:
+        """LightGBM parameters for training on labels ``y`` (class weight depends on them)."""
+        positives = int(np.sum(y == 1))
+        negatives = int(len(y) - positives)
+        # Schemes are the minority; up-weighting them keeps the trees from ignoring small
+        # positive networks. Calibration afterwards undoes the shift in probabilities.
+        scale = negatives / positives if self.balance_classes and positives else 1.0
+        return {
+            "objective": "binary",
+            "metric": ["average_precision", "binary_logloss"],
+            "first_metric_only": True,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_child_samples": self.min_child_samples,
+            "bagging_fraction": self.subsample,
+            "bagging_freq": 1 if self.subsample < 1.0 else 0,
+            "feature_fraction": self.colsample_bytree,
+            "lambda_l2": self.reg_lambda,
+            "scale_pos_weight": scale,
+            "seed": self.random_state,
+            "bagging_seed": self.random_state,
+            "feature_fraction_seed": self.random_state,
+            "data_random_seed": self.random_state,
+            "deterministic": True,
+            "force_row_wise": True,
+            "num_threads": self.n_jobs,
+            "verbosity": -1,
+        }
+
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: Sequence[int] | NDArray[np.int_] | pd.Series,
+        X_val: pd.DataFrame,
+        y_val: Sequence[int] | NDArray[np.int_] | pd.Series,
+        X_cal: pd.DataFrame | None = None,
+        y_cal: Sequence[int] | NDArray[np.int_] | pd.Series | None = None,
+    ) -> RiskClassifier:
+        """Train on ``X``; stop early on ``X_val``; calibrate on ``X_cal`` (default: half of
+        ``X_val``, the half not used for stopping), data the booster never trained on."""
+        import lightgbm as lgb
+
+        self.feature_names_ = [str(name) for name in X.columns]
+        y_fit = _labels(y)
+        if len(np.unique(y_fit)) < 2:
+            raise ModelError("training data must contain both classes (legitimate and pyramid)")
+        X_stop, y_stop, X_cal, y_cal_arr = self._stop_and_calibration_sets(
+            X_val, y_val, X_cal, y_cal
+        )
+        train_set = lgb.Dataset(
+            feature_matrix(X, self.feature_names_), y_fit, feature_name=self.feature_names_
+        )
+        stop_set = train_set.create_valid(feature_matrix(X_stop, self.feature_names_), y_stop)
+        booster = lgb.train(
+            self.lightgbm_params(y_fit),
+            train_set,
+            num_boost_round=self.n_estimators,
+            valid_sets=[stop_set],
+            callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
+        )
+        self.best_iteration_ = int(booster.best_iteration or booster.current_iteration())
+        # Keep only the trees up to the best iteration so every consumer predicts the same way.
+        self.booster_ = lgb.Booster(
+            model_str=booster.model_to_string(num_iteration=self.best_iteration_)
+        )
+        self.calibrator_: ScoreCalibrator = fit_calibrator(
+            self.raw_score(X_cal), y_cal_arr, self.calibration
+        )
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def _stop_and_calibration_sets(
+        self,
+        X_val: pd.DataFrame,
+        y_val: Any,
+        X_cal: pd.DataFrame | None,
+        y_cal: Any,
+    ) -> tuple[pd.DataFrame, NDArray[np.int_], pd.DataFrame, NDArray[np.int_]]:
+        if X_cal is not None and y_cal is not None:
+            return X_val, _labels(y_val), X_cal, _labels(y_cal)
+        from sklearn.model_selection import train_test_split
+
+        labels = _labels(y_val)
+        stop_idx, cal_idx = train_test_split(
+            np.arange(len(labels)), test_size=0.5, stratify=labels, random_state=self.random_state
+        )
+        return X_val.iloc[stop_idx], labels[stop_idx], X_val.iloc[cal_idx], labels[cal_idx]
+
+    def raw_score(self, X: pd.DataFrame) -> NDArray[np.float64]:
+        """Booster log-odds (before calibration): the quantity SHAP contributions add up to."""
+        matrix = feature_matrix(X, self.feature_names_)
+        return np.asarray(self.booster_.predict(matrix, raw_score=True), dtype=np.float64)
+
+    def predict_proba(self, X: pd.DataFrame) -> NDArray[np.float64]:
+        """Calibrated probabilities, columns (legitimate, pyramid)."""
+        positive = self.calibrator_.transform(self.raw_score(X))
+        return np.column_stack([1.0 - positive, positive])
+
+    def predict(self, X: pd.DataFrame) -> NDArray[np.int_]:
+        """Class labels at probability 0.5 (bands, not this, drive moderation)."""
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+    def feature_importance(self) -> pd.Series:
+        """Total gain per feature, largest first."""
+        gain = self.booster_.feature_importance(importance_type="gain")
+        return pd.Series(gain, index=self.feature_names_, name="gain").sort_values(ascending=False)
+
+
+def _labels(y: Any) -> NDArray[np.int_]:
+    return np.asarray(y).astype(np.int64)

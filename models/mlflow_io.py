@@ -1,0 +1,253 @@
+"""Saving the classifier to MLflow (a probability-returning pyfunc) and loading it back.
+
+The model is logged as a custom ``PythonModel`` whose artifacts are plain files: the booster as
+LightGBM text and JSON for the calibration curve, feature names, band thresholds, training
+reference statistics and held-out metrics. :func:`load_scorer` reads those files straight into
+a :class:`RiskScorer` (what the batch job and API use); ``mlflow.pyfunc.load_model`` gives the
+same probabilities for MLflow-native serving.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models.calibration import ScoreCalibrator
+from models.classifier import RiskClassifier
+from models.errors import ModelError, ModelNotFoundError
+from models.scorer import RiskScorer
+
+log = logging.getLogger(__name__)
+
+MODEL_ARTIFACT_NAME = "model"
+ARTIFACT_FILES = {
+    "booster": "booster.txt",
+    "calibration": "calibration.json",
+    "features": "features.json",
+    "thresholds": "thresholds.json",
+    "reference": "reference.json",
+    "metrics": "metrics.json",
+}
+
+
+@dataclass(frozen=True)
+class RegisteredVersion:
+    """Where a logged model lives in MLflow."""
+
+    name: str
+    version: str
+    run_id: str
+    model_uri: str  # models:/NAME/VERSION
+
+
+@dataclass(frozen=True)
+class AliasChange:
+    """One move of a registry alias, as logged."""
+
+    name: str
+    alias: str
+    version: str
+    previous_version: str | None
+    reason: str
+    at: str
+
+
+def write_model_files(
+    directory: Path,
+    classifier: RiskClassifier,
+    thresholds: Mapping[str, float],
+    reference: Mapping[str, Any],
+    metrics: Mapping[str, Any],
+) -> dict[str, str]:
+    """Write the model's artifact files into ``directory``; artifact key -> path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {key: directory / name for key, name in ARTIFACT_FILES.items()}
+    paths["booster"].write_text(classifier.booster_.model_to_string(), encoding="utf-8")
+    documents: dict[str, Any] = {
+        "calibration": classifier.calibrator_.to_dict(),
+        "features": list(classifier.feature_names_),
+        "thresholds": dict(thresholds),
+        "reference": dict(reference),
+        "metrics": dict(metrics),
+    }
+    for key, document in documents.items():
+        paths[key].write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return {key: str(path) for key, path in paths.items()}
+
+
+def scorer_from_files(
+    artifacts: Mapping[str, str], *, name: str, version: str, run_id: str, model_uri: str
+) -> RiskScorer:
+    """Build a scorer from the artifact files written by :func:`write_model_files`."""
+    import lightgbm as lgb
+
+    def document(key: str) -> Any:
+        return json.loads(Path(artifacts[key]).read_text(encoding="utf-8"))
+
+    try:
+        booster = lgb.Booster(model_file=artifacts["booster"])
+        return RiskScorer(
+            name=name,
+            version=version,
+            run_id=run_id,
+            model_uri=model_uri,
+            feature_names=tuple(document("features")),
+            thresholds=document("thresholds"),
+            reference=document("reference"),
+            metrics=document("metrics"),
+            booster=booster,
+            calibrator=ScoreCalibrator.from_dict(document("calibration")),
+        )
+    except (KeyError, OSError, ValueError, lgb.basic.LightGBMError) as error:
+        raise ModelError(f"model {model_uri} has a missing or broken artifact: {error}") from error
+
+
+def _pyfunc_class() -> type:
+    """The pyfunc wrapper class (defined lazily so importing this module stays light)."""
+    from models.pyfunc import RiskPyfunc
+
+    return RiskPyfunc
+
+
+def log_and_register(
+    *,
+    classifier: RiskClassifier,
+    thresholds: Mapping[str, float],
+    reference: Mapping[str, Any],
+    metrics: Mapping[str, Any],
+    input_example: pd.DataFrame,
+    model_name: str,
+    staging_dir: Path,
+) -> RegisteredVersion:
+    """Log the model to the active MLflow run and register it as a new version of ``model_name``."""
+    import mlflow
+    from mlflow.models import infer_signature
+
+    run = mlflow.active_run()
+    if run is None:
+        raise ModelError("log_and_register needs an active MLflow run")
+    artifacts = write_model_files(staging_dir, classifier, thresholds, reference, metrics)
+    example = input_example[list(classifier.feature_names_)].astype("float64")
+    output = pd.DataFrame({"probability": classifier.predict_proba(example)[:, 1]})
+    info = mlflow.pyfunc.log_model(
+        name=MODEL_ARTIFACT_NAME,
+        python_model=_pyfunc_class()(),
+        artifacts=artifacts,
+        signature=infer_signature(example, output),
+        input_example=example,
+        registered_model_name=model_name,
+        pip_requirements=_pip_requirements(),
+    )
+    version = str(info.registered_model_version)
+    return RegisteredVersion(
+        name=model_name,
+        version=version,
+        run_id=run.info.run_id,
+        model_uri=f"models:/{model_name}/{version}",
+    )
+
+
+def _pip_requirements() -> list[str]:
+    """Pinned requirements of the pyfunc (stated, not inferred: inference loads the model)."""
+    from importlib.metadata import version
+
+    packages = ("mlflow", "lightgbm", "scikit-learn", "numpy", "pandas", "scipy")
+    return [f"{package}=={version(package)}" for package in packages]
+
+
+def ensure_experiment(tracking_uri: str, name: str, artifact_root: Path) -> str:
+    """The id of experiment ``name``, created with its artifacts under ``artifact_root``."""
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    experiment = client.get_experiment_by_name(name)
+    if experiment is not None:
+        return str(experiment.experiment_id)
+    location = (artifact_root / name).resolve().as_uri()
+    return str(client.create_experiment(name, artifact_location=location))
+
+
+def default_artifact_root(tracking_uri: str) -> Path:
+    """Artifacts beside a SQLite tracking file: ``sqlite:///DIR/x.db`` -> ``DIR/mlartifacts``."""
+    if tracking_uri.startswith("sqlite:///"):
+        return Path(tracking_uri.removeprefix("sqlite:///")).parent / "mlartifacts"
+    return Path("mlartifacts").resolve()
+
+
+def parse_model_ref(model_ref: str) -> tuple[str, str | None, str | None]:
+    """``NAME@ALIAS``, ``NAME/VERSION`` or ``models:/...`` -> (name, alias, version)."""
+    ref = model_ref.removeprefix("models:/").strip("/")
+    if "@" in ref:
+        name, alias = ref.rsplit("@", 1)
+        if name and alias:
+            return name, alias, None
+    elif "/" in ref:
+        name, version = ref.rsplit("/", 1)
+        if name and version.isdigit():
+            return name, None, version
+    raise ModelNotFoundError(
+        f"cannot read model reference {model_ref!r}: use NAME@ALIAS, NAME/VERSION or models:/..."
+    )
+
+
+def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
+    """Resolve a registered model (alias or pinned version) to a ready scorer."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    name, alias, version = parse_model_ref(model_ref)
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    try:
+        if alias is not None:
+            model_version = client.get_model_version_by_alias(name, alias)
+        else:
+            model_version = client.get_model_version(name, str(version))
+    except MlflowException as error:
+        shown = f"{name}@{alias}" if alias else f"{name}/{version}"
+        raise ModelNotFoundError(
+            f"no model registered under {shown} at {tracking_uri}: run `risk train` first"
+        ) from error
+    local = Path(
+        mlflow.artifacts.download_artifacts(
+            artifact_uri=model_version.source, tracking_uri=tracking_uri
+        )
+    )
+    files = {key: str(local / "artifacts" / file) for key, file in ARTIFACT_FILES.items()}
+    return scorer_from_files(
+        files,
+        name=name,
+        version=str(model_version.version),
+        run_id=str(model_version.run_id),
+        model_uri=f"models:/{name}/{model_version.version}",
+    )
+
+
+def current_alias_version(client: Any, name: str, alias: str) -> str | None:
+    """The version an alias points at, or None when the alias (or the model) does not exist."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return str(client.get_model_version_by_alias(name, alias).version)
+    except MlflowException:
+        return None
+
+
+def set_alias(client: Any, name: str, alias: str, version: str, reason: str) -> AliasChange:
+    """Point ``alias`` at ``version``, recording the change on both versions and in the log."""
+    previous = current_alias_version(client, name, alias)
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    client.set_registered_model_alias(name, alias, version)
+    client.set_model_version_tag(name, version, f"alias.{alias}.set", f"{at} {reason}"[:5000])
+    if previous is not None and previous != version:
+        client.set_model_version_tag(
+            name, previous, f"alias.{alias}.moved_away", f"{at} to version {version}"
+        )
+    log.info("alias %s@%s: version %s -> %s (%s)", name, alias, previous, version, reason)
+    return AliasChange(name, alias, version, previous, reason, at)

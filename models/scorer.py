@@ -1,0 +1,59 @@
+"""What loading a registered model returns: a ready scorer with its thresholds and references."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from models.bands import assign_bands
+from models.calibration import ScoreCalibrator
+from models.classifier import feature_matrix
+from models.reference import legitimate_medians
+
+
+@dataclass(frozen=True)
+class RiskScorer:
+    """A trained, calibrated model as the batch job and the API use it."""
+
+    name: str
+    version: str
+    run_id: str
+    model_uri: str
+    feature_names: tuple[str, ...]
+    thresholds: Mapping[str, float]
+    reference: Mapping[str, Any]
+    metrics: Mapping[str, Any]
+    booster: Any = field(repr=False)  # lightgbm.Booster
+    calibrator: ScoreCalibrator = field(repr=False)
+
+    @property
+    def label(self) -> str:
+        """``name/version``: what the score output records as ``model_version``."""
+        return f"{self.name}/{self.version}"
+
+    @property
+    def reference_medians(self) -> dict[str, float]:
+        """Feature -> median among legitimate training accounts (for explanations)."""
+        return legitimate_medians(dict(self.reference))
+
+    def matrix(self, X: pd.DataFrame) -> NDArray[np.float64]:
+        """The model's input columns of a feature table, in order, as float64."""
+        return feature_matrix(X, self.feature_names)
+
+    def raw_score(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
+        """Booster log-odds (what SHAP contributions add up to)."""
+        matrix = self.matrix(X) if isinstance(X, pd.DataFrame) else np.asarray(X, np.float64)
+        return np.asarray(self.booster.predict(matrix, raw_score=True), dtype=np.float64)
+
+    def predict_proba(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
+        """Calibrated P(the account takes part in a pyramid-style scheme), one per row."""
+        return self.calibrator.transform(self.raw_score(X))
+
+    def bands(self, scores: NDArray[np.float64]) -> NDArray[np.str_]:
+        """Band name per calibrated score, by the thresholds stored with the model."""
+        return assign_bands(scores, self.thresholds)
