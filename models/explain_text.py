@@ -1,0 +1,118 @@
+"""Reason objects and their sentences, rendered only from the feature registry's templates."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from features.registry import FeatureSpec
+from models.explain_errors import ExplainerError, ExplainInputError
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+# Not a feature meaning: the word for "no value" when an account's value or the reference is NaN.
+_UNKNOWN: dict[Lang, str] = {"en": "unknown", "zh": "未知"}
+
+
+def json_float(value: float) -> float | None:
+    """A float JSON can carry (NaN and infinities become null)."""
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One feature's push on one account's score, with the sentence a moderator reads."""
+
+    feature: str
+    value: float
+    contribution: float  # log-odds
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{feature, value, contribution, text}`` as in DATA_CONTRACT.md (JSON-safe)."""
+        return {
+            "feature": self.feature,
+            "value": json_float(self.value),
+            "contribution": json_float(self.contribution),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One account on demand: reasons up and down, and the log-odds they add up to."""
+
+    up: tuple[Reason, ...]
+    down: tuple[Reason, ...]
+    base_value: float
+    raw_score: float  # base_value + sum of all contributions (TreeSHAP additivity)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form for the API."""
+        return {
+            "up": [reason.to_dict() for reason in self.up],
+            "down": [reason.to_dict() for reason in self.down],
+            "base_value": json_float(self.base_value),
+            "raw_score": json_float(self.raw_score),
+        }
+
+
+def check_lang(lang: str) -> Lang:
+    """The language if we have templates for it, else a clear input error."""
+    if lang not in LANGS:
+        raise ExplainInputError(f"unknown reason language {lang!r}: use one of {', '.join(LANGS)}")
+    return lang
+
+
+class ReasonBook:
+    """Per model feature: its spec and its rendered reference, so a sentence is one format."""
+
+    def __init__(
+        self,
+        feature_names: Sequence[str],
+        reference: Mapping[str, float],
+        registry: Mapping[str, FeatureSpec],
+    ) -> None:
+        missing = [name for name in feature_names if name not in registry]
+        if missing:
+            raise ExplainerError(f"model features missing from the registry: {', '.join(missing)}")
+        self.specs = [registry[name] for name in feature_names]
+        self.explainable: NDArray[np.bool_] = np.array([s.model_input for s in self.specs], bool)
+        no_reference = [s.name for s in self.specs if s.model_input and s.name not in reference]
+        if no_reference:
+            raise ExplainerError(f"no training reference for features: {', '.join(no_reference)}")
+        self._references = {
+            lang: [_render(s, float(reference.get(s.name, math.nan)), lang) for s in self.specs]
+            for lang in LANGS
+        }
+
+    def text(self, column: int, value: float, lang: Lang) -> str:
+        """The reason sentence for one account's value of one model feature."""
+        spec = self.specs[column]
+        template = spec.reason_zh if lang == "zh" else spec.reason_en
+        return template.format_map(
+            {"value": _render(spec, value, lang), "reference": self._references[lang][column]}
+        )
+
+    def reasons(
+        self,
+        columns: NDArray[np.intp],
+        values: NDArray[np.float64],
+        contributions: NDArray[np.float64],
+        lang: Lang,
+    ) -> list[Reason]:
+        """Reasons for selected cells (parallel arrays: column, account value, contribution)."""
+        cells = zip(columns.tolist(), values.tolist(), contributions.tolist(), strict=True)
+        return [Reason(self.specs[c].name, v, x, self.text(c, v, lang)) for c, v, x in cells]
+
+
+def _render(spec: FeatureSpec, value: float, lang: Lang) -> str:
+    """A value as the registry formats it, or the word for unknown."""
+    return _UNKNOWN[lang] if math.isnan(value) else spec.format_value(value)
