@@ -1,0 +1,37 @@
+"""Migrations: the schema is created once and re-running them changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, inspect, text
+
+from risk.store.db import migrate, open_store
+
+TABLES = {"scoring_runs", "scores", "decisions", "audit_log", "api_keys", "alembic_version"}
+
+
+def test_migrate_is_idempotent(store_engine: Engine, store_url: str) -> None:
+    migrate(store_engine)
+    again = open_store(store_url)
+    try:
+        with again.connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert [row[0] for row in versions] == ["0001"]
+        assert set(inspect(again).get_table_names()) >= TABLES
+    finally:
+        again.dispose()
+
+
+def test_query_indexes_exist(store_engine: Engine) -> None:
+    indexes = {index["name"] for index in inspect(store_engine).get_indexes("scores")}
+    assert {"ix_scores_account_run", "ix_scores_run_band_score", "ix_scores_run_rank"} <= indexes
+
+
+def test_sqlite_pragmas(sqlite_store_url: str) -> None:
+    engine = open_store(sqlite_store_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    finally:
+        engine.dispose()
