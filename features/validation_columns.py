@@ -62,8 +62,11 @@ def convert_id(spec: ColumnSpec, source: TableFile, raw: pd.Series) -> Converted
                 "but ids like '007' may have lost their leading zeros",
             )
         )
+        present = raw.dropna()
+        if pd.api.types.is_float_dtype(raw) and (present == present.round()).all():
+            raw = raw.astype("Int64")  # integer ids with nulls arrive as floats: 7.0 -> "7"
     blank = raw.isna().to_numpy() | (_as_text(raw) == "").fillna(True).to_numpy(dtype=bool)
-    text = _as_text(raw).where(~blank)
+    text = _as_text(raw).where(~blank) if blank.any() else _as_text(raw)
     if spec.kind == "id":
         problems += _missing_required(spec, source, raw, blank)
     return text, problems
