@@ -1,0 +1,59 @@
+"""``risk audit``: verify the audit log's hash chain, list recent entries."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from risk.cli.app import app
+
+audit_app = typer.Typer(help="Verify and read the hash-chained audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def verify(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Walk the chain: exit 0 when intact, 1 naming the first broken entry."""
+    from risk.settings import get_settings
+    from risk.store.audit import verify_audit_chain
+    from risk.store.db import open_store
+
+    result = verify_audit_chain(open_store(get_settings().store_url))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict()))
+    elif result.ok:
+        typer.echo(f"audit log intact: {result.entries} entries, head {result.head_hash}")
+    else:
+        typer.echo(
+            f"audit log BROKEN at seq {result.first_bad_seq}: {result.reason} "
+            f"({result.entries} entries verified before it)",
+            err=True,
+        )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("list")
+def list_(
+    limit: int = typer.Option(20, "--limit", min=1, help="How many entries, newest first."),
+    actor: str | None = typer.Option(None, "--actor", help="Only this actor's entries."),
+    target: str | None = typer.Option(None, "--target", help="Only entries about this target."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show the newest audit entries: seq, when, who, what, about what."""
+    from risk.settings import get_settings
+    from risk.store.audit import list_audit
+    from risk.store.db import open_store
+
+    engine = open_store(get_settings().store_url)
+    entries = list_audit(engine, limit=limit, actor=actor, target=target)
+    if as_json:
+        typer.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        details = json.dumps(e.details, ensure_ascii=False) if e.details else ""
+        typer.echo(
+            f"{e.seq:>6}  {e.at:%Y-%m-%dT%H:%M:%SZ}  {e.actor:16} {e.action:16} "
+            f"{e.target or '-':20} {details}".rstrip()
+        )
