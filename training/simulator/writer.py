@@ -42,9 +42,17 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     out.to_csv(path, index=False, float_format="%.2f", lineterminator="\n", encoding="utf-8")
 
 
+def _arrow(series: pd.Series) -> pa.Array:
+    """One column as Arrow, built from its values (no pandas metadata in the file)."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        values = series.dt.tz_convert(None).to_numpy()
+        return pa.array(values, type=pa.timestamp("us", tz="UTC"), from_pandas=True)
+    return pa.array(series.array)
+
+
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Parquet without pandas metadata or index, fixed compression: same data, same bytes."""
-    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    table = pa.table({name: _arrow(frame[name]) for name in frame.columns})
     pq.write_table(table, path, compression="zstd", compression_level=3, row_group_size=1 << 20)
 
 
