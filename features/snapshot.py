@@ -6,7 +6,10 @@ Canonical dtypes after loading (every consumer may rely on them):
 - timestamps: ``datetime64[us, UTC]``; empty ``left_at`` is ``NaT``;
 - money: ``float64``; ``quantity``: ``int64``; ``refunded``: ``bool``; ``label``: ``int8``;
 - ``region``, ``declared_level``, ``kind``, ``role``: ``str``.
-Optional columns are always present, filled with their contract default.
+Optional columns are always present, filled with their contract default; extra columns are
+dropped. The index is a RangeIndex in file order (row ``i`` is CSV line ``i + 2``).
+Build one with ``features.loading.load_snapshot`` / ``features.validation.read_valid_snapshot``
+(files) or ``features.loading.snapshot_from_frames`` (in-memory frames, same conversions).
 """
 
 from __future__ import annotations

@@ -2,6 +2,14 @@
 
 Every command that reads data calls :func:`read_valid_snapshot`, so all of them refuse bad
 input with the same messages.
+
+Problem kinds (``Problem.kind``). Errors: missing_directory, missing_file, unreadable_file,
+missing_column, missing_value, bad_timestamp, bad_number, bad_integer, bad_boolean, bad_label,
+duplicate_id, unknown_sponsor, self_sponsorship, sponsor_cycle, unknown_seller, unknown_payee,
+unknown_label_account, negative_entry_fee, non_positive_amount, bad_quantity,
+negative_commission, unknown_commission_kind, unknown_role. Warnings: order_before_seller_joined,
+order_after_seller_left, unknown_commission_source, id_not_text (numeric ids in Parquet).
+Rows are CSV line numbers (header = line 1) or Parquet data rows counted from 1.
 """
 
 from __future__ import annotations
