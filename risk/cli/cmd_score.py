@@ -1,0 +1,213 @@
+"""``risk score``: the nightly batch scoring run, with exit codes a scheduler can act on."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from risk.cli.app import app
+
+EXIT_PUBLISHED = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+EXIT_MODEL_NOT_FOUND = 3
+EXIT_STORE = 4
+EXIT_DRIFT = 5
+
+_EPILOG = (
+    "Exit codes: 0 published (or already published); 1 bad input (data contract error); "
+    "2 usage error; 3 model not found; 4 store error; 5 drift warning with --fail-on-drift "
+    "(the run is still published)."
+)
+
+
+class RichProgress:
+    """One progress bar per stage, drawn on stderr."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> RichProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def start(self, stage: str, total: int | None = None) -> None:
+        """Add a bar (a spinner-like bar when the total is unknown)."""
+        self._tasks[stage] = self._progress.add_task(stage, total=total)
+
+    def advance(self, stage: str, amount: int = 1) -> None:
+        """Move the stage's bar."""
+        self._progress.advance(self._tasks[stage], amount)
+
+    def finish(self, stage: str) -> None:
+        """Fill the stage's bar."""
+        task = self._tasks[stage]
+        total = self._progress.tasks[task].total
+        self._progress.update(task, total=total or 1, completed=total or 1)
+
+
+def _parse_as_of(value: str | None) -> Any:
+    """``--as-of`` as a UTC timestamp (usage error when unreadable)."""
+    if value is None:
+        return None
+    import pandas as pd
+
+    from risk.scoring_model import utc
+
+    try:
+        return utc(pd.Timestamp(value))
+    except (ValueError, TypeError) as error:
+        raise typer.BadParameter(f"not a timestamp: {value!r}", param_hint="--as-of") from error
+
+
+def _model_ref(model: str | None) -> str:
+    """NAME@ALIAS or NAME/VERSION; default the configured model at its alias."""
+    from risk.settings import get_settings
+
+    settings = get_settings()
+    ref = model or f"{settings.model_name}@{settings.model_alias}"
+    if "@" not in ref and "/" not in ref:
+        raise typer.BadParameter("expected NAME@ALIAS or NAME/VERSION", param_hint="--model")
+    return ref
+
+
+def _exit_code(error: BaseException) -> int | None:
+    """The documented exit code of a failure (None: a bug, let its traceback show)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from features.errors import DataContractError, ServiceError
+    from models.errors import ModelNotFoundError
+    from risk.errors import StoreError
+
+    if isinstance(error, DataContractError):
+        return EXIT_BAD_INPUT
+    if isinstance(error, ModelNotFoundError):
+        return EXIT_MODEL_NOT_FOUND
+    if isinstance(error, StoreError | SQLAlchemyError):
+        return EXIT_STORE
+    if isinstance(error, ServiceError):
+        return EXIT_BAD_INPUT
+    return None
+
+
+def render_summary(summary: Any, console: Console) -> None:
+    """The human summary: bands, networks flagged, indicators, drift, time per stage, where."""
+    data = summary.to_dict()
+    state = "already published" if summary.already_published else "published"
+    console.print(
+        f"[bold]Run {data['run_id']}[/] {state} — {data['model_version']}, as of "
+        f"{data['as_of']}, {data['accounts_scored']:,} accounts"
+    )
+    bands = Table("band", "accounts", title="Accounts per band", title_justify="left")
+    for band, n in data["counts"].get("bands", {}).items():
+        bands.add_row(band, f"{n:,}")
+    console.print(bands)
+    console.print(
+        f"Networks flagged (an account at high or above): "
+        f"{data['counts'].get('networks_flagged', 0):,}"
+    )
+    fired = data["counts"].get("indicators", {})
+    console.print(
+        "Indicators fired: " + (", ".join(f"{k} {v:,}" for k, v in fired.items()) or "none")
+    )
+    stages = Table("stage", "seconds", "peak MB", title="Time per stage", title_justify="left")
+    for stage, seconds in data["timings"].items():
+        stages.add_row(stage, f"{seconds:.1f}", f"{data['peak_memory_mb'].get(stage, 0):,.0f}")
+    console.print(stages)
+    for warning in data["drift"].get("warnings", []):
+        console.print(f"[bold yellow]drift warning:[/] {warning}")
+    console.print(
+        f"Store: {data['store']}" + (f"   Score table: {data['out']}" if data["out"] else "")
+    )
+
+
+@app.command("score", epilog=_EPILOG)
+def score(
+    snapshot_dir: Path = typer.Argument(..., help="Snapshot directory (DATA_CONTRACT.md)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Score as of T (default: latest event in the snapshot)."
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help="NAME@ALIAS or NAME/VERSION (default: the configured model @champion).",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Also write the score table (.csv or .parquet)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON summary on stdout."),
+    fail_on_drift: bool = typer.Option(
+        False, "--fail-on-drift", help="Exit 5 when a PSI exceeds 0.25."
+    ),
+    chunk_size: int = typer.Option(
+        50_000, "--chunk-size", min=1, hidden=True, help="Accounts per explain/write chunk."
+    ),
+) -> None:
+    """Score every account of a snapshot and publish the run atomically (the nightly job)."""
+    from risk.scoring import run_scoring
+    from risk.settings import get_settings
+
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        raise typer.BadParameter("must end in .csv or .parquet", param_hint="--out")
+    timestamp, model_ref = _parse_as_of(as_of), _model_ref(model)
+    settings = get_settings()
+    settings.ensure_home()
+    err = Console(stderr=True)
+    show_progress = not (quiet or as_json)
+    try:
+        with RichProgress(err) if show_progress else nullcontext() as progress:
+            summary = run_scoring(
+                snapshot_dir=snapshot_dir,
+                as_of=timestamp,
+                model_ref=model_ref,
+                store_url=settings.store_url,
+                tracking_uri=settings.tracking_uri,
+                out=out,
+                progress=progress,
+                chunk_size=chunk_size,
+            )
+    except Exception as error:
+        code = _exit_code(error)
+        if code is None:
+            raise
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {"status": "error", "exit_code": code, "error": message}, ensure_ascii=False
+                )
+            )
+        err.print(f"[bold red]error:[/] {message}", highlight=False)
+        raise typer.Exit(code) from error
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    elif not quiet:
+        render_summary(summary, Console(file=sys.stdout))
+    if fail_on_drift and summary.drift.get("warnings"):
+        raise typer.Exit(EXIT_DRIFT)

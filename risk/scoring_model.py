@@ -1,0 +1,122 @@
+"""Adapters between a scoring run and the blocks it drives: the scorer, explainer, rule packs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from risk.drift import drift_report
+from risk.scoring_progress import StageClock
+from risk.scoring_stages import ReasonsFn
+from risk.scoring_table import rank_accounts
+
+REASONS_PER_ACCOUNT = 4
+
+
+def utc(timestamp: pd.Timestamp | str) -> pd.Timestamp:
+    """A timestamp in UTC (a naive one is UTC, as the data contract says)."""
+    ts = pd.Timestamp(timestamp)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+@contextmanager
+def _mlflow_uris(tracking_uri: str) -> Iterator[None]:
+    """Point MLflow's process-wide URIs at ``tracking_uri`` while loading.
+
+    Resolving a ``models:/`` artifact source reads the global registry URI, not the client's;
+    without this a model registered outside the default store is not found.
+    """
+    import mlflow
+
+    before = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+    try:
+        yield
+    finally:
+        mlflow.set_tracking_uri(before[0])
+        mlflow.set_registry_uri(before[1])
+
+
+def load_model(model_ref: str, tracking_uri: str) -> Any:
+    """The registered model's scorer (thresholds, reference) from the MLflow registry."""
+    from models.mlflow_io import load_scorer
+
+    with _mlflow_uris(tracking_uri):
+        return load_scorer(model_ref, tracking_uri)
+
+
+def score_accounts(
+    features: pd.DataFrame, region: pd.Series, scorer: Any, clock: StageClock, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores, bands and ranks of every account; returns (run table, model input)."""
+    with clock.stage("score"):
+        model_input = features[list(scorer.feature_names)]
+        scores = pd.Series(
+            np.asarray(scorer.predict_proba(model_input), dtype="float64"),
+            index=features.index,
+            name="score",
+        )
+        table = pd.DataFrame(
+            {
+                "network_id": features["network_id"].astype("str"),
+                "region": region.reindex(features.index).fillna("").astype("str"),
+                "tier": pd.to_numeric(features["tier"]).astype("int64"),
+                "score": scores,
+                "band": pd.Series(np.asarray(scorer.bands(scores.to_numpy())), index=scores.index),
+                "rank": rank_accounts(scores),
+            },
+            index=features.index,
+        )
+        table["as_of"] = as_of
+    return table, model_input
+
+
+def reasons_fn(scorer: Any) -> ReasonsFn:
+    """The explainer's top reasons in English (the API re-renders Chinese on demand)."""
+    from models.explainer import Explainer
+
+    explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
+
+    def explain(rows: pd.DataFrame) -> list[list[Any]]:
+        return list(explainer.reasons(rows, top=REASONS_PER_ACCOUNT, lang="en"))
+
+    return explain
+
+
+def indicators(features: pd.DataFrame) -> pd.Series:
+    """Legal indicators fired per account (an empty list when none fired)."""
+    from risk.indicators.engine import evaluate_indicators
+
+    fired = evaluate_indicators(features, lang="en").reindex(features.index)
+    return fired.map(lambda items: list(items) if isinstance(items, list) else [])
+
+
+def _reference_part(reference: Any, key: str) -> Any:
+    """One part of the model's training reference (mapping or attribute)."""
+    if isinstance(reference, Mapping):
+        return reference.get(key)
+    return getattr(reference, key, None)
+
+
+def drift(model_input: pd.DataFrame, scores: pd.Series, scorer: Any) -> dict[str, Any]:
+    """PSI of the score and of each model feature against the training distribution."""
+    reference = scorer.reference
+    return drift_report(
+        model_input,
+        scores.to_numpy(dtype="float64"),
+        _reference_part(reference, "features") or {},
+        _reference_part(reference, "score"),
+    )
+
+
+def registry_feature_names() -> list[str]:
+    """Every feature the registry defines (stored per account for the API's account view)."""
+    from features.registry import REGISTRY
+
+    specs = REGISTRY.values() if isinstance(REGISTRY, dict) else REGISTRY
+    return [spec.name for spec in specs]

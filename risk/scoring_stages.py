@@ -1,0 +1,80 @@
+"""The heavy stages of a scoring run, each over whole tables in chunks with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from risk.scoring_progress import StageClock
+from risk.scoring_table import EXPLAINED_BANDS, records
+
+ReasonsFn = Callable[[pd.DataFrame], list[list[Any]]]
+
+
+def _as_dict(reason: Any) -> dict[str, Any]:
+    """A reason as {feature, value, contribution, text} (Reason objects or plain dicts)."""
+    return dict(reason) if isinstance(reason, dict) else dict(reason.to_dict())
+
+
+def explain_in_chunks(
+    model_input: pd.DataFrame,
+    bands: pd.Series,
+    explain: ReasonsFn,
+    clock: StageClock,
+    *,
+    stage: str,
+    chunk_size: int,
+) -> pd.Series:
+    """Reasons for every account at band medium or above (None for the others)."""
+    reasons = pd.Series(None, index=model_input.index, dtype=object, name="reasons")
+    to_explain = np.flatnonzero(bands.isin(EXPLAINED_BANDS).to_numpy())
+    for start in range(0, len(to_explain), chunk_size):
+        rows = to_explain[start : start + chunk_size]
+        explained = explain(model_input.iloc[rows])
+        reasons.iloc[rows] = [[_as_dict(r) for r in account] for account in explained]
+        clock.advance(stage, len(rows))
+    return reasons
+
+
+def store_frame(
+    table: pd.DataFrame, features: pd.DataFrame, percentiles: pd.DataFrame
+) -> pd.DataFrame:
+    """The rows ``write_scores`` takes: identity, score, JSON columns as Python objects."""
+    frame = table[
+        ["network_id", "region", "tier", "score", "band", "rank", "reasons", "indicators"]
+    ].copy()
+    frame["features"] = records(features)
+    frame["percentiles"] = records(percentiles)
+    return frame.rename_axis("account_id").reset_index()
+
+
+def write_in_chunks(
+    engine: Engine,
+    run_id: str,
+    table: pd.DataFrame,
+    features: pd.DataFrame,
+    percentiles: pd.DataFrame,
+    clock: StageClock,
+    *,
+    stage: str,
+    chunk_size: int,
+) -> int:
+    """Write the run's rows chunk by chunk, building the per-account JSON only per chunk."""
+    from risk.store.runs import write_scores
+
+    written = 0
+    for start in range(0, len(table), chunk_size):
+        part = slice(start, start + chunk_size)
+        frame = store_frame(table.iloc[part], features.iloc[part], percentiles.iloc[part])
+        written += write_scores(engine, run_id, frame)
+        clock.advance(stage, len(frame))
+    return written
+
+
+def numeric_feature_columns(features: pd.DataFrame, names: Sequence[str]) -> list[str]:
+    """The registry features present in the table that hold numbers (stored per account)."""
+    return [n for n in names if n in features.columns and features[n].dtype.kind in "biuf"]
