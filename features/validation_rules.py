@@ -19,9 +19,10 @@ def _mask(condition: pd.Series) -> np.ndarray:
 def duplicate_ids(table: pd.DataFrame, column: str, source: TableFile) -> list[Problem]:
     """Every row whose id appears more than once (all copies are shown)."""
     ids = table[column]
-    present = ids.dropna()
+    array = pa.array(ids, type=pa.large_string(), from_pandas=True)
+    distinct = pc.unique(array)
     # Hashing once to count distinct values is the cheap common case (no duplicates).
-    if len(pc.unique(pa.array(present, type=pa.large_string()))) == len(present):
+    if len(distinct) - distinct.null_count == len(array) - array.null_count:
         return []
     repeated = ids.duplicated(keep=False).to_numpy(dtype=bool) & ids.notna().to_numpy()
     return rows_problem("duplicate_id", source, column, repeated, ids, f"{column} must be unique")
