@@ -12,7 +12,7 @@ from risk.indicators.derived import DERIVED_SOURCES, prepare, source_columns
 from risk.indicators.errors import MissingFeatureColumnsError, UnknownJurisdictionError
 from risk.indicators.params import IndicatorParams
 from risk.indicators.registry import ALL_RULES, RULE_PACKS
-from risk.indicators.rule import Rule, as_mask, evidence_value
+from risk.indicators.rule import Rule, as_mask, evidence_values
 
 Lang = Literal["en", "zh"]
 
@@ -88,15 +88,10 @@ def _masks(
 
 
 def _evidence(prepared: pd.DataFrame, rule: Rule, rows: np.ndarray) -> list[dict[str, Any]]:
-    """The evidence dicts of the fired rows only, one column at a time."""
-    columns: dict[str, list[Any]] = {}
-    for name in rule.evidence_columns:
-        series = prepared[name]
-        integer = pd.api.types.is_integer_dtype(series.dtype)
-        columns[name] = [evidence_value(v, integer=integer) for v in series.to_numpy()[rows]]
-    return [
-        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
-    ]
+    """The evidence dicts of the fired rows only, built column by column."""
+    columns = [evidence_values(prepared[name], rows) for name in rule.evidence_columns]
+    names = rule.evidence_columns
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _indicator(
@@ -106,6 +101,6 @@ def _indicator(
         "rule_id": rule.rule_id,
         "jurisdiction": rule.jurisdiction,
         "citation": rule.citation,
-        "text": rule.text(lang, {**constants, **evidence}),
+        "text": rule.text(lang, evidence, constants),
         "evidence": evidence,
     }

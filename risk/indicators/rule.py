@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -38,22 +36,41 @@ class Rule:
     evidence_columns: tuple[str, ...]
     weight: float = 1.0  # share of indicator_score; criminal-grade rules weigh most
 
-    def text(self, lang: Literal["en", "zh"], values: Mapping[str, Any]) -> str:
-        """The rule's sentence for one account, in ``lang``."""
+    def text(
+        self,
+        lang: Literal["en", "zh"],
+        evidence: Mapping[str, Any],
+        constants: Mapping[str, Any] | None = None,
+    ) -> str:
+        """The rule's sentence for one account in ``lang``; a missing value reads "n/a".
+
+        ``constants`` fills the remaining placeholders (the thresholds in force).
+        """
         template = self.text_zh if lang == "zh" else self.text_en
-        return _FORMATTER.format(template, **values)
+        values = _Placeholders(evidence)
+        if None in values.values():
+            values.update({k: _MISSING for k, v in evidence.items() if v is None})
+        values.constants = constants or {}
+        return template.format_map(values)
 
 
-class _EvidenceFormatter(string.Formatter):
-    """Formats evidence; a missing value (no sales to divide by...) reads "n/a"."""
+class _Placeholders(dict[str, Any]):
+    """Evidence values first, then the constants, without merging dicts per account."""
 
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            return "n/a"
-        return super().format_field(value, format_spec)
+    constants: Mapping[str, Any]
+
+    def __missing__(self, key: str) -> Any:
+        return self.constants[key]
 
 
-_FORMATTER = _EvidenceFormatter()
+class _Missing:
+    """Stands in for a missing evidence value (no sales to divide by...) under any format spec."""
+
+    def __format__(self, format_spec: str) -> str:
+        return "n/a"
+
+
+_MISSING = _Missing()
 
 
 def num(features: pd.DataFrame, column: str) -> pd.Series:
@@ -61,12 +78,17 @@ def num(features: pd.DataFrame, column: str) -> pd.Series:
     return features[column].astype("float64")
 
 
-def evidence_value(value: object, *, integer: bool) -> EvidenceValue:
-    """A JSON-safe scalar: counts as int, amounts and shares as float, missing as None."""
-    number = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(number):
-        return None
-    return int(number) if integer else number
+def evidence_values(column: pd.Series, rows: np.ndarray) -> list[EvidenceValue]:
+    """JSON-safe values of ``rows``: counts as int, amounts and shares as float, missing None."""
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return column.to_numpy(dtype="int64")[rows].tolist()
+    values = column.to_numpy(dtype="float64", na_value=np.nan)[rows]
+    finite = np.isfinite(values)
+    if finite.all():
+        return values.tolist()
+    boxed = values.astype(object)
+    boxed[~finite] = None
+    return boxed.tolist()
 
 
 def as_mask(values: pd.Series | np.ndarray, index: pd.Index) -> pd.Series:
