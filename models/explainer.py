@@ -100,7 +100,7 @@ class Explainer:
         """One account on demand: top reasons up and down, through a float64 numpy row."""
         lang = check_lang(lang)
         values = self._row(row)
-        contrib = self._shap(values)
+        contrib = self._contributions_one(values)
         up = self.rank(values, contrib, top=top, lang=lang, direction="up")[0]
         down = self.rank(values, contrib, top=top, lang=lang, direction="down")[0]
         raw = self.base_value + float(contrib.sum())
@@ -155,6 +155,15 @@ class Explainer:
         # from_call=True only silences SHAP's per-call notice about list outputs (we get (n, f)).
         phi = self._tree.shap_values(matrix, from_call=True)
         return np.asarray(phi, dtype=np.float64).reshape(len(matrix), len(self.feature_names))
+
+    def _contributions_one(self, row: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The same TreeSHAP call SHAP makes, pinned to one thread for a single row.
+
+        One row gains nothing from OpenMP, and waking a thread team costs several ms on a busy
+        machine (measured in benchmarks/bench_explain.py); SHAP cannot pass ``num_threads``.
+        """
+        phi = self.booster.predict(row, pred_contrib=True, num_threads=1)
+        return np.asarray(phi, dtype=np.float64)[:, : len(self.feature_names)]
 
     def _bias(self, matrix: NDArray[np.float64]) -> float:
         """The base value: the constant bias column LightGBM returns with the contributions."""
