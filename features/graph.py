@@ -85,10 +85,14 @@ def _tier_and_root(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for _ in range(max(1, int(np.ceil(np.log2(max(n, 2))))) + 1):
         jumped = ancestor[ancestor]
         if np.array_equal(jumped, ancestor):
-            return distance, ancestor
+            break
         distance = distance + distance[ancestor]
         ancestor = jumped
-    stuck = int(np.flatnonzero(ancestor[ancestor] != ancestor)[0])
+    # A cycle never reaches a root; pointers inside it may still settle on a non-root.
+    lost = np.flatnonzero((ancestor[ancestor] != ancestor) | (parent[ancestor] != NO_PARENT))
+    if len(lost) == 0:
+        return distance, ancestor
+    stuck = int(lost[0])
     raise DataContractError(
         f"accounts: sponsor_id links form a cycle "
         f"(account at position {stuck} never reaches a root)"

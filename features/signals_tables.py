@@ -109,7 +109,8 @@ def _orders(
     consumer, _ = pd.factorize(orders["buyer_id"])
     buyer = positions_of(orders["buyer_id"], account_id)
     # Agent purchase: the buyer is an account that had already joined when the order was paid.
-    joined_buyer = joined_us[np.maximum(buyer, 0)]
+    never = np.iinfo(np.int64).max  # the sentinel position -1 picks "never joined"
+    joined_buyer = np.append(joined_us, never)[buyer]
     is_agent = (buyer != NOT_AN_ACCOUNT) & (joined_buyer <= created_us)
     frame = pd.DataFrame(
         {
