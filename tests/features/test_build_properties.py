@@ -104,8 +104,8 @@ def test_relabelling_ids_changes_only_the_index(world: tuple, seed: int) -> None
 
     relabelled = make_snapshot(
         [(rename(i), rename(s), j, f, lt) for i, s, j, f, lt in accounts],  # type: ignore[misc]
-        [(rename(s), rename(b), *rest) for s, b, *rest in orders],  # type: ignore[misc]
-        [(rename(p), *rest) for p, *rest in commissions],  # type: ignore[misc]
+        [(rename(s), rename(b), *rest) for s, b, *rest in orders],
+        [(rename(p), *rest) for p, *rest in commissions],
     )
     original = build_features(make_snapshot(*world), AS_OF).rename(index=new)
     original["network_id"] = original["network_id"].map(new).astype("str")
