@@ -37,6 +37,7 @@ def write_summary_plot(
             max_display=max_display,
             show=False,
         )
+        figure.axes[0].set_xlabel("SHAP value (log-odds contribution to the score)")
         figure.tight_layout()
         figure.savefig(partial, format="png", dpi=120)
         os.replace(partial, path)  # a reader never sees half a PNG
