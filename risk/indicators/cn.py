@@ -35,28 +35,29 @@ def _team_pay(features: pd.DataFrame, p: IndicatorParams) -> pd.Series:
     return num(features, "team_commission_amount") > p.cn_team_pay_min
 
 
-def _network_recruitment_form(features: pd.DataFrame, p: IndicatorParams) -> pd.Series:
-    """The network pays for recruiting or charges to join (the criminal form, not sales pay)."""
+def _recruitment_form(features: pd.DataFrame, p: IndicatorParams, fees: str) -> pd.Series:
+    """The statutory form: joining costs a fee and the plan pays on the number recruited.
+
+    Art. 78 needs both (缴纳费用……获得加入资格 and 以发展人员的数量作为计酬); team pay on
+    real sales alone is not the criminal form (2013 opinion, part 5).
+    """
     if not p.cn_criminal_requires_recruitment_form:
         return pd.Series(True, index=features.index)
-    fees = num(features, "network_entry_fees") > p.cn_entry_fee_min
+    charged = num(features, fees) > p.cn_entry_fee_min
     recruiting = num(features, "network_recruitment_commission_amount") > p.cn_recruitment_pay_min
-    return fees | recruiting
+    return charged & recruiting
 
 
 def _criminal_network(features: pd.DataFrame, p: IndicatorParams) -> pd.Series:
     size = num(features, "network_size") >= p.cn_criminal_participants
     tiers = num(features, "network_tiers") >= p.cn_criminal_tiers
-    return size & tiers & _network_recruitment_form(features, p)
+    return size & tiers & _recruitment_form(features, p, "network_entry_fees")
 
 
 def _criminal_organizer(features: pd.DataFrame, p: IndicatorParams) -> pd.Series:
     size = num(features, "organization_participants") >= p.cn_criminal_participants
     tiers = num(features, "organization_tiers") >= p.cn_criminal_tiers
-    if not p.cn_criminal_requires_recruitment_form:
-        return size & tiers
-    form = _recruitment(features, p) | (num(features, "downline_entry_fees") > p.cn_entry_fee_min)
-    return size & tiers & form
+    return size & tiers & _recruitment_form(features, p, "downline_entry_fees")
 
 
 def _serious(features: pd.DataFrame, p: IndicatorParams) -> pd.Series:
@@ -190,23 +191,24 @@ CN_RULES: tuple[Rule, ...] = (
             "As a possible organizer or leader it meets the indicator of the criminal "
             "case-filing threshold: itself and its downline are {organization_participants:,.0f} "
             "participants in {organization_tiers:,.0f} tiers, counting its own tier (threshold: "
-            "{cn_criminal_participants} or more in {cn_criminal_tiers} or more), with "
-            "{recruitment_commission_amount:,.2f} in recruitment rewards and "
-            "{downline_entry_fees:,.2f} in downline entry fees."
+            "{cn_criminal_participants} or more in {cn_criminal_tiers} or more); its downline "
+            "paid {downline_entry_fees:,.2f} in entry fees and its network paid "
+            "{network_recruitment_commission_amount:,.2f} in recruitment rewards."
         ),
         text_zh=(
             "以其为组织者、领导者计算，符合组织、领导传销活动立案追诉标准的指标特征：其本人及下线"
             "共 {organization_participants:,.0f} 人、{organization_tiers:,.0f} 级"
             "（含本人及其本层级；标准为 "
-            "{cn_criminal_participants} 人以上且 {cn_criminal_tiers} 级以上），招募奖励 "
-            "{recruitment_commission_amount:,.2f}，下线入门费 {downline_entry_fees:,.2f}。"
+            "{cn_criminal_participants} 人以上且 {cn_criminal_tiers} 级以上），下线缴纳入门费 "
+            "{downline_entry_fees:,.2f}，所在网络支付招募奖励 "
+            "{network_recruitment_commission_amount:,.2f}。"
         ),
         predicate=_criminal_organizer,
         evidence_columns=(
             "organization_participants",
             "organization_tiers",
-            "recruitment_commission_amount",
             "downline_entry_fees",
+            "network_recruitment_commission_amount",
         ),
         weight=1.0,
     ),

@@ -14,6 +14,7 @@ THRESHOLD_NETWORK: dict[str, Any] = {
     "network_size": 30,
     "network_depth": 2,
     "network_entry_fees": 300.0,
+    "recruitment_commission_amount": 50.0,  # the network's plan pays on recruiting
 }
 # an account whose own organization (itself + downline) is 30 people in 3 tiers, paid to recruit
 THRESHOLD_ORGANIZER: dict[str, Any] = {
@@ -22,6 +23,7 @@ THRESHOLD_ORGANIZER: dict[str, Any] = {
     "recruitment_commission_amount": 500.0,
     "recruitment_commission_share": 0.8,
     "direct_recruits": 6,
+    "downline_entry_fees": 290.0,
 }
 
 
@@ -97,19 +99,36 @@ def test_criminal_network_evidence_reports_tiers_not_depth() -> None:
     assert "第七十八条" in item["citation"] and "公通字〔2013〕37号" in item["citation"]
 
 
-def test_criminal_threshold_needs_recruitment_or_entry_fee_form() -> None:
-    sales_only = {**THRESHOLD_NETWORK, "network_entry_fees": 0.0, "team_commission_amount": 9.0}
-    assert not fires("CN-CRIM-78-NETWORK", **sales_only)
+@pytest.mark.parametrize(
+    "override",
+    [
+        {
+            "network_entry_fees": 0.0,
+            "recruitment_commission_amount": 0.0,
+            "team_commission_amount": 9.0,
+        },
+        {"network_entry_fees": 0.0},  # pays on recruiting, but joining is free
+        {"recruitment_commission_amount": 0.0},  # charges to join, but pays nothing on recruiting
+    ],
+)
+def test_criminal_threshold_needs_entry_fee_and_recruitment_pay(override: dict[str, Any]) -> None:
+    # Art. 78 is conjunctive; team pay on real sales alone is the administrative form
+    assert not fires("CN-CRIM-78-NETWORK", **{**THRESHOLD_NETWORK, **override})
     relaxed = IndicatorParams(cn_criminal_requires_recruitment_form=False)
-    assert fires("CN-CRIM-78-NETWORK", relaxed, **sales_only)
+    assert fires("CN-CRIM-78-NETWORK", relaxed, **{**THRESHOLD_NETWORK, **override})
 
 
 def test_network_recruitment_pay_seen_from_another_account_of_the_network() -> None:
-    structure = {"network_id": "n1", "network_size": 30, "network_depth": 2}
+    structure = {
+        "network_id": "n1",
+        "network_size": 30,
+        "network_depth": 2,
+        "network_entry_fees": 9.0,
+    }
     features = rows(
         {**structure, "recruitment_commission_amount": 50.0},  # a recruiter, paid for it
         {**structure, "tier": 2},  # a bottom participant, paid nothing
-        {"network_id": "other", "network_size": 30, "network_depth": 2},  # fees/pay nowhere
+        {**structure, "network_id": "other"},  # fees, but no recruitment pay in that network
     )
     fired = fired_matrix(features)["CN-CRIM-78-NETWORK"]
     assert fired.tolist() == [True, True, False]
@@ -129,9 +148,8 @@ def test_criminal_organizer_evidence_counts_itself() -> None:
     assert item["evidence"]["organization_participants"] == 30
     assert item["evidence"]["organization_tiers"] == 3
     assert "30 participants in 3 tiers" in item["text"]
-    assert not fires(
-        "CN-CRIM-78-ORGANIZER", **{**THRESHOLD_ORGANIZER, "recruitment_commission_amount": 0.0}
-    )
+    for missing in ("recruitment_commission_amount", "downline_entry_fees"):
+        assert not fires("CN-CRIM-78-ORGANIZER", **{**THRESHOLD_ORGANIZER, missing: 0.0})
 
 
 @pytest.mark.parametrize(

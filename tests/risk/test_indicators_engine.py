@@ -180,7 +180,7 @@ SHARE = st.floats(min_value=0, max_value=1, allow_nan=False)
 COUNT = st.integers(min_value=0, max_value=500)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.fixed_dictionaries(
         {
