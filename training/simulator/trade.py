@@ -15,7 +15,10 @@ from training.simulator.population import Population, family_param
 
 STAGE_FIRST_STOCK, STAGE_CONSUMER, STAGE_RESTOCK = 11, 12, 13
 CONTROLLED_BUYERS = (2, 9)  # controlled buyer ids per disguised network (刷单 accounts)
-CONSUMER_SHARE_OF_TARGET = 0.9  # consumer sales' share of the order target; stock is the rest
+CONSUMER_SHARE_OF_TARGET = 0.9
+# networks differ in how much their product sells: some legitimate ones barely sell, some
+# schemes move real product; this spread keeps network-level sales shares from deciding alone
+NETWORK_DEMAND_SIGMA = 1.0  # consumer sales' share of the order target; stock is the rest
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ def consumer_orders(population: Population, target: int, seed: int) -> Orders:
     dormant = ~root & (rng.random(n) < family_param("dormant_share")[habit])
     active_days = (population.active_end - population.joined) / DAY
     weight = rate * active_days * rng.lognormal(-0.32, 0.8, n)  # heavy-tailed productivity
+    networks = int(population.network.max()) + 1
+    demand = rng.lognormal(-(NETWORK_DEMAND_SIGMA**2) / 2, NETWORK_DEMAND_SIGMA, networks)
+    weight *= demand[population.network]
     weight[dormant] = 0.0
     scale = target / max(weight.sum(), 1e-9)
     counts = rng.poisson(weight * scale)

@@ -1,4 +1,4 @@
-"""Obvious per-account signals computed straight from a snapshot, for the simulator's tests."""
+"""Obvious per-account signals straight from a snapshot (helpers for the simulator tests)."""
 
 from __future__ import annotations
 
