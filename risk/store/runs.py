@@ -11,24 +11,12 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from risk.errors import RunNotFoundError, StoreConflictError, StoreInputError
+from risk.store.bulk import SCORE_COLUMNS, insert_rows, score_tuples
 from risk.store.db import read_transaction, write_transaction
 from risk.store.records import RunRecord
 from risk.store.schema import runs_table, scores_table
 from risk.store.types import utcnow
 
-SCORE_COLUMNS = (
-    "account_id",
-    "network_id",
-    "region",
-    "tier",
-    "score",
-    "band",
-    "rank",
-    "reasons",
-    "indicators",
-    "features",
-    "percentiles",
-)
 _REQUIRED_SCORE_COLUMNS = ("account_id", "score", "band", "rank")
 _CHUNK_ROWS = 20_000
 _runs = runs_table.c
@@ -138,27 +126,6 @@ def _require_running(connection: Connection, run_id: str) -> None:
         raise StoreConflictError(f"run {run_id} is {status}, not running: it cannot change")
 
 
-def _column_values(frame: pd.DataFrame, column: str) -> list[Any]:
-    """A column as Python values with missing -> None (absent optional columns: all None)."""
-    if column not in frame.columns:
-        return [None] * len(frame)
-    values = frame[column]
-    if values.dtype == object:
-        return values.tolist()
-    return values.astype(object).where(values.notna(), None).tolist()
-
-
-def _score_rows(frame: pd.DataFrame, run_id: str) -> list[dict[str, Any]]:
-    """Rows as dicts for executemany (column-wise conversion, no per-cell pandas access)."""
-    columns = {name: _column_values(frame, name) for name in SCORE_COLUMNS}
-    columns["account_id"] = [str(value) for value in columns["account_id"]]
-    names = ["run_id", *columns]
-    return [
-        dict(zip(names, values, strict=True))
-        for values in zip([run_id] * len(frame), *columns.values(), strict=True)
-    ]
-
-
 def _check_scores_frame(scores: pd.DataFrame) -> None:
     """Refuse a frame without required columns, with missing values there, or duplicates."""
     missing = [name for name in _REQUIRED_SCORE_COLUMNS if name not in scores.columns]
@@ -176,18 +143,47 @@ def _check_scores_frame(scores: pd.DataFrame) -> None:
         )
 
 
-def write_scores(engine: Engine, run_id: str, scores: pd.DataFrame) -> int:
-    """Append scores to a running run in chunks (each its own transaction); rows written."""
+def _json_frames(
+    scores: pd.DataFrame, features: pd.DataFrame | None, percentiles: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """Per-row JSON objects given as whole frames (row i belongs to scores row i)."""
+    frames = {"features": features, "percentiles": percentiles}
+    given = {name: frame for name, frame in frames.items() if frame is not None}
+    for name, frame in given.items():
+        if len(frame) != len(scores):
+            raise StoreInputError(f"{name} frame has {len(frame)} rows, scores {len(scores)}")
+        if name in scores.columns:
+            raise StoreInputError(f"{name} given both as a column and as a frame")
+    return given
+
+
+def write_scores(
+    engine: Engine,
+    run_id: str,
+    scores: pd.DataFrame,
+    *,
+    features: pd.DataFrame | None = None,
+    percentiles: pd.DataFrame | None = None,
+) -> int:
+    """Append scores to a running run in chunks (each its own transaction); rows written.
+
+    ``features``/``percentiles`` may come as numeric frames aligned row by row with ``scores``
+    instead of columns of dicts: their JSON is then built column-wise, several times faster.
+    """
     _check_scores_frame(scores)
+    json_frames = _json_frames(scores, features, percentiles)
     with engine.connect() as connection:
         _require_running(connection, run_id)
     written = 0
     for start in range(0, len(scores), _CHUNK_ROWS):
-        rows = _score_rows(scores.iloc[start : start + _CHUNK_ROWS], run_id)
+        part = slice(start, start + _CHUNK_ROWS)
+        rows = score_tuples(
+            scores.iloc[part], run_id, {k: v.iloc[part] for k, v in json_frames.items()}
+        )
         try:
             with write_transaction(engine) as connection:
                 _require_running(connection, run_id)
-                connection.execute(insert(scores_table), rows)
+                insert_rows(connection, scores_table, ("run_id", *SCORE_COLUMNS), rows)
         except IntegrityError as error:
             raise StoreConflictError(
                 f"run {run_id}: scores rows {start}-{start + len(rows) - 1} clash with rows "

@@ -186,3 +186,24 @@ def test_chinese_and_any_text_round_trip_in_json(
     stored = scores_frame(store_engine, run_id)
     assert stored.loc[0, "reasons"] == reasons
     assert stored.loc[0, "features"] == frame.loc[0, "features"]
+
+
+def test_feature_frames_are_stored_like_dict_columns(store_engine: Engine) -> None:
+    run_id = _begin(store_engine)
+    scores = make_scores(4).drop(columns=["features", "percentiles"])
+    features = pd.DataFrame(
+        {
+            "recruits_30d": [1.5, float("nan"), 3.0, float("inf")],
+            "downline_size": [1, 2, 3, 4],
+            "is_active": [True, False, True, True],
+        }
+    )
+    percentiles = pd.DataFrame({"recruits_30d": [10.0, 20.0, 30.0, 40.0]})
+    write_scores(store_engine, run_id, scores, features=features, percentiles=percentiles)
+    stored = scores_frame(store_engine, run_id)
+    assert stored.loc[0, "features"] == {"recruits_30d": 1.5, "downline_size": 1, "is_active": True}
+    assert stored.loc[1, "features"]["recruits_30d"] is None
+    assert stored.loc[3, "features"]["recruits_30d"] is None
+    assert stored["percentiles"].tolist() == percentiles.to_dict(orient="records")
+    with pytest.raises(StoreInputError, match="3 rows"):
+        write_scores(store_engine, run_id, scores, features=features.iloc[:3])

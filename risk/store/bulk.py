@@ -1,0 +1,123 @@
+"""Fast bulk writes: JSON text built column-wise with Arrow, rows sent by COPY / executemany."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Table
+from sqlalchemy.exc import IntegrityError
+
+from risk.store.types import dumps_json
+
+# One encoder for every row: json.dumps with keyword arguments builds a new encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
+def json_texts(values: Sequence[Any]) -> list[str | None]:
+    """Each value as JSON text (None stays SQL NULL); NaN and numpy types handled."""
+    texts: list[str | None] = []
+    for value in values:
+        if value is None:
+            texts.append(None)
+            continue
+        try:
+            texts.append(_ENCODER.encode(value))
+        except (TypeError, ValueError):
+            texts.append(dumps_json(value))  # numpy scalars, NaN: the slower, careful path
+    return texts
+
+
+def json_object_texts(frame: pd.DataFrame) -> list[str | None]:
+    """Each row of a numeric/bool frame as a JSON object text, built column-wise in Arrow.
+
+    Formatting floats dominates a bulk write; Arrow does it in C++ without a Python object
+    per cell (about 3x faster than json.dumps of a dict per row). Non-numeric frames fall back
+    to the per-row encoder. NaN and infinities become null.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(frame.columns) == 0:
+        return ["{}"] * len(frame)
+    if not all(frame[name].dtype.kind in "biuf" for name in frame.columns):
+        return json_texts(frame.to_dict(orient="records"))
+    parts: list[Any] = []
+    for position, name in enumerate(frame.columns):
+        array = pa.array(frame[name], from_pandas=True)
+        text = pc.cast(array, pa.string())
+        if pa.types.is_floating(array.type):
+            bad = pc.or_kleene(pc.is_nan(array), pc.is_inf(array))
+            text = pc.if_else(pc.fill_null(bad, True), "null", text)
+        parts += [
+            ("{" if position == 0 else ",") + json.dumps(str(name), ensure_ascii=False) + ":",
+            pc.fill_null(text, "null"),
+        ]
+    parts.append("}")
+    joined = pc.binary_join_element_wise(*parts, "")
+    return joined.to_pylist()
+
+
+def _copy_rows(connection: Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL COPY through psycopg, its integrity errors raised as SQLAlchemy's."""
+    raw: Any = connection.connection.driver_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except connection.dialect.loaded_dbapi.IntegrityError as error:
+        raise IntegrityError(statement, None, error) from error
+
+
+def insert_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert plain tuples: COPY on PostgreSQL, one executemany on SQLite (no per-cell types)."""
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        _copy_rows(connection, f"COPY {table.name} ({names}) FROM STDIN", rows)
+        return
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+
+SCORE_COLUMNS = (
+    "account_id",
+    "network_id",
+    "region",
+    "tier",
+    "score",
+    "band",
+    "rank",
+    "reasons",
+    "indicators",
+    "features",
+    "percentiles",
+)
+JSON_COLUMNS = ("reasons", "indicators", "features", "percentiles")
+
+
+def column_values(frame: pd.DataFrame, column: str) -> list[Any]:
+    """A column as Python values with missing -> None (absent optional columns: all None)."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    values = frame[column]
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+def score_tuples(
+    frame: pd.DataFrame, run_id: str, json_frames: dict[str, pd.DataFrame]
+) -> list[tuple[Any, ...]]:
+    """Rows for ``insert_rows`` in (run_id, *SCORE_COLUMNS) order; JSON columns as text."""
+    columns: dict[str, list[Any]] = {}
+    for name in SCORE_COLUMNS:
+        if name in json_frames:
+            columns[name] = json_object_texts(json_frames[name])
+        elif name in JSON_COLUMNS:
+            columns[name] = json_texts(column_values(frame, name))
+        else:
+            columns[name] = column_values(frame, name)
+    columns["account_id"] = [str(value) for value in columns["account_id"]]
+    return list(zip([run_id] * len(frame), *columns.values(), strict=True))
