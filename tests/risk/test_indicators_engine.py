@@ -180,7 +180,7 @@ SHARE = st.floats(min_value=0, max_value=1, allow_nan=False)
 COUNT = st.integers(min_value=0, max_value=500)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     st.fixed_dictionaries(
         {
@@ -214,3 +214,21 @@ def test_lists_match_the_fired_matrix_and_score_is_weighted_share(row: dict[str,
     weights = np.array([r.weight for r in ALL_RULES])
     assert np.allclose(score, fired.to_numpy() @ weights / weights.sum())
     assert ((score >= 0) & (score <= 1)).all() and score[1] == 0.0
+
+
+def test_real_feature_table_from_the_simulator() -> None:
+    from features.build import build_features
+    from training.simulator.config import SimulationConfig
+    from training.simulator.platform import simulate_platform
+
+    snapshot = simulate_platform(SimulationConfig(accounts=1500, seed=3))
+    features = build_features(snapshot)
+    items = evaluate_indicators(features, lang="zh")
+    assert items.index.equals(features.index)
+    fired = [item for account in items for item in account]
+    assert fired and all("指标特征" in item["text"] for item in fired)
+    assert json.loads(json.dumps(fired, ensure_ascii=False)) == fired
+    assert snapshot.labels is not None
+    labels = snapshot.labels.set_index("account_id")["label"].reindex(features.index)
+    score = pd.Series(indicator_score(features), index=features.index)
+    assert score[labels == 1].mean() > score[labels == 0].mean()
