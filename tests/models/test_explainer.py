@@ -255,3 +255,29 @@ def test_bad_setup_and_bad_input_are_clear_errors(
     with pytest.raises(ExplainInputError, match="language"):
         explainer.explain_one(RISKY, lang="fr")  # type: ignore[arg-type]
     assert explainer.reasons(np.zeros((0, 5))) == []
+
+
+def test_every_registry_template_renders_in_both_languages(tmp_path: Path) -> None:
+    from features.registry import REGISTRY, model_feature_names
+
+    names = model_feature_names()
+    rng = np.random.default_rng(23)
+    X = pd.DataFrame(rng.lognormal(0, 1, (600, len(names))), columns=names)
+    y = (X[names[0]] * X[names[-1]] + rng.normal(size=600) > 1).astype("int64").to_numpy()
+    booster = lgb.train(
+        {"objective": "binary", "num_leaves": 4, "num_threads": 1, "verbose": -1, "seed": 1},
+        lgb.Dataset(X, y),
+        num_boost_round=10,
+    )
+    explainer = Explainer(booster, names, X[y == 0].median().to_dict())  # the real REGISTRY
+    row, cells = X.to_numpy()[0], np.arange(len(names))  # one cell per feature: its own value
+    worded = {lang: explainer.book.reasons(cells, row, row, lang) for lang in ("en", "zh")}
+    for reasons in worded.values():
+        assert [r.feature for r in reasons] == names
+        assert all(r.text and "{" not in r.text for r in reasons)
+    zh = [r.to_dict() for r in worded["zh"]]
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in r["text"]) for r in zh)
+    path = tmp_path / "zh.json"
+    path.write_text(json.dumps(zh, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    assert json.loads(path.read_bytes().decode("utf-8")) == zh
+    assert REGISTRY[names[0]].reason_zh.split("{")[0] in zh[0]["text"]
