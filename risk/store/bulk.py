@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import IntegrityError
 
+from risk.errors import StoreInputError
 from risk.store.types import dumps_json
 
 # One encoder for every row: json.dumps with keyword arguments builds a new encoder per call.
@@ -22,6 +23,9 @@ def json_texts(values: Sequence[Any]) -> list[str | None]:
     for value in values:
         if value is None:
             texts.append(None)
+            continue
+        if not value and isinstance(value, list | dict):
+            texts.append("[]" if isinstance(value, list) else "{}")  # most indicator lists
             continue
         try:
             texts.append(_ENCODER.encode(value))
@@ -97,6 +101,7 @@ SCORE_COLUMNS = (
     "percentiles",
 )
 JSON_COLUMNS = ("reasons", "indicators", "features", "percentiles")
+REQUIRED_SCORE_COLUMNS = ("account_id", "score", "band", "rank")
 
 
 def column_values(frame: pd.DataFrame, column: str) -> list[Any]:
@@ -121,3 +126,34 @@ def score_tuples(
             columns[name] = column_values(frame, name)
     columns["account_id"] = [str(value) for value in columns["account_id"]]
     return list(zip([run_id] * len(frame), *columns.values(), strict=True))
+
+
+def check_scores_frame(scores: pd.DataFrame) -> None:
+    """Refuse a frame without required columns, with missing values there, or duplicates."""
+    missing = [name for name in REQUIRED_SCORE_COLUMNS if name not in scores.columns]
+    if missing:
+        raise StoreInputError(f"scores frame lacks required columns: {', '.join(missing)}")
+    for name in REQUIRED_SCORE_COLUMNS:
+        empty = scores[name].isna().to_numpy().nonzero()[0]
+        if len(empty):
+            raise StoreInputError(f"scores frame row {empty[0]}: column {name} is empty")
+    duplicated = scores["account_id"].duplicated().to_numpy().nonzero()[0]
+    if len(duplicated):
+        row = duplicated[0]
+        raise StoreInputError(
+            f"scores frame row {row}: account_id {scores['account_id'].iloc[row]!r} repeats"
+        )
+
+
+def checked_json_frames(
+    scores: pd.DataFrame, features: pd.DataFrame | None, percentiles: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """Per-row JSON objects given as whole frames (row i belongs to scores row i)."""
+    frames = {"features": features, "percentiles": percentiles}
+    given = {name: frame for name, frame in frames.items() if frame is not None}
+    for name, frame in given.items():
+        if len(frame) != len(scores):
+            raise StoreInputError(f"{name} frame has {len(frame)} rows, scores {len(scores)}")
+        if name in scores.columns:
+            raise StoreInputError(f"{name} given both as a column and as a frame")
+    return given

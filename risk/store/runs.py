@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,14 +11,19 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from risk.errors import RunNotFoundError, StoreConflictError, StoreInputError
-from risk.store.bulk import SCORE_COLUMNS, insert_rows, score_tuples
+from risk.errors import RunNotFoundError, StoreConflictError
+from risk.store.bulk import (
+    SCORE_COLUMNS,
+    check_scores_frame,
+    checked_json_frames,
+    insert_rows,
+    score_tuples,
+)
 from risk.store.db import read_transaction, write_transaction
 from risk.store.records import RunRecord
 from risk.store.schema import runs_table, scores_table
 from risk.store.types import utcnow
 
-_REQUIRED_SCORE_COLUMNS = ("account_id", "score", "band", "rank")
 _CHUNK_ROWS = 20_000
 _runs = runs_table.c
 
@@ -126,37 +132,6 @@ def _require_running(connection: Connection, run_id: str) -> None:
         raise StoreConflictError(f"run {run_id} is {status}, not running: it cannot change")
 
 
-def _check_scores_frame(scores: pd.DataFrame) -> None:
-    """Refuse a frame without required columns, with missing values there, or duplicates."""
-    missing = [name for name in _REQUIRED_SCORE_COLUMNS if name not in scores.columns]
-    if missing:
-        raise StoreInputError(f"scores frame lacks required columns: {', '.join(missing)}")
-    for name in _REQUIRED_SCORE_COLUMNS:
-        empty = scores[name].isna().to_numpy().nonzero()[0]
-        if len(empty):
-            raise StoreInputError(f"scores frame row {empty[0]}: column {name} is empty")
-    duplicated = scores["account_id"].duplicated().to_numpy().nonzero()[0]
-    if len(duplicated):
-        row = duplicated[0]
-        raise StoreInputError(
-            f"scores frame row {row}: account_id {scores['account_id'].iloc[row]!r} repeats"
-        )
-
-
-def _json_frames(
-    scores: pd.DataFrame, features: pd.DataFrame | None, percentiles: pd.DataFrame | None
-) -> dict[str, pd.DataFrame]:
-    """Per-row JSON objects given as whole frames (row i belongs to scores row i)."""
-    frames = {"features": features, "percentiles": percentiles}
-    given = {name: frame for name, frame in frames.items() if frame is not None}
-    for name, frame in given.items():
-        if len(frame) != len(scores):
-            raise StoreInputError(f"{name} frame has {len(frame)} rows, scores {len(scores)}")
-        if name in scores.columns:
-            raise StoreInputError(f"{name} given both as a column and as a frame")
-    return given
-
-
 def write_scores(
     engine: Engine,
     run_id: str,
@@ -170,27 +145,43 @@ def write_scores(
     ``features``/``percentiles`` may come as numeric frames aligned row by row with ``scores``
     instead of columns of dicts: their JSON is then built column-wise, several times faster.
     """
-    _check_scores_frame(scores)
-    json_frames = _json_frames(scores, features, percentiles)
+    check_scores_frame(scores)
+    json_frames = checked_json_frames(scores, features, percentiles)
     with engine.connect() as connection:
         _require_running(connection, run_id)
-    written = 0
-    for start in range(0, len(scores), _CHUNK_ROWS):
+
+    def prepare(start: int) -> list[tuple[Any, ...]]:
         part = slice(start, start + _CHUNK_ROWS)
-        rows = score_tuples(
+        return score_tuples(
             scores.iloc[part], run_id, {k: v.iloc[part] for k, v in json_frames.items()}
         )
-        try:
-            with write_transaction(engine) as connection:
-                _require_running(connection, run_id)
-                insert_rows(connection, scores_table, ("run_id", *SCORE_COLUMNS), rows)
-        except IntegrityError as error:
-            raise StoreConflictError(
-                f"run {run_id}: scores rows {start}-{start + len(rows) - 1} clash with rows "
-                f"already written (an account_id scored twice?): {error.orig}"
-            ) from error
-        written += len(rows)
+
+    written = 0
+    starts = range(0, len(scores), _CHUNK_ROWS)
+    # Build chunk i+1's rows (Arrow and sqlite3/psycopg release the GIL) while chunk i is written.
+    with ThreadPoolExecutor(max_workers=1) as builder:
+        pending = builder.submit(prepare, starts[0]) if starts else None
+        for index, start in enumerate(starts):
+            assert pending is not None
+            rows = pending.result()
+            if index + 1 < len(starts):
+                pending = builder.submit(prepare, starts[index + 1])
+            _insert_chunk(engine, run_id, start, rows)
+            written += len(rows)
     return written
+
+
+def _insert_chunk(engine: Engine, run_id: str, start: int, rows: list[tuple[Any, ...]]) -> None:
+    """One chunk in its own transaction (the run stays invisible until published)."""
+    try:
+        with write_transaction(engine) as connection:
+            _require_running(connection, run_id)
+            insert_rows(connection, scores_table, ("run_id", *SCORE_COLUMNS), rows)
+    except IntegrityError as error:
+        raise StoreConflictError(
+            f"run {run_id}: scores rows {start}-{start + len(rows) - 1} clash with rows "
+            f"already written (an account_id scored twice?): {error.orig}"
+        ) from error
 
 
 def publish_run(
