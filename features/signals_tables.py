@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from features.graph import NO_PARENT, Forest
 from features.snapshot import Snapshot
@@ -33,7 +35,7 @@ class PointInTime:
     left_us: np.ndarray  # leaving time, meaningful where ``left``
     entry_fee: np.ndarray  # money units (int64)
     forest: Forest
-    orders: pd.DataFrame  # seller, buyer (NOT_AN_ACCOUNT for consumers), consumer, ...
+    orders: pd.DataFrame  # seller, buyer (NOT_AN_ACCOUNT for consumers), consumer code, ...
     commissions: pd.DataFrame  # payee, kind, amount, paid_us
 
     @property
@@ -63,11 +65,22 @@ def money_units(column: pd.Series) -> np.ndarray:
     return np.rint(values * MONEY_SCALE).astype(np.int64)
 
 
+def _arrow(ids: pd.Series | pd.Index) -> pa.Array:
+    """The ids as an Arrow string array (zero-copy for pandas' Arrow-backed str dtype)."""
+    array = pa.array(ids.array if isinstance(ids, pd.Series) else ids, type=pa.large_string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def positions_of(ids: pd.Series, index: pd.Index) -> np.ndarray:
-    """Position of each id in ``index`` (NOT_AN_ACCOUNT if absent); factorizes first for speed."""
-    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
-    lookup = np.append(index.get_indexer(uniques), NOT_AN_ACCOUNT)
-    return lookup[codes]  # code -1 (missing id) picks the appended sentinel
+    """Position of each id in ``index`` (NOT_AN_ACCOUNT if absent or missing); Arrow hashing."""
+    found = pc.index_in(_arrow(ids), value_set=_arrow(index))
+    return found.fill_null(NOT_AN_ACCOUNT).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def codes_of(ids: pd.Series) -> np.ndarray:
+    """A dense integer code per distinct id (the same id always gets the same code)."""
+    encoded = pc.dictionary_encode(_arrow(ids))
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def cut(snapshot: Snapshot, as_of: pd.Timestamp) -> PointInTime:
@@ -106,17 +119,18 @@ def _orders(
     orders = orders.loc[created_all <= as_of_us]
     created_us = micros(orders["created_at"])
     seller = positions_of(orders["seller_id"], account_id)
-    consumer, _ = pd.factorize(orders["buyer_id"])
     buyer = positions_of(orders["buyer_id"], account_id)
     # Agent purchase: the buyer is an account that had already joined when the order was paid.
     never = np.iinfo(np.int64).max  # the sentinel position -1 picks "never joined"
     joined_buyer = np.append(joined_us, never)[buyer]
     is_agent = (buyer != NOT_AN_ACCOUNT) & (joined_buyer <= created_us)
+    consumer = np.full(len(orders), NOT_AN_ACCOUNT, dtype=np.int64)
+    consumer[~is_agent] = codes_of(orders["buyer_id"].loc[~is_agent])
     frame = pd.DataFrame(
         {
             "seller": seller,
             "buyer": np.where(is_agent, buyer, NOT_AN_ACCOUNT),
-            "consumer": consumer.astype(np.int64),
+            "consumer": consumer,
             "created_us": created_us,
             "amount": money_units(orders["amount"]),
             "quantity": orders["quantity"].to_numpy(dtype=np.int64),

@@ -19,15 +19,16 @@ FIRST_ORDER_DAYS = 30  # purchases this soon after joining count as the mandator
 def _consumer_mix(pit: PointInTime, sales: pd.DataFrame) -> dict[str, np.ndarray]:
     """Unique consumers, the share who came back, and the biggest consumer's share of sales."""
     n = pit.size
-    pairs = pd.DataFrame({"seller": sales["seller"], "consumer": sales["consumer"]})
-    pairs["amount"] = sales["amount"].to_numpy(dtype=np.float64)
-    per_pair = pairs.groupby(["seller", "consumer"], sort=False)["amount"].agg(["size", "sum"])
-    pair_seller = per_pair.index.get_level_values("seller").to_numpy()
+    seller = sales["seller"].to_numpy()
+    consumers = int(sales["consumer"].max()) + 1 if len(sales) else 1
+    pair = seller * consumers + sales["consumer"].to_numpy()  # one int64 key per (seller, buyer)
+    amount = pd.Series(sales["amount"].to_numpy(dtype=np.float64))
+    per_pair = amount.groupby(pair, sort=False).agg(["size", "sum"])
+    pair_seller = per_pair.index.to_numpy() // consumers
     unique_consumers = count_by(pair_seller, n)
     repeat = count_by(pair_seller[per_pair["size"].to_numpy() >= 2], n)
-    top = per_pair["sum"].groupby(level="seller").max()
     top_amount = np.zeros(n, dtype=np.float64)
-    top_amount[top.index.to_numpy()] = top.to_numpy()
+    np.maximum.at(top_amount, pair_seller, per_pair["sum"].to_numpy())
     consumer_total = sum_by(sales["seller"].to_numpy(), sales["amount"].to_numpy(), n)
     return {
         "unique_consumers": unique_consumers,
