@@ -49,6 +49,9 @@ def network_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
                 _network_total(pit, consumer), _network_total(pit, sales)
             ),
             "network_entry_fees": _network_total(pit, pit.entry_fee),
+            "network_recruitment_commission_amount": _network_total(
+                pit, base["recruitment_commission_amount"].to_numpy()
+            ),
             "network_income_gini": gini,
             "network_top1_income_share": top_share,
             "network_churn_share": ratio(_network_total(pit, pit.left), members),

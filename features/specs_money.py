@@ -173,6 +173,19 @@ NETWORK: tuple[FeatureSpec, ...] = (
         reason("Its network collected {value} in entry fees", "所在网络共收取入门费{value}"),
     ),
     feature(
+        "network_recruitment_commission_amount",
+        "network",
+        "money",
+        "higher",
+        (
+            "Recruitment bonuses paid to all members of its network (拉人头 rewards).",
+            "所在网络全体成员获得的拉人头奖励合计。",
+        ),
+        reason(
+            "Its network paid {value} in recruitment bonuses", "所在网络共发放拉人头奖励{value}"
+        ),
+    ),
+    feature(
         "network_income_gini",
         "network",
         "ratio",
