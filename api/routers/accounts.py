@@ -1,0 +1,77 @@
+"""Accounts: the stored score, explanations on demand, and decisions on them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import AuthorizedKey, EngineDep, StateDep
+from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut, LangParam
+from risk.service.accounts import account_view
+from risk.service.explain import MAX_REASONS, explain_account
+from risk.store.decisions import record_decision
+
+router = APIRouter(tags=["accounts"])
+
+AccountId = Annotated[str, Path(min_length=1, max_length=200, description="The account id.")]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "The account has no published score."}
+}
+
+
+@router.get("/v1/accounts/{account_id}", response_model=AccountOut, responses=_ERRORS)
+def get_account(
+    account_id: AccountId,
+    key: AuthorizedKey,
+    state: StateDep,
+    lang: LangParam = "en",
+) -> dict[str, Any]:
+    """Latest published score, band, rank, reasons, indicators and key features (audited)."""
+    view = account_view(
+        state.engine,
+        account_id,
+        actor=key.name,
+        runs=state.runs,
+        explainer=state.explainer,
+        lang=lang,
+    )
+    return view.to_dict()
+
+
+@router.get(
+    "/v1/accounts/{account_id}/explanation", response_model=ExplanationOut, responses=_ERRORS
+)
+def get_explanation(
+    account_id: AccountId,
+    key: AuthorizedKey,
+    state: StateDep,
+    lang: LangParam = "en",
+    top: Annotated[int, Query(ge=1, le=MAX_REASONS)] = 4,
+) -> dict[str, Any]:
+    """SHAP reasons computed now from the account's stored features (audited)."""
+    return explain_account(
+        state.engine,
+        account_id,
+        actor=key.name,
+        explainer=state.explainer,
+        model_version=state.model_version or "",
+        lang=lang,
+        top=top,
+    )
+
+
+@router.post(
+    "/v1/accounts/{account_id}/decisions",
+    response_model=DecisionOut,
+    status_code=201,
+    responses=_ERRORS,
+)
+def post_decision(
+    account_id: AccountId, body: DecisionIn, key: AuthorizedKey, engine: EngineDep
+) -> dict[str, Any]:
+    """Record a decision (append-only; the reviewer is the key's name; audited)."""
+    record = record_decision(
+        engine, account_id=account_id, decision=body.decision, note=body.note, reviewer=key.name
+    )
+    return record.to_dict()

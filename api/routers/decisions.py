@@ -1,0 +1,43 @@
+"""The decisions export (JSON or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import AuthorizedKey, EngineDep
+from api.schemas import DecisionOut
+from risk.store.decisions import list_decisions
+
+router = APIRouter(tags=["decisions"])
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    """CSV text with a header (UTF-8 text; Chinese notes kept as they are)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(DecisionOut.model_fields))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@router.get("/v1/decisions", response_model=list[DecisionOut])
+def export_decisions(
+    key: AuthorizedKey,
+    engine: EngineDep,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    account_id: Annotated[str | None, Query(max_length=200)] = None,
+    format: Literal["json", "csv"] = "json",
+) -> Any:
+    """Every decision in the order made, optionally in [since, until) or for one account."""
+    rows = [
+        d.to_dict() for d in list_decisions(engine, since=since, until=until, account_id=account_id)
+    ]
+    if format == "csv":
+        return Response(_csv(rows), media_type="text/csv; charset=utf-8")
+    return rows

@@ -1,0 +1,37 @@
+"""The review queue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import AuthorizedKey, EngineDep
+from api.schemas import Band, DecisionStatus, QueueOut
+from risk.store.scores import review_queue
+
+router = APIRouter(tags=["queue"])
+
+
+@router.get("/v1/queue", response_model=QueueOut)
+def get_queue(
+    key: AuthorizedKey,
+    engine: EngineDep,
+    band: Annotated[list[Band] | None, Query(description="Repeat for several bands.")] = None,
+    region: Annotated[str | None, Query(max_length=100)] = None,
+    network_id: Annotated[str | None, Query(max_length=200)] = None,
+    status: DecisionStatus = "pending",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Accounts to review, highest score first; decided accounts only when asked for."""
+    page = review_queue(
+        engine,
+        bands=band,
+        region=region,
+        network_id=network_id,
+        decision_status=status,
+        limit=limit,
+        offset=offset,
+    )
+    return page.to_dict()

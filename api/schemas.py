@@ -1,0 +1,211 @@
+"""Response and request bodies: what /docs shows and what every route returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Decision = Literal["confirm", "dismiss", "escalate"]
+Band = Literal["low", "medium", "high", "critical"]
+DecisionStatus = Literal["pending", "decided", "all"]
+LangParam = Literal["en", "zh"]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error the API returns."""
+
+    error: ErrorDetail
+
+
+class ReasonOut(BaseModel):
+    feature: str
+    value: float | None
+    contribution: float | None
+    text: str
+
+
+class KeyFeatureOut(BaseModel):
+    feature: str
+    value: float | None
+    display: str
+    percentile: float | None = Field(description="Population percentile 0-100 in this run.")
+    unit: str
+    riskier: str
+    description: str
+
+
+class AccountOut(BaseModel):
+    """An account's latest published score with its context."""
+
+    account_id: str
+    network_id: str | None
+    region: str | None
+    tier: int | None
+    score: float
+    band: str
+    rank: int
+    reasons: list[ReasonOut]
+    indicators: list[dict[str, Any]]
+    model_version: str
+    run_id: str
+    as_of: datetime
+    decision: str | None
+    decided_at: datetime | None
+    key_features: list[KeyFeatureOut]
+
+
+class ExplanationOut(BaseModel):
+    """SHAP reasons computed on demand (log-odds contributions)."""
+
+    account_id: str
+    run_id: str
+    score: float
+    band: str
+    model_version: str
+    lang: LangParam
+    up: list[ReasonOut]
+    down: list[ReasonOut]
+    base_value: float | None
+    raw_score: float | None
+
+
+class QueueItem(BaseModel):
+    account_id: str
+    network_id: str | None
+    region: str | None
+    tier: int | None
+    score: float
+    band: str
+    rank: int
+    reasons: list[ReasonOut] | None
+    indicators: list[dict[str, Any]] | None
+    decision: str | None
+    decided_at: datetime | None
+
+
+class QueueOut(BaseModel):
+    """One page of the review queue, riskiest first."""
+
+    items: list[QueueItem]
+    total: int
+    limit: int
+    offset: int
+    run_id: str
+
+
+class TierOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    tier: int
+    accounts: int
+    flagged: int
+    mean_score: float
+    stock_pushed_down: float
+    consumer_sales: float
+    commissions_up: float
+    recruitment_commissions: float
+    team_commissions: float
+    entry_fees: float
+
+
+class FlaggedAccountOut(BaseModel):
+    account_id: str
+    tier: int
+    score: float
+    band: str
+    rank: int
+
+
+class NetworkOut(BaseModel):
+    """A network's tiers, flagged accounts and the money moving between tiers."""
+
+    network_id: str
+    run_id: str
+    accounts: int
+    flagged: int
+    bands: dict[str, int]
+    tiers: list[TierOut]
+    totals: dict[str, float]
+    flagged_accounts: list[FlaggedAccountOut]
+
+
+class DecisionIn(BaseModel):
+    """A moderator's decision; the reviewer is the API key's name, never the body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Decision
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class DecisionOut(BaseModel):
+    id: int
+    account_id: str
+    run_id: str
+    score: float
+    band: str
+    decision: str
+    note: str | None
+    reviewer: str
+    created_at: datetime
+
+
+class RunOut(BaseModel):
+    id: str
+    status: str
+    as_of: datetime
+    model_name: str
+    model_version: str
+    model_run_id: str | None
+    data_fingerprint: str
+    snapshot_path: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    published_at: datetime | None
+    accounts_scored: int | None
+    counts: dict[str, Any] | None
+    timings: dict[str, Any] | None
+    drift: dict[str, Any] | None
+    error: str | None
+
+
+class KeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    role: Literal["moderator", "regulator", "admin"]
+
+
+class KeyOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    key_prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    active: bool
+
+
+class CreatedKeyOut(KeyOut):
+    key: str = Field(description="The key itself: shown once, only its hash is stored.")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyOut(BaseModel):
+    ready: bool
+    store: bool
+    model: bool
+    model_version: str | None
+    run_id: str | None
+    reasons: list[str]

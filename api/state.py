@@ -1,0 +1,53 @@
+"""What the lifespan loads once and every request reads: store engine, model, explainer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+
+from features.errors import ServiceError
+from risk.service.runs import RunCache
+from risk.settings import Settings
+
+if TYPE_CHECKING:
+    from models.explainer import Explainer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppState:
+    """The app's long-lived objects (one per worker process)."""
+
+    settings: Settings
+    engine: Engine
+    runs: RunCache = field(default_factory=RunCache)
+    scorer: Any = None  # models.scorer.RiskScorer
+    explainer: Explainer | None = None
+    model_error: str | None = None
+
+    @property
+    def model_version(self) -> str | None:
+        """``name/version`` of the loaded champion, or None."""
+        return None if self.scorer is None else str(self.scorer.label)
+
+
+def load_champion(state: AppState) -> None:
+    """Load the champion scorer and its explainer into ``state``; remember why if we cannot."""
+    from models.explainer import Explainer
+    from risk.scoring_model import load_model
+
+    settings = state.settings
+    reference = f"{settings.model_name}@{settings.model_alias}"
+    try:
+        scorer = load_model(reference, settings.tracking_uri)
+        explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
+    except ServiceError as error:
+        state.model_error = error.message
+        log.warning("serving stored scores only: %s", error.message)
+        return
+    state.scorer, state.explainer, state.model_error = scorer, explainer, None
+    log.info("loaded model %s", scorer.label)

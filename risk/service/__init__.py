@@ -1,0 +1,1 @@
+"""What the API (and later the console) calls: account views, explanations, networks, labels."""

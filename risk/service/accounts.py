@@ -1,0 +1,140 @@
+"""One account as a moderator sees it: the stored score with its key features in context."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+
+from features.registry import REGISTRY
+from models.explain_text import Lang, check_lang
+from risk.service.errors import AccountNotFoundError
+from risk.service.runs import RunCache
+from risk.store.records import ScoreRecord
+from risk.store.scores import view_account
+
+if TYPE_CHECKING:
+    from models.explainer import Explainer
+
+# The handful of signals a moderator reads first: structure, recruiting, where sales go, money.
+KEY_FEATURES: tuple[str, ...] = (
+    "tier",
+    "direct_recruits",
+    "downline_size",
+    "recruits_30d",
+    "consumer_sales_share",
+    "downline_sales_amount",
+    "stock_purchases_amount",
+    "sell_through_ratio",
+    "entry_fee",
+    "recruitment_commission_share",
+    "income_from_downline_share",
+    "downline_churn_share",
+    "network_size",
+)
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """The latest published score of one account, ready to render."""
+
+    record: ScoreRecord
+    as_of: str
+    model_version: str
+    reasons: list[dict[str, Any]]
+    key_features: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form for the API."""
+        record = self.record
+        return {
+            "account_id": record.account_id,
+            "network_id": record.network_id,
+            "region": record.region,
+            "tier": record.tier,
+            "score": record.score,
+            "band": record.band,
+            "rank": record.rank,
+            "reasons": self.reasons,
+            "indicators": record.indicators or [],
+            "model_version": self.model_version,
+            "run_id": record.run_id,
+            "as_of": self.as_of,
+            "decision": record.decision,
+            "decided_at": None if record.decided_at is None else record.decided_at.isoformat(),
+            "key_features": self.key_features,
+        }
+
+
+def _number(value: Any) -> float | None:
+    """A stored JSON value as a finite float, else None."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def key_feature_values(
+    features: dict[str, Any] | None, percentiles: dict[str, Any] | None, lang: Lang
+) -> list[dict[str, Any]]:
+    """Each key feature's value, formatted text, population percentile and meaning."""
+    features, percentiles = features or {}, percentiles or {}
+    out = []
+    for name in KEY_FEATURES:
+        spec = REGISTRY[name]
+        value = _number(features.get(name))
+        out.append(
+            {
+                "feature": name,
+                "value": value,
+                "display": "" if value is None else spec.format_value(value),
+                "percentile": _number(percentiles.get(name)),
+                "unit": spec.unit,
+                "riskier": spec.riskier,
+                "description": spec.description_zh if lang == "zh" else spec.description_en,
+            }
+        )
+    return out
+
+
+def reworded_reasons(
+    reasons: list[Any] | None, explainer: Explainer | None, lang: Lang
+) -> list[dict[str, Any]]:
+    """Stored reasons (English), re-worded from the registry when another language is asked."""
+    stored = [dict(reason) for reason in reasons or []]
+    if lang == "en" or explainer is None:
+        return stored
+    columns = {name: i for i, name in enumerate(explainer.feature_names)}
+    for reason in stored:
+        column = columns.get(reason.get("feature", ""))
+        value = _number(reason.get("value"))
+        if column is not None:
+            shown = math.nan if value is None else value
+            reason["text"] = explainer.book.text(column, shown, lang)
+    return stored
+
+
+def account_view(
+    engine: Engine,
+    account_id: str,
+    *,
+    actor: str,
+    runs: RunCache,
+    explainer: Explainer | None = None,
+    lang: str = "en",
+) -> AccountView:
+    """The account's latest published score (the view is audited); 404 if it has none."""
+    chosen = check_lang(lang)
+    record = view_account(engine, account_id, actor=actor)
+    if record is None:
+        raise AccountNotFoundError(f"account {account_id!r} has no score in the published run")
+    run = runs.get(engine, record.run_id)
+    return AccountView(
+        record=record,
+        as_of=run.as_of.isoformat(),
+        model_version=f"{run.model_name}/{run.model_version}",
+        reasons=reworded_reasons(record.reasons, explainer, chosen),
+        key_features=key_feature_values(record.features, record.percentiles, chosen),
+    )
