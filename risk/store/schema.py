@@ -103,9 +103,10 @@ class Score(Base):
 
     __table_args__ = (
         Index("ix_scores_account_run", "account_id", "run_id"),
-        Index("ix_scores_run_band_score", "run_id", "band", "score"),
+        # Covering the queue (filter by band, order by rank, count pending by account_id).
+        Index("ix_scores_run_band_score", "run_id", "band", "rank", "score", "account_id"),
         Index("ix_scores_run_network", "run_id", "network_id"),
-        Index("ix_scores_run_rank", "run_id", "rank"),
+        Index("ix_scores_run_rank", "run_id", "rank", "account_id"),
     )
 
 
