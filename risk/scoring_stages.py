@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from risk.scoring_progress import StageClock
-from risk.scoring_table import EXPLAINED_BANDS, records
+from risk.scoring_table import EXPLAINED_BANDS
 
 ReasonsFn = Callable[[pd.DataFrame], list[list[Any]]]
 
@@ -40,16 +40,10 @@ def explain_in_chunks(
     return reasons
 
 
-def store_frame(
-    table: pd.DataFrame, features: pd.DataFrame, percentiles: pd.DataFrame
-) -> pd.DataFrame:
-    """The rows ``write_scores`` takes: identity, score, JSON columns as Python objects."""
-    frame = table[
-        ["network_id", "region", "tier", "score", "band", "rank", "reasons", "indicators"]
-    ].copy()
-    frame["features"] = records(features)
-    frame["percentiles"] = records(percentiles)
-    return frame.rename_axis("account_id").reset_index()
+def store_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows ``write_scores`` takes: identity, score, band, rank, reasons and indicators."""
+    columns = ["network_id", "region", "tier", "score", "band", "rank", "reasons", "indicators"]
+    return table[columns].rename_axis("account_id").reset_index()
 
 
 def write_in_chunks(
@@ -63,15 +57,20 @@ def write_in_chunks(
     stage: str,
     chunk_size: int,
 ) -> int:
-    """Write the run's rows chunk by chunk, building the per-account JSON only per chunk."""
+    """Write the run's rows chunk by chunk; the store builds the feature JSON column-wise."""
     from risk.store.runs import write_scores
 
     written = 0
     for start in range(0, len(table), chunk_size):
         part = slice(start, start + chunk_size)
-        frame = store_frame(table.iloc[part], features.iloc[part], percentiles.iloc[part])
-        written += write_scores(engine, run_id, frame)
-        clock.advance(stage, len(frame))
+        written += write_scores(
+            engine,
+            run_id,
+            store_frame(table.iloc[part]),
+            features=features.iloc[part].reset_index(drop=True),
+            percentiles=percentiles.iloc[part].reset_index(drop=True),
+        )
+        clock.advance(stage, min(chunk_size, len(table) - start))
     return written
 
 

@@ -60,13 +60,6 @@ def indicator_counts(indicators: pd.Series) -> dict[str, int]:
     return {str(rule): int(n) for rule, n in rule_ids.value_counts().sort_index().items()}
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """One plain dict per row (numpy scalars made Python floats, NaN made None)."""
-    clean = frame.astype("float64").round(6).astype(object)
-    clean = clean.where(frame.notna(), None)
-    return clean.to_dict(orient="records")
-
-
 def _json_text(value: object) -> str | None:
     """JSON text of a list (UTF-8, Chinese unescaped); None stays missing."""
     if value is None or (isinstance(value, float) and np.isnan(value)):

@@ -16,7 +16,6 @@ from risk.scoring_table import (
     networks_flagged,
     population_percentiles,
     rank_accounts,
-    records,
     score_table,
     write_table_to_temp,
 )
@@ -89,11 +88,6 @@ def test_counts_per_band_network_and_rule() -> None:
     assert networks_flagged(table["network_id"], table["band"]) == 2
     assert indicator_counts(table["indicators"]) == {"CN-1": 2}
     assert indicator_counts(pd.Series([[], []], dtype=object)) == {}
-
-
-def test_records_turn_nan_into_none() -> None:
-    rows = records(pd.DataFrame({"x": [1.0, np.nan], "y": [2, 3]}))
-    assert rows == [{"x": 1.0, "y": 2.0}, {"x": None, "y": 3.0}]
 
 
 def test_score_table_keeps_the_contract_columns_and_json_text() -> None:

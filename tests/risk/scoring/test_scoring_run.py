@@ -1,0 +1,105 @@
+"""End-to-end scoring runs through the library function, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from risk.scoring import ScoringSummary, run_scoring
+from risk.scoring_table import EXPLAINED_BANDS, SCORE_TABLE_COLUMNS
+from tests.risk.scoring.conftest import ScoringWorld
+
+
+def _score(world: ScoringWorld, store_url: str, out: Path | None = None) -> ScoringSummary:
+    return run_scoring(
+        snapshot_dir=world.snapshot_dir,
+        as_of=None,
+        model_ref=world.model_ref,
+        store_url=store_url,
+        tracking_uri=world.tracking_uri,
+        out=out,
+    )
+
+
+def _accounts_as_of(world: ScoringWorld, summary: ScoringSummary) -> set[str]:
+    accounts = pd.read_parquet(world.snapshot_dir / "accounts.parquet")
+    joined = pd.to_datetime(accounts["joined_at"], utc=True) <= summary.as_of
+    return set(accounts.loc[joined, "account_id"].astype(str))
+
+
+def _check_published_run(world: ScoringWorld, store_url: str, summary: ScoringSummary) -> None:
+    from risk.store.db import open_store
+    from risk.store.runs import latest_published_run
+    from risk.store.scores import scores_frame
+
+    engine = open_store(store_url)
+    latest = latest_published_run(engine)
+    assert latest is not None and latest.id == summary.run_id
+    assert latest.model_name == "mlm-risk" and latest.status == "published"
+    frame = scores_frame(engine, summary.run_id)
+    assert set(frame["account_id"]) == _accounts_as_of(world, summary)
+    assert summary.accounts_scored == len(frame)
+    assert sorted(frame["rank"]) == list(range(1, len(frame) + 1))
+    assert frame.sort_values("rank")["score"].is_monotonic_decreasing
+    explained = frame[frame["band"].isin(EXPLAINED_BANDS)]
+    assert len(explained) > 0
+    assert explained["reasons"].map(lambda r: isinstance(r, list) and len(r) > 0).all()
+    assert frame["indicators"].map(lambda items: isinstance(items, list)).all()
+    first = frame.iloc[0]
+    assert first["features"] and first["percentiles"]
+    assert all(0 <= v <= 100 for v in first["percentiles"].values() if v is not None)
+    assert sum(summary.counts["bands"].values()) == len(frame)
+    assert set(latest.drift["feature_psi"]) and latest.drift["score_psi"] is not None
+    assert {"validate", "features", "score", "reasons", "write"} <= set(latest.timings)
+
+
+@pytest.mark.slow
+def test_run_publishes_every_account_and_writes_the_score_table(
+    scoring_world: ScoringWorld, sqlite_store_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "exports" / "scores.csv"
+    summary = _score(scoring_world, sqlite_store_url, out)
+    assert not summary.already_published
+    _check_published_run(scoring_world, sqlite_store_url, summary)
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert tuple(table.columns) == SCORE_TABLE_COLUMNS
+    assert len(table) == summary.accounts_scored
+    assert table["rank"].astype(int).tolist() == list(range(1, len(table) + 1))
+    assert (table["model_version"] == summary.model_version).all()
+    medium_up = table[table["band"].isin(EXPLAINED_BANDS)]
+    for text in medium_up["reasons"]:
+        reasons = json.loads(text)
+        assert reasons and set(reasons[0]) == {"feature", "value", "contribution", "text"}
+    for text in table["indicators"]:
+        for item in json.loads(text):
+            assert set(item) == {"rule_id", "jurisdiction", "citation", "text", "evidence"}
+    assert not list(out.parent.glob(".*.tmp"))
+
+
+@pytest.mark.slow
+def test_rerun_returns_the_published_run_without_rewriting(
+    scoring_world: ScoringWorld, sqlite_store_url: str, tmp_path: Path
+) -> None:
+    from risk.store.db import open_store
+    from risk.store.runs import list_runs
+
+    first = _score(scoring_world, sqlite_store_url)
+    out = tmp_path / "again.parquet"
+    again = _score(scoring_world, sqlite_store_url, out)
+    assert again.already_published and again.run_id == first.run_id
+    assert again.counts == first.counts
+    runs = list_runs(open_store(sqlite_store_url))
+    assert [run.id for run in runs] == [first.run_id]
+    table = pd.read_parquet(out)
+    assert tuple(table.columns) == SCORE_TABLE_COLUMNS and len(table) == first.accounts_scored
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_run_publishes_on_postgresql(scoring_world: ScoringWorld, postgres_store_url: str) -> None:
+    summary = _score(scoring_world, postgres_store_url)
+    _check_published_run(scoring_world, postgres_store_url, summary)
+    assert _score(scoring_world, postgres_store_url).run_id == summary.run_id
