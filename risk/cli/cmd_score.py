@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +117,20 @@ def _exit_code(error: BaseException) -> int | None:
     return None
 
 
+@contextmanager
+def _stop_cleanly_on_sigterm() -> Iterator[None]:
+    """systemd stops a unit with SIGTERM: raise instead, so the run is marked failed."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def render_summary(summary: Any, console: Console) -> None:
     """The human summary: bands, networks flagged, indicators, drift, time per stage, where."""
     data = summary.to_dict()
@@ -181,7 +197,10 @@ def score(
     err = Console(stderr=True)
     show_progress = not (quiet or as_json)
     try:
-        with RichProgress(err) if show_progress else nullcontext() as progress:
+        with (
+            _stop_cleanly_on_sigterm(),
+            RichProgress(err) if show_progress else nullcontext() as progress,
+        ):
             summary = run_scoring(
                 snapshot_dir=snapshot_dir,
                 as_of=timestamp,
