@@ -95,3 +95,15 @@ def test_concurrent_appends_never_fork_the_chain(store_engine: Engine) -> None:
         list(pool.map(append_many, range(4)))
     result = verify_audit_chain(store_engine)
     assert result.ok and result.entries == 32
+
+
+def test_append_in_callers_transaction_rolls_back_with_it(store_engine: Engine) -> None:
+    from risk.store.db import session_scope, write_transaction
+
+    with session_scope(store_engine) as session:
+        append_audit(session, actor="api", action="export", target="report-1")
+    with pytest.raises(RuntimeError), write_transaction(store_engine) as connection:
+        append_audit(connection, actor="api", action="export", target="report-2")
+        raise RuntimeError("the caller's work failed")
+    assert [e.target for e in list_audit(store_engine)] == ["report-1"]
+    assert verify_audit_chain(store_engine).ok
