@@ -1,0 +1,114 @@
+"""Build the ``ReportContent`` of one published scoring run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from risk.report.cases import FLAGGED_BANDS, case_register, decision_history
+from risk.report.content import (
+    Period,
+    ReportContent,
+    _iso,
+    appendix,
+    chart_data,
+    decision_summary,
+    indicator_summary,
+    resolve_run,
+    text_renderers,
+)
+from risk.report.i18n import Lang
+from risk.report.keys import pseudonym
+from risk.report.model_card import model_card, training_artifacts
+
+
+def _pending(frame: pd.DataFrame, decided: set[str]) -> int:
+    """Flagged accounts of the run with no decision on record up to the period's end."""
+    flagged = frame.loc[frame["band"].isin(FLAGGED_BANDS), "account_id"]
+    return int((~flagged.isin(decided)).sum())
+
+
+def _meta(
+    run: Any, scorer: Any, *, platform_name: str, period: Period, lang: Lang, generated_at: datetime
+) -> dict[str, Any]:
+    return {
+        "platform_name": platform_name,
+        "lang": lang,
+        "period": period.to_dict(),
+        "run": {
+            "id": run.id,
+            "as_of": _iso(run.as_of),
+            "published_at": _iso(run.published_at),
+            "data_fingerprint": run.data_fingerprint,
+            "accounts_scored": int(run.accounts_scored or 0),
+        },
+        "model": {
+            "name": run.model_name,
+            "version": str(run.model_version),
+            "mlflow_run_id": run.model_run_id or scorer.run_id,
+        },
+        "generated_at": _iso(generated_at),
+    }
+
+
+def build_content(
+    *,
+    engine: Engine,
+    tracking_uri: str,
+    run_id: str,
+    period: Period,
+    lang: Lang,
+    platform_name: str,
+    reviewer_salt: bytes,
+    generated_at: datetime,
+) -> ReportContent:
+    """Everything the report shows for one run, from the store, MLflow and the registries."""
+    from risk.scoring_model import load_model
+    from risk.store.decisions import list_decisions
+    from risk.store.scores import scores_frame
+
+    run = resolve_run(engine, run_id)
+    frame = scores_frame(engine, run.id)
+    decisions = list_decisions(engine, since=period.since, until=period.until)
+    on_record = list_decisions(engine, until=period.until)
+    scorer = load_model(f"{run.model_name}/{run.model_version}", tracking_uri)
+    artifacts = training_artifacts(tracking_uri, run.model_run_id)
+    history = decision_history(decisions, lambda name: pseudonym(name, reviewer_salt))
+    confirmed = {a for a, items in history.items() if items[-1]["decision"] == "confirm"}
+    reason_text, indicator_text = text_renderers(scorer, lang)
+    counts = dict(run.counts or {})
+    bands = dict(counts.get("bands", {}))
+    summary = {
+        "accounts_scored": int(run.accounts_scored or 0),
+        "bands": bands,
+        "networks_flagged": int(counts.get("networks_flagged", 0)),
+        "indicators": indicator_summary(dict(counts.get("indicators", {})), lang),
+        "decisions": decision_summary(
+            engine, decisions, _pending(frame, {d.account_id for d in on_record}), lang
+        ),
+    }
+    return ReportContent(
+        meta=_meta(
+            run,
+            scorer,
+            platform_name=platform_name,
+            period=period,
+            lang=lang,
+            generated_at=generated_at,
+        ),
+        summary=summary,
+        model_card=model_card(
+            scorer=scorer,
+            artifacts=artifacts,
+            drift=run.drift,
+            frame=frame,
+            confirmed_accounts=confirmed,
+            lang=lang,
+        ),
+        cases=case_register(frame, history, lang, reason_text, indicator_text),
+        charts=chart_data(frame, bands, artifacts.get("mean_abs_shap.json", {})),
+        appendix=appendix(lang),
+    )

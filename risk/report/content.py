@@ -1,0 +1,250 @@
+"""One ``ReportContent``: everything a report shows, assembled from the store, MLflow and the
+registries. Ordering is deterministic; ``generated_at`` is the only field that varies by time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from risk.report.errors import ReportInputError, ReportRunNotFoundError
+from risk.report.i18n import BAND_NAMES, DECISION_NAMES, GLOSSARY, METHODOLOGY, Lang
+from risk.store.records import DecisionRecord, RunRecord
+
+REPORT_FORMAT = "mlm-risk-audit-report/1"
+DECISION_KINDS = ("confirm", "dismiss", "escalate")
+FLAGGED_BANDS = ("high", "critical")
+NETWORKS_IN_CHART = 4
+
+
+@dataclass(frozen=True)
+class Period:
+    """Decisions from ``start`` (inclusive) to ``end`` (inclusive day), UTC; None is open."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ReportInputError(f"--to {self.end} is before --from {self.start}")
+
+    @property
+    def since(self) -> datetime | None:
+        return None if self.start is None else datetime.combine(self.start, time(), UTC)
+
+    @property
+    def until(self) -> datetime | None:
+        end = None if self.end is None else self.end + timedelta(days=1)
+        return None if end is None else datetime.combine(end, time(), UTC)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "from": None if self.start is None else self.start.isoformat(),
+            "to": None if self.end is None else self.end.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """The whole report as JSON-safe sections (what every renderer reads)."""
+
+    meta: dict[str, Any]
+    summary: dict[str, Any]
+    model_card: dict[str, Any]
+    cases: list[dict[str, Any]]
+    charts: dict[str, Any]
+    appendix: dict[str, Any]
+
+    @property
+    def lang(self) -> Lang:
+        lang: Lang = self.meta["lang"]
+        return lang
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report JSON document (validated by ``schemas/report.schema.json``)."""
+        return {
+            "format": REPORT_FORMAT,
+            "meta": self.meta,
+            "summary": self.summary,
+            "model_card": self.model_card,
+            "case_register": self.cases,
+            "charts": self.charts,
+            "appendix": self.appendix,
+        }
+
+
+def resolve_run(engine: Engine, run_id: str) -> RunRecord:
+    """The published run asked for ("latest" = the newest published run)."""
+    from risk.store.runs import get_run, latest_published_run
+
+    run = latest_published_run(engine) if run_id == "latest" else get_run(engine, run_id)
+    if run is None:
+        raise ReportRunNotFoundError(
+            "no published scoring run yet" if run_id == "latest" else f"no scoring run {run_id!r}"
+        )
+    if run.status != "published":
+        raise ReportInputError(f"scoring run {run.id} is {run.status}, not published")
+    return run
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else pd.Timestamp(moment).tz_convert("UTC").isoformat()
+
+
+def _hours(values: Sequence[float], q: float) -> float | None:
+    return None if not values else round(float(np.quantile(values, q)), 2)
+
+
+def decision_summary(
+    engine: Engine, decisions: Sequence[DecisionRecord], pending: int, lang: Lang
+) -> list[dict[str, Any]]:
+    """Per decision kind: count and hours from the shown run's publication to the decision."""
+    from risk.store.runs import get_run
+
+    published = {}
+    for run_id in sorted({d.run_id for d in decisions}):
+        run = get_run(engine, run_id)
+        published[run_id] = None if run is None else run.published_at
+    rows = []
+    for kind in DECISION_KINDS:
+        hours = [
+            (d.created_at - published[d.run_id]).total_seconds() / 3600  # type: ignore[operator]
+            for d in decisions
+            if d.decision == kind and published.get(d.run_id) is not None
+        ]
+        count = sum(d.decision == kind for d in decisions)
+        rows.append(
+            {
+                "decision": kind,
+                "label": DECISION_NAMES[kind][lang],
+                "count": count,
+                "median_hours": _hours(hours, 0.5),
+                "p90_hours": _hours(hours, 0.9),
+            }
+        )
+    rows.append(
+        {
+            "decision": "pending",
+            "label": DECISION_NAMES["pending"][lang],
+            "count": pending,
+            "median_hours": None,
+            "p90_hours": None,
+        }
+    )
+    return rows
+
+
+def indicator_summary(counts: Mapping[str, int], lang: Lang) -> list[dict[str, Any]]:
+    """Every rule in report order with the accounts that met it in this run (zero included)."""
+    from risk.indicators.registry import ALL_RULES
+
+    return [
+        {
+            "rule_id": rule.rule_id,
+            "jurisdiction": rule.jurisdiction,
+            "title": rule.title_zh if lang == "zh" else rule.title_en,
+            "citation": rule.citation,
+            "accounts": int(counts.get(rule.rule_id, 0)),
+        }
+        for rule in ALL_RULES
+    ]
+
+
+def _network_tiers(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The largest flagged networks: accounts and flagged accounts per tier."""
+    flagged = frame["band"].isin(FLAGGED_BANDS)
+    per_network = frame[flagged].groupby("network_id").size()
+    sizes = frame.groupby("network_id").size()
+    order = pd.DataFrame({"flagged": per_network, "size": sizes.reindex(per_network.index)})
+    order = order.reset_index().sort_values(
+        ["flagged", "size", "network_id"], ascending=[False, False, True]
+    )
+    chosen = order["network_id"].head(NETWORKS_IN_CHART).tolist()
+    sub = frame[frame["network_id"].isin(chosen)].assign(flagged=flagged)
+    tiers = sub.groupby(["network_id", "tier"]).agg(
+        accounts=("flagged", "size"), flagged=("flagged", "sum")
+    )
+    return [
+        {
+            "network_id": str(network),
+            "accounts": int(sizes[network]),
+            "flagged": int(per_network[network]),
+            "tiers": [
+                {"tier": int(t), "accounts": int(r["accounts"]), "flagged": int(r["flagged"])}
+                for (_, t), r in tiers.loc[[network]].iterrows()
+            ],
+        }
+        for network in chosen
+    ]
+
+
+def chart_data(
+    frame: pd.DataFrame, bands: Mapping[str, int], importance: Mapping[str, float]
+) -> dict[str, Any]:
+    """The numbers behind each chart (so machines get them too)."""
+    counts, edges = np.histogram(frame["score"].to_numpy(dtype="float64"), bins=20, range=(0, 1))
+    top = sorted(importance.items(), key=lambda item: (-float(item[1]), item[0]))[:12]
+    return {
+        "bands": {band: int(bands.get(band, 0)) for band in BAND_NAMES},
+        "score_histogram": {
+            "edges": [round(float(e), 2) for e in edges],
+            "counts": [int(c) for c in counts],
+        },
+        "top_features": [{"feature": n, "mean_abs_shap": round(float(v), 5)} for n, v in top],
+        "networks": _network_tiers(frame),
+    }
+
+
+def appendix(lang: Lang) -> dict[str, Any]:
+    """Methodology, the citation table of every rule, the bilingual glossary."""
+    from risk.indicators.registry import ALL_RULES
+
+    return {
+        "methodology": METHODOLOGY[lang],
+        "citations": [
+            {
+                "rule_id": rule.rule_id,
+                "jurisdiction": rule.jurisdiction,
+                "citation": rule.citation,
+                "title_en": rule.title_en,
+                "title_zh": rule.title_zh,
+            }
+            for rule in ALL_RULES
+        ],
+        "glossary": GLOSSARY,
+    }
+
+
+def text_renderers(scorer: Any, lang: Lang) -> tuple[Callable[..., str], Callable[..., str]]:
+    """Reason and indicator sentences in ``lang`` (the run stores English; Chinese is re-worded)."""
+    from features.registry import REGISTRY
+    from models.explain_text import ReasonBook
+    from risk.indicators.params import IndicatorParams
+    from risk.indicators.registry import RULES_BY_ID
+
+    if lang == "en":
+        return (lambda r: str(r.get("text", ""))), (lambda i: str(i.get("text", "")))
+    names = list(scorer.feature_names)
+    book = ReasonBook(names, scorer.reference_medians, REGISTRY)
+    column = {name: i for i, name in enumerate(names)}
+    constants = IndicatorParams().as_dict()
+
+    def reason(item: Mapping[str, Any]) -> str:
+        value = item.get("value")
+        number = math.nan if value is None else float(value)
+        at = column.get(str(item.get("feature")))
+        return str(item.get("text", "")) if at is None else book.text(at, number, "zh")
+
+    def indicator(item: Mapping[str, Any]) -> str:
+        rule = RULES_BY_ID.get(str(item.get("rule_id")))
+        evidence = dict(item.get("evidence") or {})
+        return str(item.get("text", "")) if rule is None else rule.text("zh", evidence, constants)
+
+    return reason, indicator

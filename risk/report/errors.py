@@ -1,0 +1,25 @@
+"""Errors of the report package."""
+
+from __future__ import annotations
+
+from risk.errors import RiskError
+
+
+class ReportError(RiskError):
+    """A report cannot be built (missing font, broken model artifacts...)."""
+
+    http_status = 500
+    exit_code = 1
+
+
+class ReportInputError(ReportError):
+    """The request names something that cannot be reported (unknown run, bad period, bad dir)."""
+
+    http_status = 422
+    exit_code = 2
+
+
+class ReportRunNotFoundError(ReportInputError):
+    """No published scoring run matches the request."""
+
+    http_status = 404

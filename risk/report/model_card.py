@@ -1,0 +1,198 @@
+"""The model card section: the training run's MLflow artifacts, the registry, this run's drift."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from risk.report.i18n import LABEL_SOURCE, LIMITATIONS, METRIC_NAMES, PURPOSE, Lang
+
+REPORT_ARTIFACTS = ("data.json", "mean_abs_shap.json", "metrics.json", "thresholds.json")
+FLAGGED_BANDS = ("high", "critical")
+
+
+def training_artifacts(tracking_uri: str, mlflow_run_id: str | None) -> dict[str, Any]:
+    """The training run's report JSON files by name; a missing file is simply absent."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    if not mlflow_run_id:
+        return {}
+    found: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="risk-report-") as scratch:
+        for name in REPORT_ARTIFACTS:
+            try:
+                path = mlflow.artifacts.download_artifacts(
+                    run_id=mlflow_run_id,
+                    artifact_path=f"report/{name}",
+                    dst_path=scratch,
+                    tracking_uri=tracking_uri,
+                )
+            except (MlflowException, OSError):
+                continue
+            found[name] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return found
+
+
+def _round(value: Any, digits: int = 4) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if not np.isfinite(number) else round(number, digits)
+
+
+def expected_calibration_error(reliability: list[Mapping[str, float]]) -> float | None:
+    """Account-weighted mean |observed - predicted| over the reliability bins."""
+    if not reliability:
+        return None
+    table = pd.DataFrame(reliability)
+    weights = table["accounts"].to_numpy(dtype="float64")
+    gaps = (table["observed_rate"] - table["mean_predicted"]).abs().to_numpy(dtype="float64")
+    return _round(float((gaps * weights).sum() / max(weights.sum(), 1.0)))
+
+
+def validation_metrics(metrics: Mapping[str, Any], k: int, lang: Lang) -> list[dict[str, Any]]:
+    """Held-out metrics of the model beside the logistic-regression baseline."""
+    grouped = metrics.get("evaluation", {}).get("grouped_test", {})
+    model, baseline = grouped.get("model", {}), grouped.get("logistic_regression", {})
+    keys = {
+        "roc_auc": "roc_auc",
+        "average_precision": "average_precision",
+        "precision_at_k": f"precision_at_{k}",
+        "recall_at_k": f"recall_at_{k}",
+        "brier": "brier",
+        "accounts": "accounts",
+        "positives": "positives",
+    }
+    rows = [
+        {
+            "metric": name,
+            "label": METRIC_NAMES[name][lang].format(k=k),
+            "model": _round(model.get(source)),
+            "baseline": _round(baseline.get(source)),
+        }
+        for name, source in keys.items()
+    ]
+    ece = expected_calibration_error(metrics.get("reliability", []))
+    rows.append(
+        {"metric": "ece", "label": METRIC_NAMES["ece"][lang], "model": ece, "baseline": None}
+    )
+    return rows
+
+
+def _review_capacity(metrics: Mapping[str, Any]) -> int:
+    """The k of precision@k the training run used (read back from the metric names)."""
+    model = metrics.get("evaluation", {}).get("grouped_test", {}).get("model", {})
+    ks = [int(name.rsplit("_", 1)[1]) for name in model if name.startswith("precision_at_")]
+    return ks[0] if ks else 100
+
+
+def feature_table(
+    feature_names: list[str], importance: Mapping[str, float], lang: Lang
+) -> list[dict[str, Any]]:
+    """Every model feature: its registry definition and mean |SHAP| at training."""
+    from features.registry import REGISTRY
+
+    rows = []
+    for name in feature_names:
+        spec = REGISTRY.get(name)
+        rows.append(
+            {
+                "feature": name,
+                "group": None if spec is None else spec.group,
+                "unit": None if spec is None else spec.unit,
+                "definition": ""
+                if spec is None
+                else (spec.description_zh if lang == "zh" else spec.description_en),
+                "mean_abs_shap": _round(importance.get(name), 5),
+            }
+        )
+    return rows
+
+
+def monitoring(drift: Mapping[str, Any] | None) -> dict[str, Any]:
+    """This run's drift: score PSI, the threshold, features above it (largest first), warnings."""
+    drift = dict(drift or {})
+    threshold = _round(drift.get("threshold"))
+    psi = {str(k): _round(v) for k, v in dict(drift.get("feature_psi") or {}).items()}
+    limit = threshold if threshold is not None else float("inf")
+    drifted = sorted(
+        ((name, value) for name, value in psi.items() if value is not None and value > limit),
+        key=lambda item: (-float(item[1] or 0.0), item[0]),
+    )
+    return {
+        "score_psi": _round(drift.get("score_psi")),
+        "threshold": threshold,
+        "drifted_features": [{"feature": n, "psi": v} for n, v in drifted],
+        "feature_psi": dict(sorted(psi.items())),
+        "warnings": [str(w) for w in drift.get("warnings", []) or []],
+    }
+
+
+def fairness(frame: pd.DataFrame, confirmed_accounts: set[str]) -> list[dict[str, Any]]:
+    """Accounts, flagged (high+) and confirmed per region, with the flag rate."""
+    table = pd.DataFrame(
+        {
+            "region": frame["region"].fillna("").astype("str").replace("", "(unknown)"),
+            "flagged": frame["band"].isin(FLAGGED_BANDS),
+            "confirmed": frame["account_id"].isin(confirmed_accounts),
+        }
+    )
+    grouped = table.groupby("region", sort=True).agg(
+        accounts=("flagged", "size"), flagged=("flagged", "sum"), confirmed=("confirmed", "sum")
+    )
+    grouped["flag_rate"] = (grouped["flagged"] / grouped["accounts"]).round(4)
+    return [
+        {
+            "region": str(region),
+            **{k: (int(v) if k != "flag_rate" else float(v)) for k, v in row.items()},
+        }
+        for region, row in grouped.iterrows()
+    ]
+
+
+def model_card(
+    *,
+    scorer: Any,
+    artifacts: Mapping[str, Any],
+    drift: Mapping[str, Any] | None,
+    frame: pd.DataFrame,
+    confirmed_accounts: set[str],
+    lang: Lang,
+) -> dict[str, Any]:
+    """Everything the model-card section shows, JSON-safe."""
+    metrics = artifacts.get("metrics.json") or dict(scorer.metrics)
+    data = artifacts.get("data.json", {})
+    k = _review_capacity(metrics)
+    feature_names = list(scorer.feature_names)
+    return {
+        "purpose": PURPOSE[lang],
+        "training_data": {
+            "labelled_accounts": data.get("labelled_accounts"),
+            "as_of": data.get("as_of"),
+            "features": data.get("features", len(feature_names)),
+            "parts": [
+                {"part": str(name), **{k2: int(v) for k2, v in sorted(values.items())}}
+                for name, values in sorted(dict(data.get("parts", {})).items())
+            ],
+            "label_source": LABEL_SOURCE[lang],
+        },
+        "review_capacity_k": k,
+        "validation": validation_metrics(metrics, k, lang),
+        "reliability": [
+            {key: _round(value) for key, value in row.items()}
+            for row in metrics.get("reliability", [])
+        ],
+        "features": feature_table(feature_names, artifacts.get("mean_abs_shap.json", {}), lang),
+        "region_is_model_feature": "region" in feature_names,
+        "thresholds": {band: _round(v, 6) for band, v in dict(scorer.thresholds).items()},
+        "limitations": LIMITATIONS[lang],
+        "monitoring": monitoring(drift),
+        "fairness": fairness(frame, confirmed_accounts),
+    }

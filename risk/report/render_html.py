@@ -1,0 +1,40 @@
+"""The report as one self-contained HTML page (Jinja2 template, charts inlined as PNG)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+
+from risk.report.content import ReportContent
+from risk.report.i18n import BAND_NAMES, LABELS
+
+
+def _environment() -> object:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("risk.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(
+    content: ReportContent, charts: Mapping[str, bytes], *, key_fingerprint: str
+) -> bytes:
+    """``report.html``: every section; the case register in full."""
+    environment = _environment()
+    template = environment.get_template("report.html.j2")  # type: ignore[attr-defined]
+    lang = content.lang
+    images = {name: base64.b64encode(data).decode("ascii") for name, data in charts.items()}
+    page = template.render(
+        c=content.to_dict(),
+        t={key: words[lang] for key, words in LABELS.items()},
+        bands={band: names[lang] for band, names in BAND_NAMES.items()},
+        lang=lang,
+        charts=images,
+        key_fingerprint=key_fingerprint,
+    )
+    return str(page).encode("utf-8")
