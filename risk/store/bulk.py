@@ -125,6 +125,10 @@ def score_tuples(
         else:
             columns[name] = column_values(frame, name)
     columns["account_id"] = [str(value) for value in columns["account_id"]]
+    # A tier column with gaps arrives as float (3.0); PostgreSQL's COPY refuses "3.0" for int.
+    for name in ("tier", "rank"):
+        columns[name] = [None if value is None else int(value) for value in columns[name]]
+    columns["score"] = [float(value) for value in columns["score"]]
     return list(zip([run_id] * len(frame), *columns.values(), strict=True))
 
 

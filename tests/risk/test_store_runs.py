@@ -191,6 +191,7 @@ def test_chinese_and_any_text_round_trip_in_json(
 def test_feature_frames_are_stored_like_dict_columns(store_engine: Engine) -> None:
     run_id = _begin(store_engine)
     scores = make_scores(4).drop(columns=["features", "percentiles"])
+    scores["tier"] = [0.0, float("nan"), 2.0, 3.0]  # a tier with a gap arrives as float
     features = pd.DataFrame(
         {
             "recruits_30d": [1.5, float("nan"), 3.0, float("inf")],
@@ -205,5 +206,6 @@ def test_feature_frames_are_stored_like_dict_columns(store_engine: Engine) -> No
     assert stored.loc[1, "features"]["recruits_30d"] is None
     assert stored.loc[3, "features"]["recruits_30d"] is None
     assert stored["percentiles"].tolist() == percentiles.to_dict(orient="records")
+    assert stored["tier"].tolist()[::2] == [0, 2] and pd.isna(stored["tier"].iloc[1])
     with pytest.raises(StoreInputError, match="3 rows"):
         write_scores(store_engine, run_id, scores, features=features.iloc[:3])
