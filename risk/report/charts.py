@@ -95,9 +95,9 @@ def score_histogram(
 def feature_chart(top: list[Mapping[str, Any]], lang: Lang) -> bytes:
     """Mean |SHAP| per feature, strongest on top."""
     font = _font(lang)
-    figure = _figure(5.2, 0.6 + 0.24 * max(len(top), 1))
+    rows = [r for r in reversed(top) if float(r["mean_abs_shap"]) > 0]
+    figure = _figure(5.2, 0.8 + 0.24 * max(len(rows), 1))
     axes = figure.add_subplot()
-    rows = list(reversed(top))
     axes.barh(
         [str(r["feature"]) for r in rows],
         [float(r["mean_abs_shap"]) for r in rows],
@@ -111,6 +111,8 @@ def feature_chart(top: list[Mapping[str, Any]], lang: Lang) -> bytes:
 
 def network_chart(networks: list[Mapping[str, Any]], lang: Lang) -> bytes:
     """One pyramid per network: accounts per tier (grey), flagged ones (red), root on top."""
+    from matplotlib.ticker import MaxNLocator
+
     font = _font(lang)
     count = max(len(networks), 1)
     figure = _figure(2.0 * count + 0.6, 2.8)
@@ -129,6 +131,7 @@ def network_chart(networks: list[Mapping[str, Any]], lang: Lang) -> bytes:
             height=0.8,
         )
         axes.invert_yaxis()
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xticks([])
         axes.set_ylabel(label("tier", lang) if index == 0 else "", fontproperties=font)
         axes.set_title(

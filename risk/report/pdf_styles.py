@@ -46,6 +46,7 @@ def styles(lang: Lang) -> dict[str, Any]:
         "note": ParagraphStyle("note", base, fontSize=8, leading=11,
                                textColor=colors.HexColor("#566573"), spaceAfter=4),
         "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9.5),
+        "num": ParagraphStyle("num", base, fontSize=7.5, leading=9.5, alignment=2),
         "small": ParagraphStyle("small", base, fontSize=6.8, leading=8.6),
         "mono": ParagraphStyle("mono", base, fontSize=8.5, leading=11, wordWrap="CJK"),
     }  # fmt: skip

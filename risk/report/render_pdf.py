@@ -85,18 +85,23 @@ def _summary(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
 
     s, t = d.c["summary"], d.t
     bands = [[d.p(t["band"]), d.p(t["accounts"])]] + [
-        [d.p(BAND_NAMES[b][d.lang]), d.p(_num(n))] for b, n in s["bands"].items()
+        [d.p(BAND_NAMES[b][d.lang]), d.p(_num(n), "num")] for b, n in s["bands"].items()
     ]
-    head = [[d.p(t["accounts_scored"]), d.p(_num(s["accounts_scored"]))],
-            [d.p(t["networks_flagged"]), d.p(_num(s["networks_flagged"]))]]  # fmt: skip
+    head = [[d.p(t["accounts_scored"]), d.p(_num(s["accounts_scored"]), "num")],
+            [d.p(t["networks_flagged"]), d.p(_num(s["networks_flagged"]), "num")]]  # fmt: skip
     decisions = [[d.p(t[k]) for k in ("decision", "count", "median_hours", "p90_hours")]] + [
-        [d.p(r["label"]), d.p(r["count"]), d.p(_num(r["median_hours"])), d.p(_num(r["p90_hours"]))]
+        [
+            d.p(r["label"]),
+            d.p(r["count"], "num"),
+            d.p(_num(r["median_hours"]), "num"),
+            d.p(_num(r["p90_hours"]), "num"),
+        ]
         for r in s["decisions"]
     ]
     indicators = [[d.p(t["rule"]), d.p(t["title_col"]), d.p(t["citation"]), d.p(t["accounts"])]]
     indicators += [
         [d.p(r["rule_id"], "small"), d.p(r["title"], "small"), d.p(r["citation"], "small"),
-         d.p(_num(r["accounts"]))]
+         d.p(_num(r["accounts"]), "num")]
         for r in s["indicators"]
     ]  # fmt: skip
     return [
@@ -104,7 +109,6 @@ def _summary(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
         d.table(head, [3, 1], header=False, numeric_from=1),
         d.p(t["band"], "h2"),
         d.table(bands, [3, 1], numeric_from=1),
-        _image(charts["band_distribution.png"], d.portrait_width * 0.62),
         d.p(t["decisions"], "h2"),
         d.table(decisions, [2, 1, 1.5, 1.5], numeric_from=1),
         d.p(t["indicators_fired"], "h2"),
@@ -127,8 +131,9 @@ def _charts(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
 
     return [
         d.p(d.t["charts"], "h1"),
-        _image(charts["score_histogram.png"], d.portrait_width * 0.75),
-        KeepTogether([_image(charts["top_features.png"], d.portrait_width * 0.75)]),
+        _image(charts["band_distribution.png"], d.portrait_width * 0.62),
+        _image(charts["score_histogram.png"], d.portrait_width * 0.62),
+        KeepTogether([_image(charts["top_features.png"], d.portrait_width * 0.62)]),
         KeepTogether([_image(charts["network_tiers.png"], d.portrait_width)]),
         PageBreak(),
     ]
@@ -140,24 +145,24 @@ def _model_card(d: _Doc) -> list[Any]:
     mc, t = d.c["model_card"], d.t
     data = mc["training_data"]
     parts = [[d.p(t[k]) for k in ("part", "accounts", "positives", "networks")]] + [
-        [d.p(p["part"]), d.p(p.get("accounts")), d.p(p.get("positives")), d.p(p.get("networks"))]
+        [d.p(p["part"]), *[d.p(p.get(k), "num") for k in ("accounts", "positives", "networks")]]
         for p in data["parts"]
     ]
     metrics = [[d.p(t["metric"]), d.p(t["model"]), d.p(t["baseline"])]] + [
-        [d.p(m["label"]), d.p(_num(m["model"], "{}")), d.p(_num(m["baseline"], "{}"))]
+        [d.p(m["label"]), d.p(_num(m["model"], "{}"), "num"), d.p(_num(m["baseline"], "{}"), "num")]
         for m in mc["validation"]
     ]
     reliability = [[d.p(f"{t['score']} ≥"), d.p(t["mean_predicted"]), d.p(t["observed_rate"]),
                      d.p(t["accounts"])]] + [
-        [d.p(r["bin_low"]), d.p(r["mean_predicted"]), d.p(r["observed_rate"]),
-         d.p(_num(r["accounts"], "{:.0f}"))]
+        [d.p(r["bin_low"], "num"), d.p(r["mean_predicted"], "num"),
+         d.p(r["observed_rate"], "num"), d.p(_num(r["accounts"], "{:.0f}"), "num")]
         for r in mc["reliability"]
     ]  # fmt: skip
     thresholds = [[d.p(BAND_NAMES[b][d.lang]) for b in mc["thresholds"]],
-                  [d.p(f"≥ {v:.4f}") for v in mc["thresholds"].values()]]  # fmt: skip
+                  [d.p(f"≥ {v:.4f}", "num") for v in mc["thresholds"].values()]]  # fmt: skip
     features = [[d.p(t["feature"]), d.p(t["definition"]), d.p(t["mean_abs_shap"])]] + [
         [d.p(f["feature"], "small"), d.p(f["definition"], "small"),
-         d.p(_num(f["mean_abs_shap"], "{}"))]
+         d.p(_num(f["mean_abs_shap"], "{}"), "num")]
         for f in mc["features"]
     ]  # fmt: skip
     return [
@@ -193,8 +198,8 @@ def _monitoring(d: _Doc) -> list[Any]:
     drifted = ", ".join(f"{x['feature']} ({x['psi']})" for x in mon["drifted_features"])
     fairness = [[d.p(t[k]) for k in ("region", "accounts", "flagged", "flag_rate", "confirmed")]]
     fairness += [
-        [d.p(r["region"]), d.p(_num(r["accounts"])), d.p(_num(r["flagged"])),
-         d.p(f"{r['flag_rate']:.1%}"), d.p(_num(r["confirmed"]))]
+        [d.p(r["region"]), d.p(_num(r["accounts"]), "num"), d.p(_num(r["flagged"]), "num"),
+         d.p(f"{r['flag_rate']:.1%}", "num"), d.p(_num(r["confirmed"]), "num")]
         for r in mc["fairness"]
     ]  # fmt: skip
     return [

@@ -18,7 +18,7 @@ from risk.report.render_pdf import (
     _summary,
 )
 
-REGISTER_WIDTHS = [0.45, 0.95, 0.5, 0.55, 1.05, 4.4, 1.55, 0.75, 0.8, 1.15, 1.5]
+REGISTER_WIDTHS = [0.5, 0.95, 0.55, 0.55, 1.1, 3.9, 2.0, 0.6, 0.85, 1.15, 1.3]
 
 
 def _register_row(d: _Doc, case: Mapping[str, Any]) -> list[Any]:
@@ -35,9 +35,9 @@ def _register_row(d: _Doc, case: Mapping[str, Any]) -> list[Any]:
     network = f"{case['network_id'] or '–'} / {_num(case['tier'], '{}')}"
     decided = (case["decided_at"] or "–").replace("T", " ")[:16]
     return [
-        d.p(_num(case["rank"], "{}")),
+        d.p(_num(case["rank"], "{}"), "num"),
         d.p(case["account_id"]),
-        d.p(_num(case["score"], "{:.3f}")),
+        d.p(_num(case["score"], "{:.3f}"), "num"),
         band,
         d.p(network, "small"),
         Paragraph(reason_text or "–", d.s["small"]),

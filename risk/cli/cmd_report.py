@@ -1,0 +1,101 @@
+"""``risk report``: export a regulator audit report; ``risk report verify DIR``: check one."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from risk.cli.app import app
+
+report_app = typer.Typer(
+    help="Regulator audit reports: export (PDF, HTML, JSON, CSV, signed) and verify.",
+    no_args_is_help=False,
+)
+app.add_typer(report_app, name="report")
+
+
+def _date(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option value (clear message on anything else)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise typer.BadParameter(f"{option} must be a date YYYY-MM-DD, got {value!r}") from error
+
+
+@report_app.callback(invoke_without_command=True)
+def export(
+    context: typer.Context,
+    run: str = typer.Option("latest", "--run", help="Scoring run id, or 'latest' published."),
+    date_from: str | None = typer.Option(None, "--from", help="Decisions from this day (UTC)."),
+    date_to: str | None = typer.Option(None, "--to", help="Decisions up to this day (inclusive)."),
+    lang: str = typer.Option("en", "--lang", help="Report language: en or zh."),
+    out: Path | None = typer.Option(None, "--out", help="Directory to write (must be empty)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty --out."),
+    as_json: bool = typer.Option(False, "--json", help="Print the written files as JSON."),
+) -> None:
+    """Export the audit report of a scoring run: PDF, HTML, JSON, CSV, DSA statements, signed."""
+    if context.invoked_subcommand is not None:
+        return
+    if out is None:
+        raise typer.BadParameter("--out DIR is required", param_hint="--out")
+    from risk.report.content import Period
+    from risk.report.errors import ReportInputError
+    from risk.report.export import export_report
+    from risk.settings import get_settings
+    from risk.store.db import open_store
+
+    if lang not in ("en", "zh"):
+        raise ReportInputError(f"--lang must be en or zh, got {lang!r}")
+    period = Period(_date(date_from, "--from"), _date(date_to, "--to"))
+    settings = get_settings()
+    files = export_report(
+        engine=open_store(settings.store_url),
+        tracking_uri=settings.tracking_uri,
+        run_id=run,
+        out_dir=out,
+        keys_dir=settings.home / "keys",
+        platform_name=settings.platform_name,
+        period=period,
+        lang=lang,  # type: ignore[arg-type]
+        overwrite=overwrite,
+    )
+    if as_json:
+        typer.echo(json.dumps({"out": str(out), "files": [str(f) for f in files]}, indent=2))
+        return
+    typer.echo(
+        f"report written to {out} ({len(files)} files); check it with: risk report verify {out}"
+    )
+
+
+@report_app.command("verify")
+def verify(
+    directory: Path = typer.Argument(..., help="A report directory written by `risk report`."),
+    public_key: Path | None = typer.Option(
+        None, "--public-key", help="Trusted public key (PEM) the report must be signed with."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Check every file's SHA-256 and the Ed25519 signature; name what was altered (exit 1)."""
+    from risk.report.manifest import verify_report
+
+    trusted = None if public_key is None else public_key.read_bytes()
+    result = verify_report(directory, trusted_public_key=trusted)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    elif result.ok:
+        typer.echo(f"OK: {result.files_checked} files match the signed manifest in {directory}")
+    else:
+        for name in result.altered:
+            typer.echo(f"ALTERED: {name}", err=True)
+        for name in result.missing:
+            typer.echo(f"MISSING: {name}", err=True)
+        for name in result.added:
+            typer.echo(f"ADDED (not in manifest): {name}", err=True)
+        for problem in result.problems:
+            typer.echo(f"BAD: {problem}", err=True)
+    raise typer.Exit(0 if result.ok else 1)
