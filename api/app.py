@@ -11,7 +11,7 @@ from api.deps import authorize
 from api.errors import install_error_handlers
 from api.metrics import Metrics, MetricsMiddleware
 from api.roles import ACCESS
-from api.routers import accounts, decisions, health, keys, networks, queue, runs
+from api.routers import accounts, decisions, health, keys, networks, queue, reports, runs
 from api.state import AppState, load_champion
 from risk.settings import Settings, get_settings
 
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
-    for module in (accounts, queue, networks, decisions, runs, keys):
+    for module in (accounts, queue, networks, decisions, runs, keys, reports):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     check_access_table(app)
     return app
