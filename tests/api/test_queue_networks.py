@@ -1,0 +1,66 @@
+"""The review queue (filters, pagination, order) and the network view."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.api.conftest import Keys, bearer
+
+
+def _queue(http: httpx.Client, keys: Keys, **params: object) -> httpx.Response:
+    return http.get("/v1/queue", params=params, headers=bearer(keys.moderator))  # type: ignore[arg-type]
+
+
+def test_queue_pages_are_sorted_by_score_and_filtered(http: httpx.Client, keys: Keys) -> None:
+    first = _queue(http, keys, limit=5, status="all").json()
+    second = _queue(http, keys, limit=5, offset=5, status="all").json()
+    items = first["items"] + second["items"]
+    scores = [i["score"] for i in items]
+    assert scores == sorted(scores, reverse=True)
+    assert [i["rank"] for i in items] == list(range(1, 11))
+    assert first["total"] == 3000 and first["limit"] == 5
+    critical = _queue(http, keys, band="critical", limit=1000, status="all").json()
+    assert critical["items"] and {i["band"] for i in critical["items"]} == {"critical"}
+    region = items[0]["region"]
+    by_region = _queue(http, keys, region=region, limit=1000, status="all").json()
+    assert {i["region"] for i in by_region["items"]} == {region}
+    network = items[0]["network_id"]
+    by_network = _queue(http, keys, network_id=network, limit=1000, status="all").json()
+    assert {i["network_id"] for i in by_network["items"]} == {network}
+    several = _queue(http, keys, band=["low", "critical"], limit=1, status="all").json()
+    low = _queue(http, keys, band="low", limit=1, status="all").json()
+    assert several["total"] == low["total"] + critical["total"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 1001}, {"offset": -1}, {"band": "severe"}, {"status": "done"}],
+)
+def test_bad_queue_parameters_are_422(
+    http: httpx.Client, keys: Keys, params: dict[str, object]
+) -> None:
+    response = _queue(http, keys, **params)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_network_view_sums_money_per_tier(
+    http: httpx.Client, keys: Keys, targets: dict[str, str]
+) -> None:
+    network = targets["network"]
+    body = http.get(f"/v1/networks/{network}", headers=bearer(keys.moderator)).json()
+    members = _queue(http, keys, network_id=network, status="all", limit=1000).json()["items"]
+    assert body["accounts"] == len(members) == sum(t["accounts"] for t in body["tiers"])
+    flagged = [m for m in members if m["band"] in ("high", "critical")]
+    assert body["flagged"] == len(flagged) == sum(t["flagged"] for t in body["tiers"])
+    assert {a["account_id"] for a in body["flagged_accounts"]} == {m["account_id"] for m in flagged}
+    assert [t["tier"] for t in body["tiers"]] == sorted({m["tier"] for m in members})
+    for flow in ("stock_pushed_down", "consumer_sales", "commissions_up", "entry_fees"):
+        assert body["totals"][flow] == pytest.approx(sum(t[flow] for t in body["tiers"]), abs=0.05)
+    assert body["totals"]["stock_pushed_down"] > 0
+
+
+def test_unknown_network_is_404(http: httpx.Client, keys: Keys) -> None:
+    response = http.get("/v1/networks/NO-NETWORK", headers=bearer(keys.regulator))
+    assert response.status_code == 404
