@@ -1,0 +1,184 @@
+"""The console end to end in a real headless Chromium (Debian's, driven by Playwright).
+
+Nothing is downloaded: Playwright's driver launches /usr/bin/chromium. Without it the tests
+skip, except under CI=true where a missing browser fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import Keys
+from tests.api.test_console_server import console_fixture  # noqa: F401  (fixture "console")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "img"
+VIEWPORT = {"width": 1360, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, launched through Playwright's bundled driver."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true requires the browser tests to run; {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: docs/img with RISK_CONSOLE_SCREENSHOTS=1 (README), else tmp."""
+    if os.environ.get("RISK_CONSOLE_SCREENSHOTS") == "1":
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        return DOCS_IMAGES
+    return tmp_path
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) and page per test."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Any, console: str, key: str) -> None:
+    """Sign in through the form and wait for the page the console opens."""
+    page.goto(f"{console}/console/login")
+    page.fill("#key", key)
+    with page.expect_navigation():
+        page.click("form.login button[type=submit]")
+
+
+def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
+    page: Any, console: str, keys: Keys, shots: Path
+) -> None:
+    sign_in(page, console, keys.moderator)
+    assert page.url == f"{console}/console/"
+    cookie = next(c for c in page.context.cookies() if c["name"] == "mlr_console_key")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    rows = page.locator("#queue tbody tr")
+    assert rows.count() > 10
+    scores = [float(s) for s in page.locator("#queue tbody td:nth-child(3)").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+
+    # Keyboard: j moves down the queue (past the rows the API tests decide on), Enter opens.
+    for _ in range(8):
+        page.keyboard.press("j")
+    selected = page.locator("#queue tbody tr.sel")
+    account = selected.locator("td:nth-child(2)").inner_text().strip()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/console/accounts/{account}")
+    assert page.locator("h1").inner_text() == account
+    assert page.locator("#reasons .bar-row.up svg rect").count() >= 1
+    assert page.locator("#indicators li").count() >= 1
+    assert page.locator("#indicators .cite").first.inner_text().startswith("Citation:")
+    assert page.locator("#network tr.own").count() == 1
+    assert page.locator("#sales tbody tr").count() >= 5
+    page.screenshot(path=str(shots / "console_account.png"))
+
+    # Decide with the keyboard: c picks "confirm" and puts the cursor in the note.
+    page.keyboard.press("c")
+    assert page.locator("input[name=decision][value=confirm]").is_checked()
+    page.keyboard.type("browser test: 确认传销特征")
+    with page.expect_navigation():
+        page.keyboard.press("Control+Enter")
+    assert "Decision recorded" in page.locator(".flash").inner_text()
+    assert "browser test: 确认传销特征" in page.locator("#decide").inner_text()
+
+    # The queue's "decided" filter shows it; the pending queue no longer does.
+    page.goto(f"{console}/console/")
+    page.select_option("#status", "decided")
+    with page.expect_navigation():
+        page.click("#filters button[type=submit]")
+    decided = page.locator("#queue tbody td:nth-child(2)").all_inner_texts()
+    assert account in [text.strip() for text in decided]
+    assert page.locator(f"#queue tr:has-text('{account}') .d-confirm").count() == 1
+
+    # The audit log holds the view and the decision, and the chain verifies.
+    page.goto(f"{console}/console/audit?target={account}")
+    with page.expect_navigation():
+        page.click("#verify")
+    assert "intact" in page.locator("#chain-status").inner_text()
+    audit = page.locator("#audit tbody").inner_text()
+    assert re.search(r"mod-ann\s+decision\.record\s+" + account, audit)
+    assert re.search(r"mod-ann\s+account\.view\s+" + account, audit)
+
+    # 中文: the switch is remembered; UI strings, reasons and indicators are in Chinese.
+    with page.expect_navigation():
+        page.click("#lang-zh")
+    assert "审计日志" in page.locator("header").inner_text()
+    assert "完整" in page.locator("#chain-status").inner_text()
+    page.goto(f"{console}/console/accounts/{account}")
+    assert page.locator("#reasons h2").inner_text() == "评分原因"
+    reason = page.locator("#reasons .bar-text").first.inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", reason), reason
+    assert page.locator("#indicators .cite").first.inner_text().startswith("依据")
+
+    page.goto(f"{console}/console/?lang=en")
+    page.keyboard.press("j")
+    page.screenshot(
+        path=str(shots / "console_queue.png"), clip={"x": 0, "y": 0, "width": 1360, "height": 540}
+    )
+    assert (shots / "console_queue.png").stat().st_size > 10_000
+
+
+def test_regulator_reads_but_cannot_decide(
+    page: Any, console: str, keys: Keys, targets: dict[str, str]
+) -> None:
+    sign_in(page, console, keys.regulator)
+    account = targets["account"]
+    page.fill("#account_id", account)  # regulators get an account lookup instead of the queue
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == account
+    assert page.locator("#reasons .bar-row").count() >= 1
+    assert page.locator("#decision-form").count() == 0
+    assert page.locator("#read-only").is_visible()
+    refused = page.request.post(
+        f"{console}/console/accounts/{account}/decisions", form={"decision": "confirm"}
+    )
+    assert refused.status == 403
+
+
+def test_signed_out_pages_lead_to_the_sign_in_form(page: Any, console: str, keys: Keys) -> None:
+    page.goto(f"{console}/console/accounts/A0000001")
+    assert page.url == f"{console}/console/login"
+    page.fill("#key", keys.revoked)
+    page.click("form.login button[type=submit]")
+    assert "unknown or revoked" in page.locator(".error").inner_text()
+    sign_in(page, console, keys.moderator)
+    with page.expect_navigation():
+        page.click("header form button")  # sign out
+    assert page.url == f"{console}/console/login"
+    page.goto(f"{console}/console/audit")
+    assert page.url == f"{console}/console/login"
