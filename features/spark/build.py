@@ -1,0 +1,129 @@
+"""The feature table of a snapshot on Spark: networks on the cluster, signals per network.
+
+``spark_features`` returns a Spark DataFrame with one row per account that had joined by
+``as_of``: ``account_id``, every registry feature (same names and types as
+``features.build.build_features``) and ``region``. The signals themselves are the local pandas
+code, run once per network by ``groupBy("network_id").applyInPandas``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from features.contract import ACCOUNTS, COMMISSIONS, ORDERS
+from features.errors import DataContractError
+from features.registry import REGISTRY
+from features.signals_tables import to_utc
+from features.spark.network_frame import network_features
+from features.spark.networks import assign_networks
+from features.spark.reading import SparkSnapshot, SparkTable
+from features.spark.routing import route_rows
+from features.validation_columns import convert_timestamp
+from features.validation_report import TableFile
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+    from pyspark.sql.types import StructType
+
+ACCOUNTS_PER_GROUP = 50_000  # accounts per pandas call (more for a group holding a huge network)
+SPARK_TYPES = {"int64": "bigint", "float64": "double", "str": "string"}
+EVENT_TIME = {"accounts": ACCOUNTS, "orders": ORDERS, "commissions": COMMISSIONS}
+
+
+def feature_schema() -> StructType:
+    """The output schema: account_id, the registry features in registry order, region."""
+    from pyspark.sql.types import StructType, _parse_datatype_string
+
+    schema = StructType().add("account_id", "string", nullable=False)
+    for name, spec in REGISTRY.items():
+        schema = schema.add(name, _parse_datatype_string(SPARK_TYPES[spec.dtype]))
+    return schema.add("region", "string")
+
+
+def _latest_in_batches(column: str, spec_name: str) -> object:
+    """A mapInPandas function: the latest converted event time of each batch."""
+    spec = EVENT_TIME[spec_name]
+    column_spec = spec.column(column)
+
+    def latest(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            times, _ = convert_timestamp(
+                column_spec, TableFile(spec_name, "", "csv"), batch[column]
+            )
+            found = times.max() if len(times) else pd.NaT
+            yield pd.DataFrame({"t": [found]}, dtype="datetime64[us, UTC]")
+
+    return latest
+
+
+def _event_times(table: SparkTable, column: str) -> DataFrame:
+    """One timestamp column ``t``: Spark's own when stored typed, else converted in pandas."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import TimestampNTZType, TimestampType
+
+    if isinstance(table.frame.schema[column].dataType, TimestampType | TimestampNTZType):
+        return table.frame.select(F.col(column).cast("timestamp").alias("t"))
+    latest = _latest_in_batches(column, table.name)
+    return table.frame.select(column).mapInPandas(latest, "t timestamp")  # type: ignore[arg-type]
+
+
+def latest_event_time(snapshot: SparkSnapshot) -> pd.Timestamp:
+    """The default ``as_of`` computed like ``Snapshot.latest_event_time``, on the cluster."""
+    from pyspark.sql import functions as F
+
+    candidates = []
+    for table in snapshot.tables():
+        column = EVENT_TIME[table.name].event_time
+        assert column is not None
+        # Epoch microseconds: Python datetimes from collect() would use the driver's zone.
+        value = _event_times(table, column).agg(F.unix_micros(F.max("t"))).collect()[0][0]
+        if value is not None:
+            candidates.append(pd.Timestamp(value, unit="us", tz="UTC"))
+    if not candidates:
+        raise DataContractError(f"{snapshot.location}: the snapshot holds no event times")
+    return max(candidates)
+
+
+def network_groups(networks: DataFrame, accounts_per_group: int) -> DataFrame:
+    """(account_id, group_id): whole networks hashed into about accounts/accounts_per_group groups.
+
+    One pandas call per tiny network would spend its time in overhead; a group of whole networks
+    is still exact (networks are independent) and a big network simply makes its group big.
+    """
+    from pyspark.sql import functions as F
+
+    groups = max(1, math.ceil(networks.count() / max(accounts_per_group, 1)))
+    group_id = F.pmod(F.xxhash64("network_id"), F.lit(groups)).cast("bigint")
+    return networks.select("account_id", group_id.alias("group_id"))
+
+
+def spark_features(
+    snapshot: SparkSnapshot,
+    as_of: pd.Timestamp,
+    *,
+    networks: DataFrame | None = None,
+    accounts_per_group: int = ACCOUNTS_PER_GROUP,
+) -> DataFrame:
+    """Features of every account joined by ``as_of``, computed per group of networks."""
+    as_of = to_utc(as_of)
+    networks = assign_networks(snapshot.accounts.frame) if networks is None else networks
+    routed = route_rows(snapshot, network_groups(networks, accounts_per_group))
+
+    def per_group(group: pd.DataFrame) -> pd.DataFrame:
+        return network_features(group, as_of)
+
+    return routed.groupBy("group_id").applyInPandas(per_group, schema=feature_schema())
+
+
+def collect_features(features: DataFrame) -> pd.DataFrame:
+    """The Spark feature table as the local one: indexed by sorted account_id, same dtypes."""
+    frame = pd.DataFrame(features.toPandas()).sort_values("account_id", kind="stable")
+    frame = frame.set_index(pd.Index(frame["account_id"].astype("str"), name="account_id"))
+    columns = {}
+    for name, spec in REGISTRY.items():
+        columns[name] = frame[name].astype("str" if spec.dtype == "str" else spec.dtype)
+    return pd.DataFrame(columns, index=frame.index).assign(region=frame["region"].astype("str"))
