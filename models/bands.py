@@ -18,11 +18,14 @@ def choose_band_thresholds(
     scores: Sequence[float] | NDArray[np.float64],
     target_precisions: Sequence[float] = DEFAULT_TARGET_PRECISIONS,
 ) -> dict[str, float]:
-    """Lowest score threshold per band whose flagged accounts reach the band's precision.
+    """Per band, the lowest score threshold that reaches the band's target precision.
 
-    Precision is that of all accounts at or above the threshold (what a moderator working the
-    band sees). A target no threshold reaches gets 1.0 (a band only perfect scores enter).
-    Thresholds are non-decreasing from medium to critical.
+    Two conditions, both on the validation accounts: (1) the accounts at or above the threshold
+    (what a moderator working the band and everything above sees) reach the target precision;
+    (2) so does an account right at the threshold (local precision, an isotonic fit of label on
+    score). (2) keeps the bands apart when the model separates so well that (1) alone would put
+    every flagged account in ``critical``. A target no threshold reaches gets 1.0 (a band only
+    perfect scores enter). Thresholds are non-decreasing from medium to critical.
     """
     if len(target_precisions) != len(BAND_NAMES) - 1:
         raise ModelError(f"need {len(BAND_NAMES) - 1} target precisions, got {target_precisions}")
@@ -30,29 +33,35 @@ def choose_band_thresholds(
     values = np.asarray(scores, dtype=np.float64)
     if len(labels) != len(values) or not len(labels):
         raise ModelError("band thresholds need as many labels as scores, and at least one")
-    thresholds, precision = _precision_at_or_above(labels, values)
+    thresholds, cumulative, local = _precision_curves(labels, values)
     chosen: dict[str, float] = {}
     floor = 0.0
     for band, target in zip(BAND_NAMES[1:], target_precisions, strict=True):
-        reaching = np.flatnonzero(precision >= target)
+        reaching = np.flatnonzero((cumulative >= target) & (local >= target))
         threshold = float(thresholds[reaching[0]]) if len(reaching) else 1.0
         floor = max(floor, threshold)
         chosen[band] = floor
     return chosen
 
 
-def _precision_at_or_above(
+def _precision_curves(
     labels: NDArray[np.int64], scores: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Distinct scores (ascending) and the precision of ``score >= threshold`` at each."""
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Distinct scores (ascending), precision of ``score >= s`` and local precision at ``s``."""
+    from sklearn.isotonic import IsotonicRegression
+
     order = np.argsort(-scores, kind="stable")
     sorted_scores = scores[order]
     hits = np.cumsum(labels[order])
     counts = np.arange(1, len(labels) + 1)
     # keep the last position of each distinct score: ties enter a band together
     last_of_tie = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
-    precision = hits[last_of_tie] / counts[last_of_tie]
-    return sorted_scores[last_of_tie][::-1], precision[::-1]
+    cumulative = (hits[last_of_tie] / counts[last_of_tie])[::-1]
+    thresholds = sorted_scores[last_of_tie][::-1]
+    local = IsotonicRegression(out_of_bounds="clip").fit(scores, labels).predict(thresholds)
+    # at or above the threshold, local precision only rises: use the running minimum from above
+    local = np.minimum.accumulate(np.asarray(local)[::-1])[::-1]
+    return thresholds, cumulative, local
 
 
 def assign_bands(scores: NDArray[np.float64], thresholds: Mapping[str, float]) -> NDArray[np.str_]:

@@ -7,7 +7,7 @@ ends in ``_``. Deterministic for a given ``random_state`` (LightGBM ``determinis
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,17 +39,18 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         n_estimators: int = 1000,
-        learning_rate: float = 0.05,
-        num_leaves: int = 31,
-        min_child_samples: int = 40,
+        learning_rate: float = 0.1,
+        num_leaves: int = 15,
+        min_child_samples: int = 100,
         subsample: float = 0.8,
         colsample_bytree: float = 0.8,
         reg_lambda: float = 1.0,
         early_stopping_rounds: int = 50,
         balance_classes: bool = True,
         calibration: CalibrationMethod = "isotonic",
+        feature_directions: Mapping[str, int] | None = None,
         random_state: int = 7,
-        n_jobs: int = 2,
+        n_jobs: int = 1,
     ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -61,19 +62,20 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         self.early_stopping_rounds = early_stopping_rounds
         self.balance_classes = balance_classes
         self.calibration = calibration
+        self.feature_directions = feature_directions
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def lightgbm_params(self, y: NDArray[np.int_]) -> dict[str, Any]:
+    def lightgbm_params(self, y: NDArray[np.int_], feature_names: Sequence[str]) -> dict[str, Any]:
         """LightGBM parameters for training on labels ``y`` (class weight depends on them)."""
         positives = int(np.sum(y == 1))
         negatives = int(len(y) - positives)
         # Schemes are the minority; up-weighting them keeps the trees from ignoring small
         # positive networks. Calibration afterwards undoes the shift in probabilities.
         scale = negatives / positives if self.balance_classes and positives else 1.0
-        return {
+        params: dict[str, Any] = {
             "objective": "binary",
-            "metric": ["average_precision", "binary_logloss"],
+            "metric": ["binary_logloss", "average_precision"],
             "first_metric_only": True,
             "learning_rate": self.learning_rate,
             "num_leaves": self.num_leaves,
@@ -92,6 +94,13 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
             "num_threads": self.n_jobs,
             "verbosity": -1,
         }
+        if self.feature_directions:
+            # +1: risk may only rise with the feature, -1: only fall, 0: free. Declared
+            # directions keep the trees from learning a platform's quirks backwards.
+            directions = self.feature_directions
+            params["monotone_constraints"] = [int(directions.get(n, 0)) for n in feature_names]
+            params["monotone_constraints_method"] = "advanced"
+        return params
 
     def fit(
         self,
@@ -101,9 +110,11 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         y_val: Sequence[int] | NDArray[np.int_] | pd.Series,
         X_cal: pd.DataFrame | None = None,
         y_cal: Sequence[int] | NDArray[np.int_] | pd.Series | None = None,
+        sample_weight: NDArray[np.float64] | None = None,
     ) -> RiskClassifier:
         """Train on ``X``; stop early on ``X_val``; calibrate on ``X_cal`` (default: half of
-        ``X_val``, the half not used for stopping), data the booster never trained on."""
+        ``X_val``, the half not used for stopping), data the booster never trained on.
+        ``sample_weight`` weighs training rows (e.g. so each network counts alike)."""
         import lightgbm as lgb
 
         self.feature_names_ = [str(name) for name in X.columns]
@@ -114,11 +125,14 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
             X_val, y_val, X_cal, y_cal
         )
         train_set = lgb.Dataset(
-            feature_matrix(X, self.feature_names_), y_fit, feature_name=self.feature_names_
+            feature_matrix(X, self.feature_names_),
+            y_fit,
+            weight=sample_weight,
+            feature_name=self.feature_names_,
         )
         stop_set = train_set.create_valid(feature_matrix(X_stop, self.feature_names_), y_stop)
         booster = lgb.train(
-            self.lightgbm_params(y_fit),
+            self.lightgbm_params(y_fit, self.feature_names_),
             train_set,
             num_boost_round=self.n_estimators,
             valid_sets=[stop_set],

@@ -134,7 +134,8 @@ def log_and_register(
     if run is None:
         raise ModelError("log_and_register needs an active MLflow run")
     artifacts = write_model_files(staging_dir, classifier, thresholds, reference, metrics)
-    example = input_example[list(classifier.feature_names_)].astype("float64")
+    # the feature table's own dtypes (registry int64/float64) make the signature
+    example = input_example[list(classifier.feature_names_)]
     output = pd.DataFrame({"probability": classifier.predict_proba(example)[:, 1]})
     info = mlflow.pyfunc.log_model(
         name=MODEL_ARTIFACT_NAME,

@@ -15,7 +15,7 @@ os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
 @pytest.fixture(scope="session")
 def mlflow_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_template(tmp_path_factory.mktemp("mlflow-template"))
+    return make_template(tmp_path_factory.getbasetemp() / "mlflow-template")
 
 
 @pytest.fixture

@@ -11,6 +11,9 @@ def make_template(directory: Path) -> Path:
     import mlflow
 
     database = directory / "template.db"
+    if database.exists():  # another package's conftest already made it this session
+        return database
+    directory.mkdir(parents=True, exist_ok=True)
     mlflow.MlflowClient(tracking_uri=f"sqlite:///{database}").search_experiments()
     return database
 

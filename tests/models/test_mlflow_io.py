@@ -33,6 +33,7 @@ def _register(
         X.to_numpy(), fitted.feature_names_, y, fitted.predict_proba(X)[:, 1]
     )
     mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
     experiment_id = ensure_experiment(tracking_uri, "test", tmp_path / "artifacts")
     with mlflow.start_run(experiment_id=experiment_id):
         return log_and_register(

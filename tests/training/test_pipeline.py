@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pytest
+
+from features.registry import FEATURE_REGISTRY_VERSION, model_feature_names
+from features.snapshot import Snapshot
+from models.mlflow_io import load_scorer
+from training.config import TrainingConfig
+from training.data import labelled_features
+from training.errors import TrainingDataError
+from training.pipeline import TrainingResult, train_and_register
+from training.splits import network_parts
+
+pytestmark = pytest.mark.slow
+
+
+def _rules(frame):  # type: ignore[no-untyped-def]
+    """A stand-in rules-only score: share of sales pushed to downline agents."""
+    return 1.0 - frame["consumer_sales_share"].to_numpy(dtype=float)
+
+
+@pytest.fixture(scope="module")
+def trained(
+    small_platform: Snapshot, tmp_path_factory: pytest.TempPathFactory, mlflow_template: Path
+) -> TrainingResult:
+    from tests.models.mlflow_template import copy_template
+
+    directory = tmp_path_factory.mktemp("pipeline")
+    uri = copy_template(mlflow_template, directory / "tracking")
+    config = TrainingConfig(seed=3, artifact_root=directory / "artifacts", shap_rows=300)
+    return train_and_register(small_platform, None, config, uri, {"rules_only": _rules})
+
+
+def test_summary_names_every_split_and_baseline(trained: TrainingResult) -> None:
+    table = trained.table.set_index(["split", "scorer"])
+    for split in ("grouped_test", "out_of_time_test"):
+        for scorer in ("model", "logistic_regression", "rules_only"):
+            assert 0.5 <= table.loc[(split, scorer), "roc_auc"] <= 1.0
+    assert table.loc[("grouped_test", "model"), "roc_auc"] > 0.9
+    assert trained.alias == "champion" and trained.version == "1"
+    assert trained.feature_registry_version == FEATURE_REGISTRY_VERSION
+    assert set(trained.metrics["slices"]) == {"role", "family"}
+    assert trained.thresholds["medium"] <= trained.thresholds["critical"]
+
+
+def test_run_logs_params_tags_metrics_and_reports(trained: TrainingResult) -> None:
+    client = mlflow.MlflowClient(trained.tracking_uri)
+    run = client.get_run(trained.run_id)
+    assert run.data.tags["data_fingerprint"] == trained.fingerprint
+    assert run.data.tags["feature_registry_version"] == FEATURE_REGISTRY_VERSION
+    assert run.data.tags["promotion.alias"] == "champion"
+    assert run.data.params["seed"] == "3"
+    assert "grouped_test.model.average_precision" in run.data.metrics
+    reports = {Path(a.path).name for a in client.list_artifacts(trained.run_id, "report")}
+    assert {
+        "metrics.json",
+        "thresholds.json",
+        "model_card.md",
+        "feature_importance.png",
+        "shap_summary.png",
+        "reliability.png",
+    } <= reports
+    card = Path(
+        mlflow.artifacts.download_artifacts(
+            run_id=trained.run_id,
+            artifact_path="report/model_card.md",
+            tracking_uri=trained.tracking_uri,
+        )
+    ).read_text(encoding="utf-8")
+    assert "logistic_regression" in card and trained.fingerprint in card
+
+
+def test_loaded_model_reproduces_the_logged_test_metrics(
+    trained: TrainingResult, small_platform: Snapshot
+) -> None:
+    from sklearn.metrics import average_precision_score
+
+    scorer = load_scorer("mlm-risk@champion", trained.tracking_uri)
+    assert small_platform.labels is not None
+    table = labelled_features(small_platform, small_platform.labels, trained.as_of)
+    parts = network_parts(table["network_id"], table["label"], seed=3)
+    test = table[(parts == "test").to_numpy()]
+    scores = scorer.predict_proba(test)
+    logged = trained.metrics["evaluation"]["grouped_test"]["model"]["average_precision"]
+    assert average_precision_score(test["label"], scores) == pytest.approx(logged, abs=1e-12)
+    pyfunc = mlflow.pyfunc.load_model(scorer.model_uri)
+    np.testing.assert_allclose(
+        pyfunc.predict(test[model_feature_names()])["probability"].to_numpy(), scores
+    )
+    stored = json.loads(json.dumps(scorer.metrics))
+    assert stored["evaluation"]["grouped_test"]["model"]["average_precision"] == pytest.approx(
+        logged
+    )
+
+
+def test_snapshot_without_labels_is_refused(small_platform: Snapshot, tracking_uri: str) -> None:
+    with pytest.raises(TrainingDataError, match="--labels"):
+        train_and_register(
+            replace(small_platform, labels=None), None, TrainingConfig(), tracking_uri
+        )

@@ -1,0 +1,40 @@
+"""What a training run does: seeds, capacity, band targets, classifier and split settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from training.errors import TrainingError
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Settings of one ``train_and_register`` call (the CLI fills it from ``risk.settings``)."""
+
+    model_name: str = "mlm-risk"
+    experiment: str = "mlm-risk"
+    seed: int = 7
+    review_capacity: int = 100  # moderators' daily capacity k
+    band_precisions: tuple[float, float, float] = (0.5, 0.8, 0.95)
+    calibration: str = "isotonic"
+    classifier: Mapping[str, Any] = field(default_factory=dict)  # RiskClassifier overrides
+    out_of_time: bool = True
+    out_of_time_train_share: float = 0.7  # train as of when this share of accounts had joined
+    force_promote: bool = False
+    artifact_root: Path | None = None  # default: beside the SQLite tracking file
+    shap_rows: int = 2000  # sample explained for the SHAP summary plot
+
+    def __post_init__(self) -> None:
+        if self.review_capacity < 1:
+            raise TrainingError("review capacity must be at least 1")
+        if list(self.band_precisions) != sorted(self.band_precisions) or not all(
+            0.0 < p <= 1.0 for p in self.band_precisions
+        ):
+            raise TrainingError(
+                f"band precisions must be increasing and in (0, 1]: {self.band_precisions}"
+            )
+        if self.calibration not in ("isotonic", "sigmoid"):
+            raise TrainingError(f"calibration must be isotonic or sigmoid, not {self.calibration}")

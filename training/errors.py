@@ -1,0 +1,19 @@
+"""Errors of the training pipeline (data that cannot train a model, bad configuration)."""
+
+from __future__ import annotations
+
+from features.errors import ServiceError
+
+
+class TrainingError(ServiceError):
+    """Training could not run as asked."""
+
+    http_status = 500
+    exit_code = 1
+
+
+class TrainingDataError(TrainingError):
+    """The labels or the snapshot cannot train or evaluate a model (too few, one class...)."""
+
+    http_status = 422
+    exit_code = 1

@@ -1,0 +1,90 @@
+"""The model card (Markdown) logged with every training run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+SPLIT_TEXT = {
+    "grouped_test": "held-out networks (no network on both sides), features as of the snapshot",
+    "out_of_time_test": "trained as of an earlier time; tested on held-out networks' accounts "
+    "that joined later",
+}
+
+
+def _table(frame: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table (numbers to 3 decimals)."""
+    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = [
+        "| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row) + " |"
+        for row in frame.itertuples(index=False)
+    ]
+    return "\n".join([header, rule, *rows])
+
+
+def render_model_card(
+    *,
+    name: str,
+    version: str,
+    run_id: str,
+    data: Mapping[str, Any],
+    metrics: Mapping[str, Any],
+    table: pd.DataFrame,
+    thresholds: Mapping[str, float],
+    importance: pd.Series,
+    fingerprint: str,
+    registry_version: str,
+    promotion: str,
+) -> str:
+    """Intended use, data, metrics with baselines, slices, bands, limitations."""
+    parts = pd.DataFrame.from_dict(dict(data["parts"]), orient="index").reset_index(names="part")
+    slices = metrics.get("slices", {})
+    slice_sections = [
+        f"### Per {column} (grouped test)\n\n"
+        + _table(pd.DataFrame.from_dict(rows, orient="index").reset_index(names=column))
+        for column, rows in slices.items()
+    ]
+    top = ", ".join(f"`{n}`" for n in importance.head(10).index)
+    splits = "\n".join(f"- `{k}`: {v}" for k, v in SPLIT_TEXT.items())
+    return f"""# Model card: {name} version {version}
+
+MLflow run `{run_id}`. Data fingerprint `{fingerprint}` (SHA-256 of the snapshot files and
+as_of {data["as_of"]}). Feature registry version `{registry_version}`, {data["features"]} features.
+
+## Intended use
+Ranks seller accounts by the calibrated probability that they take part in a pyramid-style
+(传销化) scheme, for human moderators who review the top of the queue. It is an indicator for
+review, not a verdict: every action needs a moderator's decision and a statement of reasons.
+
+## Data
+{_table(parts)}
+
+Splits are by whole network (seeded, stratified by whether a network holds scheme accounts).
+{splits}
+
+## Metrics (model and baselines)
+{_table(table)}
+
+Beats every baseline on the grouped test: **{metrics.get("beats_baselines")}**.
+
+{chr(10).join(slice_sections)}
+
+## Bands (thresholds on the calibrated score, chosen on validation networks)
+{_table(pd.DataFrame([thresholds]))}
+
+## Most important features (mean |SHAP|)
+{top}
+
+## Promotion
+{promotion}
+
+## Limitations
+- Labels come from the training platform; a platform with different compensation plans or
+  fake-sales patterns may shift scores: watch the drift report and the per-family table.
+- Weakest slices are the families with the lowest pair AUC above; small slices are noisy.
+- Labels carry no time: in the out-of-time check, accounts of networks that drift later are
+  labelled as schemes before they drifted.
+"""

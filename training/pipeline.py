@@ -1,0 +1,240 @@
+"""The training pipeline: features -> leak-free splits -> fit -> evaluate -> MLflow -> promote."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from features.loading import snapshot_fingerprint
+from features.registry import FEATURE_REGISTRY_VERSION, model_feature_names
+from features.snapshot import Snapshot
+from models.bands import choose_band_thresholds
+from models.classifier import RiskClassifier
+from models.reference import build_reference
+from training.baselines import Scorer, logistic_regression_baseline
+from training.config import TrainingConfig
+from training.data import labelled_features, snapshot_labels
+from training.errors import TrainingDataError
+from training.evaluation import (
+    MODEL,
+    beats_baselines,
+    compare_scorers,
+    metrics_table,
+    reliability,
+    score_all,
+    slices,
+)
+from training.splits import PARTS, network_parts, out_of_time_split
+
+GROUPED = "grouped_test"
+OUT_OF_TIME = "out_of_time_test"
+LOGISTIC = "logistic_regression"
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """What a training run produced and where it lives."""
+
+    run_id: str
+    experiment_id: str
+    tracking_uri: str
+    model_name: str
+    version: str
+    model_uri: str
+    alias: str  # the alias the new version got: champion or challenger
+    promotion_reason: str
+    as_of: pd.Timestamp
+    fingerprint: str
+    feature_registry_version: str
+    data: Mapping[str, Any]
+    metrics: Mapping[str, Any]
+    table: pd.DataFrame  # (split, scorer) -> metrics, for the summary
+    thresholds: Mapping[str, float]
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A classifier trained on the train part, with its validation bands."""
+
+    classifier: RiskClassifier
+    thresholds: dict[str, float]
+    validation: dict[str, float]
+
+
+def fit_on_parts(
+    table: pd.DataFrame, parts: pd.Series, features: list[str], config: TrainingConfig
+) -> Fitted:
+    """Train on ``train``, stop early on ``stopping``, calibrate on ``calibration``; bands on
+    both validation parts (neither was used to grow trees)."""
+    part = {name: table[parts.reindex(table.index).to_numpy() == name] for name in PARTS}
+    for name in ("train", "stopping", "calibration"):
+        if part[name]["label"].nunique() < 2:
+            raise TrainingDataError(
+                f"the {name} part has one class only: too few labelled networks"
+            )
+    params = {"random_state": config.seed, "calibration": config.calibration, **config.classifier}
+    classifier = RiskClassifier(**params).fit(
+        part["train"][features],
+        part["train"]["label"],
+        part["stopping"][features],
+        part["stopping"]["label"],
+        part["calibration"][features],
+        part["calibration"]["label"],
+    )
+    validation = pd.concat([part["stopping"], part["calibration"]])
+    scores = classifier.predict_proba(validation[features])[:, 1]
+    thresholds = choose_band_thresholds(validation["label"], scores, config.band_precisions)
+    evaluated = compare_scorers(validation, {MODEL: scores}, config.review_capacity)[MODEL]
+    return Fitted(classifier, thresholds, evaluated)
+
+
+def _scorers(
+    fitted: Fitted, train: pd.DataFrame, features: list[str], extra: Mapping[str, Scorer], seed: int
+) -> dict[str, Scorer]:
+    """The model and the baselines, each a function of a feature table."""
+    classifier = fitted.classifier
+
+    def model(frame: pd.DataFrame) -> np.ndarray:
+        return classifier.predict_proba(frame[features])[:, 1]
+
+    logistic = logistic_regression_baseline(train, train["label"].to_numpy(), features, seed)
+    return {MODEL: model, LOGISTIC: logistic, **extra}
+
+
+def _part_sizes(table: pd.DataFrame, parts: pd.Series) -> dict[str, dict[str, int]]:
+    frame = table.assign(part=parts.reindex(table.index).to_numpy())
+    grouped = frame.groupby("part")
+    sizes = pd.DataFrame(
+        {
+            "accounts": grouped.size(),
+            "positives": grouped["label"].sum(),
+            "networks": grouped["network_id"].nunique(),
+        }
+    )
+    return {str(p): {k: int(v) for k, v in row.items()} for p, row in sizes.iterrows()}
+
+
+def _out_of_time(
+    snapshot: Snapshot,
+    labels: pd.DataFrame,
+    table: pd.DataFrame,
+    parts: pd.Series,
+    as_of: pd.Timestamp,
+    features: list[str],
+    config: TrainingConfig,
+    extra: Mapping[str, Scorer],
+) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+    """Train as of an earlier time on the train networks; test on held-out networks' accounts
+    that joined after that time, with features as of the snapshot time."""
+    split = out_of_time_split(table["joined_at"], as_of, config.out_of_time_train_share)
+    early = labelled_features(snapshot, labels, split.train_as_of)
+    network_part = pd.Series(parts.to_numpy(), index=table["network_id"].to_numpy())
+    network_part = network_part[~network_part.index.duplicated()]
+    early_parts = pd.Series(network_part.reindex(early["network_id"]).to_numpy(), index=early.index)
+    fitted = fit_on_parts(early, early_parts, features, config)
+    test = table[(parts.reindex(table.index) == "test").to_numpy()]
+    test = test[test["joined_at"] > split.train_as_of]
+    train = early[(early_parts == "train").to_numpy()]
+    scores = score_all(test, _scorers(fitted, train, features, extra, config.seed))
+    info = {
+        "train_as_of": split.train_as_of.isoformat(),
+        "test_as_of": split.test_as_of.isoformat(),
+        "train_accounts": len(train),
+        "test_accounts": len(test),
+        "note": "trained on train networks as of train_as_of; tested on held-out networks' "
+        "accounts that joined later, features as of test_as_of",
+    }
+    return info, compare_scorers(test, scores, config.review_capacity)
+
+
+def train_and_register(
+    snapshot: Snapshot,
+    as_of: pd.Timestamp | str | None,
+    config: TrainingConfig,
+    tracking_uri: str,
+    extra_baselines: Mapping[str, Scorer] = {},
+) -> TrainingResult:
+    """Train, evaluate against baselines, log to MLflow, register and promote (or not)."""
+    from features.build import resolve_as_of
+    from training.report import register_and_report
+
+    started = time.perf_counter()
+    moment = resolve_as_of(snapshot, as_of)
+    labels = snapshot_labels(snapshot, snapshot.labels)
+    features = model_feature_names()
+    table = labelled_features(snapshot, labels, moment)
+    if table.empty:
+        raise TrainingDataError(f"no labelled account had joined by {moment.isoformat()}")
+    parts = network_parts(table["network_id"], table["label"], config.seed)
+    fitted = fit_on_parts(table, parts, features, config)
+    train = table[(parts == "train").to_numpy()]
+    test = table[(parts == "test").to_numpy()]
+    scores = score_all(test, _scorers(fitted, train, features, extra_baselines, config.seed))
+    evaluation = {GROUPED: compare_scorers(test, scores, config.review_capacity)}
+    metrics: dict[str, Any] = {"validation": fitted.validation}
+    if config.out_of_time:
+        metrics["out_of_time"], evaluation[OUT_OF_TIME] = _out_of_time(
+            snapshot, labels, table, parts, moment, features, config, extra_baselines
+        )
+    k = config.review_capacity
+    metrics.update(
+        {
+            "evaluation": evaluation,
+            "slices": slices(test, scores[MODEL], fitted.thresholds["medium"], k),
+            "reliability": reliability(test, scores[MODEL]),
+            "beats_baselines": beats_baselines(evaluation[GROUPED], k),
+            "best_iteration": fitted.classifier.best_iteration_,
+        }
+    )
+    train_scores = fitted.classifier.predict_proba(train[features])[:, 1]
+    reference = build_reference(
+        train[features].to_numpy(dtype=np.float64),
+        features,
+        train["label"].to_numpy(),
+        train_scores,
+    )
+    data = {
+        "as_of": moment.isoformat(),
+        "parts": _part_sizes(table, parts),
+        "features": len(features),
+        "labelled_accounts": len(table),
+    }
+    fingerprint = snapshot_fingerprint(snapshot, moment)
+    logged = register_and_report(
+        tracking_uri=tracking_uri,
+        config=config,
+        classifier=fitted.classifier,
+        thresholds=fitted.thresholds,
+        test=test,
+        metrics=metrics,
+        reference=reference,
+        data=data,
+        fingerprint=fingerprint,
+        table=metrics_table(evaluation, k),
+    )
+    return TrainingResult(
+        run_id=logged.run_id,
+        experiment_id=logged.experiment_id,
+        tracking_uri=tracking_uri,
+        model_name=config.model_name,
+        version=logged.version,
+        model_uri=logged.model_uri,
+        alias=logged.decision.alias,
+        promotion_reason=logged.decision.reason,
+        as_of=moment,
+        fingerprint=fingerprint,
+        feature_registry_version=FEATURE_REGISTRY_VERSION,
+        data=data,
+        metrics=metrics,
+        table=metrics_table(evaluation, k),
+        thresholds=fitted.thresholds,
+        seconds=time.perf_counter() - started,
+        warnings=[] if metrics["beats_baselines"] else ["the model does not beat every baseline"],
+    )

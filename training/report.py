@@ -1,0 +1,115 @@
+"""Inside one MLflow run: log inputs, metrics and report artifacts, register, promote."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from features.registry import FEATURE_REGISTRY_VERSION
+from models.classifier import RiskClassifier
+from models.mlflow_io import log_and_register
+from training.config import TrainingConfig
+from training.evaluation import MODEL
+from training.model_card import render_model_card
+from training.plots import importance_plot, reliability_plot, shap_summary
+from training.promotion import PromotionDecision, promote_new_version
+from training.tracking import _finite, flatten_metrics, log_inputs, training_run, write_json
+
+
+@dataclass(frozen=True)
+class LoggedRun:
+    """The MLflow run and registered version a training run produced."""
+
+    experiment_id: str
+    run_id: str
+    version: str
+    model_uri: str
+    decision: PromotionDecision
+
+
+def register_and_report(
+    *,
+    tracking_uri: str,
+    config: TrainingConfig,
+    classifier: RiskClassifier,
+    thresholds: Mapping[str, float],
+    test: pd.DataFrame,
+    metrics: Mapping[str, Any],
+    reference: Mapping[str, Any],
+    data: Mapping[str, Any],
+    fingerprint: str,
+    table: pd.DataFrame,
+) -> LoggedRun:
+    """Log the run, register the model, decide its alias, write the model card."""
+    import mlflow
+
+    features = list(classifier.feature_names_)
+    held_out = _finite(dict(metrics))
+    tags = {
+        "data_fingerprint": fingerprint,
+        "feature_registry_version": FEATURE_REGISTRY_VERSION,
+        "as_of": str(data["as_of"]),
+        "model_name": config.model_name,
+    }
+    with (
+        training_run(tracking_uri, config) as (experiment_id, run_id),
+        tempfile.TemporaryDirectory(prefix="risk-train-") as scratch,
+    ):
+        log_inputs(config, classifier.get_params(), tags)
+        mlflow.log_metrics(flatten_metrics(metrics["evaluation"]))
+        report = Path(scratch) / "report"
+        report.mkdir()
+        write_json(report / "metrics.json", held_out)
+        write_json(report / "thresholds.json", dict(thresholds))
+        write_json(report / "data.json", dict(data))
+        importance_plot(classifier.feature_importance(), report / "feature_importance.png", "gain")
+        reliability_plot(metrics["reliability"], report / "reliability.png")
+        mean_shap = shap_summary(
+            classifier.booster_,
+            features,
+            reference,
+            test[features],
+            report / "shap_summary.png",
+            config.shap_rows,
+            config.seed,
+        )
+        write_json(report / "mean_abs_shap.json", mean_shap.to_dict())
+        registered = log_and_register(
+            classifier=classifier,
+            thresholds=thresholds,
+            reference=reference,
+            metrics=held_out,
+            input_example=test[features].head(5),
+            model_name=config.model_name,
+            staging_dir=Path(scratch) / "model",
+        )
+        decision = promote_new_version(
+            tracking_uri=tracking_uri,
+            name=config.model_name,
+            version=registered.version,
+            test=test,
+            new_metrics=metrics["evaluation"]["grouped_test"][MODEL],
+            k=config.review_capacity,
+            force=config.force_promote,
+        )
+        card = render_model_card(
+            name=config.model_name,
+            version=registered.version,
+            run_id=run_id,
+            data=data,
+            metrics=held_out,
+            table=table,
+            thresholds=thresholds,
+            importance=mean_shap,
+            fingerprint=fingerprint,
+            registry_version=FEATURE_REGISTRY_VERSION,
+            promotion=f"alias `{decision.alias}`: {decision.reason}",
+        )
+        (report / "model_card.md").write_text(card, encoding="utf-8")
+        mlflow.log_artifacts(str(report), artifact_path="report")
+    return LoggedRun(experiment_id, run_id, registered.version, registered.model_uri, decision)
