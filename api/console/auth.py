@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
@@ -74,12 +75,15 @@ def clear_key_cookie(response: Response) -> None:
 
 
 def check_same_origin(request: Request) -> None:
-    """Refuse a state-changing request sent from another site (defence beside SameSite)."""
+    """Refuse a state-changing request sent from another site (defence beside SameSite).
+
+    Only the host is compared: behind a TLS-terminating proxy the scheme we see may differ.
+    """
     origin = request.headers.get("origin")
-    if origin is not None and origin != "null":
-        expected = f"{request.url.scheme}://{request.url.netloc}"
-        if origin != expected:
-            raise HTTPException(status_code=403, detail="cross-site request refused")
+    if origin is None or origin == "null":
+        return
+    if urlsplit(origin).netloc != request.headers.get("host", request.url.netloc):
+        raise HTTPException(status_code=403, detail="cross-site request refused")
 
 
 def console_user(request: Request, state: Annotated[AppState, Depends(get_state)]) -> ConsoleUser:

@@ -108,7 +108,10 @@ STRINGS: dict[ConsoleLang, dict[str, str]] = {
         "band_medium": "medium",
         "band_high": "high",
         "band_critical": "critical",
-        "keys": "Keys: j/k move · Enter open · / filter · c/d/e decide · Esc leave field",
+        "keys": (
+            "Keys: j/k move · Enter open · / filter · c/d/e decide · Ctrl+Enter submit · "
+            "q queue · Esc leave field"
+        ),
     },
     "zh": {
         "app": "传销风险审核台",
@@ -209,7 +212,10 @@ STRINGS: dict[ConsoleLang, dict[str, str]] = {
         "band_medium": "中",
         "band_high": "高",
         "band_critical": "极高",
-        "keys": "快捷键：j/k 移动 · Enter 打开 · / 筛选 · c/d/e 处理 · Esc 离开输入框",
+        "keys": (
+            "快捷键：j/k 移动 · Enter 打开 · / 筛选 · c/d/e 处理 · Ctrl+Enter 提交 · "
+            "q 返回队列 · Esc 离开输入框"
+        ),
     },
 }
 

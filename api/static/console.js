@@ -1,5 +1,5 @@
 // Keyboard shortcuts for the console (no framework, nothing downloaded).
-// Queue: j/k move, Enter open, / focus the filter. Account: c/d/e pick a decision.
+// Queue: j/k move, Enter open, / focus the filter. Account: c/d/e pick a decision, q queue.
 (function () {
   "use strict";
 
@@ -59,6 +59,7 @@
         break;
       }
       case "c": case "d": case "e": handled = pickDecision(event.key); break;
+      case "q": window.location.href = "/console/"; break;
       default: handled = false;
     }
     if (handled) { event.preventDefault(); }
