@@ -121,9 +121,18 @@ def spark_features(
 
 def collect_features(features: DataFrame) -> pd.DataFrame:
     """The Spark feature table as the local one: indexed by sorted account_id, same dtypes."""
-    frame = pd.DataFrame(features.toPandas()).sort_values("account_id", kind="stable")
-    frame = frame.set_index(pd.Index(frame["account_id"].astype("str"), name="account_id"))
+    return local_feature_frame(pd.DataFrame(features.toPandas()))
+
+
+def local_feature_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Collected rows -> registry columns (+ region) by sorted account_id, local dtypes."""
+    frame = frame.sort_values("account_id", kind="stable")
+    index = pd.Index(frame["account_id"].astype("str"), name="account_id")
     columns = {}
     for name, spec in REGISTRY.items():
-        columns[name] = frame[name].astype("str" if spec.dtype == "str" else spec.dtype)
-    return pd.DataFrame(columns, index=frame.index).assign(region=frame["region"].astype("str"))
+        values = frame[name].to_numpy()
+        columns[name] = (
+            pd.array(values, dtype="str") if spec.dtype == "str" else values.astype(spec.dtype)
+        )
+    columns["region"] = pd.array(frame["region"].fillna("").to_numpy(), dtype="str")
+    return pd.DataFrame(columns, index=index)

@@ -1,0 +1,306 @@
+"""The nightly scoring run on Spark: the same stages and store as ``risk.scoring``, at lake scale.
+
+Features are computed per network on the cluster (``features.spark``); the registered model is
+broadcast to the executors, which score, band, explain and evaluate the legal indicators of
+their partitions with ``mapInPandas`` through the same adapters as the local run. The driver
+then ranks, measures drift and publishes the run through the local engine's store steps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from features.errors import DataContractError
+from risk.scoring import ScoringSummary, _export_existing, _summary_of_record, masked_url
+from risk.scoring_model import indicators, load_model, reasons_fn, utc
+from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
+from risk.scoring_table import EXPLAINED_BANDS
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from features.spark.reading import SparkSnapshot
+
+SCORE_COLUMNS = "score double, band string, reasons string, indicators string"
+
+
+def _plain(value: Any) -> Any:
+    """JSON fallback for numpy scalars and timestamps inside reasons and indicator evidence."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=_plain)
+
+
+def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
+    return [dict(r) if isinstance(r, dict) else dict(r.to_dict()) for r in reasons]
+
+
+def score_batch(batch: pd.DataFrame, scorer: Any, explain: Callable[..., Any]) -> pd.DataFrame:
+    """Score, band, reasons (medium and above) and indicators of one batch of feature rows."""
+    features = batch.set_index(pd.Index(batch["account_id"].astype("str"), name="account_id"))
+    features = features.drop(columns=["account_id"])
+    model_input = features[list(scorer.feature_names)]
+    scores = np.asarray(scorer.predict_proba(model_input), dtype="float64")
+    bands = np.asarray(scorer.bands(scores)).astype(str)
+    reasons: list[str | None] = [None] * len(batch)
+    chosen = np.flatnonzero(np.isin(bands, EXPLAINED_BANDS))
+    if len(chosen):
+        for row, found in zip(chosen, explain(model_input.iloc[chosen]), strict=True):
+            reasons[row] = _json(_reason_dicts(list(found)))
+    fired = indicators(features).map(_json).to_numpy()
+    return batch.assign(score=scores, band=bands, reasons=reasons, indicators=fired)
+
+
+def score_on_cluster(features: DataFrame, scorer: Any, spark: SparkSession) -> DataFrame:
+    """Feature rows + score columns, scored on the executors with the broadcast model."""
+    from pyspark.sql.types import StructType, _parse_datatype_string
+
+    shared = spark.sparkContext.broadcast(scorer)
+
+    def score_partition(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        model = shared.value
+        explain = reasons_fn(model)  # one explainer per partition, not per batch
+        for batch in batches:
+            yield score_batch(batch, model, explain)
+
+    extra = _parse_datatype_string(SCORE_COLUMNS)
+    assert isinstance(extra, StructType)
+    schema = StructType(features.schema.fields + extra.fields)
+    return features.mapInPandas(score_partition, schema=schema)
+
+
+def spark_fingerprint(snapshot: SparkSnapshot, as_of: pd.Timestamp) -> str:
+    """The local engine's fingerprint when the tables are local files, so runs are shared;
+    otherwise SHA-256 of the input file names Spark lists (a lake's files are immutable)."""
+    from features.loading import find_table_file, snapshot_fingerprint
+    from features.snapshot import Snapshot
+
+    directory = Path(snapshot.location)
+    if "://" not in snapshot.location and all(
+        Path(t.location).is_file() for t in snapshot.tables()
+    ):
+        files = {}
+        for name in ("accounts", "orders", "commissions", "labels"):
+            found = find_table_file(directory, name)
+            if found is not None:
+                files[name] = Path(found.path)
+        empty = pd.DataFrame()
+        return snapshot_fingerprint(Snapshot(empty, empty, empty, None, files), as_of)
+    digest = hashlib.sha256()
+    for table in snapshot.tables():
+        digest.update(f"\0table:{table.name}\0".encode())
+        for name in sorted(table.frame.inputFiles()):
+            digest.update(name.encode() + b"\0")
+    digest.update(f"\0as_of:{as_of.isoformat()}".encode())
+    return digest.hexdigest()
+
+
+def _unwrap_contract_error(error: Exception) -> Exception:
+    """A data-contract error raised on an executor, as the DataContractError it was."""
+    text = str(error)
+    if "DataContractError" not in text:
+        return error
+    message = text.split("DataContractError:", 1)[-1].strip().split("\n\n")[0]
+    return DataContractError(message)
+
+
+def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(run table like the local engine's, feature table) on the driver, by account id."""
+    from features.spark.build import local_feature_frame
+    from risk.scoring_table import rank_accounts
+
+    frame = pd.DataFrame(scored.toPandas()).sort_values("account_id", kind="stable")
+    features = local_feature_frame(frame)
+    frame.index = features.index
+    scores = pd.Series(frame["score"].to_numpy(dtype="float64"), index=frame.index, name="score")
+    table = pd.DataFrame(
+        {
+            "network_id": features["network_id"].astype("str"),
+            "region": features["region"].fillna("").astype("str"),
+            "tier": features["tier"].astype("int64"),
+            "score": scores,
+            "band": frame["band"].astype("str"),
+            "rank": rank_accounts(scores),
+        },
+        index=frame.index,
+    )
+    table["as_of"] = as_of
+    table["reasons"] = frame["reasons"].map(lambda text: None if text is None else json.loads(text))
+    table["indicators"] = frame["indicators"].map(json.loads)
+    return table, features.drop(columns=["region"])
+
+
+def _spark_inputs(
+    spark: SparkSession, snapshot_dir: str | Path, as_of: pd.Timestamp | None
+) -> tuple[SparkSnapshot, pd.Timestamp, DataFrame]:
+    """The raw tables, ``as_of`` and the network of every account (refusing bad input)."""
+    from features.spark.build import latest_event_time
+    from features.spark.networks import assign_networks
+    from features.spark.reading import read_spark_snapshot
+
+    snapshot = read_spark_snapshot(spark, snapshot_dir)
+    moment = latest_event_time(snapshot) if as_of is None else utc(as_of)
+    return snapshot, moment, assign_networks(snapshot.accounts.frame)
+
+
+def run_scoring_spark(
+    *,
+    snapshot_dir: str | Path,
+    as_of: pd.Timestamp | None,
+    model_ref: str,
+    store_url: str,
+    tracking_uri: str,
+    out: Path | None = None,
+    progress: ProgressReporter | None = None,
+    chunk_size: int = 50_000,
+    spark_master: str | None = None,
+    spark: SparkSession | None = None,
+    accounts_per_group: int | None = None,
+) -> ScoringSummary:
+    """Score every account of a snapshot on Spark and publish the run atomically."""
+    from features.spark.build import ACCOUNTS_PER_GROUP, spark_features
+    from features.spark.session import spark_session
+    from risk.store.db import open_store
+    from risk.store.runs import find_published_run
+
+    clock = StageClock(progress or NullProgress())
+    spark = spark or spark_session(spark_master)
+    try:
+        with clock.stage("validate"):
+            snapshot, moment, networks = _spark_inputs(spark, snapshot_dir, as_of)
+            fingerprint = spark_fingerprint(snapshot, moment)
+        with clock.stage("load model"):
+            scorer = load_model(model_ref, tracking_uri)
+        engine = open_store(store_url)
+        run_key = dict(
+            data_fingerprint=fingerprint,
+            as_of=moment,
+            model_name=scorer.name,
+            model_version=str(scorer.version),
+        )
+        existing = find_published_run(engine, **run_key)
+        if existing is not None:
+            if out is not None:
+                _export_existing(engine, existing, out)
+            return _summary_of_record(existing, store_url, out)
+        with clock.stage("features"):
+            per_group = accounts_per_group or ACCOUNTS_PER_GROUP
+            features = spark_features(
+                snapshot, moment, networks=networks, accounts_per_group=per_group
+            ).localCheckpoint(eager=True)
+        with clock.stage("score"):
+            table, feature_table = collect_scored(score_on_cluster(features, scorer, spark), moment)
+    except Exception as error:
+        raise _unwrap_contract_error(error) from error
+    return publish_scored(
+        engine=engine,
+        clock=clock,
+        table=table,
+        features=feature_table,
+        scorer=scorer,
+        run_key=run_key,
+        snapshot_path=snapshot.location,
+        store_url=store_url,
+        out=out,
+        chunk_size=chunk_size,
+    )
+
+
+def publish_scored(
+    *,
+    engine: Any,
+    clock: StageClock,
+    table: pd.DataFrame,
+    features: pd.DataFrame,
+    scorer: Any,
+    run_key: dict[str, Any],
+    snapshot_path: str,
+    store_url: str,
+    out: Path | None,
+    chunk_size: int,
+) -> ScoringSummary:
+    """Drift, counts, store rows, score table and the one-transaction publish (as locally)."""
+    from risk.scoring_model import drift, registry_feature_names
+    from risk.scoring_stages import numeric_feature_columns, write_in_chunks
+    from risk.scoring_table import (
+        band_counts,
+        indicator_counts,
+        networks_flagged,
+        population_percentiles,
+        score_table,
+        write_table_to_temp,
+    )
+    from risk.store.runs import begin_run, fail_run, publish_run
+
+    model_version = f"{scorer.name}/{scorer.version}"
+    with clock.stage("drift"):
+        model_input = features[list(scorer.feature_names)]
+        drift_found = drift(model_input, table["score"], scorer)
+        percentiles = population_percentiles(model_input, scorer.feature_names)
+        stored = features[numeric_feature_columns(features, registry_feature_names())]
+    counts = {
+        "bands": band_counts(table["band"]),
+        "networks_flagged": networks_flagged(table["network_id"], table["band"]),
+        "indicators": indicator_counts(table["indicators"]),
+    }
+    run_id = begin_run(engine, model_run_id=scorer.run_id, snapshot_path=snapshot_path, **run_key)
+    temp: Path | None = None
+    try:
+        with clock.stage("write", total=len(table)):
+            written = write_in_chunks(
+                engine,
+                run_id,
+                table,
+                stored,
+                percentiles,
+                clock,
+                stage="write",
+                chunk_size=chunk_size,
+            )
+            if out is not None:
+                reasons = table["reasons"].dropna().to_dict()
+                temp = write_table_to_temp(score_table(table, reasons, model_version), out)
+        publish_run(
+            engine,
+            run_id,
+            accounts_scored=written,
+            counts=counts,
+            timings=dict(clock.seconds),
+            drift=drift_found,
+        )
+    except BaseException as error:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        with contextlib.suppress(Exception):
+            fail_run(engine, run_id, f"{type(error).__name__}: {error}")
+        raise
+    if temp is not None and out is not None:
+        os.replace(temp, out)
+    return ScoringSummary(
+        run_id=run_id,
+        already_published=False,
+        as_of=run_key["as_of"],
+        model_version=model_version,
+        accounts_scored=written,
+        counts=counts,
+        timings=dict(clock.seconds),
+        drift=drift_found,
+        store=masked_url(store_url),
+        out=out,
+        peak_memory_mb=dict(clock.peak_mb),
+    )
