@@ -191,6 +191,7 @@ def train_and_register(
             "reliability": reliability(test, scores[MODEL]),
             "beats_baselines": beats_baselines(evaluation[GROUPED], k),
             "best_iteration": fitted.classifier.best_iteration_,
+            "k": k,
         }
     )
     train_scores = fitted.classifier.predict_proba(train[features])[:, 1]

@@ -84,7 +84,7 @@ def promote_new_version(
     if champion_version == version:
         champion_version, champion = None, None
     alias, reason = decide(new_metrics, champion, k=k, force=force)
-    if note and champion is None and alias == CHAMPION and not force:
+    if note and champion_version is not None and champion is None and not force:
         reason = f"{reason}: {note}"
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)
     change = set_alias(client, name, alias, version, reason)

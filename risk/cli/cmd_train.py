@@ -12,10 +12,8 @@ from rich.table import Table
 
 from risk.cli.app import app
 
-SPLIT_NAMES = {
-    "grouped_test": "held-out networks",
-    "out_of_time_test": "out of time",
-}
+SPLIT_NAMES = {"grouped_test": "networks", "out_of_time_test": "time"}
+SCORER_NAMES = {"logistic_regression": "logistic", "rules_only": "rules"}
 
 
 @app.command("train")
@@ -78,58 +76,36 @@ def train(
 
 def render(result: Any, console: Console) -> None:
     """The short, readable summary of a training run."""
-    k = next(c for c in result.table.columns if c.startswith("precision_at_")).removeprefix(
-        "precision_at_"
-    )
-    parts = result.data["parts"]
-    sizes = ", ".join(
-        f"{part} {v['accounts']:,} accounts / {v['networks']:,} networks"
-        f" / {v['positives']:,} scheme accounts"
-        for part, v in parts.items()
-    )
+    k = int(result.metrics["k"])
     console.print(
         f"[bold]Trained[/] on {result.data['labelled_accounts']:,} labelled accounts"
-        f" as of {result.data['as_of']}"
+        f" as of {result.data['as_of']} ({result.data['features']} features)"
     )
-    console.print(f"  split by whole network: {sizes}", highlight=False)
-    table = Table(title=f"Held-out metrics (k = {k}, the daily review capacity)")
-    for column in (
-        "split",
-        "scorer",
-        "ROC AUC",
-        "avg precision",
-        f"P@{k}",
-        f"R@{k}",
-        f"scheme nets in top {k}",
-        "Brier",
-    ):
-        table.add_column(column, justify="left" if column in ("split", "scorer") else "right")
-    for row in result.table.itertuples(index=False):
-        values = row._asdict()
-        table.add_row(
-            SPLIT_NAMES.get(values["split"], values["split"]),
-            values["scorer"],
-            *(
-                f"{values[c]:.4f}"
-                for c in ("roc_auc", "average_precision", f"precision_at_{k}", f"recall_at_{k}")
-            ),
-            f"{values[f'scheme_networks_in_top_{k}']:.0f}",
-            f"{values['brier']:.4f}",
+    for part, v in result.data["parts"].items():
+        console.print(
+            f"  {part:<12} {v['accounts']:>9,} accounts {v['networks']:>7,} networks"
+            f" {v['positives']:>9,} scheme accounts",
+            highlight=False,
         )
-    console.print(table)
+    console.print(_metrics_table(result.table, k))
+    console.print("  logistic = logistic regression on the same features; rules = legal indicators")
+    console.print(
+        "  split [bold]networks[/]: held-out networks (none on both sides), as of the snapshot"
+    )
     oot = result.metrics.get("out_of_time")
     if oot:
         console.print(
-            f"  out of time: trained as of {oot['train_as_of']}, tested on"
+            f"  split [bold]time[/]: trained as of {oot['train_as_of'][:10]}, tested on"
             f" {oot['test_accounts']:,} accounts of held-out networks that joined later"
         )
+    for line in _weak_slices(result.metrics.get("slices", {})):
+        console.print(f"  {line}", highlight=False)
     bands = ", ".join(f"{band} >= {value:.3f}" for band, value in result.thresholds.items())
-    console.print(f"  bands (validation networks): {bands}")
+    console.print(f"  bands (calibrated score, chosen on validation networks): {bands}")
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
-    console.print(
-        f"MLflow run {result.run_id} (experiment {result.experiment_id}) at {result.tracking_uri}"
-    )
+    console.print(f"MLflow run {result.run_id} (experiment {result.experiment_id})")
+    console.print(f"  tracking {result.tracking_uri}", highlight=False)
     console.print(
         f"Registered [bold]{result.model_name}[/] version {result.version}"
         f" -> alias [bold]{result.alias}[/]: {result.promotion_reason}"
@@ -138,3 +114,34 @@ def render(result: Any, console: Console) -> None:
         f"  data fingerprint {result.fingerprint[:16]}…, feature registry"
         f" {result.feature_registry_version}, took {result.seconds:.0f} s"
     )
+
+
+def _metrics_table(frame: Any, k: int) -> Table:
+    """Model and baselines per split, one row each."""
+    table = Table(title=f"Held-out metrics (k = {k}, the daily review capacity)")
+    headers = ("split", "scorer", "ROC AUC", "AP", f"P@{k}", f"R@{k}", f"nets@{k}", "Brier")
+    for header in headers:
+        table.add_column(header, justify="left" if header in ("split", "scorer") else "right")
+    for row in frame.to_dict(orient="records"):
+        table.add_row(
+            SPLIT_NAMES.get(row["split"], row["split"]),
+            SCORER_NAMES.get(row["scorer"], row["scorer"]),
+            *(
+                f"{row[c]:.4f}"
+                for c in ("roc_auc", "average_precision", f"precision_at_{k}", f"recall_at_{k}")
+            ),
+            f"{row[f'scheme_networks_in_top_{k}']:.0f}",
+            f"{row['brier']:.4f}",
+        )
+    return table
+
+
+def _weak_slices(slices: dict[str, Any]) -> list[str]:
+    """The weakest role and family by pair AUC (where the model is least sure)."""
+    lines = []
+    for column, rows in slices.items():
+        scored = {n: v["pair_auc"] for n, v in rows.items() if v["pair_auc"] == v["pair_auc"]}
+        if scored:
+            name = min(scored, key=lambda n: scored[n])
+            lines.append(f"weakest {column}: {name} (pair AUC {scored[name]:.4f}, grouped test)")
+    return lines
