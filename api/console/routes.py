@@ -18,6 +18,7 @@ from api.console.auth import (
     check_same_origin,
     redirect,
 )
+from api.console.i18n import strings
 from api.console.login import router as login_router
 from api.console.render import STATIC_DIR, error_page, page
 from api.deps import StateDep
@@ -50,14 +51,7 @@ def _denied(request: Request, user: ConsoleUser, page_name: str) -> HTMLResponse
     """A 403 page unless the user's role may open ``page_name``."""
     if user.role in PAGE_ROLES[page_name]:
         return None
-    return error_page(request, user, user_strings(user)["forbidden"], 403)
-
-
-def user_strings(user: ConsoleUser) -> dict[str, str]:
-    """The UI strings in the user's language."""
-    from api.console.i18n import strings
-
-    return strings(user.lang)
+    return error_page(request, user, strings(user.lang)["forbidden"], 403)
 
 
 def account_url(account_id: str) -> str:
