@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -23,6 +24,8 @@ err_console = Console(stderr=True)
 
 def main() -> None:
     """Console-script entry point: service errors print a clear message and exit non-zero."""
+    # MLflow draws a progress bar per artifact download; a scheduler's log wants none.
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     try:
         app()
     except ServiceError as error:
