@@ -38,7 +38,8 @@ def _clip(text: str, limit: int) -> str:
 
 def puid(platform_slug: str, case: dict[str, Any]) -> str:
     """Platform-unique id of the statement: platform, account and decision time (safe chars)."""
-    raw = f"{platform_slug}-{case['account_id']}-{case['decided_at'][:19]}"
+    stamp = case["decided_at"][:19].replace("-", "").replace(":", "")
+    raw = f"{platform_slug}_{case['account_id']}_{stamp}"
     return _PUID_UNSAFE.sub("_", raw)[:500]
 
 

@@ -114,7 +114,9 @@ def _signature_ok(directory: Path, body: bytes, key: Ed25519PublicKey | None) ->
     if key is None or not (directory / SIGNATURE).is_file():
         return False
     try:
-        key.verify(base64.b64decode((directory / SIGNATURE).read_bytes(), validate=True), body)
+        # The file ends in a newline; strict base64 decoding would refuse it.
+        signature = base64.b64decode((directory / SIGNATURE).read_bytes().strip(), validate=True)
+        key.verify(signature, body)
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -1,0 +1,304 @@
+"""Regulator reports from a real scoring run: every format, PDF text, schemas, DSA statements,
+verification after tampering, determinism, the CLI and the HTTP endpoint by role."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from risk.settings import Settings, get_settings
+from tests.risk.scoring.conftest import ScoringWorld, scoring_world  # noqa: F401 (fixture)
+
+GENERATED_AT = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+REPORT_FILES = [
+    "report.pdf",
+    "report.html",
+    "report.json",
+    "dsa_statements.json",
+    "case_register.csv",
+    "summary.csv",
+    "charts/band_distribution.png",
+    "charts/score_histogram.png",
+    "charts/top_features.png",
+    "charts/network_tiers.png",
+    "schemas/report.schema.json",
+    "schemas/dsa_statement.schema.json",
+    "public_key.pem",
+]
+
+
+@dataclass(frozen=True)
+class ReportWorld:
+    store_url: str
+    tracking_uri: str
+    home: Path
+    run_id: str
+    decided: dict[str, str]  # account -> latest decision
+    reviewers: tuple[str, ...]
+    reports: dict[str, Path]  # lang -> exported directory
+
+
+def _export(world: ReportWorld | None, **kwargs: object) -> list[Path]:
+    from risk.report.export import export_report
+
+    return export_report(platform_name="示例社交电商平台", generated_at=GENERATED_AT, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def report_world(
+    scoring_world: ScoringWorld,  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+) -> ReportWorld:
+    """A published run with decisions, and its report exported in English and Chinese."""
+    from risk.scoring import run_scoring
+    from risk.store.db import open_store
+    from risk.store.decisions import record_decision
+    from risk.store.scores import scores_frame
+
+    root = tmp_path_factory.mktemp("report-world")
+    store_url = f"sqlite:///{root / 'risk.db'}"
+    summary = run_scoring(
+        snapshot_dir=scoring_world.snapshot_dir,
+        as_of=None,
+        model_ref=scoring_world.model_ref,
+        store_url=store_url,
+        tracking_uri=scoring_world.tracking_uri,
+    )
+    engine = open_store(store_url)
+    ids = scores_frame(engine, summary.run_id)["account_id"].tolist()
+    plan = [(ids[0], "confirm", "mod-alice"), (ids[1], "escalate", "mod-bob"),
+            (ids[1], "confirm", "mod-alice"), (ids[2], "dismiss", "mod-bob"),
+            (ids[-1], "escalate", "mod-carol")]  # fmt: skip
+    for account, decision, reviewer in plan:
+        record_decision(engine, account_id=account, decision=decision, note="", reviewer=reviewer)
+    reports = {lang: root / f"report-{lang}" for lang in ("en", "zh")}
+    for lang, out in reports.items():
+        _export(None, engine=engine, tracking_uri=scoring_world.tracking_uri, run_id="latest",
+                out_dir=out, keys_dir=root / "home" / "keys", lang=lang)  # fmt: skip
+    engine.dispose()
+    return ReportWorld(
+        store_url, scoring_world.tracking_uri, root / "home", summary.run_id,
+        {a: d for a, d, _ in plan}, ("mod-alice", "mod-bob", "mod-carol"), reports,
+    )  # fmt: skip
+
+
+def _json(path: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_format_is_produced_and_verifies(report_world: ReportWorld, lang: str) -> None:
+    from risk.report.manifest import verify_report
+
+    directory = report_world.reports[lang]
+    written = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*"))
+    assert set(REPORT_FILES) | {"manifest.json", "manifest.sig"} <= set(written)
+    assert (directory / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert verify_report(directory).ok
+
+
+@pytest.mark.slow
+def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> None:
+    from pypdf import PdfReader
+
+    report = _json(report_world.reports["zh"] / "report.json")
+    text = "\n".join(
+        page.extract_text() or ""
+        for page in PdfReader(report_world.reports["zh"] / "report.pdf").pages
+    )
+    for phrase in ("传销风险审计报告", "案件登记表", "模型说明", "禁止传销条例", "术语表", "确认"):
+        assert phrase in text, phrase
+    for case in report["case_register"][:5] + [c for c in report["case_register"] if c["decision"]]:
+        assert case["account_id"] in text
+    assert report_world.run_id in text
+    english = "\n".join(
+        page.extract_text() or ""
+        for page in PdfReader(report_world.reports["en"] / "report.pdf").pages
+    )
+    assert "Case register" in english and "Model card" in english
+
+
+@pytest.mark.slow
+def test_report_json_validates_and_registers_every_flagged_and_decided_account(
+    report_world: ReportWorld,
+) -> None:
+    from jsonschema import Draft202012Validator
+
+    from risk.store.db import open_store
+    from risk.store.scores import scores_frame
+
+    directory = report_world.reports["zh"]
+    report = _json(directory / "report.json")
+    Draft202012Validator(_json(directory / "schemas/report.schema.json")).validate(report)
+    frame = scores_frame(open_store(report_world.store_url), report_world.run_id)
+    flagged = set(frame.loc[frame["band"].isin(["high", "critical"]), "account_id"])
+    registered = {c["account_id"]: c for c in report["case_register"]}
+    assert flagged | set(report_world.decided) == set(registered)
+    for account, decision in report_world.decided.items():
+        assert registered[account]["decision"] == decision
+    text = (directory / "report.json").read_text(encoding="utf-8")
+    assert not any(name in text for name in report_world.reviewers)  # pseudonyms only
+    counts = {row["decision"]: row["count"] for row in report["summary"]["decisions"]}
+    assert counts == {"confirm": 2, "dismiss": 1, "escalate": 2,
+                      "pending": len(flagged - set(report_world.decided))}  # fmt: skip
+    assert report["model_card"]["region_is_model_feature"] is False
+    assert any("拉人头" in i["text"] or "符合" in i["text"]
+               for c in report["case_register"] for i in c["indicators"])  # fmt: skip
+
+
+@pytest.mark.slow
+def test_dsa_statements_validate_and_cover_each_confirmed_account(
+    report_world: ReportWorld,
+) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+    directory = report_world.reports["en"]
+    validator = Draft202012Validator(_json(directory / "schemas/dsa_statement.schema.json"))
+    statements = _json(directory / "dsa_statements.json")["statements"]
+    confirmed = sorted(a for a, d in report_world.decided.items() if d == "confirm")
+    assert sorted(s["puid"].split("_")[-2] for s in statements) == confirmed
+    for item in statements:
+        validator.validate(item)
+        assert item["category"] == "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+        assert item["category_specification"] == ["KEYWORD_PYRAMID_SCHEMES"]
+        assert item["decision_account"] == "DECISION_ACCOUNT_SUSPENDED"
+        assert "Main reasons:" in item["decision_facts"]
+    broken = {**statements[0], "automated_detection": "Maybe"}
+    with pytest.raises(ValidationError):
+        validator.validate(broken)
+    missing_ground = {k: v for k, v in statements[0].items() if not k.startswith("illegal_")}
+    if statements[0]["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT":
+        with pytest.raises(ValidationError):
+            validator.validate(missing_ground)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [*REPORT_FILES, "manifest.json", "manifest.sig"])
+def test_verify_fails_after_any_byte_of_any_file_changes(
+    report_world: ReportWorld, tmp_path: Path, name: str
+) -> None:
+    from risk.report.manifest import verify_report
+
+    copy = shutil.copytree(report_world.reports["en"], tmp_path / "copy")
+    target = copy / name
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    target.write_bytes(bytes(data))
+    result = verify_report(copy)
+    assert not result.ok
+    if name in ("manifest.json", "manifest.sig"):
+        assert not result.signature_ok
+    else:
+        assert result.altered == [name]
+
+
+@pytest.mark.slow
+def test_same_run_same_inputs_same_bytes(report_world: ReportWorld, tmp_path: Path) -> None:
+    from risk.store.db import open_store
+
+    engine = open_store(report_world.store_url)
+    common = dict(engine=engine, tracking_uri=report_world.tracking_uri, run_id=report_world.run_id,
+                  keys_dir=report_world.home / "keys", lang="zh")  # fmt: skip
+    _export(None, out_dir=tmp_path / "again", **common)
+    first = report_world.reports["zh"]
+    for name in [*REPORT_FILES, "manifest.json", "manifest.sig"]:
+        assert (tmp_path / "again" / name).read_bytes() == (first / name).read_bytes(), name
+    from risk.report.export import export_report
+
+    export_report(platform_name="示例社交电商平台", out_dir=tmp_path / "later",
+                  generated_at=datetime(2027, 1, 1, tzinfo=UTC), **common)  # type: ignore[arg-type]  # fmt: skip
+    later, before = _json(tmp_path / "later/report.json"), _json(first / "report.json")
+    assert later["meta"].pop("generated_at") != before["meta"].pop("generated_at")
+    assert later == before
+    for name in (
+        "case_register.csv",
+        "summary.csv",
+        "dsa_statements.json",
+        "charts/top_features.png",
+    ):
+        assert (tmp_path / "later" / name).read_bytes() == (first / name).read_bytes(), name
+
+
+@pytest.fixture
+def cli_env(report_world: ReportWorld, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("RISK_HOME", str(report_world.home))
+    monkeypatch.setenv("RISK_DATABASE_URL", report_world.store_url)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", report_world.tracking_uri)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.slow
+def test_cli_exports_verifies_and_names_a_tampered_file(
+    report_world: ReportWorld, cli_env: None, tmp_path: Path
+) -> None:
+    from risk.cli import app
+
+    out = tmp_path / "cli-report"
+    exported = CliRunner().invoke(
+        app, ["report", "--run", report_world.run_id, "--lang", "zh", "--from", "2020-01-01",
+              "--out", str(out), "--json"]
+    )  # fmt: skip
+    assert exported.exit_code == 0, exported.output
+    assert str(out / "report.pdf") in json.loads(exported.stdout)["files"]
+    again = CliRunner().invoke(app, ["report", "--out", str(out)])
+    # In-process the ServiceError surfaces as the exception (main() turns it into exit code 2).
+    assert again.exit_code != 0 and "not empty" in str(again.exception)
+    ok = CliRunner().invoke(app, ["report", "verify", str(out)])
+    assert ok.exit_code == 0 and "OK" in ok.output
+    with (out / "case_register.csv").open("a", encoding="utf-8") as handle:
+        handle.write("A9999999,1,1.0,critical\n")
+    bad = CliRunner().invoke(app, ["report", "verify", str(out), "--json"])
+    assert bad.exit_code == 1
+    assert json.loads(bad.stdout)["altered"] == ["case_register.csv"]
+    unknown = CliRunner().invoke(app, ["report", "--run", "nope", "--out", str(tmp_path / "x")])
+    assert unknown.exit_code != 0 and not (tmp_path / "x").exists()
+
+
+@pytest.mark.slow
+def test_regulator_and_admin_fetch_reports_moderator_gets_403(
+    report_world: ReportWorld, tmp_path: Path
+) -> None:
+    from risk.store.db import open_store
+    from risk.store.keys import create_key
+    from tests.api.conftest import start_server
+
+    engine = open_store(report_world.store_url)
+    keys = {role: create_key(engine, role=role, name=f"report-{role}")[0]
+            for role in ("regulator", "moderator", "admin")}  # fmt: skip
+    settings = Settings.model_validate(
+        {"home": str(report_world.home), "database_url": report_world.store_url,
+         "mlflow_tracking_uri": report_world.tracking_uri}
+    )  # fmt: skip
+    server = start_server(settings, load_model=False)
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as http:
+
+            def get(role: str, **params: str) -> httpx.Response:
+                return http.get(f"/v1/reports/{report_world.run_id}", params=params,
+                                headers={"Authorization": f"Bearer {keys[role]}"})  # fmt: skip
+
+            pdf = get("regulator", format="pdf", lang="zh")
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+            assert pdf.headers["content-type"] == "application/pdf"
+            body = get("admin", format="json").json()
+            assert body["meta"]["run"]["id"] == report_world.run_id
+            assert get("regulator", format="csv").text.startswith("account_id,rank,score")
+            assert get("moderator", format="pdf").status_code == 403
+            assert get("regulator", format="docx").status_code == 422
+            missing = http.get("/v1/reports/no-such-run", headers={
+                "Authorization": f"Bearer {keys['regulator']}"})  # fmt: skip
+            assert missing.status_code == 404
+    finally:
+        server.stop()
