@@ -25,4 +25,4 @@ def tracking_uri(mlflow_template: Path, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def small_platform() -> Snapshot:
     """A small simulated platform (labels with role and family), built once per session."""
-    return simulate_platform(SimulationConfig(accounts=4000, seed=3))
+    return simulate_platform(SimulationConfig(accounts=3000, seed=3))
