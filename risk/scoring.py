@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,14 @@ from sqlalchemy.engine import make_url
 from risk.scoring_model import (
     drift,
     indicators,
+    key_features,
     load_model,
     reasons_fn,
     registry_feature_names,
     score_accounts,
     utc,
 )
+from risk.scoring_output import ScoreTableWriter
 from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring_stages import explain_in_chunks, numeric_feature_columns, write_in_chunks
 from risk.scoring_table import (
@@ -30,8 +31,6 @@ from risk.scoring_table import (
     indicator_counts,
     networks_flagged,
     population_percentiles,
-    score_table,
-    write_table_to_temp,
 )
 
 
@@ -50,6 +49,7 @@ class ScoringSummary:
     store: str
     out: Path | None = None
     peak_memory_mb: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (the CLI's ``--json`` output)."""
@@ -61,6 +61,7 @@ class ScoringSummary:
             "accounts_scored": self.accounts_scored,
             "counts": self.counts,
             "timings": self.timings,
+            "cpu_seconds": self.cpu_seconds,
             "peak_memory_mb": self.peak_memory_mb,
             "drift": self.drift,
             "store": self.store,
@@ -89,21 +90,20 @@ def _summary_of_record(record: Any, store_url: str, out: Path | None) -> Scoring
     )
 
 
-def _publish_out_file(table: pd.DataFrame, out: Path | None) -> Path | None:
-    """Write the score table to a temporary file beside ``out`` (renamed after publishing)."""
-    return None if out is None else write_table_to_temp(table, out)
-
-
 def _export_existing(engine: Engine, record: Any, out: Path) -> None:
     """Write the score table of an already published run (re-run asked for ``--out``)."""
     from risk.store.scores import scores_frame
 
     frame = scores_frame(engine, record.id).set_index("account_id")
-    frame["as_of"] = utc(pd.Timestamp(record.as_of))
-    reasons = frame["reasons"].dropna().to_dict()
     model_version = f"{record.model_name}/{record.model_version}"
-    temp = write_table_to_temp(score_table(frame, reasons, model_version), out)
-    os.replace(temp, out)
+    score_file = ScoreTableWriter(out, model_version, utc(pd.Timestamp(record.as_of)))
+    try:
+        score_file.write(frame.sort_values("rank"))
+        score_file.close()
+    except BaseException:
+        score_file.discard()
+        raise
+    score_file.commit()
 
 
 def run_scoring(
@@ -166,7 +166,7 @@ def run_scoring(
         table["indicators"] = indicators(features)
     with clock.stage("drift"):
         drift_found = drift(model_input, table["score"], scorer)
-        percentiles = population_percentiles(model_input, scorer.feature_names)
+        percentiles = population_percentiles(model_input, key_features(scorer))
         stored = features[numeric_feature_columns(features, registry_feature_names())]
     del model_input
     counts = {
@@ -177,37 +177,27 @@ def run_scoring(
     run_id = begin_run(
         engine, model_run_id=scorer.run_id, snapshot_path=str(snapshot_dir), **run_key
     )
-    temp: Path | None = None
+    score_file = None if out is None else ScoreTableWriter(out, model_version, as_of)
     try:
         with clock.stage("write", total=len(table)):
             written = write_in_chunks(
-                engine,
-                run_id,
-                table,
-                stored,
-                percentiles,
-                clock,
-                stage="write",
-                chunk_size=chunk_size,
-            )
-            reasons = table["reasons"].dropna().to_dict()
-            temp = _publish_out_file(score_table(table, reasons, model_version), out)
+                engine, run_id, table, stored, percentiles, clock,
+                stage="write", chunk_size=chunk_size, score_file=score_file,
+            )  # fmt: skip
+            if score_file is not None:
+                score_file.close()
         publish_run(
-            engine,
-            run_id,
-            accounts_scored=written,
-            counts=counts,
-            timings=dict(clock.seconds),
-            drift=drift_found,
-        )
+            engine, run_id, accounts_scored=written, counts=counts,
+            timings=dict(clock.seconds), drift=drift_found,
+        )  # fmt: skip
     except BaseException as error:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
+        if score_file is not None:
+            score_file.discard()
         with contextlib.suppress(Exception):
             fail_run(engine, run_id, f"{type(error).__name__}: {error}")
         raise
-    if temp is not None and out is not None:
-        os.replace(temp, out)
+    if score_file is not None:
+        score_file.commit()
     return ScoringSummary(
         run_id=run_id,
         already_published=False,
@@ -220,4 +210,5 @@ def run_scoring(
         store=masked_url(store_url),
         out=out,
         peak_memory_mb=dict(clock.peak_mb),
+        cpu_seconds=dict(clock.cpu_seconds),
     )

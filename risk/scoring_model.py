@@ -15,6 +15,7 @@ from risk.scoring_stages import ReasonsFn
 from risk.scoring_table import rank_accounts
 
 REASONS_PER_ACCOUNT = 4
+KEY_FEATURES = 12  # population percentiles are stored for this many features per account
 
 
 def utc(timestamp: pd.Timestamp | str) -> pd.Timestamp:
@@ -120,3 +121,10 @@ def registry_feature_names() -> list[str]:
 
     specs = REGISTRY.values() if isinstance(REGISTRY, dict) else REGISTRY
     return [spec.name for spec in specs]
+
+
+def key_features(scorer: Any, count: int = KEY_FEATURES) -> list[str]:
+    """The model's most important features by total gain (percentiles stored for these)."""
+    gain = np.asarray(scorer.booster.feature_importance(importance_type="gain"), dtype="float64")
+    names = list(scorer.feature_names)
+    return [names[i] for i in np.argsort(-gain, kind="stable")[:count]]

@@ -63,6 +63,7 @@ class StageClock:
 
     progress: ProgressReporter = field(default_factory=NullProgress)
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # all threads; wall is shared
     peak_mb: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -70,11 +71,12 @@ class StageClock:
         """Time the block as stage ``name`` (its peak memory too, where the kernel allows)."""
         _reset_peak_rss()
         self.progress.start(name, total)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[name] = round(time.perf_counter() - started, 3)
+            self.cpu_seconds[name] = round(time.process_time() - cpu_started, 3)
             self.peak_mb[name] = round(peak_rss_mb(), 1)
             self.progress.finish(name)
 

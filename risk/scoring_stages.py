@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from risk.scoring_output import ScoreTableWriter
 from risk.scoring_progress import StageClock
 from risk.scoring_table import EXPLAINED_BANDS
 
@@ -56,21 +57,26 @@ def write_in_chunks(
     *,
     stage: str,
     chunk_size: int,
+    score_file: ScoreTableWriter | None = None,
 ) -> int:
-    """Write the run's rows chunk by chunk; the store builds the feature JSON column-wise."""
+    """Write the run's rows in rank order, chunk by chunk, to the store (and the score file)."""
     from risk.store.runs import write_scores
 
+    order = np.argsort(table["rank"].to_numpy(), kind="stable")
     written = 0
-    for start in range(0, len(table), chunk_size):
-        part = slice(start, start + chunk_size)
+    for start in range(0, len(order), chunk_size):
+        rows = order[start : start + chunk_size]
+        part = table.iloc[rows]
         written += write_scores(
             engine,
             run_id,
-            store_frame(table.iloc[part]),
-            features=features.iloc[part].reset_index(drop=True),
-            percentiles=percentiles.iloc[part].reset_index(drop=True),
+            store_frame(part),
+            features=features.iloc[rows].reset_index(drop=True),
+            percentiles=percentiles.iloc[rows].reset_index(drop=True),
         )
-        clock.advance(stage, min(chunk_size, len(table) - start))
+        if score_file is not None:
+            score_file.write(part)
+        clock.advance(stage, len(rows))
     return written
 
 

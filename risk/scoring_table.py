@@ -1,11 +1,11 @@
-"""Pure table steps of a scoring run: ranks, percentiles, counts, per-account JSON, the file."""
+"""Pure table steps of a scoring run: ranks, percentiles, counts (and an in-memory score table)."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +15,6 @@ import pandas as pd
 BANDS: tuple[str, ...] = ("low", "medium", "high", "critical")
 EXPLAINED_BANDS: tuple[str, ...] = ("medium", "high", "critical")  # reasons stored in the run
 FLAGGED_BANDS: tuple[str, ...] = ("high", "critical")  # a network with one of these is flagged
-SCORE_TABLE_COLUMNS: tuple[str, ...] = (
-    "account_id",
-    "network_id",
-    "score",
-    "band",
-    "rank",
-    "reasons",
-    "indicators",
-    "model_version",
-    "as_of",
-)
 
 
 def rank_accounts(scores: pd.Series) -> pd.Series:
@@ -36,11 +25,23 @@ def rank_accounts(scores: pd.Series) -> pd.Series:
     return pd.Series(ranks, index=scores.index, name="rank")
 
 
+def _column_percentiles(values: np.ndarray) -> np.ndarray:
+    """Share of the population at or below each value, 0-100 (NaN stays NaN)."""
+    present = ~np.isnan(values)
+    ordered = np.sort(values[present])
+    counts = np.searchsorted(ordered, values, side="right").astype("float64")
+    percentiles = np.round(counts / max(len(ordered), 1) * 100, 1)
+    return np.where(present, percentiles, np.nan)
+
+
 def population_percentiles(features: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """Percentile 0-100 of each account within this run's population, one column per feature."""
     present = [c for c in columns if c in features.columns]
-    numeric = features[present].apply(pd.to_numeric, errors="coerce")
-    return (numeric.rank(pct=True, method="max") * 100).round(1)
+    numeric = {c: pd.to_numeric(features[c], errors="coerce").to_numpy("float64") for c in present}
+    # numpy's sort releases the GIL: one thread per core over the columns
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        ranked = dict(zip(present, pool.map(_column_percentiles, numeric.values()), strict=True))
+    return pd.DataFrame(ranked, index=features.index, columns=present)
 
 
 def band_counts(bands: pd.Series) -> dict[str, int]:
@@ -60,33 +61,19 @@ def indicator_counts(indicators: pd.Series) -> dict[str, int]:
     return {str(rule): int(n) for rule, n in rule_ids.value_counts().sort_index().items()}
 
 
-def _json_text(value: object) -> str | None:
-    """JSON text of a list (UTF-8, Chinese unescaped); None stays missing."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def score_table(
     table: pd.DataFrame, reasons: Mapping[str, list[dict[str, Any]]], model_version: str
 ) -> pd.DataFrame:
-    """The score table of DATA_CONTRACT.md, sorted by rank (JSON columns as JSON text)."""
+    """The whole score table of DATA_CONTRACT.md in memory, by rank (JSON columns as text).
+
+    For small runs and other engines; ``run_scoring`` streams it with ``ScoreTableWriter``.
+    """
+    from risk.scoring_output import score_table_batch
+
     ordered = table.sort_values("rank")
-    account_ids = ordered.index.to_series()
-    return pd.DataFrame(
-        {
-            "account_id": account_ids.to_numpy(),
-            "network_id": ordered["network_id"].to_numpy(),
-            "score": ordered["score"].to_numpy(dtype="float64"),
-            "band": ordered["band"].to_numpy(),
-            "rank": ordered["rank"].to_numpy(dtype="int64"),
-            "reasons": account_ids.map(lambda a: _json_text(reasons.get(a))).to_numpy(),
-            "indicators": ordered["indicators"].map(_json_text).to_numpy(),
-            "model_version": model_version,
-            "as_of": ordered["as_of"].to_numpy(),
-        },
-        columns=list(SCORE_TABLE_COLUMNS),
-    )
+    ordered = ordered.assign(reasons=[reasons.get(a) for a in ordered.index])
+    as_of = pd.Timestamp(ordered["as_of"].iloc[0]) if len(ordered) else pd.Timestamp(0, tz="UTC")
+    return score_table_batch(ordered, model_version, as_of, csv=False).to_pandas()
 
 
 def write_table_to_temp(table: pd.DataFrame, out: Path) -> Path:
@@ -101,9 +88,3 @@ def write_table_to_temp(table: pd.DataFrame, out: Path) -> Path:
         csv = table.assign(as_of=table["as_of"].map(lambda t: t.isoformat()))
         csv.to_csv(temp, index=False, encoding="utf-8")
     return temp
-
-
-def check_out_suffix(out: Path) -> None:
-    """Only .csv and .parquet files are written (refused before any work starts)."""
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        raise ValueError(f"--out must end in .csv or .parquet, got {out.name}")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from risk.scoring_output import SCORE_TABLE_COLUMNS, ScoreTableWriter
 from risk.scoring_table import (
-    SCORE_TABLE_COLUMNS,
     band_counts,
     indicator_counts,
     networks_flagged,
@@ -117,3 +117,37 @@ def test_table_file_round_trips(tmp_path: Path, suffix: str) -> None:
     assert list(back.columns) == list(SCORE_TABLE_COLUMNS)
     assert json.loads(back["indicators"].iloc[0])[0]["text"] == "拉人头"
     assert pd.Timestamp(back["as_of"].iloc[0]) == AS_OF
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 5).map(float), st.just(float("nan"))), min_size=1))
+def test_percentiles_agree_with_pandas_rank(values: list[float]) -> None:
+    frame = pd.DataFrame({"x": values})
+    expected = (frame["x"].rank(pct=True, method="max") * 100).round(1)
+    got = population_percentiles(frame, ["x"])["x"]
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_streamed_table_appears_only_on_commit(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"scores{suffix}"
+    table = _run_table().sort_values("rank").assign(reasons=None)
+    writer = ScoreTableWriter(out, "mlm-risk/3", AS_OF)
+    writer.write(table.iloc[:2])
+    writer.write(table.iloc[2:])
+    writer.close()
+    assert not out.exists() and writer.temp.exists()
+    writer.commit()
+    back = pd.read_parquet(out) if suffix == ".parquet" else pd.read_csv(out, dtype=str)
+    assert list(back.columns) == list(SCORE_TABLE_COLUMNS)
+    assert back["account_id"].tolist() == ["a", "d", "c", "b"]
+    assert json.loads(back["indicators"].iloc[0])[0]["citation"] == "《禁止传销条例》第七条"
+    assert pd.Timestamp(back["as_of"].iloc[3]) == AS_OF
+    assert back["reasons"].isna().all()
+
+
+def test_discarded_table_leaves_nothing(tmp_path: Path) -> None:
+    writer = ScoreTableWriter(tmp_path / "scores.csv", "mlm-risk/3", AS_OF)
+    writer.write(_run_table().assign(reasons=None))
+    writer.discard()
+    assert list(tmp_path.iterdir()) == []

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from risk.scoring import ScoringSummary, run_scoring
-from risk.scoring_table import EXPLAINED_BANDS, SCORE_TABLE_COLUMNS
+from risk.scoring_output import SCORE_TABLE_COLUMNS
+from risk.scoring_table import EXPLAINED_BANDS
 from tests.risk.scoring.conftest import ScoringWorld
 
 
@@ -50,6 +51,9 @@ def _check_published_run(world: ScoringWorld, store_url: str, summary: ScoringSu
     assert frame["indicators"].map(lambda items: isinstance(items, list)).all()
     first = frame.iloc[0]
     assert first["features"] and first["percentiles"]
+    assert 0 < len(first["percentiles"]) <= 12 and set(first["percentiles"]) <= set(
+        first["features"]
+    )
     assert all(0 <= v <= 100 for v in first["percentiles"].values() if v is not None)
     assert sum(summary.counts["bands"].values()) == len(frame)
     assert set(latest.drift["feature_psi"]) and latest.drift["score_psi"] is not None

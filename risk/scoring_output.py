@@ -1,0 +1,139 @@
+"""The score table file of DATA_CONTRACT.md ("Scores"), streamed chunk by chunk in rank order.
+
+Written under a temporary name beside the target and renamed only once the run is published,
+so a reader of ``--out`` never sees a partial file. JSON columns are JSON text (UTF-8,
+Chinese unescaped); ``as_of`` is a UTC timestamp in Parquet and ISO 8601 text in CSV.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+SCORE_TABLE_COLUMNS: tuple[str, ...] = (
+    "account_id",
+    "network_id",
+    "score",
+    "band",
+    "rank",
+    "reasons",
+    "indicators",
+    "model_version",
+    "as_of",
+)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays as plain Python values (for JSON)."""
+    if isinstance(value, np.generic | np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+# One encoder for all rows: json.dumps with keyword arguments builds a new encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_plain)
+
+
+def json_text(value: Any) -> str | None:
+    """JSON text of a list or dict; None stays missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, list) and not value:
+        return "[]"  # most accounts fire no indicator
+    return _ENCODER.encode(value)
+
+
+def score_table_batch(
+    chunk: pd.DataFrame, model_version: str, as_of: pd.Timestamp, *, csv: bool
+) -> pa.Table:
+    """Rows of the run table (index account_id) as the contract's score table, in Arrow."""
+    n = len(chunk)
+    as_of_column = (
+        pa.array([as_of.isoformat()] * n, pa.string())
+        if csv
+        else pa.array([as_of.to_pydatetime()] * n, pa.timestamp("us", tz="UTC"))
+    )
+    columns = {
+        "account_id": pa.array(chunk.index.astype(str).to_numpy(dtype=object), pa.string()),
+        "network_id": pa.array(chunk["network_id"].astype(str).to_numpy(dtype=object), pa.string()),
+        "score": pa.array(chunk["score"].to_numpy(dtype="float64")),
+        "band": pa.array(chunk["band"].astype(str).to_numpy(dtype=object), pa.string()),
+        "rank": pa.array(chunk["rank"].to_numpy(dtype="int64")),
+        "reasons": pa.array([json_text(v) for v in chunk["reasons"]], pa.string()),
+        "indicators": pa.array([json_text(v) for v in chunk["indicators"]], pa.string()),
+        "model_version": pa.array([model_version] * n, pa.string()),
+        "as_of": as_of_column,
+    }
+    return pa.table(columns)
+
+
+class ScoreTableWriter:
+    """Streams score-table chunks to a temporary file; ``commit`` renames it to ``out``."""
+
+    def __init__(self, out: Path, model_version: str, as_of: pd.Timestamp) -> None:
+        if out.suffix.lower() not in (".csv", ".parquet"):
+            raise ValueError(f"the score table must be .csv or .parquet, not {out.name}")
+        self.out, self.model_version, self.as_of = out, model_version, as_of
+        self.csv = out.suffix.lower() == ".csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        os.close(handle)
+        self.temp = Path(name)
+        self._writer: Any = None
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        """Append rows (the caller passes them in rank order)."""
+        batch = score_table_batch(chunk, self.model_version, self.as_of, csv=self.csv)
+        if self._writer is None:
+            self._writer = self._open(batch.schema)
+        self._writer.write_table(batch)
+
+    def _open(self, schema: pa.Schema) -> Any:
+        """The Arrow writer of the temporary file."""
+        if self.csv:
+            from pyarrow import csv
+
+            return csv.CSVWriter(str(self.temp), schema)
+        from pyarrow import parquet
+
+        return parquet.ParquetWriter(str(self.temp), schema)
+
+    def close(self) -> None:
+        """Finish the temporary file (a table with no rows still gets its header)."""
+        if self._writer is None:
+            empty = pd.DataFrame(
+                {
+                    "network_id": [],
+                    "score": [],
+                    "band": [],
+                    "rank": [],
+                    "reasons": [],
+                    "indicators": [],
+                },
+                index=pd.Index([], name="account_id"),
+            )
+            self.write(empty)
+        self._writer.close()
+
+    def commit(self) -> Path:
+        """Make the file visible under its final name (after the run is published)."""
+        os.replace(self.temp, self.out)
+        # a run killed outright (SIGKILL) could not remove its temporary file: sweep those now
+        for leftover in self.out.parent.glob(f".{self.out.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+        return self.out
+
+    def discard(self) -> None:
+        """Drop the temporary file (the run failed)."""
+        if self._writer is not None:
+            with contextlib.suppress(Exception):  # already failing; the file goes anyway
+                self._writer.close()
+        self.temp.unlink(missing_ok=True)
