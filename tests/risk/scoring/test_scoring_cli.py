@@ -100,3 +100,16 @@ def test_unreachable_store_exits_4(
     get_settings.cache_clear()
     result = CliRunner().invoke(app, ["score", str(scoring_world.snapshot_dir), "--quiet"])
     assert result.exit_code == 4, result.output
+
+
+@pytest.mark.slow
+def test_fail_on_drift_exits_5_but_publishes(scoring_world: ScoringWorld, risk_env: str) -> None:
+    # three months in, the platform looks nothing like the year the model was trained on
+    args = ["score", str(scoring_world.snapshot_dir), "--as-of", "2025-03-15", "--fail-on-drift"]
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 5, result.output
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "published" and summary["drift"]["warnings"]
+    assert max(summary["drift"]["feature_psi"].values()) > 0.25
+    human = CliRunner().invoke(app, args)
+    assert human.exit_code == 5 and "drift warning" in human.stdout
