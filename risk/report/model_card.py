@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from risk.report.errors import ReportError
 from risk.report.i18n import LABEL_SOURCE, LIMITATIONS, METRIC_NAMES, PURPOSE, Lang
 
 REPORT_ARTIFACTS = ("data.json", "mean_abs_shap.json", "metrics.json", "thresholds.json")
@@ -18,26 +19,33 @@ FLAGGED_BANDS = ("high", "critical")
 
 
 def training_artifacts(tracking_uri: str, mlflow_run_id: str | None) -> dict[str, Any]:
-    """The training run's report JSON files by name; a missing file is simply absent."""
+    """The training run's report JSON files by name (none when the run logged no report)."""
     import mlflow
     from mlflow.exceptions import MlflowException
 
     if not mlflow_run_id:
         return {}
-    found: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="risk-report-") as scratch:
-        for name in REPORT_ARTIFACTS:
-            try:
-                path = mlflow.artifacts.download_artifacts(
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    try:
+        listed = {Path(item.path).name for item in client.list_artifacts(mlflow_run_id, "report")}
+        wanted = [name for name in REPORT_ARTIFACTS if name in listed]
+        if not wanted:
+            return {}
+        with tempfile.TemporaryDirectory(prefix="risk-report-") as scratch:
+            local = Path(
+                mlflow.artifacts.download_artifacts(
                     run_id=mlflow_run_id,
-                    artifact_path=f"report/{name}",
+                    artifact_path="report",
                     dst_path=scratch,
                     tracking_uri=tracking_uri,
                 )
-            except (MlflowException, OSError):
-                continue
-            found[name] = json.loads(Path(path).read_text(encoding="utf-8"))
-    return found
+            )
+            return {name: json.loads((local / name).read_text("utf-8")) for name in wanted}
+    except (MlflowException, OSError, ValueError) as error:
+        # A listed artifact that cannot be read must not silently thin out the model card.
+        raise ReportError(
+            f"cannot read the training report of MLflow run {mlflow_run_id}: {error}"
+        ) from error
 
 
 def _round(value: Any, digits: int = 4) -> float | None:

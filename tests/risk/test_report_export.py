@@ -151,6 +151,8 @@ def test_report_json_validates_and_registers_every_flagged_and_decided_account(
     assert counts == {"confirm": 2, "dismiss": 1, "escalate": 2,
                       "pending": len(flagged - set(report_world.decided))}  # fmt: skip
     assert report["model_card"]["region_is_model_feature"] is False
+    assert report["charts"]["top_features"]  # the training run's mean |SHAP| was read
+    assert all(f["mean_abs_shap"] is not None for f in report["model_card"]["features"])
     assert any("拉人头" in i["text"] or "符合" in i["text"]
                for c in report["case_register"] for i in c["indicators"])  # fmt: skip
 
