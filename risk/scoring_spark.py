@@ -140,8 +140,17 @@ def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame
         index=frame.index,
     )
     table["as_of"] = as_of
-    table["reasons"] = frame["reasons"].map(lambda text: None if text is None else json.loads(text))
-    table["indicators"] = frame["indicators"].map(json.loads)
+    reasons = frame["reasons"].astype(object).to_numpy()
+    table["reasons"] = pd.Series(
+        [None if pd.isna(text) else json.loads(text) for text in reasons],
+        index=frame.index,
+        dtype=object,
+    )
+    table["indicators"] = pd.Series(
+        [json.loads(text) for text in frame["indicators"].astype(object).to_numpy()],
+        index=frame.index,
+        dtype=object,
+    )
     return table, features.drop(columns=["region"])
 
 

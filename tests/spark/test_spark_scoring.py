@@ -1,0 +1,77 @@
+"""A scoring run on Spark publishes the local run's scores, bands, ranks, reasons, indicators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyspark")
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::FutureWarning"),  # PySpark 4.3 on pandas 3
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    from tests.models.mlflow_template import make_template
+    from tests.risk.scoring.conftest import train_and_register, write_simulated_snapshot
+
+    root = tmp_path_factory.mktemp("spark-scoring")
+    tracking_uri = f"sqlite:///{make_template(root)}"
+    snapshot_dir = write_simulated_snapshot(root / "snapshot", accounts=1500, seed=7)
+    train_and_register(snapshot_dir, tracking_uri)
+    return snapshot_dir, tracking_uri
+
+
+def test_spark_run_publishes_the_local_runs_results(
+    spark: Any, world: tuple[Path, str], tmp_path: Path
+) -> None:
+    from risk.scoring import run_scoring
+    from risk.scoring_spark import run_scoring_spark
+    from risk.store.db import open_store
+    from risk.store.scores import scores_frame
+
+    snapshot_dir, tracking_uri = world
+    common = dict(as_of=None, model_ref="mlm-risk@champion", tracking_uri=tracking_uri)
+    local_store, spark_store = f"sqlite:///{tmp_path}/local.db", f"sqlite:///{tmp_path}/spark.db"
+    local = run_scoring(
+        snapshot_dir=snapshot_dir, store_url=local_store, out=tmp_path / "local.parquet", **common
+    )
+    ours = run_scoring_spark(
+        snapshot_dir=snapshot_dir,
+        store_url=spark_store,
+        out=tmp_path / "spark.parquet",
+        spark=spark,
+        accounts_per_group=300,
+        **common,
+    )
+    assert not ours.already_published and ours.as_of == local.as_of
+    assert ours.accounts_scored == local.accounts_scored and ours.counts == local.counts
+    theirs, mine = (
+        pd.read_parquet(tmp_path / "local.parquet"),
+        pd.read_parquet(tmp_path / "spark.parquet"),
+    )
+    assert list(mine["account_id"]) == list(theirs["account_id"])  # same ranks, row by row
+    np.testing.assert_allclose(mine["score"], theirs["score"], rtol=1e-9, atol=0)
+    for column in ("network_id", "band", "rank", "reasons", "indicators", "model_version", "as_of"):
+        assert mine[column].equals(theirs[column]), column
+    assert mine["reasons"].notna().any() and (mine["band"] != "low").any()
+
+    stored = scores_frame(open_store(spark_store), ours.run_id).set_index("account_id")
+    expected = scores_frame(open_store(local_store), local.run_id).set_index("account_id")
+    assert stored.index.sort_values().equals(expected.index.sort_values())
+    pd.testing.assert_series_equal(stored["band"], expected.loc[stored.index, "band"])
+    assert stored["features"].equals(expected.loc[stored.index, "features"])
+
+    # Same snapshot, as_of and model: the Spark engine recognises the local engine's run.
+    again = run_scoring_spark(
+        snapshot_dir=snapshot_dir, store_url=local_store, spark=spark, **common
+    )
+    assert again.already_published and again.run_id == local.run_id
