@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
+from api.console.routes import install_console
 from api.deps import authorize
 from api.errors import install_error_handlers
 from api.metrics import Metrics, MetricsMiddleware
@@ -63,5 +64,6 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
     for module in (accounts, queue, networks, decisions, runs, keys, reports):
         app.include_router(module.router, dependencies=[Depends(authorize)])
+    install_console(app)  # /console pages (cookie sign-in, own role checks) and /console/static
     check_access_table(app)
     return app
