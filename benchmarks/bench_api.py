@@ -129,18 +129,11 @@ def prepare_inputs(home: Path, workdir: Path) -> tuple[str, Path, str]:
     return key, ids, json.dumps(body)
 
 
-def wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, float]:
+def wrk(url: str, script: Path | None, duration: int, connections: int) -> dict[str, float]:
     """Run wrk once; req/s and latency percentiles (ms)."""
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        "-s",
-        str(script),
-        url,
-    ]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    if script is not None:
+        command[-1:-1] = ["-s", str(script)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     assert rps is not None, out
@@ -241,7 +234,10 @@ def main() -> None:
     for workers in args.workers:
         process, url = serve_api(home, workers)
         try:
-            wrk(url + "/health", lookup, 2, args.connections)  # warm-up
+            wrk(url + "/health", None, 2, args.connections)  # warm-up
+            # Calibration: an endpoint doing nothing shows what this machine gives right now.
+            results[f"health w{workers}"] = wrk(url + "/health", None, args.duration, 16)
+            show(f"API /health, no work ({workers} worker)", results[f"health w{workers}"])
             results[f"lookup w{workers}"] = wrk(url, lookup, args.duration, args.connections)
             show(f"API stored lookup ({workers} worker)", results[f"lookup w{workers}"])
             results[f"explain w{workers}"] = wrk(url, explain, args.duration, args.connections)
