@@ -45,7 +45,9 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         subsample: float = 0.8,
         colsample_bytree: float = 0.8,
         reg_lambda: float = 1.0,
-        early_stopping_rounds: int = 50,
+        # long patience: the stopping set holds few scheme networks, so its loss jumps when
+        # one large network flips; stopping at the first jump left seeds far apart
+        early_stopping_rounds: int = 200,
         balance_classes: bool = True,
         calibration: CalibrationMethod = "isotonic",
         feature_directions: Mapping[str, int] | None = None,

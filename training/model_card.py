@@ -19,10 +19,20 @@ def _table(frame: pd.DataFrame) -> str:
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
     rows = [
-        "| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row) + " |"
-        for row in frame.itertuples(index=False)
+        "| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.itertuples(index=False)
     ]
     return "\n".join([header, rule, *rows])
+
+
+def _cell(value: Any) -> str:
+    """Counts as integers, rates to four decimals, missing as a dash."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if value != value:
+            return "-"
+        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 2 else f"{value:.4f}"
+    return str(value)
 
 
 def render_model_card(
@@ -45,6 +55,7 @@ def render_model_card(
     slice_sections = [
         f"### Per {column} (grouped test)\n\n"
         + _table(pd.DataFrame.from_dict(rows, orient="index").reset_index(names=column))
+        + "\n"
         for column, rows in slices.items()
     ]
     top = ", ".join(f"`{n}`" for n in importance.head(10).index)
