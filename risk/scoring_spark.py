@@ -3,15 +3,14 @@
 Features are computed per network on the cluster (``features.spark``); the registered model is
 broadcast to the executors, which score, band, explain and evaluate the legal indicators of
 their partitions with ``mapInPandas`` through the same adapters as the local run. The driver
-then ranks, measures drift and publishes the run through the local engine's store steps.
+then ranks, measures drift and publishes the run (``risk.engines.publish_scored``, the local
+run's store steps).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from features.errors import DataContractError
-from risk.scoring import ScoringSummary, _export_existing, _summary_of_record, masked_url
+from risk.scoring import ScoringSummary, _export_existing, _summary_of_record
 from risk.scoring_model import indicators, load_model, reasons_fn, utc
+from risk.scoring_output import json_text
 from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring_table import EXPLAINED_BANDS
 
@@ -31,19 +31,6 @@ if TYPE_CHECKING:
     from features.spark.reading import SparkSnapshot
 
 SCORE_COLUMNS = "score double, band string, reasons string, indicators string"
-
-
-def _plain(value: Any) -> Any:
-    """JSON fallback for numpy scalars and timestamps inside reasons and indicator evidence."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, default=_plain)
 
 
 def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
@@ -61,8 +48,8 @@ def score_batch(batch: pd.DataFrame, scorer: Any, explain: Callable[..., Any]) -
     chosen = np.flatnonzero(np.isin(bands, EXPLAINED_BANDS))
     if len(chosen):
         for row, found in zip(chosen, explain(model_input.iloc[chosen]), strict=True):
-            reasons[row] = _json(_reason_dicts(list(found)))
-    fired = indicators(features).map(_json).to_numpy()
+            reasons[row] = json_text(_reason_dicts(list(found)))
+    fired = indicators(features).map(json_text).to_numpy()
     return batch.assign(score=scores, band=bands, reasons=reasons, indicators=fired)
 
 
@@ -216,6 +203,8 @@ def run_scoring_spark(
             table, feature_table = collect_scored(score_on_cluster(features, scorer, spark), moment)
     except Exception as error:
         raise _unwrap_contract_error(error) from error
+    from risk.engines import publish_scored
+
     return publish_scored(
         engine=engine,
         clock=clock,
@@ -227,89 +216,4 @@ def run_scoring_spark(
         store_url=store_url,
         out=out,
         chunk_size=chunk_size,
-    )
-
-
-def publish_scored(
-    *,
-    engine: Any,
-    clock: StageClock,
-    table: pd.DataFrame,
-    features: pd.DataFrame,
-    scorer: Any,
-    run_key: dict[str, Any],
-    snapshot_path: str,
-    store_url: str,
-    out: Path | None,
-    chunk_size: int,
-) -> ScoringSummary:
-    """Drift, counts, store rows, score table and the one-transaction publish (as locally)."""
-    from risk.scoring_model import drift, registry_feature_names
-    from risk.scoring_stages import numeric_feature_columns, write_in_chunks
-    from risk.scoring_table import (
-        band_counts,
-        indicator_counts,
-        networks_flagged,
-        population_percentiles,
-        score_table,
-        write_table_to_temp,
-    )
-    from risk.store.runs import begin_run, fail_run, publish_run
-
-    model_version = f"{scorer.name}/{scorer.version}"
-    with clock.stage("drift"):
-        model_input = features[list(scorer.feature_names)]
-        drift_found = drift(model_input, table["score"], scorer)
-        percentiles = population_percentiles(model_input, scorer.feature_names)
-        stored = features[numeric_feature_columns(features, registry_feature_names())]
-    counts = {
-        "bands": band_counts(table["band"]),
-        "networks_flagged": networks_flagged(table["network_id"], table["band"]),
-        "indicators": indicator_counts(table["indicators"]),
-    }
-    run_id = begin_run(engine, model_run_id=scorer.run_id, snapshot_path=snapshot_path, **run_key)
-    temp: Path | None = None
-    try:
-        with clock.stage("write", total=len(table)):
-            written = write_in_chunks(
-                engine,
-                run_id,
-                table,
-                stored,
-                percentiles,
-                clock,
-                stage="write",
-                chunk_size=chunk_size,
-            )
-            if out is not None:
-                reasons = table["reasons"].dropna().to_dict()
-                temp = write_table_to_temp(score_table(table, reasons, model_version), out)
-        publish_run(
-            engine,
-            run_id,
-            accounts_scored=written,
-            counts=counts,
-            timings=dict(clock.seconds),
-            drift=drift_found,
-        )
-    except BaseException as error:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        with contextlib.suppress(Exception):
-            fail_run(engine, run_id, f"{type(error).__name__}: {error}")
-        raise
-    if temp is not None and out is not None:
-        os.replace(temp, out)
-    return ScoringSummary(
-        run_id=run_id,
-        already_published=False,
-        as_of=run_key["as_of"],
-        model_version=model_version,
-        accounts_scored=written,
-        counts=counts,
-        timings=dict(clock.seconds),
-        drift=drift_found,
-        store=masked_url(store_url),
-        out=out,
-        peak_memory_mb=dict(clock.peak_mb),
     )

@@ -164,7 +164,9 @@ def render_summary(summary: Any, console: Console) -> None:
 
 @app.command("score", epilog=_EPILOG)
 def score(
-    snapshot_dir: Path = typer.Argument(..., help="Snapshot directory (DATA_CONTRACT.md)."),
+    snapshot_dir: str = typer.Argument(
+        ..., help="Snapshot directory (DATA_CONTRACT.md); with --engine spark any URI Spark reads."
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Score as of T (default: latest event in the snapshot)."
     ),
@@ -184,11 +186,19 @@ def score(
     chunk_size: int = typer.Option(
         50_000, "--chunk-size", min=1, hidden=True, help="Accounts per explain/write chunk."
     ),
+    engine: str = typer.Option(
+        "local", "--engine", help="local (one process) or spark (docs/spark.md)."
+    ),
+    spark_master: str | None = typer.Option(
+        None, "--spark-master", help="Spark master URL, e.g. local[4] or yarn (--engine spark)."
+    ),
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
-    from risk.scoring import run_scoring
+    from risk.engines import ENGINES, run_with_engine
     from risk.settings import get_settings
 
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"use one of {', '.join(ENGINES)}", param_hint="--engine")
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         raise typer.BadParameter("must end in .csv or .parquet", param_hint="--out")
     timestamp, model_ref = _parse_as_of(as_of), _model_ref(model)
@@ -201,8 +211,10 @@ def score(
             _stop_cleanly_on_sigterm(),
             RichProgress(err) if show_progress else nullcontext() as progress,
         ):
-            summary = run_scoring(
-                snapshot_dir=snapshot_dir,
+            summary = run_with_engine(
+                engine,
+                spark_master=spark_master,
+                snapshot_dir=snapshot_dir if engine == "spark" else Path(snapshot_dir),
                 as_of=timestamp,
                 model_ref=model_ref,
                 store_url=settings.store_url,
