@@ -1,13 +1,10 @@
-"""Pure table steps of a scoring run: ranks, percentiles, counts (and an in-memory score table)."""
+"""Pure table steps of a scoring run: ranks, population percentiles, counts."""
 
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,32 +56,3 @@ def indicator_counts(indicators: pd.Series) -> dict[str, int]:
     """Accounts on which each legal indicator fired, by rule id."""
     rule_ids = indicators.explode().dropna().map(lambda item: item["rule_id"])
     return {str(rule): int(n) for rule, n in rule_ids.value_counts().sort_index().items()}
-
-
-def score_table(
-    table: pd.DataFrame, reasons: Mapping[str, list[dict[str, Any]]], model_version: str
-) -> pd.DataFrame:
-    """The whole score table of DATA_CONTRACT.md in memory, by rank (JSON columns as text).
-
-    For small runs and other engines; ``run_scoring`` streams it with ``ScoreTableWriter``.
-    """
-    from risk.scoring_output import score_table_batch
-
-    ordered = table.sort_values("rank")
-    ordered = ordered.assign(reasons=[reasons.get(a) for a in ordered.index])
-    as_of = pd.Timestamp(ordered["as_of"].iloc[0]) if len(ordered) else pd.Timestamp(0, tz="UTC")
-    return score_table_batch(ordered, model_version, as_of, csv=False).to_pandas()
-
-
-def write_table_to_temp(table: pd.DataFrame, out: Path) -> Path:
-    """Write the table next to ``out`` under a temporary name (CSV or Parquet by suffix)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(handle)
-    temp = Path(name)
-    if out.suffix.lower() == ".parquet":
-        table.to_parquet(temp, index=False)
-    else:
-        csv = table.assign(as_of=table["as_of"].map(lambda t: t.isoformat()))
-        csv.to_csv(temp, index=False, encoding="utf-8")
-    return temp

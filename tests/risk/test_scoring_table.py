@@ -9,15 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from risk.scoring_output import SCORE_TABLE_COLUMNS, ScoreTableWriter
+from risk.scoring_output import SCORE_TABLE_COLUMNS, ScoreTableWriter, json_text
 from risk.scoring_table import (
     band_counts,
     indicator_counts,
     networks_flagged,
     population_percentiles,
     rank_accounts,
-    score_table,
-    write_table_to_temp,
 )
 
 AS_OF = pd.Timestamp("2025-06-30T00:00:00Z")
@@ -90,35 +88,6 @@ def test_counts_per_band_network_and_rule() -> None:
     assert indicator_counts(pd.Series([[], []], dtype=object)) == {}
 
 
-def test_score_table_keeps_the_contract_columns_and_json_text() -> None:
-    reasons = {
-        "a": [
-            {"feature": "recruits_30d", "value": 31.0, "contribution": 1.2, "text": "31 recruits"}
-        ]
-    }
-    out = score_table(_run_table(), reasons, "mlm-risk/3")
-    assert tuple(out.columns) == SCORE_TABLE_COLUMNS
-    assert out["account_id"].tolist() == ["a", "d", "c", "b"]
-    assert json.loads(out["reasons"].iloc[0])[0]["feature"] == "recruits_30d"
-    assert pd.isna(out["reasons"].iloc[1])
-    assert json.loads(out["indicators"].iloc[0])[0]["citation"] == "《禁止传销条例》第七条"
-    assert "禁止传销条例" in out["indicators"].iloc[0]  # UTF-8, not \\u escapes
-    assert (out["model_version"] == "mlm-risk/3").all()
-
-
-@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_table_file_round_trips(tmp_path: Path, suffix: str) -> None:
-    out = tmp_path / "sub" / f"scores{suffix}"
-    table = score_table(_run_table(), {}, "mlm-risk/3")
-    temp = write_table_to_temp(table, out)
-    assert temp.parent == out.parent and not out.exists()
-    temp.rename(out)
-    back = pd.read_parquet(out) if suffix == ".parquet" else pd.read_csv(out, dtype=str)
-    assert list(back.columns) == list(SCORE_TABLE_COLUMNS)
-    assert json.loads(back["indicators"].iloc[0])[0]["text"] == "拉人头"
-    assert pd.Timestamp(back["as_of"].iloc[0]) == AS_OF
-
-
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 5).map(float), st.just(float("nan"))), min_size=1))
 def test_percentiles_agree_with_pandas_rank(values: list[float]) -> None:
@@ -144,6 +113,14 @@ def test_streamed_table_appears_only_on_commit(tmp_path: Path, suffix: str) -> N
     assert json.loads(back["indicators"].iloc[0])[0]["citation"] == "《禁止传销条例》第七条"
     assert pd.Timestamp(back["as_of"].iloc[3]) == AS_OF
     assert back["reasons"].isna().all()
+    if suffix == ".csv":
+        assert "《禁止传销条例》" in out.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
+
+
+def test_json_text_handles_numpy_values_and_missing() -> None:
+    assert json_text(None) is None and json_text([]) == "[]"
+    text = json_text([{"value": np.float64(0.5), "n": np.int64(3), "text": "拉人头"}])
+    assert text == '[{"value":0.5,"n":3,"text":"拉人头"}]'
 
 
 def test_discarded_table_leaves_nothing(tmp_path: Path) -> None:
