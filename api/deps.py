@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
 from api.errors import AuthenticationError, PermissionDeniedError
 from api.roles import allowed_roles
 from api.state import AppState
-from risk.store.keys import authenticate
 from risk.store.records import ApiKeyRecord
 
 _bearer = HTTPBearer(
@@ -19,7 +19,11 @@ _bearer = HTTPBearer(
 )
 
 
-def get_state(request: Request) -> AppState:
+# The dependencies below that never block are ``async``: FastAPI runs a plain ``def`` dependency
+# in its thread pool, a hop per dependency per request that costs more than the work itself.
+
+
+async def get_state(request: Request) -> AppState:
     """The app's long-lived state (set by the lifespan)."""
     state: AppState = request.app.state.risk
     return state
@@ -28,7 +32,7 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_engine(state: StateDep) -> Engine:
+async def get_engine(state: StateDep) -> Engine:
     """The store engine."""
     return state.engine
 
@@ -36,14 +40,22 @@ def get_engine(state: StateDep) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-def current_key(
-    engine: EngineDep,
+async def current_key(
+    state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKeyRecord:
-    """The caller's active key (401 without one, or for an unknown or revoked key)."""
+    """The caller's active key (401 without one, or for an unknown or revoked key).
+
+    Keys are cached per worker for ``risk.service.auth.KEY_TTL_SECONDS``; only a cache miss
+    reads the store (in the thread pool: the event loop never waits on the database).
+    """
     if credentials is None:
         raise AuthenticationError("missing API key: send 'Authorization: Bearer <key>'")
-    record = authenticate(engine, credentials.credentials)
+    record = state.keys.cached(credentials.credentials)
+    if record is None:
+        record = await run_in_threadpool(
+            state.keys.authenticate, state.engine, credentials.credentials
+        )
     if record is None:
         raise AuthenticationError("invalid or revoked API key")
     return record
@@ -52,7 +64,7 @@ def current_key(
 CurrentKey = Annotated[ApiKeyRecord, Depends(current_key)]
 
 
-def authorize(request: Request, key: CurrentKey) -> ApiKeyRecord:
+async def authorize(request: Request, key: CurrentKey) -> ApiKeyRecord:
     """403 unless the key's role is allowed on this route by ``api.roles.ACCESS``."""
     route = request.scope.get("route")
     template = getattr(route, "path", request.url.path)
@@ -68,7 +80,7 @@ def authorize(request: Request, key: CurrentKey) -> ApiKeyRecord:
 def require_role(*roles: str) -> object:
     """A dependency refusing keys outside ``roles`` (for routes outside the ACCESS table)."""
 
-    def check(key: CurrentKey) -> ApiKeyRecord:
+    async def check(key: CurrentKey) -> ApiKeyRecord:
         if key.role not in roles:
             raise PermissionDeniedError(f"role {key.role!r} may not do this")
         return key

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from features.errors import ServiceError
+from risk.service.auth import KeyCache
 from risk.service.runs import RunCache
 from risk.settings import Settings
 
@@ -25,6 +26,7 @@ class AppState:
     settings: Settings
     engine: Engine
     runs: RunCache = field(default_factory=RunCache)
+    keys: KeyCache = field(default_factory=KeyCache)
     scorer: Any = None  # models.scorer.RiskScorer
     explainer: Explainer | None = None
     model_error: str | None = None

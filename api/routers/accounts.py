@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
+from api.responses import json_response
 from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut, LangParam
 from risk.service.accounts import account_view
 from risk.service.explain import MAX_REASONS, explain_account
@@ -26,7 +27,7 @@ def get_account(
     key: AuthorizedKey,
     state: StateDep,
     lang: LangParam = "en",
-) -> dict[str, Any]:
+) -> Response:
     """Latest published score, band, rank, reasons, indicators and key features (audited)."""
     view = account_view(
         state.engine,
@@ -36,7 +37,7 @@ def get_account(
         explainer=state.explainer,
         lang=lang,
     )
-    return view.to_dict()
+    return json_response(view.to_dict())
 
 
 @router.get(
@@ -48,9 +49,9 @@ def get_explanation(
     state: StateDep,
     lang: LangParam = "en",
     top: Annotated[int, Query(ge=1, le=MAX_REASONS)] = 4,
-) -> dict[str, Any]:
+) -> Response:
     """SHAP reasons computed now from the account's stored features (audited)."""
-    return explain_account(
+    explanation = explain_account(
         state.engine,
         account_id,
         actor=key.name,
@@ -59,6 +60,7 @@ def get_explanation(
         lang=lang,
         top=top,
     )
+    return json_response(explanation)
 
 
 @router.post(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from api.deps import AuthorizedKey, EngineDep
+from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.schemas import CreatedKeyOut, KeyIn, KeyOut
 from risk.store.keys import create_key, list_keys, revoke_key
 
@@ -28,8 +28,9 @@ def post_key(body: KeyIn, key: AuthorizedKey, engine: EngineDep) -> dict[str, An
 
 @router.post("/v1/keys/{name}/revoke", response_model=KeyOut)
 def post_revoke(
-    name: Annotated[str, Path(min_length=1, max_length=100)], key: AuthorizedKey, engine: EngineDep
+    name: Annotated[str, Path(min_length=1, max_length=100)], key: AuthorizedKey, state: StateDep
 ) -> dict[str, Any]:
-    """Revoke a key by name (idempotent)."""
-    record = revoke_key(engine, name, actor=key.name)
+    """Revoke a key by name (idempotent; other workers stop accepting it within 2 s)."""
+    record = revoke_key(state.engine, name, actor=key.name)
+    state.keys.forget(name)
     return {**record.to_dict(), "active": record.active}

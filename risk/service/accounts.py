@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
@@ -61,11 +62,17 @@ class AccountView:
             "indicators": record.indicators or [],
             "model_version": self.model_version,
             "run_id": record.run_id,
-            "as_of": self.as_of,
+            "as_of": _wire_time(self.as_of),
             "decision": record.decision,
-            "decided_at": None if record.decided_at is None else record.decided_at.isoformat(),
+            "decided_at": None if record.decided_at is None else _wire_time(record.decided_at),
             "key_features": self.key_features,
         }
+
+
+def _wire_time(moment: datetime | str) -> str:
+    """A UTC timestamp as the API writes it: ISO 8601 ending in "Z" (the store keeps UTC)."""
+    text = moment if isinstance(moment, str) else moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _number(value: Any) -> float | None:

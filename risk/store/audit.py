@@ -17,6 +17,9 @@ from risk.store.types import canonical_json, utcnow
 
 GENESIS_HASH = "0" * 64
 _a = audit_table.c
+# Built once (every account view appends): the chain head, read under the append's lock.
+_HEAD = select(_a.seq, _a.hash).order_by(_a.seq.desc()).limit(1)
+_APPEND = insert(audit_table)
 
 
 def entry_hash(
@@ -55,7 +58,7 @@ def append_audit_in(
     if connection.dialect.name == "postgresql":
         # Readers go on; other appenders wait, so two entries never claim the same place.
         connection.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
-    last = connection.execute(select(_a.seq, _a.hash).order_by(_a.seq.desc()).limit(1)).first()
+    last = connection.execute(_HEAD).first()
     seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
     # Store exactly what is hashed: the canonical form read back (NaN -> null, tuples -> lists).
     stored = None if details is None else json.loads(canonical_json(details))
@@ -73,7 +76,7 @@ def append_audit_in(
         prev_hash=prev_hash,
         hash=digest,
     )
-    connection.execute(insert(audit_table).values(**values))
+    connection.execute(_APPEND, values)
     return AuditEntry(**values)  # type: ignore[arg-type]
 
 

@@ -247,6 +247,17 @@ def latest_published_run(engine: Engine) -> RunRecord | None:
         return latest_published_in(connection)
 
 
+def latest_published_id_query() -> Any:
+    """The id of the latest published run, as a scalar subquery (the status/as_of index)."""
+    return (
+        select(_runs.id)
+        .where(_runs.status == "published")
+        .order_by(_runs.as_of.desc(), _runs.published_at.desc(), _runs.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def latest_published_in(connection: Connection) -> RunRecord | None:
     """``latest_published_run`` inside a caller's transaction."""
     row = connection.execute(

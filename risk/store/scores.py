@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, exists, func, select
+from sqlalchemy import Connection, Engine, bindparam, exists, func, select
 
 from risk.errors import RunNotFoundError, StoreInputError
 from risk.store.db import read_transaction
 from risk.store.records import QueuePage, ScoreRecord
-from risk.store.runs import SCORE_COLUMNS, latest_published_in
+from risk.store.runs import SCORE_COLUMNS, latest_published_id_query, latest_published_in
 from risk.store.schema import decisions_table, runs_table, scores_table
 
 DECISION_STATUSES = ("pending", "decided", "all")
@@ -61,17 +61,38 @@ def _with_decisions(connection: Connection, rows: Sequence[Any]) -> list[ScoreRe
     return records
 
 
+def _latest_decision_of(column: Any) -> Any:
+    """The account's most recent decision's ``column`` (correlated with the score row)."""
+    return (
+        select(column)
+        .where(_d.account_id == _s.account_id)
+        .order_by(_d.created_at.desc(), _d.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+# One statement per lookup: the score in the run given (or the latest published run, resolved
+# in the same statement) with the account's latest decision. Built once: only parameters vary.
+_SCORE_WITH_DECISION = select(
+    scores_table,
+    _latest_decision_of(_d.decision).label("decision"),
+    _latest_decision_of(_d.created_at).label("decided_at"),
+).where(_s.account_id == bindparam("account_id"))
+_LATEST_SCORE = _SCORE_WITH_DECISION.where(_s.run_id == latest_published_id_query())
+_RUN_SCORE = _SCORE_WITH_DECISION.where(_s.run_id == bindparam("run_id"))
+
+
 def account_score_in(
     connection: Connection, account_id: str, run_id: str | None = None
 ) -> ScoreRecord | None:
-    """``get_account_score`` inside a caller's transaction."""
-    resolved = resolve_run_id(connection, run_id)
-    if resolved is None:
-        return None
-    row = connection.execute(
-        select(scores_table).where((_s.run_id == resolved) & (_s.account_id == account_id))
-    ).first()
-    return None if row is None else _with_decisions(connection, [row])[0]
+    """``get_account_score`` inside a caller's transaction (one statement for the latest run)."""
+    if run_id is None:
+        row = connection.execute(_LATEST_SCORE, {"account_id": account_id}).first()
+    else:
+        resolve_run_id(connection, run_id)
+        row = connection.execute(_RUN_SCORE, {"account_id": account_id, "run_id": run_id}).first()
+    return None if row is None else ScoreRecord.from_row(row)
 
 
 def get_account_score(

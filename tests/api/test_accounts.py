@@ -74,7 +74,7 @@ def test_unknown_account_is_404_json(http: httpx.Client, keys: Keys, suffix: str
 
 @pytest.mark.parametrize("query", [{"lang": "fr"}, {"top": 0}, {"top": 99}, {"top": "many"}])
 def test_bad_explanation_input_is_422(
-    http: httpx.Client, keys: Keys, targets: dict[str, str], query: dict[str, object]
+    http: httpx.Client, keys: Keys, targets: dict[str, str], query: dict[str, str | int]
 ) -> None:
     response = http.get(
         f"/v1/accounts/{targets['account']}/explanation",

@@ -1,0 +1,54 @@
+"""API key authentication with a short in-process cache (one store read per key per TTL)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+
+from risk.store.keys import KEY_PREFIX, authenticate, hash_key
+from risk.store.records import ApiKeyRecord
+
+# How long a worker trusts a key it has checked: a revocation made elsewhere (the CLI, another
+# worker) takes effect within this many seconds; one made through this worker at once.
+KEY_TTL_SECONDS = 2.0
+# Only keys that authenticated are kept, so the cache holds at most the active keys; the bound
+# only guards against a store with very many keys.
+_MAX_ENTRIES = 10_000
+
+
+class KeyCache:
+    """Active keys by their SHA-256 for ``ttl_seconds`` (unknown or revoked keys never cached)."""
+
+    def __init__(
+        self, ttl_seconds: float = KEY_TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._clock = clock
+        self._entries: dict[str, tuple[float, ApiKeyRecord]] = {}
+
+    def cached(self, key: str) -> ApiKeyRecord | None:
+        """The key's record if it authenticated less than ``ttl_seconds`` ago, else None."""
+        entry = self._entries.get(hash_key(key))
+        if entry is None or entry[0] <= self._clock():
+            return None
+        return entry[1]
+
+    def authenticate(self, engine: Engine, key: str) -> ApiKeyRecord | None:
+        """The active key's record (cached, else read from the store); None if unknown/revoked."""
+        record = self.cached(key)
+        if record is not None or not key.startswith(KEY_PREFIX):
+            return record
+        record = authenticate(engine, key)
+        if record is not None:
+            if len(self._entries) >= _MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[hash_key(key)] = (self._clock() + self.ttl_seconds, record)
+        return record
+
+    def forget(self, name: str) -> None:
+        """Drop a key from the cache (after revoking it through this process)."""
+        for digest, (_, record) in list(self._entries.items()):
+            if record.name == name:
+                self._entries.pop(digest, None)
