@@ -13,6 +13,7 @@ from features.signals_churn import churn_signals
 from features.signals_money import money_signals
 from features.signals_network import network_signals
 from features.signals_recruitment import recruitment_signals
+from features.signals_relative import relative_signals
 from features.signals_structure import structure_signals
 from features.signals_tables import MONEY_SCALE, cut, to_utc
 from features.signals_trade import trade_signals
@@ -37,6 +38,7 @@ def build_features(snapshot: Snapshot, as_of: pd.Timestamp | str | None = None) 
     table = table.join(money_signals(pit, table))
     table = table.join(churn_signals(pit, table))
     table = table.join(network_signals(pit, table))
+    table = table.join(relative_signals(pit, table))
     return _finish(table, pit.account_id)
 
 
