@@ -138,7 +138,14 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
             train_set,
             num_boost_round=self.n_estimators,
             valid_sets=[stop_set],
-            callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
+            callbacks=[
+                # the callback ignores the params' first_metric_only: without it, it stops
+                # on whichever metric stalls first (average precision hits 1.0 within a
+                # few trees on a stopping set of few scheme networks)
+                lgb.early_stopping(
+                    self.early_stopping_rounds, first_metric_only=True, verbose=False
+                )
+            ],
         )
         self.best_iteration_ = int(booster.best_iteration or booster.current_iteration())
         # Keep only the trees up to the best iteration so every consumer predicts the same way.
