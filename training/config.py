@@ -21,6 +21,9 @@ class TrainingConfig:
     band_precisions: tuple[float, float, float] = (0.5, 0.8, 0.95)
     calibration: str = "isotonic"
     classifier: Mapping[str, Any] = field(default_factory=dict)  # RiskClassifier overrides
+    # training rows weigh network_size ** -power: the accounts of one network are one case,
+    # not thousands of independent ones (0 = every account alike, 1 = every network alike)
+    network_weight_power: float = 1.0
     out_of_time: bool = True
     out_of_time_train_share: float = 0.7  # train as of when this share of accounts had joined
     force_promote: bool = False
@@ -36,5 +39,7 @@ class TrainingConfig:
             raise TrainingError(
                 f"band precisions must be increasing and in (0, 1]: {self.band_precisions}"
             )
+        if not 0.0 <= self.network_weight_power <= 1.0:
+            raise TrainingError("network_weight_power must be in [0, 1]")
         if self.calibration not in ("isotonic", "sigmoid"):
             raise TrainingError(f"calibration must be isotonic or sigmoid, not {self.calibration}")

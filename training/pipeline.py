@@ -68,6 +68,13 @@ class Fitted:
     validation: dict[str, float]
 
 
+def network_weights(network_id: pd.Series, power: float) -> np.ndarray:
+    """network_size ** -power per account (sizes counted among the rows), mean 1."""
+    size = network_id.map(network_id.value_counts()).to_numpy(dtype=np.float64)
+    weights = size**-power
+    return weights / weights.mean()
+
+
 def fit_on_parts(
     table: pd.DataFrame, parts: pd.Series, features: list[str], config: TrainingConfig
 ) -> Fitted:
@@ -87,6 +94,7 @@ def fit_on_parts(
         part["stopping"]["label"],
         part["calibration"][features],
         part["calibration"]["label"],
+        sample_weight=network_weights(part["train"]["network_id"], config.network_weight_power),
     )
     validation = pd.concat([part["stopping"], part["calibration"]])
     scores = classifier.predict_proba(validation[features])[:, 1]
