@@ -1,0 +1,270 @@
+"""Does the risk model hold when the platform differs from the one it was trained on?
+
+    uv run python benchmarks/bench_robustness.py                       # ~5 min on 2 cores
+    uv run python benchmarks/bench_robustness.py --train-accounts 60000 --test-accounts 40000 \
+        --shifts seed_2 money_x10 no_commissions --families
+
+Trains once on a default simulated platform (the training pipeline's own split, fit,
+calibration and baselines, no MLflow), then scores whole platforms it never saw: other seeds,
+class balance, time span and start, price level, missing or coarse commission data, order
+volume, id schemes, sparser consumer data and random refunds. Each shifted platform is the
+simulator's output, post-processed where the simulator has no knob for the shift. Prints one
+row per shift: ROC AUC / average precision / precision at k of the model, the logistic
+regression on the same features, and the rules-only indicator score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from features.snapshot import Snapshot
+
+Shift = Callable[[Snapshot], Snapshot]
+ACCOUNT_ID_COLUMNS = {
+    "accounts": ("account_id", "sponsor_id"),
+    "orders": ("seller_id", "buyer_id"),
+    "commissions": ("payee_id", "source_id"),
+    "labels": ("account_id",),
+}
+
+
+@dataclass(frozen=True)
+class Platform:
+    """How to build one shifted platform: simulator settings, then a post-processing step."""
+
+    seed: int = 2
+    positive_share: float = 0.3
+    span_days: int = 365
+    start: datetime = datetime(2025, 1, 1, tzinfo=UTC)
+    orders_per_account: float = 10.0
+    post: Shift | None = None
+
+
+def _money(factor: float) -> Shift:
+    """Every amount times ``factor``: another price level or currency."""
+
+    def shift(s: Snapshot) -> Snapshot:
+        return replace(
+            s,
+            accounts=s.accounts.assign(entry_fee=s.accounts["entry_fee"] * factor),
+            orders=s.orders.assign(amount=s.orders["amount"] * factor),
+            commissions=s.commissions.assign(amount=s.commissions["amount"] * factor),
+        )
+
+    return shift
+
+
+def _no_commissions(s: Snapshot) -> Snapshot:
+    """The optional commissions table is not provided at all."""
+    return replace(s, commissions=s.commissions.iloc[0:0])
+
+
+def _kinds_other(s: Snapshot) -> Snapshot:
+    """Commissions provided, but the platform cannot tell recruitment / team / retail apart."""
+    return replace(s, commissions=s.commissions.assign(kind="other"))
+
+
+def _consumer_orders(s: Snapshot) -> np.ndarray:
+    """Orders whose buyer is not an account (a consumer sale, up to the joined-at check)."""
+    return ~s.orders["buyer_id"].isin(s.accounts["account_id"]).to_numpy()
+
+
+def _thin_consumers(share: float) -> Shift:
+    """Keep only ``share`` of the consumer orders, at random: sparser consumer data."""
+
+    def shift(s: Snapshot) -> Snapshot:
+        drop = _consumer_orders(s) & (np.random.default_rng(11).random(len(s.orders)) >= share)
+        return replace(s, orders=s.orders.loc[~drop].reset_index(drop=True))
+
+    return shift
+
+
+def _random_refunds(share: float) -> Shift:
+    """A further ``share`` of all orders refunded at random (a lenient returns policy)."""
+
+    def shift(s: Snapshot) -> Snapshot:
+        extra = np.random.default_rng(12).random(len(s.orders)) < share
+        return replace(s, orders=s.orders.assign(refunded=s.orders["refunded"].to_numpy() | extra))
+
+    return shift
+
+
+def _uuids(count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` random lower-case UUID-shaped strings, built as one character matrix."""
+    digits = np.array(list("0123456789abcdef"))[rng.integers(0, 16, size=(count, 32))]
+    dash = np.full((count, 1), "-")
+    parts = [digits[:, :8], dash, digits[:, 8:12], dash, digits[:, 12:16], dash]
+    chars = np.hstack([*parts, digits[:, 16:20], dash, digits[:, 20:]])
+    return np.ascontiguousarray(chars).view("<U36").ravel()
+
+
+def _rename_ids(scheme: str) -> Shift:
+    """Account and consumer ids in another scheme: bare numbers as strings, or UUIDs."""
+
+    def shift(s: Snapshot) -> Snapshot:
+        rng = np.random.default_rng(13)
+        accounts = s.accounts["account_id"].to_numpy()
+        consumers = pd.unique(s.orders.loc[_consumer_orders(s), "buyer_id"].to_numpy())
+        old = np.concatenate([accounts, consumers])
+        if scheme == "numeric":
+            new = (rng.permutation(len(old)) + 1).astype(str)
+        else:
+            new = _uuids(len(old), rng)
+        mapping = pd.Series(new, index=old, dtype="str")
+
+        def renamed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+            return frame.assign(**{c: frame[c].map(mapping).astype("str") for c in columns})
+
+        labels = s.labels if s.labels is None else renamed(s.labels, ACCOUNT_ID_COLUMNS["labels"])
+        return replace(
+            s,
+            accounts=renamed(s.accounts, ACCOUNT_ID_COLUMNS["accounts"]),
+            orders=renamed(s.orders, ACCOUNT_ID_COLUMNS["orders"]),
+            commissions=renamed(s.commissions, ACCOUNT_ID_COLUMNS["commissions"]),
+            labels=labels,
+        )
+
+    return shift
+
+
+SHIFTS: dict[str, Platform] = {
+    "seed_2": Platform(seed=2),
+    "seed_3": Platform(seed=3),
+    "seed_4": Platform(seed=4),
+    "positives_0.1": Platform(positive_share=0.1),
+    "positives_0.5": Platform(positive_share=0.5),
+    "span_180d_2022": Platform(span_days=180, start=datetime(2022, 3, 1, tzinfo=UTC)),
+    "span_730d_2021": Platform(span_days=730, start=datetime(2021, 6, 1, tzinfo=UTC)),
+    "money_x10": Platform(post=_money(10.0)),
+    "money_x0.1": Platform(post=_money(0.1)),
+    "no_commissions": Platform(post=_no_commissions),
+    "kinds_all_other": Platform(post=_kinds_other),
+    "orders_x0.5": Platform(orders_per_account=5.0),
+    "orders_x2": Platform(orders_per_account=20.0),
+    "ids_numeric": Platform(post=_rename_ids("numeric")),
+    "ids_uuid": Platform(post=_rename_ids("uuid")),
+    "consumers_thinned_50%": Platform(post=_thin_consumers(0.5)),
+    "refunds_20%": Platform(post=_random_refunds(0.2)),
+}
+
+
+def build_platform(platform: Platform, accounts: int) -> Snapshot:
+    """Simulate the platform and apply its post-processing."""
+    from training.simulator import SimulationConfig, simulate_platform
+
+    config = SimulationConfig(
+        accounts=accounts,
+        seed=platform.seed,
+        positive_share=platform.positive_share,
+        span_days=platform.span_days,
+        start=platform.start,
+        orders_per_account=platform.orders_per_account,
+    )
+    snapshot = simulate_platform(config)
+    return snapshot if platform.post is None else platform.post(snapshot)
+
+
+def _training_table(snapshot: Snapshot, seed: int) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """The labelled table, its network-grouped parts and the model's inputs, as training does."""
+    from features.build import resolve_as_of
+    from features.registry import model_feature_names
+    from training.data import labelled_features
+    from training.splits import network_parts
+
+    assert snapshot.labels is not None
+    table = labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+    parts = network_parts(table["network_id"], table["label"], seed)
+    return table, parts, model_feature_names()
+
+
+def train(
+    accounts: int, seed: int, power: float = 1.0
+) -> tuple[dict[str, Callable[..., np.ndarray]], pd.DataFrame]:
+    """Train like ``train_and_register`` (without MLflow); the scorers and the held-out test."""
+    from risk.indicators.engine import indicator_score
+    from training.config import TrainingConfig
+    from training.pipeline import LOGISTIC, _scorers, fit_on_parts
+
+    snapshot = build_platform(Platform(seed=seed), accounts)
+    config = TrainingConfig(network_weight_power=power)
+    table, parts, features = _training_table(snapshot, config.seed)
+    fitted = fit_on_parts(table, parts, features, config)
+    train_rows = table[(parts == "train").to_numpy()]
+    scorers = _scorers(fitted, train_rows, features, {"rules": indicator_score}, config.seed)
+    top = fitted.classifier.feature_importance().head(8)
+    print("top features by gain:", ", ".join(f"{n} {v / top.sum():.0%}" for n, v in top.items()))
+    named = {"model": scorers["model"], "logistic": scorers[LOGISTIC], "rules": scorers["rules"]}
+    return named, table[(parts == "test").to_numpy()]
+
+
+def evaluate(
+    table: pd.DataFrame, scorers: dict[str, Callable[..., np.ndarray]], k: int
+) -> tuple[dict[str, float], pd.Series]:
+    """AUC / AP / P@k per scorer (flat), and the model's pair AUC per family and role."""
+    from training.metrics import ranking_metrics, slice_metrics
+
+    row: dict[str, float] = {}
+    model_scores = np.zeros(len(table))
+    for name, scorer in scorers.items():
+        scores = np.asarray(scorer(table), dtype=np.float64)
+        model_scores = scores if name == "model" else model_scores
+        m = ranking_metrics(table["label"].to_numpy(), scores, table["network_id"].to_numpy(), k)
+        row.update({f"{name}_auc": m["roc_auc"], f"{name}_ap": m["average_precision"]})
+        row[f"{name}_p@{k}"] = m[f"precision_at_{k}"]
+    pairs = {}
+    for column in ("family", "role"):
+        if column in table.columns:
+            per = slice_metrics(table["label"].to_numpy(), model_scores, table[column], 0.5, k)
+            pairs.update(per["pair_auc"].to_dict())
+    return row, pd.Series(pairs)
+
+
+def shifted_table(platform: Platform, accounts: int) -> pd.DataFrame:
+    """The labelled feature table of a whole shifted platform (every account is unseen)."""
+    from features.build import resolve_as_of
+    from training.data import labelled_features
+
+    snapshot = build_platform(platform, accounts)
+    assert snapshot.labels is not None
+    return labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+
+
+def main() -> None:
+    """Train once, evaluate every chosen shift, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train-accounts", type=int, default=60_000)
+    parser.add_argument("--train-seed", type=int, default=1)
+    parser.add_argument("--test-accounts", type=int, default=40_000)
+    parser.add_argument("--shifts", nargs="+", choices=list(SHIFTS), default=list(SHIFTS))
+    parser.add_argument("--families", action="store_true", help="print per family/role AUC")
+    parser.add_argument("--k", type=int, default=100)
+    parser.add_argument("--network-weight-power", type=float, default=1.0)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    scorers, test = train(args.train_accounts, args.train_seed, args.network_weight_power)
+    print(f"trained on {args.train_accounts:,} accounts in {time.perf_counter() - started:.0f} s")
+    rows, pairs = {}, {}
+    rows["held_out_networks"], pairs["held_out_networks"] = evaluate(test, scorers, args.k)
+    for name in args.shifts:
+        table = shifted_table(SHIFTS[name], args.test_accounts)
+        rows[name], pairs[name] = evaluate(table, scorers, args.k)
+        print(f"  {name}: {len(table):,} accounts, model AUC {rows[name]['model_auc']:.4f}")
+    frame = pd.DataFrame(rows).T
+    pd.set_option("display.width", 200)
+    print(f"\nshift -> model | logistic regression | rules-only (k = {args.k})")
+    print(frame.to_string(float_format=lambda v: f"{v:.3f}"))
+    if args.families:
+        print("\nmodel pair AUC per family / role")
+        print(pd.DataFrame(pairs).T.to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
