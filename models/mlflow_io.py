@@ -217,7 +217,8 @@ def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
         ) from error
     local = Path(
         mlflow.artifacts.download_artifacts(
-            artifact_uri=model_version.source, tracking_uri=tracking_uri
+            artifact_uri=_artifact_location(client, str(model_version.source)),
+            tracking_uri=tracking_uri,
         )
     )
     files = {key: str(local / "artifacts" / file) for key, file in ARTIFACT_FILES.items()}
@@ -228,6 +229,14 @@ def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
         run_id=str(model_version.run_id),
         model_uri=f"models:/{name}/{model_version.version}",
     )
+
+
+def _artifact_location(client: Any, source: str) -> str:
+    """Where a model version's files are; ``models:/m-...`` sources are resolved through
+    the given client, because MLflow would otherwise read the process-global registry URI."""
+    if source.startswith("models:/"):
+        return str(client.get_logged_model(source.removeprefix("models:/")).artifact_location)
+    return source
 
 
 def current_alias_version(client: Any, name: str, alias: str) -> str | None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -24,31 +23,11 @@ def utc(timestamp: pd.Timestamp | str) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-@contextmanager
-def _mlflow_uris(tracking_uri: str) -> Iterator[None]:
-    """Point MLflow's process-wide URIs at ``tracking_uri`` while loading.
-
-    Resolving a ``models:/`` artifact source reads the global registry URI, not the client's;
-    without this a model registered outside the default store is not found.
-    """
-    import mlflow
-
-    before = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
-    mlflow.set_tracking_uri(tracking_uri)
-    mlflow.set_registry_uri(tracking_uri)
-    try:
-        yield
-    finally:
-        mlflow.set_tracking_uri(before[0])
-        mlflow.set_registry_uri(before[1])
-
-
 def load_model(model_ref: str, tracking_uri: str) -> Any:
     """The registered model's scorer (thresholds, reference) from the MLflow registry."""
     from models.mlflow_io import load_scorer
 
-    with _mlflow_uris(tracking_uri):
-        return load_scorer(model_ref, tracking_uri)
+    return load_scorer(model_ref, tracking_uri)
 
 
 def score_accounts(
