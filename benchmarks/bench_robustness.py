@@ -96,6 +96,13 @@ def _random_refunds(share: float) -> Shift:
     return shift
 
 
+def _combined(s: Snapshot) -> Snapshot:
+    """Several shifts at once: no commissions, another currency, thin consumers, UUIDs."""
+    for shift in (_no_commissions, _money(7.0), _thin_consumers(0.5), _rename_ids("uuid")):
+        s = shift(s)
+    return s
+
+
 def _uuids(count: int, rng: np.random.Generator) -> np.ndarray:
     """``count`` random lower-case UUID-shaped strings, built as one character matrix."""
     digits = np.array(list("0123456789abcdef"))[rng.integers(0, 16, size=(count, 32))]
@@ -152,6 +159,14 @@ SHIFTS: dict[str, Platform] = {
     "ids_uuid": Platform(post=_rename_ids("uuid")),
     "consumers_thinned_50%": Platform(post=_thin_consumers(0.5)),
     "refunds_20%": Platform(post=_random_refunds(0.2)),
+    "combined": Platform(
+        seed=5,
+        positive_share=0.15,
+        span_days=540,
+        start=datetime(2023, 7, 1, tzinfo=UTC),
+        orders_per_account=6.0,
+        post=_combined,
+    ),
 }
 
 
