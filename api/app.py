@@ -37,10 +37,12 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from risk.service.gate import gate_for
         from risk.store.db import open_store
 
         chosen = settings or get_settings()
-        state = AppState(settings=chosen, engine=open_store(chosen.store_url))
+        engine = open_store(chosen.store_url)
+        state = AppState(settings=chosen, engine=engine, gate=gate_for(engine))
         if load_model:
             load_champion(state)
         else:
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         try:
             yield
         finally:
+            state.gate.close()
             state.engine.dispose()
 
     app = FastAPI(

@@ -126,9 +126,14 @@ def prepare_inputs(home: Path, workdir: Path) -> tuple[str, Path, str]:
     engine.dispose()
     ids = workdir / "ids.txt"
     ids.write_text("\n".join(frame["account_id"].sample(frac=1.0, random_state=1)) + "\n")
-    from features.registry import model_feature_names
+    import mlflow
 
-    features = pd.DataFrame([frame["features"].iloc[0]])[model_feature_names()].astype("float64")
+    # The registered model's own inputs (the feature registry may have moved on since).
+    mlflow.set_tracking_uri(f"sqlite:///{home / 'mlflow.db'}")
+    signature = mlflow.models.get_model_info("models:/mlm-risk@champion").signature
+    assert signature is not None
+    names = signature.inputs.input_names()
+    features = pd.DataFrame([frame["features"].iloc[0]])[names].astype("float64")
     body = {"dataframe_split": json.loads(features.to_json(orient="split", index=False))}
     return key, ids, json.dumps(body)
 
@@ -218,7 +223,10 @@ def serve_mlflow(home: Path, workers: int) -> tuple[subprocess.Popen[bytes], str
         "-w",
         str(workers),
     ]
-    process = subprocess.Popen(command, env=env, cwd=home, start_new_session=True)
+    with (home.parent / "mlflow-serve.log").open("ab") as log:  # its INFO lines, kept aside
+        process = subprocess.Popen(
+            command, env=env, cwd=home, start_new_session=True, stdout=log, stderr=log
+        )
     wait_http(f"http://127.0.0.1:{port}/ping", 180, process)
     return process, f"http://127.0.0.1:{port}"
 
@@ -241,6 +249,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, nargs="+", default=[2])
+    parser.add_argument("--no-peer", action="store_true", help="skip mlflow models serve")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     home = build(args.workdir, args.accounts)
@@ -271,6 +280,8 @@ def main() -> None:
         finally:
             stop(process)
     best = max(args.workers, key=lambda w: results[f"lookup w{w}"]["rps"])
+    if args.no_peer:
+        return
     process, url = serve_mlflow(home, best)
     try:
         wrk(url + "/invocations", post, 2, args.connections, process.pid)

@@ -36,6 +36,7 @@ def get_account(
         runs=state.runs,
         explainer=state.explainer,
         lang=lang,
+        gate=state.gate,
     )
     return json_response(view.to_dict())
 
@@ -59,6 +60,7 @@ def get_explanation(
         model_version=state.model_version or "",
         lang=lang,
         top=top,
+        gate=state.gate,
     )
     return json_response(explanation)
 

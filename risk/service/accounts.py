@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 from features.registry import REGISTRY
 from models.explain_text import Lang, check_lang
 from risk.service.errors import AccountNotFoundError
+from risk.service.gate import WriteGate
 from risk.service.runs import RunCache
 from risk.store.records import ScoreRecord
 from risk.store.scores import view_account
@@ -131,10 +133,12 @@ def account_view(
     runs: RunCache,
     explainer: Explainer | None = None,
     lang: str = "en",
+    gate: WriteGate | None = None,
 ) -> AccountView:
     """The account's latest published score (the view is audited); 404 if it has none."""
     chosen = check_lang(lang)
-    record = view_account(engine, account_id, actor=actor)
+    with nullcontext() if gate is None else gate.hold():
+        record = view_account(engine, account_id, actor=actor)
     if record is None:
         raise AccountNotFoundError(f"account {account_id!r} has no score in the published run")
     run = runs.get(engine, record.run_id)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from models.explain_text import check_lang
 from risk.service.errors import AccountNotFoundError, ModelUnavailableError
+from risk.service.gate import WriteGate
 from risk.store.audit import append_audit_in
 from risk.store.db import write_transaction
 from risk.store.scores import account_score_in
@@ -27,12 +29,13 @@ def explain_account(
     model_version: str,
     lang: str = "en",
     top: int = 4,
+    gate: WriteGate | None = None,
 ) -> dict[str, Any]:
     """Top reasons up and down for the account's stored features; the request is audited."""
     chosen = check_lang(lang)
     if explainer is None:
         raise ModelUnavailableError("no champion model is loaded: explanations are unavailable")
-    with write_transaction(engine) as connection:
+    with nullcontext() if gate is None else gate.hold(), write_transaction(engine) as connection:
         record = account_score_in(connection, account_id)
         append_audit_in(
             connection,

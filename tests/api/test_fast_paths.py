@@ -140,3 +140,38 @@ def test_key_cache_forgets_a_key_by_name(world: World) -> None:
     cache.forget("cache-forget")
     assert cache.cached(key) is None
     engine.dispose()
+
+
+def test_write_gate_is_shared_by_processes_through_a_file_beside_the_store(tmp_path: Any) -> None:
+    import fcntl
+    import os
+    import threading
+
+    from risk.service.gate import gate_for
+    from risk.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'risk.db'}")
+    gate = gate_for(engine)
+    assert gate.lock_file == tmp_path / "risk.db.gate"
+    entered: list[bool] = []
+
+    def wait_for_the_gate() -> None:
+        with gate.hold():
+            entered.append(True)
+
+    with gate.hold():
+        # Another open file description (as another worker process has) cannot take it...
+        other = os.open(tmp_path / "risk.db.gate", os.O_RDWR)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # ...and another thread of this process waits for it.
+        waiter = threading.Thread(target=wait_for_the_gate)
+        waiter.start()
+        waiter.join(timeout=0.2)
+        assert waiter.is_alive() and not entered
+    waiter.join(timeout=5)
+    assert entered == [True]
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once every holder has left
+    os.close(other)
+    gate.close()
+    engine.dispose()
