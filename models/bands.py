@@ -24,8 +24,10 @@ def choose_band_thresholds(
     (what a moderator working the band and everything above sees) reach the target precision;
     (2) so does an account right at the threshold (local precision, an isotonic fit of label on
     score). (2) keeps the bands apart when the model separates so well that (1) alone would put
-    every flagged account in ``critical``. A target no threshold reaches gets 1.0 (a band only
-    perfect scores enter). Thresholds are non-decreasing from medium to critical.
+    every flagged account in ``critical``. (3) The threshold is at least the target itself: an
+    account whose calibrated probability is below 0.8 is not "high" however clean the validation
+    data. A target no threshold reaches gets 1.0 (a band only perfect scores enter). Thresholds
+    are non-decreasing from medium to critical.
     """
     if len(target_precisions) != len(BAND_NAMES) - 1:
         raise ModelError(f"need {len(BAND_NAMES) - 1} target precisions, got {target_precisions}")
@@ -39,7 +41,9 @@ def choose_band_thresholds(
     for band, target in zip(BAND_NAMES[1:], target_precisions, strict=True):
         reaching = np.flatnonzero((cumulative >= target) & (local >= target))
         threshold = float(thresholds[reaching[0]]) if len(reaching) else 1.0
-        floor = max(floor, threshold)
+        # The score is a calibrated probability: a band never starts below its own target, so
+        # the bands stay apart even when validation data separate too well to tell them apart.
+        floor = max(floor, threshold, float(target))
         chosen[band] = floor
     return chosen
 

@@ -49,7 +49,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         # one large network flips; stopping at the first jump left seeds far apart
         early_stopping_rounds: int = 200,
         balance_classes: bool = True,
-        calibration: CalibrationMethod = "isotonic",
+        calibration: CalibrationMethod = "sigmoid",
         feature_directions: Mapping[str, int] | None = None,
         random_state: int = 7,
         n_jobs: int = 1,

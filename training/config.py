@@ -19,7 +19,9 @@ class TrainingConfig:
     seed: int = 7
     review_capacity: int = 100  # moderators' daily capacity k
     band_precisions: tuple[float, float, float] = (0.5, 0.8, 0.95)
-    calibration: str = "isotonic"
+    # Platt scaling: keeps the booster's ranking (no ties), never claims certainty (no 1.0 for a
+    # whole plateau) and, with two parameters, carries better to other platforms than isotonic.
+    calibration: str = "sigmoid"
     classifier: Mapping[str, Any] = field(default_factory=dict)  # RiskClassifier overrides
     # training rows weigh network_size ** -power: the accounts of one network are one case,
     # not thousands of independent ones (0 = every account alike, 1 = every network alike)

@@ -19,7 +19,7 @@ def test_fit_learns_trailing_underscore_state(fitted: RiskClassifier) -> None:
         "noise",
     ]
     assert fitted.booster_.num_trees() == fitted.best_iteration_
-    assert fitted.calibrator_.method == "isotonic"
+    assert fitted.calibrator_.method == "sigmoid"
     assert "booster_" not in fitted.get_params()
 
 
