@@ -3,7 +3,7 @@
 Features are computed per network on the cluster (``features.spark``); the registered model is
 broadcast to the executors, which score, band, explain and evaluate the legal indicators of
 their partitions with ``mapInPandas`` through the same adapters as the local run. The driver
-then ranks, measures drift and publishes the run (``risk.engines.publish_scored``, the local
+then ranks, measures drift and publishes the run (``risk.scoring_publish.publish_scored``, the local
 run's store steps).
 """
 
@@ -19,10 +19,15 @@ import numpy as np
 import pandas as pd
 
 from features.errors import DataContractError
-from risk.scoring import ScoringSummary, _export_existing, _summary_of_record
 from risk.scoring_model import indicators, load_model, reasons_fn, utc
 from risk.scoring_output import json_text
 from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
+from risk.scoring_publish import (
+    ScoringSummary,
+    already_published,
+    publish_scored,
+    run_key_of,
+)
 from risk.scoring_table import EXPLAINED_BANDS
 
 if TYPE_CHECKING:
@@ -172,7 +177,6 @@ def run_scoring_spark(
     from features.spark.build import ACCOUNTS_PER_GROUP, spark_features
     from features.spark.session import spark_session
     from risk.store.db import open_store
-    from risk.store.runs import find_published_run
 
     clock = StageClock(progress or NullProgress())
     spark = spark or spark_session(spark_master)
@@ -183,17 +187,10 @@ def run_scoring_spark(
         with clock.stage("load model"):
             scorer = load_model(model_ref, tracking_uri)
         engine = open_store(store_url)
-        run_key = dict(
-            data_fingerprint=fingerprint,
-            as_of=moment,
-            model_name=scorer.name,
-            model_version=str(scorer.version),
-        )
-        existing = find_published_run(engine, **run_key)
-        if existing is not None:
-            if out is not None:
-                _export_existing(engine, existing, out)
-            return _summary_of_record(existing, store_url, out)
+        run_key = run_key_of(fingerprint, moment, scorer)
+        published = already_published(engine, run_key, store_url, out)
+        if published is not None:
+            return published
         with clock.stage("features"):
             per_group = accounts_per_group or ACCOUNTS_PER_GROUP
             features = spark_features(
@@ -203,8 +200,6 @@ def run_scoring_spark(
             table, feature_table = collect_scored(score_on_cluster(features, scorer, spark), moment)
     except Exception as error:
         raise _unwrap_contract_error(error) from error
-    from risk.engines import publish_scored
-
     return publish_scored(
         engine=engine,
         clock=clock,

@@ -1,0 +1,188 @@
+"""The end of a scoring run, shared by every engine: a re-run of a published run, or drift,
+counts, the store rows (score file streamed beside them) and the one-transaction publish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from risk.scoring_model import utc
+from risk.scoring_output import ScoreTableWriter
+from risk.scoring_progress import StageClock
+
+
+@dataclass(frozen=True)
+class ScoringSummary:
+    """What a run did: its id, counts per band, networks flagged, drift, time per stage."""
+
+    run_id: str
+    already_published: bool
+    as_of: pd.Timestamp
+    model_version: str
+    accounts_scored: int
+    counts: dict[str, Any]
+    timings: dict[str, float]
+    drift: dict[str, Any]
+    store: str
+    out: Path | None = None
+    peak_memory_mb: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form (the CLI's ``--json`` output)."""
+        return {
+            "status": "already_published" if self.already_published else "published",
+            "run_id": self.run_id,
+            "as_of": self.as_of.isoformat(),
+            "model_version": self.model_version,
+            "accounts_scored": self.accounts_scored,
+            "counts": self.counts,
+            "timings": self.timings,
+            "cpu_seconds": self.cpu_seconds,
+            "peak_memory_mb": self.peak_memory_mb,
+            "drift": self.drift,
+            "store": self.store,
+            "out": str(self.out) if self.out else None,
+        }
+
+
+def masked_url(url: str) -> str:
+    """The store URL without its password (printed in summaries and logs)."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def summary_of_record(record: Any, store_url: str, out: Path | None) -> ScoringSummary:
+    """Summary of a run already in the store (idempotent re-run)."""
+    return ScoringSummary(
+        run_id=record.id,
+        already_published=True,
+        as_of=utc(pd.Timestamp(record.as_of)),
+        model_version=f"{record.model_name}/{record.model_version}",
+        accounts_scored=int(record.accounts_scored or 0),
+        counts=dict(record.counts or {}),
+        timings=dict(record.timings or {}),
+        drift=dict(record.drift or {}),
+        store=masked_url(store_url),
+        out=out,
+    )
+
+
+def export_existing(engine: Engine, record: Any, out: Path) -> None:
+    """Write the score table of an already published run (re-run asked for ``--out``)."""
+    from risk.store.scores import scores_frame
+
+    frame = scores_frame(engine, record.id).set_index("account_id")
+    model_version = f"{record.model_name}/{record.model_version}"
+    score_file = ScoreTableWriter(out, model_version, utc(pd.Timestamp(record.as_of)))
+    try:
+        score_file.write(frame.sort_values("rank"))
+        score_file.close()
+    except BaseException:
+        score_file.discard()
+        raise
+    score_file.commit()
+
+
+def run_key_of(fingerprint: str, as_of: pd.Timestamp, scorer: Any) -> dict[str, Any]:
+    """What makes two runs the same run: data fingerprint, as_of and model version."""
+    return dict(
+        data_fingerprint=fingerprint,
+        as_of=as_of,
+        model_name=scorer.name,
+        model_version=str(scorer.version),
+    )
+
+
+def already_published(
+    engine: Engine, run_key: dict[str, Any], store_url: str, out: Path | None
+) -> ScoringSummary | None:
+    """The summary of the published run with this key (re-exporting ``out``), if there is one."""
+    from risk.store.runs import find_published_run
+
+    existing = find_published_run(engine, **run_key)
+    if existing is None:
+        return None
+    if out is not None:
+        export_existing(engine, existing, out)
+    return summary_of_record(existing, store_url, out)
+
+
+def publish_scored(
+    *,
+    engine: Any,
+    clock: StageClock,
+    table: pd.DataFrame,
+    features: pd.DataFrame,
+    scorer: Any,
+    run_key: dict[str, Any],
+    snapshot_path: str,
+    store_url: str,
+    out: Path | None,
+    chunk_size: int,
+) -> ScoringSummary:
+    """Drift, counts, store rows, score table and the one-transaction publish."""
+    from risk.scoring_model import drift, key_features, registry_feature_names
+    from risk.scoring_output import ScoreTableWriter
+    from risk.scoring_stages import numeric_feature_columns, write_in_chunks
+    from risk.scoring_table import (
+        band_counts,
+        indicator_counts,
+        networks_flagged,
+        population_percentiles,
+    )
+    from risk.store.runs import begin_run, fail_run, publish_run
+
+    model_version = f"{scorer.name}/{scorer.version}"
+    with clock.stage("drift"):
+        model_input = features[list(scorer.feature_names)]
+        drift_found = drift(model_input, table["score"], scorer)
+        percentiles = population_percentiles(model_input, key_features(scorer))
+        stored = features[numeric_feature_columns(features, registry_feature_names())]
+    counts = {
+        "bands": band_counts(table["band"]),
+        "networks_flagged": networks_flagged(table["network_id"], table["band"]),
+        "indicators": indicator_counts(table["indicators"]),
+    }
+    run_id = begin_run(engine, model_run_id=scorer.run_id, snapshot_path=snapshot_path, **run_key)
+    score_file = None if out is None else ScoreTableWriter(out, model_version, run_key["as_of"])
+    try:
+        with clock.stage("write", total=len(table)):
+            written = write_in_chunks(
+                engine, run_id, table, stored, percentiles, clock,
+                stage="write", chunk_size=chunk_size, score_file=score_file,
+            )  # fmt: skip
+            if score_file is not None:
+                score_file.close()
+        publish_run(
+            engine, run_id, accounts_scored=written, counts=counts,
+            timings=dict(clock.seconds), drift=drift_found,
+        )  # fmt: skip
+    except BaseException as error:
+        if score_file is not None:
+            score_file.discard()
+        with contextlib.suppress(Exception):
+            fail_run(engine, run_id, f"{type(error).__name__}: {error}")
+        raise
+    if score_file is not None:
+        score_file.commit()
+    return ScoringSummary(
+        run_id=run_id,
+        already_published=False,
+        as_of=run_key["as_of"],
+        model_version=model_version,
+        accounts_scored=written,
+        counts=counts,
+        timings=dict(clock.seconds),
+        drift=drift_found,
+        store=masked_url(store_url),
+        out=out,
+        peak_memory_mb=dict(clock.peak_mb),
+        cpu_seconds=dict(clock.cpu_seconds),
+    )
