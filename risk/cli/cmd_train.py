@@ -18,7 +18,9 @@ SCORER_NAMES = {"logistic_regression": "logistic", "rules_only": "rules"}
 
 @app.command("train")
 def train(
-    snapshot_dir: Path = typer.Argument(..., help="Snapshot directory (with labels.*)."),
+    snapshot_dir: Path = typer.Argument(
+        ..., help="Snapshot directory (with labels.*, unless --labels or decisions give them)."
+    ),
     labels: Path | None = typer.Option(
         None, "--labels", help="Labels file; default SNAPSHOT_DIR/labels.*."
     ),
@@ -35,43 +37,41 @@ def train(
     no_out_of_time: bool = typer.Option(
         False, "--no-out-of-time", help="Skip the out-of-time check."
     ),
+    labels_from_decisions: bool = typer.Option(
+        False,
+        "--labels-from-decisions",
+        help="Moderators' decisions in the store as labels (confirm = 1, dismiss = 0): they"
+        " override the snapshot's labels for decided accounts; with no labels in the snapshot,"
+        " train on decided accounts only.",
+    ),
 ) -> None:
     """Train the risk model on a labelled snapshot and register it in MLflow."""
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
-    from dataclasses import replace
-
-    from features.validation import read_valid_snapshot
-    from risk.indicators.engine import indicator_score
     from risk.settings import get_settings
-    from training.config import TrainingConfig
-    from training.data import read_labels_file, with_label_extras
-    from training.pipeline import train_and_register
+    from risk.training_run import labelled_snapshot, train_snapshot, training_config
 
     settings = get_settings()
-    settings.ensure_home()
-    snapshot = read_valid_snapshot(snapshot_dir)
-    if labels is not None:
-        snapshot = replace(
-            snapshot, labels=read_labels_file(labels, snapshot.accounts["account_id"])
-        )
-    elif snapshot.labels is not None:
-        snapshot = replace(
-            snapshot, labels=with_label_extras(snapshot.labels, snapshot.files.get("labels"))
-        )
-    config = TrainingConfig(
-        model_name=name or settings.model_name,
-        experiment=name or settings.model_name,
-        seed=settings.seed if seed is None else seed,
-        review_capacity=settings.review_capacity,
-        band_precisions=settings.band_precisions,
-        out_of_time=not no_out_of_time,
-        force_promote=promote,
-        artifact_root=settings.artifacts_dir if settings.mlflow_tracking_uri is None else None,
+    decisions = _decision_labels(settings.store_url) if labels_from_decisions else None
+    snapshot, merged = labelled_snapshot(snapshot_dir, labels, decisions)
+    console = Console()
+    if merged is not None:
+        console.print(merged.describe(), highlight=False, soft_wrap=True)
+    config = training_config(
+        settings, name=name, seed=seed, promote=promote, out_of_time=not no_out_of_time
     )
-    result = train_and_register(
-        snapshot, as_of, config, settings.tracking_uri, {"rules_only": indicator_score}
-    )
-    render(result, Console())
+    render(train_snapshot(snapshot, settings, config, as_of), console)
+
+
+def _decision_labels(store_url: str) -> Any:
+    """One label per decided account, read from the store."""
+    from risk.service.labels import labels_from_decisions
+    from risk.store.db import open_store
+
+    engine = open_store(store_url)
+    try:
+        return labels_from_decisions(engine)
+    finally:
+        engine.dispose()
 
 
 def render(result: Any, console: Console) -> None:
