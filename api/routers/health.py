@@ -15,8 +15,8 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=HealthOut)
-def health() -> dict[str, Any]:
-    """The process answers."""
+async def health() -> dict[str, Any]:
+    """The process answers (on the event loop itself: no thread, no store)."""
     return {"status": "ok"}
 
 
