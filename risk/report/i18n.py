@@ -113,11 +113,14 @@ LABELS: dict[str, dict[Lang, str]] = {
         "public_key.pem）。校验命令：risk report verify DIR",
     },
     "pdf_register_note": {
-        "en": "The PDF lists the top two reasons and the indicator rule ids; full texts and "
-        "citations are in report.html, report.json and the appendix.",
-        "zh": "PDF 仅列出前两条理由及指标规则编号；完整文字与法律依据见 report.html、"
-        "report.json 与附录。",
+        "en": "The PDF lists every case with its top two reasons, each cut to one line, and the "
+        "numbers of the indicator rules met (key below); full texts and citations are in "
+        "case_register.csv, report.html, report.json and the appendix.",
+        "zh": "PDF 列出全部案件，每案显示前两条理由（各截为一行）"
+        "及所符合指标规则的编号（见下方对照）；"
+        "完整文字与法律依据见 case_register.csv、report.html、report.json 与附录。",
     },
+    "indicator_key": {"en": "Indicator rules", "zh": "指标规则编号"},
     "key_fingerprint": {"en": "Signing key (SHA-256)", "zh": "签名公钥（SHA-256）"},
 }
 

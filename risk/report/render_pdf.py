@@ -11,21 +11,18 @@ from risk.report.content import ReportContent
 from risk.report.i18n import BAND_NAMES, LABELS, Lang
 from risk.report.pdf_styles import styles, table_style
 
-REASONS_IN_PDF = 2  # the PDF register shows the top two; HTML/JSON/CSV carry all of them
-
 
 class _Doc:
     """What every section builder needs: words, styles, page widths."""
 
     def __init__(self, content: ReportContent) -> None:
-        from reportlab.lib.pagesizes import A4, landscape
+        from reportlab.lib.pagesizes import A4
 
         self.c = content.to_dict()
         self.lang: Lang = content.lang
         self.t = {key: words[self.lang] for key, words in LABELS.items()}
         self.s = styles(self.lang)
         self.portrait_width = A4[0] - 2 * 42
-        self.landscape_width = landscape(A4)[0] - 2 * 30
 
     def p(self, text: Any, style: str = "cell") -> Any:
         from reportlab.platypus import Paragraph

@@ -7,70 +7,45 @@ from collections.abc import Mapping
 from typing import Any
 
 from risk.report.content import ReportContent
-from risk.report.pdf_styles import BAND_COLOURS, FONT, register_font
-from risk.report.render_pdf import (
-    REASONS_IN_PDF,
-    _charts,
-    _cover,
-    _Doc,
-    _model_card,
-    _num,
-    _summary,
-)
+from risk.report.pdf_styles import FONT, register_font
+from risk.report.render_pdf import _charts, _cover, _Doc, _model_card, _summary
 
-REGISTER_WIDTHS = [0.5, 0.95, 0.55, 0.55, 1.1, 3.9, 2.0, 0.6, 0.85, 1.15, 1.3]
+LANDSCAPE_MARGINS = (30.0, 32.0, 30.0, 30.0)  # left, bottom, right, top
 
 
-def _register_row(d: _Doc, case: Mapping[str, Any]) -> list[Any]:
-    from reportlab.platypus import Paragraph
+def _landscape_frame_size() -> tuple[float, float]:
+    from reportlab.lib.pagesizes import A4, landscape
 
-    colour = BAND_COLOURS.get(str(case["band"]), "#1c2833")
-    band = Paragraph(f'<font color="{colour}">{case["band_label"] or "–"}</font>', d.s["cell"])
-    reasons = case["reasons"][:REASONS_IN_PDF]
-    reason_text = "<br/>".join(
-        f"• {d.p(r['text']).text}"
-        for r in reasons  # escaped by d.p
-    )
-    rules = ", ".join(i["rule_id"] for i in case["indicators"])
-    network = f"{case['network_id'] or '–'} / {_num(case['tier'], '{}')}"
-    decided = (case["decided_at"] or "–").replace("T", " ")[:16]
-    return [
-        d.p(_num(case["rank"], "{}"), "num"),
-        d.p(case["account_id"]),
-        d.p(_num(case["score"], "{:.3f}"), "num"),
-        band,
-        d.p(network, "small"),
-        Paragraph(reason_text or "–", d.s["small"]),
-        d.p(rules or "–", "small"),
-        d.p(case["decision_label"]),
-        d.p(case["reviewer"] or "–", "small"),
-        d.p(decided, "small"),
-        d.p(case["action"], "small"),
-    ]
+    left, bottom, right, top = LANDSCAPE_MARGINS
+    wide = landscape(A4)
+    return wide[0] - left - right, wide[1] - bottom - top
 
 
 def _register(d: _Doc) -> list[Any]:
-    from reportlab.platypus import LongTable, NextPageTemplate, PageBreak
+    from reportlab.platypus import NextPageTemplate, PageBreak
 
-    from risk.report.pdf_styles import table_style
+    from risk.report.pdf_register import register_tables
 
-    t = d.t
-    head_keys = ("rank", "account", "score", "band", "network", "reasons", "indicators",
-                 "decision", "reviewer", "decided_at", "action")  # fmt: skip
-    header = [d.p(t[k]) for k in head_keys]
-    header[4] = d.p(f"{t['network']} / {t['tier']}")
-    rows = [header] + [_register_row(d, case) for case in d.c["case_register"]]
-    total = sum(REGISTER_WIDTHS)
-    widths = [w * d.landscape_width / total for w in REGISTER_WIDTHS]
-    table = LongTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(table_style(numeric_from=None))
-    note = f"{t['case_register_note']} {t['pdf_register_note']}"
+    t, cases = d.t, d.c["case_register"]
+    rule_ids = [r["rule_id"] for r in d.c["appendix"]["citations"]]
+    key = " · ".join(f"{i} {rule}" for i, rule in enumerate(rule_ids, 1))
+    heading = [
+        d.p(f"{t['case_register']} ({len(cases):,})", "h1"),
+        d.p(f"{t['case_register_note']} {t['pdf_register_note']}", "note"),
+        d.p(f"{t['indicator_key']}: {key}", "note"),
+    ]
+    width, height = _landscape_frame_size()
+    used = [(f.wrap(width, height)[1], f.getSpaceBefore(), f.getSpaceAfter()) for f in heading]
+    # The frame drops the first flowable's space before; each later one adds its own.
+    heading_height = sum(h + after for h, _, after in used) + sum(b for _, b, _ in used[1:])
+    tables = register_tables(
+        cases, t=t, rule_ids=rule_ids, frame_height=height, heading_height=heading_height
+    )
     return [
         NextPageTemplate("landscape"),
         PageBreak(),
-        d.p(f"{t['case_register']} ({len(rows) - 1})", "h1"),
-        d.p(note, "note"),
-        table,
+        *heading,
+        *tables,
         NextPageTemplate("portrait"),
         PageBreak(),
     ]
@@ -138,7 +113,12 @@ def render_pdf(
     footer = _page_decorator(d)
     portrait = Frame(42, 36, A4[0] - 84, A4[1] - 72, id="portrait")
     wide = landscape(A4)
-    landscape_frame = Frame(30, 32, wide[0] - 60, wide[1] - 62, id="landscape")
+    width, height = _landscape_frame_size()
+    # No frame padding: the register's page tables are sized to the frame's exact height.
+    landscape_frame = Frame(
+        LANDSCAPE_MARGINS[0], LANDSCAPE_MARGINS[1], width, height, id="landscape",
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+    )  # fmt: skip
     doc.addPageTemplates(
         [
             PageTemplate("portrait", [portrait], onPage=footer, pagesize=A4),
