@@ -113,13 +113,15 @@ def statements(content: Any) -> dict[str, Any]:
 
 def validate_statements(document: dict[str, Any]) -> None:
     """Raise ReportError naming the statement and field when one breaks the schema."""
-    from jsonschema import Draft202012Validator
+    import jsonschema_rs
 
-    validator = Draft202012Validator(statement_schema())
+    from risk.report.schema_check import first_schema_error
+
+    validator = jsonschema_rs.Draft202012Validator(statement_schema())
     for index, item in enumerate(document.get("statements", [])):
-        errors = sorted(validator.iter_errors(item), key=lambda e: list(e.path))
-        if errors:
-            where = "/".join(str(p) for p in errors[0].path) or "(statement)"
+        error = first_schema_error(validator, item)
+        if error is not None:
+            where, message = error
             raise ReportError(
-                f"DSA statement {index} ({item.get('puid')}): {where}: {errors[0].message}"
+                f"DSA statement {index} ({item.get('puid')}): {where or '(statement)'}: {message}"
             )

@@ -39,16 +39,21 @@ def report_schema() -> dict[str, Any]:
     return schema
 
 
+@lru_cache(maxsize=1)
+def _report_validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(report_schema())
+
+
 def validate_report(document: dict[str, Any]) -> None:
     """Raise ReportError naming the first place where ``report.json`` breaks its schema."""
-    from jsonschema import Draft202012Validator
+    from risk.report.schema_check import first_schema_error
 
-    errors = sorted(
-        Draft202012Validator(report_schema()).iter_errors(document), key=lambda e: list(e.path)
-    )
-    if errors:
-        where = "/".join(str(p) for p in errors[0].path) or "(document)"
-        raise ReportError(f"report.json breaks its schema at {where}: {errors[0].message}")
+    error = first_schema_error(_report_validator(), document)
+    if error is not None:
+        where, message = error
+        raise ReportError(f"report.json breaks its schema at {where or '(document)'}: {message}")
 
 
 def _check_request(out_dir: Path, lang: str, formats: Collection[str], overwrite: bool) -> None:
