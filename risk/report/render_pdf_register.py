@@ -28,7 +28,7 @@ def _register(d: _Doc) -> list[Any]:
 
     t, cases = d.t, d.c["case_register"]
     rule_ids = [r["rule_id"] for r in d.c["appendix"]["citations"]]
-    key = " · ".join(f"{i} {rule}" for i, rule in enumerate(rule_ids, 1))
+    key = " · ".join(f"{i} = {rule}" for i, rule in enumerate(rule_ids, 1))
     heading = [
         d.p(f"{t['case_register']} ({len(cases):,})", "h1"),
         d.p(f"{t['case_register_note']} {t['pdf_register_note']}", "note"),
