@@ -28,10 +28,10 @@ COLUMNS: tuple[tuple[str, float, bool], ...] = (
     ("score", 27, True),
     ("band", 32, False),
     ("network", 50, False),
-    ("reasons", 280, False),
+    ("reasons", 274, False),
     ("indicators", 80, False),
     ("decision", 38, False),
-    ("reviewer", 40, False),
+    ("reviewer", 46, False),
     ("decided_at", 40, False),
     ("action", 126.89, False),
 )

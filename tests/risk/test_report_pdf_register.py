@@ -64,3 +64,17 @@ def test_the_columns_fill_the_landscape_frame_exactly() -> None:
 
     left, _, right, _ = LANDSCAPE_MARGINS
     assert abs(sum(w for _, w, _ in COLUMNS) - (landscape(A4)[0] - left - right)) < 0.01
+
+
+def test_fixed_format_cells_are_never_cut() -> None:
+    from risk.report.i18n import BAND_NAMES, DECISION_NAMES
+
+    register_font()
+    width = {key: w for key, w, _ in COLUMNS}
+    widest_hex = max("0123456789abcdef", key=_width)
+    assert fit("R-" + widest_hex * 8, width["reviewer"]) == "R-" + widest_hex * 8
+    assert fit("2026-12-31", width["decided_at"]) == "2026-12-31"
+    for words in BAND_NAMES.values():
+        assert all(fit(word, width["band"]) == word for word in words.values())
+    for words in DECISION_NAMES.values():
+        assert all(wrap(word, width["decision"]) == word for word in words.values())
