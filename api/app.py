@@ -37,17 +37,12 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from risk.service.gate import gate_for, no_wait_engine
+        from risk.service.gate import gate_for
         from risk.store.db import open_store
 
         chosen = settings or get_settings()
         engine = open_store(chosen.store_url)
-        state = AppState(
-            settings=chosen,
-            engine=engine,
-            gate=gate_for(engine),
-            quick_engine=no_wait_engine(engine),
-        )
+        state = AppState(settings=chosen, engine=engine, gate=gate_for(engine))
         if load_model:
             load_champion(state)
         else:
@@ -57,8 +52,6 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
             yield
         finally:
             state.gate.close()
-            if state.quick_engine is not None:
-                state.quick_engine.dispose()
             state.engine.dispose()
 
     app = FastAPI(

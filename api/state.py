@@ -29,7 +29,6 @@ class AppState:
     runs: RunCache = field(default_factory=RunCache)
     keys: KeyCache = field(default_factory=KeyCache)
     gate: WriteGate = field(default_factory=WriteGate)  # the lifespan sets the store's
-    quick_engine: Engine | None = None  # SQLite: never waits for a lock (api.offload)
     scorer: Any = None  # models.scorer.RiskScorer
     explainer: Explainer | None = None
     model_error: str | None = None

@@ -5,15 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-from sqlalchemy import Engine
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
-from api.offload import run_audited
 from api.responses import json_response
 from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut, LangParam
-from risk.service.accounts import AccountView, account_view
+from risk.service.accounts import account_view
 from risk.service.explain import MAX_REASONS, explain_account
-from risk.service.gate import WriteGate
 from risk.store.decisions import record_decision
 
 router = APIRouter(tags=["accounts"])
@@ -25,26 +22,23 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/v1/accounts/{account_id}", response_model=AccountOut, responses=_ERRORS)
-async def get_account(
+def get_account(
     account_id: AccountId,
     key: AuthorizedKey,
     state: StateDep,
     lang: LangParam = "en",
 ) -> Response:
     """Latest published score, band, rank, reasons, indicators and key features (audited)."""
-
-    def view(engine: Engine, gate: WriteGate | None) -> AccountView:
-        return account_view(
-            engine,
-            account_id,
-            actor=key.name,
-            runs=state.runs,
-            explainer=state.explainer,
-            lang=lang,
-            gate=gate,
-        )
-
-    return json_response((await run_audited(state, view)).to_dict())
+    view = account_view(
+        state.engine,
+        account_id,
+        actor=key.name,
+        runs=state.runs,
+        explainer=state.explainer,
+        lang=lang,
+        gate=state.gate,
+    )
+    return json_response(view.to_dict())
 
 
 @router.get(

@@ -17,9 +17,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 
 class WriteGate:
@@ -46,30 +45,6 @@ class WriteGate:
             finally:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
-    @contextmanager
-    def hold_if_free(self) -> Iterator[bool]:
-        """Hold the gate if nobody does (yields True); yields False at once otherwise."""
-        if not self._lock.acquire(blocking=False):
-            yield False
-            return
-        try:
-            if self.lock_file is None:
-                yield True
-                return
-            if self._fd is None:
-                self._fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-        finally:
-            self._lock.release()
-
     def close(self) -> None:
         """Close the lock file (the gate reopens it if used again)."""
         with self._lock:
@@ -84,32 +59,3 @@ def gate_for(engine: Engine) -> WriteGate:
     if engine.dialect.name == "sqlite" and database and database != ":memory:":
         return WriteGate(Path(database).with_name(Path(database).name + ".gate"))
     return WriteGate()
-
-
-def no_wait_engine(engine: Engine) -> Engine | None:
-    """A second engine on the same SQLite file whose connections never wait for its lock.
-
-    What runs on the event loop uses it: a locked store then fails at once (SQLITE_BUSY at
-    ``BEGIN IMMEDIATE``, before anything is written) and the caller retries in a thread,
-    instead of the loop sleeping in SQLite's busy handler. None for other stores.
-    """
-    from risk.store.db import make_engine
-
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-        return None
-    quick = make_engine(engine.url.render_as_string(hide_password=False))
-    event.listen(quick, "connect", _no_busy_wait)  # after the store's own pragmas
-    return quick
-
-
-def _no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
-    """Fail with SQLITE_BUSY instead of waiting when another connection holds the lock."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=0")
-    cursor.close()
-
-
-def is_locked(error: BaseException) -> bool:
-    """True for SQLite's "database is locked" (SQLITE_BUSY), whatever wraps it."""
-    return "database is locked" in str(getattr(error, "orig", error))
