@@ -121,7 +121,7 @@ def create_demo_keys(settings: Settings) -> dict[str, str]:
 
 def run_demo(settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
     """Every step of the demo, each reusing what an earlier demo left under RISK_HOME."""
-    from risk.report.export import export_report
+    from risk.report.export import export_run_report
     from risk.store.db import open_store
 
     settings.ensure_home()
@@ -137,14 +137,7 @@ def run_demo(settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
         report_dir = base / f"report-{run_id}"
         if not (report_dir / "manifest.json").exists():
             engine = open_store(settings.store_url)
-            export_report(
-                engine=engine,
-                tracking_uri=settings.tracking_uri,
-                run_id=run_id,
-                out_dir=report_dir,
-                keys_dir=settings.home / "keys",
-                platform_name=settings.platform_name,
-            )
+            export_run_report(settings, engine, run_id=run_id, out_dir=report_dir)
             engine.dispose()
         say(f"  {report_dir}")
     with _step("Creating a moderator and a regulator key", say, seconds):

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         return self.mlflow_tracking_uri or f"sqlite:///{self.home / 'mlflow.db'}"
 
     @property
+    def keys_dir(self) -> Path:
+        """Report signing key and reviewer-pseudonym salt (created on first use, 0600)."""
+        return self.home / "keys"
+
+    @property
     def artifacts_dir(self) -> Path:
         return self.home / "mlartifacts"
 

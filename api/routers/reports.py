@@ -36,20 +36,18 @@ def get_report(
 ) -> Response:
     """The audit report of a published run ("latest" for the newest) in one format."""
     from risk.report.content import Period
-    from risk.report.export import export_report
+    from risk.report.export import export_run_report
     from risk.store.audit import append_audit
 
     settings = state.settings
     name, media_type = _FILES[format]
     with tempfile.TemporaryDirectory(prefix="risk-report-api-") as scratch:
         out = Path(scratch) / "report"
-        export_report(
-            engine=engine,
-            tracking_uri=settings.tracking_uri,
+        export_run_report(
+            settings,
+            engine,
             run_id=run_id,
             out_dir=out,
-            keys_dir=settings.home / "keys",
-            platform_name=settings.platform_name,
             period=Period(date_from, date_to),
             lang=lang,
             formats=(format,),

@@ -45,7 +45,7 @@ def export(
         raise typer.BadParameter("--out DIR is required", param_hint="--out")
     from risk.report.content import Period
     from risk.report.errors import ReportInputError
-    from risk.report.export import export_report
+    from risk.report.export import export_run_report
     from risk.settings import get_settings
     from risk.store.db import open_store
 
@@ -53,13 +53,11 @@ def export(
         raise ReportInputError(f"--lang must be en or zh, got {lang!r}")
     period = Period(_date(date_from, "--from"), _date(date_to, "--to"))
     settings = get_settings()
-    files = export_report(
-        engine=open_store(settings.store_url),
-        tracking_uri=settings.tracking_uri,
+    files = export_run_report(
+        settings,
+        open_store(settings.store_url),
         run_id=run,
         out_dir=out,
-        keys_dir=settings.home / "keys",
-        platform_name=settings.platform_name,
         period=period,
         lang=lang,  # type: ignore[arg-type]
         overwrite=overwrite,

@@ -13,13 +13,16 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from risk.report.content import Period, ReportContent
 from risk.report.errors import ReportError, ReportInputError
 from risk.report.i18n import LANGS, Lang
+
+if TYPE_CHECKING:
+    from risk.settings import Settings
 
 FORMATS = ("pdf", "html", "json", "csv")
 SCHEMA_FILES = ("report.schema.json", "dsa_statement.schema.json")
@@ -169,3 +172,29 @@ def export_report(
             shutil.rmtree(built)
         raise
     return sorted(p for p in out_dir.rglob("*") if p.is_file())
+
+
+def export_run_report(
+    settings: Settings,
+    engine: Engine,
+    *,
+    run_id: str,
+    out_dir: Path,
+    period: Period | None = None,
+    lang: Lang = "en",
+    formats: Collection[str] = FORMATS,
+    overwrite: bool = False,
+) -> list[Path]:
+    """``export_report`` with the MLflow store, signing keys and platform name of ``settings``."""
+    return export_report(
+        engine=engine,
+        tracking_uri=settings.tracking_uri,
+        run_id=run_id,
+        out_dir=out_dir,
+        keys_dir=settings.keys_dir,
+        platform_name=settings.platform_name,
+        period=period,
+        lang=lang,
+        formats=formats,
+        overwrite=overwrite,
+    )
