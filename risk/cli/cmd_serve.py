@@ -26,4 +26,6 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=access_log,
+        # Served on loopback or behind a proxy that is configured on purpose, not trusted blindly.
+        proxy_headers=False,
     )
