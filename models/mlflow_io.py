@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,15 +139,16 @@ def log_and_register(
     # the feature table's own dtypes (registry int64/float64) make the signature
     example = input_example[list(classifier.feature_names_)]
     output = pd.DataFrame({"probability": classifier.predict_proba(example)[:, 1]})
-    info = mlflow.pyfunc.log_model(
-        name=MODEL_ARTIFACT_NAME,
-        python_model=_pyfunc_class()(),
-        artifacts=artifacts,
-        signature=infer_signature(example, output),
-        input_example=example,
-        registered_model_name=model_name,
-        pip_requirements=_pip_requirements(),
-    )
+    with _quiet_mlflow_logging():
+        info = mlflow.pyfunc.log_model(
+            name=MODEL_ARTIFACT_NAME,
+            python_model=_pyfunc_class()(),
+            artifacts=artifacts,
+            signature=infer_signature(example, output),
+            input_example=example,
+            registered_model_name=model_name,
+            pip_requirements=_pip_requirements(),
+        )
     version = str(info.registered_model_version)
     return RegisteredVersion(
         name=model_name,
@@ -153,6 +156,22 @@ def log_and_register(
         run_id=run.info.run_id,
         model_uri=f"models:/{model_name}/{version}",
     )
+
+
+@contextmanager
+def _quiet_mlflow_logging() -> Iterator[None]:
+    """Silence MLflow's known warnings while logging: the pickled pyfunc class is our own code;
+    pip's version can't be resolved in a uv environment (requirements are pinned anyway); the
+    integer-column hint does not apply (the feature table never holds missing values)."""
+    logger = logging.getLogger("mlflow")
+    before = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*integer column", category=UserWarning)
+            yield
+    finally:
+        logger.setLevel(before)
 
 
 def _pip_requirements() -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -26,6 +27,8 @@ def main() -> None:
     """Console-script entry point: service errors print a clear message and exit non-zero."""
     # MLflow draws a progress bar per artifact download; a scheduler's log wants none.
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    # MLflow's INFO lines (database migrations, ...) are noise in a command's output.
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
     try:
         app()
     except ServiceError as error:
