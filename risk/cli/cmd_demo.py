@@ -23,7 +23,7 @@ def demo(
     from risk.demo import DemoPlan, run_demo
     from risk.settings import get_settings
 
-    console = Console()
+    console = Console(soft_wrap=True)  # paths and keys stay on one line, ready to copy
     settings = get_settings()
     result = run_demo(settings, DemoPlan(accounts=accounts, seed=seed), console.print)
     address = f"http://{host}:{port}"
