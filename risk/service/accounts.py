@@ -77,7 +77,7 @@ def _wire_time(moment: datetime | str) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
     """A stored JSON value as a finite float, else None."""
     if value is None:
         return None
@@ -85,27 +85,39 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def key_feature_values(
-    features: dict[str, Any] | None, percentiles: dict[str, Any] | None, lang: Lang
+def feature_values(
+    names: tuple[str, ...],
+    features: dict[str, Any] | None,
+    percentiles: dict[str, Any] | None,
+    lang: Lang,
+    *,
+    missing: str = "",
 ) -> list[dict[str, Any]]:
-    """Each key feature's value, formatted text, population percentile and meaning."""
+    """Each named feature's stored value, formatted text, population percentile and meaning."""
     features, percentiles = features or {}, percentiles or {}
     out = []
-    for name in KEY_FEATURES:
+    for name in names:
         spec = REGISTRY[name]
-        value = _number(features.get(name))
+        value = number(features.get(name))
         out.append(
             {
                 "feature": name,
                 "value": value,
-                "display": "" if value is None else spec.format_value(value),
-                "percentile": _number(percentiles.get(name)),
+                "display": missing if value is None else spec.format_value(value),
+                "percentile": number(percentiles.get(name)),
                 "unit": spec.unit,
                 "riskier": spec.riskier,
                 "description": spec.description_zh if lang == "zh" else spec.description_en,
             }
         )
     return out
+
+
+def key_feature_values(
+    features: dict[str, Any] | None, percentiles: dict[str, Any] | None, lang: Lang
+) -> list[dict[str, Any]]:
+    """The account view's key features (``KEY_FEATURES``) with percentile and meaning."""
+    return feature_values(KEY_FEATURES, features, percentiles, lang)
 
 
 def reworded_reasons(
@@ -118,7 +130,7 @@ def reworded_reasons(
     columns = {name: i for i, name in enumerate(explainer.feature_names)}
     for reason in stored:
         column = columns.get(reason.get("feature", ""))
-        value = _number(reason.get("value"))
+        value = number(reason.get("value"))
         if column is not None:
             shown = math.nan if value is None else value
             reason["text"] = explainer.book.text(column, shown, lang)

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from features.registry import REGISTRY
 from models.explain_text import Lang, check_lang
 from risk.indicators.params import IndicatorParams
 from risk.indicators.registry import RULES_BY_ID
-from risk.service.accounts import AccountView, _number, account_view
+from risk.service.accounts import AccountView, account_view, feature_values
 from risk.service.network import network_view
 from risk.service.runs import RunCache
 from risk.store.decisions import list_decisions
@@ -55,28 +54,6 @@ class AccountPage:
         """The biggest absolute SHAP contribution shown (scales the bar chart)."""
         shown = [abs(r.get("contribution") or 0.0) for r in self.reasons_up + self.reasons_down]
         return max([*shown, 1e-9])
-
-
-def feature_rows(
-    names: tuple[str, ...],
-    features: dict[str, Any] | None,
-    percentiles: dict[str, Any] | None,
-    lang: Lang,
-) -> list[dict[str, Any]]:
-    """Stored feature values formatted by their registry spec, with percentile and meaning."""
-    features, percentiles = features or {}, percentiles or {}
-    rows = []
-    for name in names:
-        spec, value = REGISTRY[name], _number(features.get(name))
-        rows.append(
-            {
-                "feature": name,
-                "display": "–" if value is None else spec.format_value(value),
-                "percentile": _number(percentiles.get(name)),
-                "description": spec.description_zh if lang == "zh" else spec.description_en,
-            }
-        )
-    return rows
 
 
 def indicators_in(indicators: list[Any] | None, lang: Lang) -> list[dict[str, Any]]:
@@ -139,6 +116,8 @@ def account_page(
         reasons_source=source,
         indicators=indicators_in(record.indicators, chosen),
         network=_network(engine, record.network_id, actor=actor),
-        sales=feature_rows(SALES_FEATURES, record.features, record.percentiles, chosen),
+        sales=feature_values(
+            SALES_FEATURES, record.features, record.percentiles, chosen, missing="–"
+        ),
         decisions=list_decisions(engine, account_id=account_id),
     )

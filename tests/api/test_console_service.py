@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from risk.service.console_account import SALES_FEATURES, feature_rows, indicators_in
+from risk.service.accounts import feature_values
+from risk.service.console_account import SALES_FEATURES, indicators_in
 
 ENTRY_FEE = {
     "rule_id": "CN-7-2-ENTRY-FEE",
@@ -35,10 +36,11 @@ def test_an_unknown_rule_is_shown_as_stored() -> None:
 
 def test_sales_rows_format_by_unit_and_mark_missing_values() -> None:
     features = {"consumer_sales_amount": 12345.6, "refund_share": 0.153, "unique_consumers": None}
-    rows = {r["feature"]: r for r in feature_rows(SALES_FEATURES, features, {}, "en")}
+    shown = feature_values(SALES_FEATURES, features, {}, "en", missing="–")
+    rows = {r["feature"]: r for r in shown}
     assert list(rows) == list(SALES_FEATURES)
     assert rows["consumer_sales_amount"]["display"] == "12,346"
     assert rows["refund_share"]["display"] == "15%"
     assert rows["unique_consumers"]["display"] == "–" and rows["stock_purchases_amount"]["display"]
-    chinese = feature_rows(("refund_share",), features, {"refund_share": 98.0}, "zh")[0]
+    chinese = feature_values(("refund_share",), features, {"refund_share": 98.0}, "zh")[0]
     assert chinese["percentile"] == 98.0 and "退款" in chinese["description"]
