@@ -215,13 +215,8 @@ def _check_booster(booster: Any, feature_names: tuple[str, ...]) -> None:
 
 
 def _medians(reference: Mapping[str, Any]) -> dict[str, float]:
-    """Feature -> legitimate median; also accepts the model's stored reference document."""
-    features = reference.get("features")
-    if isinstance(features, Mapping):  # models.reference.build_reference output
-        return {
-            name: np.nan if stats.get("median_legitimate") is None else stats["median_legitimate"]
-            for name, stats in features.items()
-        }
+    """Feature -> legitimate median as floats (``models.reference.legitimate_medians`` gives it
+    from a stored reference document)."""
     return {name: _as_float(value, name) for name, value in reference.items()}
 
 

@@ -60,8 +60,9 @@ def shap_summary(
 ) -> pd.Series:
     """Write the SHAP summary (beeswarm) PNG; return mean |SHAP| per feature (log-odds)."""
     from models.explainer import Explainer
+    from models.reference import legitimate_medians
 
-    explainer = Explainer(booster, feature_names, reference)
+    explainer = Explainer(booster, feature_names, legitimate_medians(dict(reference)))
     sample = X
     if len(X) > rows:
         keep = np.sort(np.random.default_rng(seed).choice(len(X), rows, replace=False))

@@ -13,6 +13,7 @@ import pytest
 from features.registry import FeatureSpec
 from models.explain_errors import ExplainerError, ExplainInputError
 from models.explainer import Explainer
+from models.reference import legitimate_medians
 
 FEATURES = ["downline_sales_share", "recruits_30d", "account_age_days", "avg_order_value", "tier"]
 HIDDEN = "tier"  # predictive, but its (test) spec says it is not a model reason
@@ -225,13 +226,13 @@ def test_global_importance_and_summary_plot(explainer: Explainer, tmp_path: Path
     assert list(path.parent.iterdir()) == [path]
 
 
-def test_stored_reference_document_is_accepted(
+def test_stored_reference_document_medians_explain_with_unknowns(
     trained: tuple[lgb.Booster, dict[str, float]],
 ) -> None:
     booster, reference = trained
     document = {"features": {n: {"median_legitimate": v} for n, v in reference.items()}}
     document["features"]["avg_order_value"]["median_legitimate"] = None
-    explainer = Explainer(booster, FEATURES, document, REGISTRY)
+    explainer = Explainer(booster, FEATURES, legitimate_medians(document), REGISTRY)
     assert explainer.book.text(3, 80.0, "en") == (
         "average order 80 (legitimate sellers: median unknown)"
     )
