@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -76,21 +75,14 @@ def indicators(features: pd.DataFrame) -> pd.Series:
     return fired.map(lambda items: list(items) if isinstance(items, list) else [])
 
 
-def _reference_part(reference: Any, key: str) -> Any:
-    """One part of the model's training reference (mapping or attribute)."""
-    if isinstance(reference, Mapping):
-        return reference.get(key)
-    return getattr(reference, key, None)
-
-
 def drift(model_input: pd.DataFrame, scores: pd.Series, scorer: Any) -> dict[str, Any]:
     """PSI of the score and of each model feature against the training distribution."""
     reference = scorer.reference
     return drift_report(
         model_input,
         scores.to_numpy(dtype="float64"),
-        _reference_part(reference, "features") or {},
-        _reference_part(reference, "score"),
+        reference.get("features") or {},
+        reference.get("score"),
     )
 
 
@@ -98,8 +90,7 @@ def registry_feature_names() -> list[str]:
     """Every feature the registry defines (stored per account for the API's account view)."""
     from features.registry import REGISTRY
 
-    specs = REGISTRY.values() if isinstance(REGISTRY, dict) else REGISTRY
-    return [spec.name for spec in specs]
+    return list(REGISTRY)
 
 
 def key_features(scorer: Any, count: int = KEY_FEATURES) -> list[str]:
