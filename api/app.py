@@ -39,11 +39,14 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from risk.service.gate import gate_for
+        from risk.service.group_commit import GroupCommitter
         from risk.store.db import open_store
 
         chosen = settings or get_settings()
         engine = open_store(chosen.store_url)
-        state = AppState(settings=chosen, engine=engine, gate=gate_for(engine))
+        gate = gate_for(engine)
+        committer = GroupCommitter(engine, gate)
+        state = AppState(settings=chosen, engine=engine, committer=committer)
         if load_model:
             load_champion(state)
         else:
@@ -56,7 +59,8 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         try:
             yield
         finally:
-            state.gate.close()
+            committer.close()
+            gate.close()
             state.engine.dispose()
 
     app = FastAPI(

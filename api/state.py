@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from features.errors import ServiceError
 from risk.service.auth import KeyCache
-from risk.service.gate import WriteGate
+from risk.service.group_commit import GroupCommitter
 from risk.service.runs import RunCache
 from risk.settings import Settings
 
@@ -26,9 +26,9 @@ class AppState:
 
     settings: Settings
     engine: Engine
+    committer: GroupCommitter  # the audited reads of the hot routes, group-committed
     runs: RunCache = field(default_factory=RunCache)
     keys: KeyCache = field(default_factory=KeyCache)
-    gate: WriteGate = field(default_factory=WriteGate)  # the lifespan sets the store's
     scorer: Any = None  # models.scorer.RiskScorer
     explainer: Explainer | None = None
     model_error: str | None = None

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.responses import json_response
 from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut, LangParam
-from risk.service.accounts import account_view
+from risk.service.accounts import account_view_grouped
 from risk.service.explain import MAX_REASONS, explain_account
 from risk.store.decisions import record_decision
 
@@ -22,21 +22,20 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/v1/accounts/{account_id}", response_model=AccountOut, responses=_ERRORS)
-def get_account(
+async def get_account(
     account_id: AccountId,
     key: AuthorizedKey,
     state: StateDep,
     lang: LangParam = "en",
 ) -> Response:
     """Latest published score, band, rank, reasons, indicators and key features (audited)."""
-    view = account_view(
-        state.engine,
+    view = await account_view_grouped(
+        state.committer,
         account_id,
         actor=key.name,
         runs=state.runs,
         explainer=state.explainer,
         lang=lang,
-        gate=state.gate,
     )
     return json_response(view.to_dict())
 
@@ -44,7 +43,7 @@ def get_account(
 @router.get(
     "/v1/accounts/{account_id}/explanation", response_model=ExplanationOut, responses=_ERRORS
 )
-def get_explanation(
+async def get_explanation(
     account_id: AccountId,
     key: AuthorizedKey,
     state: StateDep,
@@ -52,15 +51,14 @@ def get_explanation(
     top: Annotated[int, Query(ge=1, le=MAX_REASONS)] = 4,
 ) -> Response:
     """SHAP reasons computed now from the account's stored features (audited)."""
-    explanation = explain_account(
-        state.engine,
+    explanation = await explain_account(
+        state.committer,
         account_id,
         actor=key.name,
         explainer=state.explainer,
         model_version=state.model_version or "",
         lang=lang,
         top=top,
-        gate=state.gate,
     )
     return json_response(explanation)
 

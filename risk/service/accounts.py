@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 from features.registry import REGISTRY
 from models.explain_text import Lang, check_lang
 from risk.service.errors import AccountNotFoundError
-from risk.service.gate import WriteGate
+from risk.service.group_commit import GroupCommitter
 from risk.service.runs import RunCache
 from risk.store.records import ScoreRecord
-from risk.store.scores import view_account
+from risk.store.scores import view_account, view_account_in
 
 if TYPE_CHECKING:
     from models.explainer import Explainer
@@ -145,12 +145,37 @@ def account_view(
     runs: RunCache,
     explainer: Explainer | None = None,
     lang: str = "en",
-    gate: WriteGate | None = None,
 ) -> AccountView:
     """The account's latest published score (the view is audited); 404 if it has none."""
     chosen = check_lang(lang)
-    with nullcontext() if gate is None else gate.hold():
-        record = view_account(engine, account_id, actor=actor)
+    record = view_account(engine, account_id, actor=actor)
+    return _presented(engine, account_id, record, runs, explainer, chosen)
+
+
+async def account_view_grouped(
+    committer: GroupCommitter,
+    account_id: str,
+    *,
+    actor: str,
+    runs: RunCache,
+    explainer: Explainer | None = None,
+    lang: str = "en",
+) -> AccountView:
+    """``account_view`` with the audited read group-committed with other requests' (the API)."""
+    chosen = check_lang(lang)
+    record = await committer.run(partial(view_account_in, account_id=account_id, actor=actor))
+    return _presented(committer.engine, account_id, record, runs, explainer, chosen)
+
+
+def _presented(
+    engine: Engine,
+    account_id: str,
+    record: ScoreRecord | None,
+    runs: RunCache,
+    explainer: Explainer | None,
+    lang: Lang,
+) -> AccountView:
+    """The view of a score read (404 without one), with its run's context and key features."""
     if record is None:
         raise AccountNotFoundError(f"account {account_id!r} has no score in the published run")
     run = runs.get(engine, record.run_id)
@@ -158,6 +183,6 @@ def account_view(
         record=record,
         as_of=run.as_of.isoformat(),
         model_version=f"{run.model_name}/{run.model_version}",
-        reasons=reworded_reasons(record.reasons, explainer, chosen),
-        key_features=key_feature_values(record.features, record.percentiles, chosen),
+        reasons=reworded_reasons(record.reasons, explainer, lang),
+        key_features=key_feature_values(record.features, record.percentiles, lang),
     )

@@ -201,23 +201,25 @@ def scores_frame(engine: Engine, run_id: str) -> pd.DataFrame:
     return frame
 
 
-def view_account(
-    engine: Engine, account_id: str, *, actor: str, run_id: str | None = None
-) -> ScoreRecord | None:
-    """An account's score, with the view written to the audit log in the same transaction."""
+def view_account_in(connection: Connection, account_id: str, *, actor: str) -> ScoreRecord | None:
+    """The account's latest published score, the view appended to the audit log (caller's
+    write transaction)."""
     from risk.store.audit import append_audit_in
+
+    record = account_score_in(connection, account_id)
+    append_audit_in(
+        connection,
+        actor=actor,
+        action="account.view",
+        target=account_id,
+        details={"run_id": None if record is None else record.run_id, "found": record is not None},
+    )
+    return record
+
+
+def view_account(engine: Engine, account_id: str, *, actor: str) -> ScoreRecord | None:
+    """An account's score, with the view written to the audit log in the same transaction."""
     from risk.store.db import write_transaction
 
     with write_transaction(engine) as connection:
-        record = account_score_in(connection, account_id, run_id)
-        append_audit_in(
-            connection,
-            actor=actor,
-            action="account.view",
-            target=account_id,
-            details={
-                "run_id": None if record is None else record.run_id,
-                "found": record is not None,
-            },
-        )
-    return record
+        return view_account_in(connection, account_id, actor=actor)
