@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import typer
 
 from risk.cli.app import app
+
+METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def share_metrics_between_workers() -> None:
+    """Make every worker count into files under one directory, so /metrics sums all workers.
+
+    prometheus_client reads the variable when a worker imports it; without it each worker
+    counts alone and a scrape sees whichever worker answered. An operator's own directory is
+    kept (it must be emptied between server starts); ours is new and removed at exit.
+    """
+    if os.environ.get(METRICS_DIR_VARIABLE):
+        return
+    directory = tempfile.mkdtemp(prefix="risk-metrics-")
+    os.environ[METRICS_DIR_VARIABLE] = directory
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
 
 
 @app.command("serve")
@@ -18,6 +39,8 @@ def serve(
     """Serve the API (docs at /docs); loads the champion model once per worker."""
     import uvicorn
 
+    if workers > 1:
+        share_metrics_between_workers()
     uvicorn.run(
         "api.app:create_app",
         factory=True,

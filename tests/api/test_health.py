@@ -64,3 +64,56 @@ def test_ready_is_503_before_any_run_is_published(tmp_path: Path, world: World) 
         assert any("no scoring run" in reason for reason in body["reasons"])
     finally:
         server.stop()
+
+
+def test_metrics_of_several_workers_add_up(
+    world: World, keys: Keys, targets: dict[str, str], tmp_path: Path
+) -> None:
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.api.conftest import free_port
+
+    port, scratch = free_port(), tmp_path / "tmp"
+    scratch.mkdir()
+    env = {
+        **os.environ,
+        "RISK_HOME": str(tmp_path / "home"),
+        "RISK_DATABASE_URL": world.store_url,
+        "MLFLOW_TRACKING_URI": world.tracking_uri,
+        "TMPDIR": str(scratch),  # where `risk serve` makes the workers' metrics directory
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    serve = "from risk.cli import main; main()"
+    command = [sys.executable, "-c", serve, "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        path = f"{url}/v1/accounts/{targets['account']}"
+        for _ in range(40):  # a new connection each: the kernel hands them to both workers
+            assert httpx.get(path, headers=bearer(keys.moderator)).status_code == 200
+        text = httpx.get(f"{url}/metrics").text
+        counted = re.findall(
+            r'risk_api_requests_total\{method="GET",route="/v1/accounts/\{account_id\}",'
+            r'status="200"\} ([\d.]+)',
+            text,
+        )
+        assert sum(float(value) for value in counted) == 40
+        assert len(os.listdir(next(scratch.iterdir()))) > 1  # both workers' files
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    assert list(scratch.iterdir()) == []  # the metrics directory is removed at exit
