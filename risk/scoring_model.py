@@ -7,13 +7,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from risk.account_features import SHOWN_FEATURES
 from risk.drift import drift_report
 from risk.scoring_progress import StageClock
 from risk.scoring_stages import ReasonsFn
 from risk.scoring_table import rank_accounts
 
 REASONS_PER_ACCOUNT = 4
-KEY_FEATURES = 12  # population percentiles are stored for this many features per account
+STRONGEST_FEATURES = 12  # how many of the model's strongest features keep percentiles
 
 
 def utc(timestamp: pd.Timestamp | str) -> pd.Timestamp:
@@ -93,8 +94,14 @@ def registry_feature_names() -> list[str]:
     return list(REGISTRY)
 
 
-def key_features(scorer: Any, count: int = KEY_FEATURES) -> list[str]:
-    """The model's most important features by total gain (percentiles stored for these)."""
+def strongest_features(scorer: Any, count: int = STRONGEST_FEATURES) -> list[str]:
+    """The model's most important features by total gain."""
     gain = np.asarray(scorer.booster.feature_importance(importance_type="gain"), dtype="float64")
     names = list(scorer.feature_names)
     return [names[i] for i in np.argsort(-gain, kind="stable")[:count]]
+
+
+def percentile_features(scorer: Any) -> list[str]:
+    """Features whose population percentile every account keeps: those the account views show
+    people and the model's strongest (which its reasons most often name)."""
+    return list(dict.fromkeys([*SHOWN_FEATURES, *strongest_features(scorer)]))

@@ -128,7 +128,7 @@ def publish_scored(
     chunk_size: int,
 ) -> ScoringSummary:
     """Drift, counts, store rows, score table and the one-transaction publish."""
-    from risk.scoring_model import drift, key_features, registry_feature_names
+    from risk.scoring_model import drift, percentile_features, registry_feature_names
     from risk.scoring_output import ScoreTableWriter
     from risk.scoring_stages import numeric_feature_columns, write_in_chunks
     from risk.scoring_table import (
@@ -143,8 +143,8 @@ def publish_scored(
     with clock.stage("drift"):
         model_input = features[list(scorer.feature_names)]
         drift_found = drift(model_input, table["score"], scorer)
-        percentiles = population_percentiles(model_input, key_features(scorer))
         stored = features[numeric_feature_columns(features, registry_feature_names())]
+        percentiles = population_percentiles(stored, percentile_features(scorer))
     counts = {
         "bands": band_counts(table["band"]),
         "networks_flagged": networks_flagged(table["network_id"], table["band"]),

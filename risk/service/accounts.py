@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from features.registry import REGISTRY
 from models.explain_text import Lang, check_lang
+from risk.account_features import KEY_FEATURES
 from risk.service.errors import AccountNotFoundError
 from risk.service.group_commit import GroupCommitter
 from risk.service.runs import RunCache
@@ -20,23 +21,6 @@ from risk.store.scores import view_account, view_account_in
 
 if TYPE_CHECKING:
     from models.explainer import Explainer
-
-# The handful of signals a moderator reads first: structure, recruiting, where sales go, money.
-KEY_FEATURES: tuple[str, ...] = (
-    "tier",
-    "direct_recruits",
-    "downline_size",
-    "recruits_30d",
-    "consumer_sales_share",
-    "downline_sales_amount",
-    "stock_purchases_amount",
-    "sell_through_ratio",
-    "entry_fee",
-    "recruitment_commission_share",
-    "income_from_downline_share",
-    "downline_churn_share",
-    "network_size",
-)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from models.explain_text import Lang, check_lang
+from risk.account_features import SALES_FEATURES
 from risk.indicators.params import IndicatorParams
 from risk.indicators.registry import RULES_BY_ID
 from risk.service.accounts import AccountView, account_view, feature_values
@@ -19,20 +20,6 @@ from risk.store.records import DecisionRecord
 if TYPE_CHECKING:
     from models.explainer import Explainer
 
-# What the scoring run kept about the account's orders (the raw orders are not in the store).
-SALES_FEATURES: tuple[str, ...] = (
-    "consumer_sales_amount",
-    "downline_sales_amount",
-    "agent_sales_amount",
-    "consumer_sales_share",
-    "stock_purchases_amount",
-    "stock_purchase_count",
-    "sell_through_ratio",
-    "unique_consumers",
-    "repeat_consumer_share",
-    "top_consumer_share",
-    "refund_share",
-)
 REASONS_EACH_WAY = 5
 
 
