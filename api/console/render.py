@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.console.auth import FLASH_COOKIE, LANG_COOKIE, ConsoleUser, request_lang
 from api.console.i18n import ConsoleLang, strings
+from risk.display import score_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -59,6 +60,7 @@ def templates() -> Jinja2Templates:
     built = Jinja2Templates(directory=str(TEMPLATES_DIR))
     built.env.filters["utc"] = utc_time
     built.env.filters["amount"] = amount
+    built.env.filters["score"] = score_text
     return built
 
 

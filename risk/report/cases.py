@@ -38,7 +38,7 @@ def decision_history(
                 "reviewer": pseudonym(record.reviewer),
                 "decided_at": _iso(record.created_at),
                 "run_id": record.run_id,
-                "score_shown": round(float(record.score), 6),
+                "score_shown": float(record.score),
                 "band_shown": record.band,
             }
         )
@@ -76,7 +76,9 @@ def _case(
         "account_id": str(row["account_id"]),
         "in_run": in_run,
         "rank": int(row["rank"]) if in_run else None,
-        "score": None if score is None else round(float(score), 6),
+        # Exact, not rounded: people see it through risk.display.score_text as in the console;
+        # a rounded copy would be rounded twice (0.9999996 -> 1.0 -> "1.000", console "0.999").
+        "score": score,
         "band": band,
         "band_label": BAND_NAMES[band][lang] if band in BAND_NAMES else None,
         "network_id": row.get("network_id") if in_run else None,

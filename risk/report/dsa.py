@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from risk.display import score_text
 from risk.report.errors import ReportError
 
 SCHEMA_FILE = "dsa_statement.schema.json"
@@ -46,7 +47,7 @@ def puid(platform_slug: str, case: dict[str, Any]) -> str:
 def _facts(case: dict[str, Any]) -> str:
     """Facts and circumstances: the score and band, then the model's reasons in words."""
     rank = "" if case["rank"] is None else f", rank {case['rank']}"
-    score = "n/a" if case["score"] is None else f"{case['score']:.3f}"
+    score = "n/a" if case["score"] is None else score_text(case["score"])
     head = (
         f"Account flagged by automated risk scoring (score {score}, band {case['band']}{rank}) "
         f"and confirmed by a human moderator ({case['reviewer']}). Main reasons: "

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from risk.display import score_text
 from risk.report.pdf_styles import BAND_COLOURS, FONT, GRID, HEAD_BG
 
 FONT_SIZE = 6.8
@@ -94,7 +95,7 @@ def _cells(case: Mapping[str, Any], number: Mapping[str, int]) -> list[str]:
     return [
         "–" if case["rank"] is None else str(case["rank"]),
         fit(str(case["account_id"]), widths[1]),
-        "–" if case["score"] is None else f"{case['score']:.3f}",
+        "–" if case["score"] is None else score_text(case["score"]),
         fit(case["band_label"] or "–", widths[3]),
         wrap(f"{case['network_id'] or '–'} / {tier}", widths[4]),
         "\n".join(reasons) or "–",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 
+from risk.display import score_text
 from risk.report.content import ReportContent
 from risk.report.i18n import BAND_NAMES, LABELS
 
@@ -12,13 +13,15 @@ from risk.report.i18n import BAND_NAMES, LABELS
 def _environment() -> object:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("risk.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["score"] = score_text
+    return environment
 
 
 def render_html(

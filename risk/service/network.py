@@ -9,8 +9,7 @@ from sqlalchemy import Engine
 
 from risk.service.errors import NetworkNotFoundError
 from risk.store.audit import append_audit
-from risk.store.records import ScoreRecord
-from risk.store.scores import network_scores
+from risk.store.networks import network_groups
 
 FLAGGED_BANDS = ("high", "critical")
 # Stored feature -> what it says about money crossing tiers.
@@ -25,66 +24,59 @@ FLOWS: dict[str, str] = {
 MAX_FLAGGED_LISTED = 200
 
 
-def _frame(records: list[ScoreRecord]) -> pd.DataFrame:
-    """One row per account: tier, band, score and the money features (0 when unknown)."""
-    features = pd.DataFrame.from_records([r.features or {} for r in records])
-    money = features.reindex(columns=list(FLOWS)).apply(pd.to_numeric, errors="coerce")
-    frame = money.fillna(0.0).rename(columns=FLOWS)
-    frame["account_id"] = [r.account_id for r in records]
-    frame["tier"] = pd.array([r.tier for r in records], dtype="Int64").fillna(-1)
-    frame["band"] = [r.band for r in records]
-    frame["score"] = [r.score for r in records]
-    frame["rank"] = [r.rank for r in records]
-    frame["flagged"] = frame["band"].isin(FLAGGED_BANDS)
-    return frame
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """numpy scalars as Python numbers (the API's JSON encoder wants plain values)."""
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
 
 
-def tier_table(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def tier_table(groups: pd.DataFrame) -> list[dict[str, Any]]:
     """Per tier: accounts, flagged accounts, mean score and the money sums."""
-    grouped = frame.groupby("tier", sort=True)
-    table = grouped[list(FLOWS.values())].sum().round(2)
-    table.insert(0, "accounts", grouped.size())
-    table.insert(1, "flagged", grouped["flagged"].sum())
-    table.insert(2, "mean_score", grouped["score"].mean().round(4))
+    flagged = groups["accounts"].where(groups["band"].isin(FLAGGED_BANDS), 0)
+    per_tier = groups.assign(flagged=flagged).groupby("tier", sort=True).sum(numeric_only=True)
+    table = per_tier[list(FLOWS.values())].round(2)
+    table.insert(0, "accounts", per_tier["accounts"])
+    table.insert(1, "flagged", per_tier["flagged"])
+    table.insert(2, "mean_score", (per_tier["score_sum"] / per_tier["accounts"]).round(4))
     table = table.reset_index()
     table["tier"] = table["tier"].astype("int64")
-    return [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-        for row in table.to_dict(orient="records")
-    ]
+    return [_plain(row) for row in table.to_dict(orient="records")]
+
+
+def _bands(groups: pd.DataFrame) -> dict[str, int]:
+    """Accounts per band, most first (ties: the band reached first by rank)."""
+    per_band = groups.groupby("band").agg(accounts=("accounts", "sum"), first=("first_rank", "min"))
+    ordered = per_band.sort_values(["accounts", "first"], ascending=[False, True])
+    return {str(band): int(count) for band, count in ordered["accounts"].items()}
 
 
 def network_view(engine: Engine, network_id: str, *, actor: str) -> dict[str, Any]:
     """The network's accounts per tier, its flagged accounts and flows; the view is audited."""
-    records = network_scores(engine, network_id)
+    found = network_groups(
+        engine,
+        network_id,
+        money=list(FLOWS),
+        flagged_bands=FLAGGED_BANDS,
+        listed=MAX_FLAGGED_LISTED,
+    )
+    accounts = 0 if found is None else int(found.groups["accounts"].sum())
     append_audit(
         engine,
         actor=actor,
         action="network.view",
         target=network_id,
-        details={"run_id": records[0].run_id if records else None, "accounts": len(records)},
+        details={"run_id": found.run_id if found and accounts else None, "accounts": accounts},
     )
-    if not records:
+    if found is None or not accounts:
         raise NetworkNotFoundError(f"network {network_id!r} has no scored account in the run")
-    frame = _frame(records)
-    flagged = frame[frame["flagged"]].sort_values("rank").head(MAX_FLAGGED_LISTED)
-    totals = frame[list(FLOWS.values())].sum().round(2)
+    groups = found.groups.rename(columns=FLOWS)
+    totals = groups[list(FLOWS.values())].sum().round(2)
     return {
         "network_id": network_id,
-        "run_id": records[0].run_id,
-        "accounts": len(frame),
-        "flagged": int(frame["flagged"].sum()),
-        "bands": {str(k): int(v) for k, v in frame["band"].value_counts().items()},
-        "tiers": tier_table(frame),
+        "run_id": found.run_id,
+        "accounts": accounts,
+        "flagged": int(groups.loc[groups["band"].isin(FLAGGED_BANDS), "accounts"].sum()),
+        "bands": _bands(groups),
+        "tiers": tier_table(groups),
         "totals": {str(k): float(v) for k, v in totals.items()},
-        "flagged_accounts": [
-            {
-                "account_id": str(row.account_id),
-                "tier": int(row.tier),
-                "score": float(row.score),
-                "band": str(row.band),
-                "rank": int(row.rank),
-            }
-            for row in flagged.itertuples(index=False)
-        ],
+        "flagged_accounts": found.flagged,
     }

@@ -306,3 +306,34 @@ def test_regulator_and_admin_fetch_reports_moderator_gets_403(
             assert missing.status_code == 404
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+def test_people_see_the_exact_stored_score_cut_to_three_decimals(
+    report_world: ReportWorld,
+) -> None:
+    from markupsafe import escape
+    from pypdf import PdfReader
+
+    from risk.display import score_text
+    from risk.store.db import open_store
+    from risk.store.scores import scores_frame
+
+    frame = scores_frame(open_store(report_world.store_url), report_world.run_id)
+    stored = frame.set_index("account_id")["score"]
+    directory = report_world.reports["en"]
+    cases = [c for c in _json(directory / "report.json")["case_register"] if c["in_run"]]
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    pdf = "\n".join(p.extract_text() or "" for p in PdfReader(directory / "report.pdf").pages)
+    for case in cases:
+        assert case["score"] == stored[case["account_id"]]  # exact in the JSON
+        shown = score_text(case["score"])
+        assert f"{case['account_id']}\n{shown}\n" in pdf
+        assert (
+            f'<code>{case["account_id"]}</code></td>\n<td class="num">{escape(shown)}</td>' in html
+        )
+    statements = _json(directory / "dsa_statements.json")["statements"]
+    assert statements
+    for item in statements:
+        shown = score_text(stored[item["puid"].split("_")[-2]])
+        assert f"(score {shown}, band" in item["decision_facts"]
