@@ -334,3 +334,54 @@ def test_downgrade_is_refused_once_a_run_was_pruned(
     with pytest.raises(RuntimeError, match="cannot be downgraded"):
         _downgrade_to_0002(store_engine)
     assert sum(run.pruned for run in list_runs(store_engine)) == 1
+
+
+# The child prunes in chunks of 20 rows, slowly enough to be killed in the middle.
+PRUNER = """
+import sys
+import risk.store.retention as retention
+from risk.store.db import open_store
+retention._CHUNK_ROWS = 20
+engine = open_store(sys.argv[1])
+retention.prune_runs(engine, retention.RetentionPolicy(keep_last=1))
+"""
+
+
+def test_a_killed_prune_is_finished_by_the_next(
+    store_engine: Engine, store_url: str, publish_scores: RunWriter
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    big = make_scores(6_000, networks=40)
+    first = publish_scores(big, as_of=AS_OF)
+    publish_scores(make_scores(ROWS), as_of=AS_OF + DAY)
+    root = Path(__file__).parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-c", PRUNER, store_url],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    deadline = time.monotonic() + 60
+    while (get_run(store_engine, first).pruned_rows or 0) < 100:  # type: ignore[union-attr]
+        assert child.poll() is None and time.monotonic() < deadline, "prune ended too soon"
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    killed = get_run(store_engine, first)
+    assert killed is not None and not killed.pruned
+    low = big[big["band"] == "low"]
+    assert 100 <= (killed.pruned_rows or 0) < len(low)
+    assert _rows(store_engine, first) == len(big) - (killed.pruned_rows or 0)
+
+    prune_runs(store_engine, RetentionPolicy(keep_last=1))
+
+    done = get_run(store_engine, first)
+    assert done is not None and done.pruned and done.pruned_rows == len(low)
+    networks = set(big.loc[big["band"] != "low", "network_id"])
+    assert dropped_rows(store_engine, done) == _tallies_of(low, networks)
+    assert verify_audit_chain(store_engine).ok
