@@ -19,7 +19,7 @@ it is marked failed (were its process alive, its next write fails cleanly) and i
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,7 +67,7 @@ class RetentionPolicy:
             "keep_last": self.keep_last,
             "older_than_days": days,
             "stale_after_hours": self.stale_after / timedelta(hours=1),
-            "dropped_rows": "band low and no decision on record",
+            "drops": "score rows at band low of accounts with no decision on record",
         }
 
 
@@ -86,7 +86,7 @@ class RunAction:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form."""
-        return {**self.__dict__, "as_of": self.as_of.isoformat()}
+        return {**asdict(self), "as_of": self.as_of.isoformat()}
 
 
 @dataclass(frozen=True)

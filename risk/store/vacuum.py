@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ class VacuumResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form."""
-        return {**self.__dict__, "seconds": round(self.seconds, 3)}
+        return {**asdict(self), "seconds": round(self.seconds, 3)}
 
 
 def _sqlite_files(engine: Engine) -> list[Path]:
