@@ -173,3 +173,31 @@ def test_api_lists_the_pruned_run_and_serves_its_report(
     assert signed_in.status_code == 303
     page = client.get("/console/runs")
     assert page.status_code == 200 and f"pruned −<b>{pruned['pruned_rows']:,}</b>" in page.text
+
+
+@pytest.mark.slow
+def test_rescoring_a_pruned_runs_snapshot_refuses_a_partial_score_table(
+    pruned_world: PrunedWorld,
+    scoring_world: ScoringWorld,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from risk.errors import StoreConflictError
+    from risk.scoring import run_scoring
+    from risk.store.db import open_store
+    from risk.store.runs import get_run
+
+    engine = open_store(pruned_world.store_url)
+    pruned = get_run(engine, pruned_world.pruned_run)
+    engine.dispose()
+    assert pruned is not None
+    out = tmp_path / "scores.parquet"
+    with pytest.raises(StoreConflictError, match="was pruned"):
+        run_scoring(
+            snapshot_dir=scoring_world.snapshot_dir,
+            as_of=pd.Timestamp(pruned.as_of),
+            model_ref=scoring_world.model_ref,
+            store_url=pruned_world.store_url,
+            tracking_uri=scoring_world.tracking_uri,
+            out=out,
+        )
+    assert not out.exists()
