@@ -175,6 +175,11 @@ class RunOut(BaseModel):
     timings: dict[str, Any] | None
     drift: dict[str, Any] | None
     error: str | None
+    pruned_at: datetime | None = Field(
+        description="When `risk runs prune` removed the run's rows at band low with no decision "
+        "(its record, flagged and decided rows and report figures stay); null if never."
+    )
+    pruned_rows: int | None = Field(description="Score rows removed by pruning (null if none).")
 
 
 class KeyIn(BaseModel):

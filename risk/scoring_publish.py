@@ -76,7 +76,11 @@ def summary_of_record(record: Any, store_url: str, out: Path | None) -> ScoringS
 
 def export_existing(engine: Engine, record: Any, out: Path) -> None:
     """Write the score table of an already published run (re-run asked for ``--out``)."""
+    from risk.errors import StoreConflictError
     from risk.store.scores import scores_frame
+
+    if record.pruned:
+        raise StoreConflictError(f"run {record.id} was pruned: its score table is no longer whole")
 
     frame = scores_frame(engine, record.id).set_index("account_id")
     model_version = f"{record.model_name}/{record.model_version}"

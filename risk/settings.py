@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         default=(0.5, 0.8, 0.95), description="Target precisions for medium, high, critical."
     )
     reasons_per_account: int = Field(default=4, ge=1)
+    keep_runs: int = Field(
+        default=30, ge=1, description="Published runs `risk runs prune` keeps whole (newest)."
+    )
     seed: int = Field(default=7)
 
     @field_validator("home")

@@ -17,5 +17,5 @@ router = APIRouter(tags=["runs"])
 def get_runs(
     key: AuthorizedKey, engine: EngineDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[dict[str, Any]]:
-    """Scoring runs, newest first (published, running and failed)."""
+    """Scoring runs, newest first (published, running and failed; pruned ones say so)."""
     return [run.to_dict() for run in list_runs(engine, limit=limit)]

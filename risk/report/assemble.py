@@ -44,6 +44,8 @@ def _meta(
             "published_at": _iso(run.published_at),
             "data_fingerprint": run.data_fingerprint,
             "accounts_scored": int(run.accounts_scored or 0),
+            "pruned_at": _iso(run.pruned_at),
+            "accounts_pruned": int(run.pruned_rows or 0),
         },
         "model": {
             "name": run.model_name,
@@ -68,10 +70,13 @@ def build_content(
     """Everything the report shows for one run, from the store, MLflow and the registries."""
     from risk.scoring_model import load_model
     from risk.store.decisions import list_decisions
+    from risk.store.retention import dropped_rows
     from risk.store.scores import scores_frame
 
     run = resolve_run(engine, run_id)
     frame = scores_frame(engine, run.id)
+    # The rows a prune removed, tallied: the figures below count them as if still stored.
+    dropped = dropped_rows(engine, run)
     decisions = list_decisions(engine, since=period.since, until=period.until)
     on_record = list_decisions(engine, until=period.until)
     scorer = load_model(f"{run.model_name}/{run.model_version}", tracking_uri)
@@ -106,9 +111,10 @@ def build_content(
             drift=run.drift,
             frame=frame,
             confirmed_accounts=confirmed,
+            dropped=dropped,
             lang=lang,
         ),
         cases=case_register(frame, history, lang, reason_text, indicator_text),
-        charts=chart_data(frame, bands, artifacts.get("mean_abs_shap.json", {})),
+        charts=chart_data(frame, bands, artifacts.get("mean_abs_shap.json", {}), dropped),
         appendix=appendix(lang),
     )

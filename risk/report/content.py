@@ -17,11 +17,13 @@ from sqlalchemy import Engine
 from risk.report.errors import ReportInputError, ReportRunNotFoundError
 from risk.report.i18n import BAND_NAMES, DECISION_NAMES, GLOSSARY, METHODOLOGY, Lang
 from risk.store.records import DecisionRecord, RunRecord
+from risk.store.retention_tallies import SCORE_CELLS, DroppedRows, score_cells
 
 REPORT_FORMAT = "mlm-risk-audit-report/1"
 DECISION_KINDS = ("confirm", "dismiss", "escalate")
 FLAGGED_BANDS = ("high", "critical")
 NETWORKS_IN_CHART = 4
+HISTOGRAM_BINS = 20  # each bin is SCORE_CELLS // HISTOGRAM_BINS whole score cells
 
 
 @dataclass(frozen=True)
@@ -157,25 +159,42 @@ def indicator_summary(counts: Mapping[str, int], lang: Lang) -> list[dict[str, A
     ]
 
 
-def _network_tiers(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _network_table(frame: pd.DataFrame, dropped: DroppedRows) -> pd.DataFrame:
+    """Accounts (and flagged ones) per network and tier: the run's rows plus pruned tallies."""
+    rows = pd.DataFrame(
+        {
+            "network_id": frame["network_id"],
+            "tier": frame["tier"],
+            "accounts": 1,
+            "flagged": frame["band"].isin(FLAGGED_BANDS).astype("int64"),
+        }
+    )
+    pruned = pd.DataFrame(
+        [(net, tier, n, 0) for (net, tier), n in dropped.network_tiers.items()],
+        columns=list(rows.columns),
+    )
+    return pd.concat([rows, pruned], ignore_index=True) if len(pruned) else rows
+
+
+def _network_tiers(frame: pd.DataFrame, dropped: DroppedRows) -> list[dict[str, Any]]:
     """The largest flagged networks: accounts and flagged accounts per tier."""
-    flagged = frame["band"].isin(FLAGGED_BANDS)
-    per_network = frame[flagged].groupby("network_id").size()
-    sizes = frame.groupby("network_id").size()
-    order = pd.DataFrame({"flagged": per_network, "size": sizes.reindex(per_network.index)})
-    order = order.reset_index().sort_values(
-        ["flagged", "size", "network_id"], ascending=[False, False, True]
+    table = _network_table(frame, dropped)
+    totals = table.groupby("network_id")[["accounts", "flagged"]].sum()
+    flagged = totals[totals["flagged"] > 0].reset_index()
+    order = flagged.sort_values(
+        ["flagged", "accounts", "network_id"], ascending=[False, False, True]
     )
     chosen = order["network_id"].head(NETWORKS_IN_CHART).tolist()
-    sub = frame[frame["network_id"].isin(chosen)].assign(flagged=flagged)
-    tiers = sub.groupby(["network_id", "tier"]).agg(
-        accounts=("flagged", "size"), flagged=("flagged", "sum")
+    tiers = (
+        table[table["network_id"].isin(chosen)]
+        .groupby(["network_id", "tier"])[["accounts", "flagged"]]
+        .sum()
     )
     return [
         {
             "network_id": str(network),
-            "accounts": int(sizes[network]),
-            "flagged": int(per_network[network]),
+            "accounts": int(totals.loc[network, "accounts"]),
+            "flagged": int(totals.loc[network, "flagged"]),
             "tiers": [
                 {"tier": int(t), "accounts": int(r["accounts"]), "flagged": int(r["flagged"])}
                 for (_, t), r in tiers.loc[[network]].iterrows()
@@ -185,20 +204,29 @@ def _network_tiers(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def _score_histogram(frame: pd.DataFrame, dropped: DroppedRows) -> dict[str, list[Any]]:
+    """Accounts per score bin, counted in whole score cells (pruned rows' cells added)."""
+    cells = np.bincount(score_cells(frame["score"].to_numpy()), minlength=SCORE_CELLS)
+    for cell, accounts in dropped.score_cells.items():
+        cells[cell] += accounts
+    counts = cells.reshape(HISTOGRAM_BINS, -1).sum(axis=1)
+    edges = np.linspace(0, 1, HISTOGRAM_BINS + 1)
+    return {"edges": [round(float(e), 2) for e in edges], "counts": [int(c) for c in counts]}
+
+
 def chart_data(
-    frame: pd.DataFrame, bands: Mapping[str, int], importance: Mapping[str, float]
+    frame: pd.DataFrame,
+    bands: Mapping[str, int],
+    importance: Mapping[str, float],
+    dropped: DroppedRows,
 ) -> dict[str, Any]:
     """The numbers behind each chart (so machines get them too)."""
-    counts, edges = np.histogram(frame["score"].to_numpy(dtype="float64"), bins=20, range=(0, 1))
     top = sorted(importance.items(), key=lambda item: (-float(item[1]), item[0]))[:12]
     return {
         "bands": {band: int(bands.get(band, 0)) for band in BAND_NAMES},
-        "score_histogram": {
-            "edges": [round(float(e), 2) for e in edges],
-            "counts": [int(c) for c in counts],
-        },
+        "score_histogram": _score_histogram(frame, dropped),
         "top_features": [{"feature": n, "mean_abs_shap": round(float(v), 5)} for n, v in top],
-        "networks": _network_tiers(frame),
+        "networks": _network_tiers(frame, dropped),
     }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -20,6 +21,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "mlflow_run": {"en": "MLflow run", "zh": "MLflow 运行编号"},
     "fingerprint": {"en": "Data fingerprint (SHA-256)", "zh": "数据指纹（SHA-256）"},
     "generated_at": {"en": "Generated at", "zh": "生成时间"},
+    "pruned": {"en": "Rows pruned", "zh": "明细清理"},
     "summary": {"en": "Summary", "zh": "概要"},
     "accounts_scored": {"en": "Accounts scored", "zh": "评分账户数"},
     "networks_flagged": {
@@ -286,3 +288,19 @@ GLOSSARY: list[dict[str, str]] = [
 def label(key: str, lang: Lang) -> str:
     """One fixed word or phrase in ``lang``."""
     return LABELS[key][lang]
+
+
+_PRUNED_NOTE: dict[Lang, str] = {
+    "en": "the rows of {accounts:,} accounts at band low with no decision on record were "
+    "removed ({at}); every figure in this report still counts them",
+    "zh": "已清理 {accounts:,} 个低风险且无处置记录账户的明细（{at}）；"
+    "本报告各项统计仍计入这些账户",
+}
+
+
+def pruned_note(run: Mapping[str, Any], lang: Lang) -> str | None:
+    """What the cover says of a pruned run (None when no row was removed)."""
+    if not run["accounts_pruned"]:
+        return None
+    at = run["pruned_at"] or ("pruning in progress" if lang == "en" else "清理进行中")
+    return _PRUNED_NOTE[lang].format(accounts=run["accounts_pruned"], at=at)

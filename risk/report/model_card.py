@@ -13,6 +13,7 @@ import pandas as pd
 
 from risk.report.errors import ReportError
 from risk.report.i18n import LABEL_SOURCE, LIMITATIONS, METRIC_NAMES, PURPOSE, Lang
+from risk.store.retention_tallies import DroppedRows
 
 REPORT_ARTIFACTS = ("data.json", "mean_abs_shap.json", "metrics.json", "thresholds.json")
 FLAGGED_BANDS = ("high", "critical")
@@ -143,18 +144,29 @@ def monitoring(drift: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def fairness(frame: pd.DataFrame, confirmed_accounts: set[str]) -> list[dict[str, Any]]:
-    """Accounts, flagged (high+) and confirmed per region, with the flag rate."""
+def fairness(
+    frame: pd.DataFrame, confirmed_accounts: set[str], dropped: DroppedRows
+) -> list[dict[str, Any]]:
+    """Accounts, flagged (high+) and confirmed per region, with the flag rate.
+
+    Accounts pruned from the run count by region from its tallies: none was flagged, and none
+    had a decision when it was pruned.
+    """
     table = pd.DataFrame(
         {
-            "region": frame["region"].fillna("").astype("str").replace("", "(unknown)"),
-            "flagged": frame["band"].isin(FLAGGED_BANDS),
-            "confirmed": frame["account_id"].isin(confirmed_accounts),
+            "region": frame["region"],
+            "accounts": 1,
+            "flagged": frame["band"].isin(FLAGGED_BANDS).astype("int64"),
+            "confirmed": frame["account_id"].isin(confirmed_accounts).astype("int64"),
         }
     )
-    grouped = table.groupby("region", sort=True).agg(
-        accounts=("flagged", "size"), flagged=("flagged", "sum"), confirmed=("confirmed", "sum")
+    pruned = pd.DataFrame(
+        [(region, n, 0, 0) for region, n in dropped.regions.items()], columns=list(table.columns)
     )
+    if len(pruned):
+        table = pd.concat([table, pruned], ignore_index=True)
+    table["region"] = table["region"].fillna("").astype("str").replace("", "(unknown)")
+    grouped = table.groupby("region", sort=True)[["accounts", "flagged", "confirmed"]].sum()
     grouped["flag_rate"] = (grouped["flagged"] / grouped["accounts"]).round(4)
     return [
         {
@@ -172,6 +184,7 @@ def model_card(
     drift: Mapping[str, Any] | None,
     frame: pd.DataFrame,
     confirmed_accounts: set[str],
+    dropped: DroppedRows,
     lang: Lang,
 ) -> dict[str, Any]:
     """Everything the model-card section shows, JSON-safe."""
@@ -202,5 +215,5 @@ def model_card(
         "thresholds": {band: _round(v, 6) for band, v in dict(scorer.thresholds).items()},
         "limitations": LIMITATIONS[lang],
         "monitoring": monitoring(drift),
-        "fairness": fairness(frame, confirmed_accounts),
+        "fairness": fairness(frame, confirmed_accounts, dropped),
     }

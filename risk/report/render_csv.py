@@ -57,6 +57,8 @@ def _summary_rows(content: ReportContent) -> list[dict[str, Any]]:
         {"section": "run", "key": "run_id", "value": meta["run"]["id"]},
         {"section": "run", "key": "as_of", "value": meta["run"]["as_of"]},
         {"section": "run", "key": "data_fingerprint", "value": meta["run"]["data_fingerprint"]},
+        {"section": "run", "key": "pruned_at", "value": meta["run"]["pruned_at"]},
+        {"section": "run", "key": "accounts_pruned", "value": meta["run"]["accounts_pruned"]},
         {"section": "model", "key": "name", "value": meta["model"]["name"]},
         {"section": "model", "key": "version", "value": meta["model"]["version"]},
         {"section": "model", "key": "mlflow_run_id", "value": meta["model"]["mlflow_run_id"]},

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from risk.display import score_text
 from risk.report.content import ReportContent
-from risk.report.i18n import BAND_NAMES, LABELS
+from risk.report.i18n import BAND_NAMES, LABELS, pruned_note
 
 
 def _environment() -> object:
@@ -32,8 +32,10 @@ def render_html(
     template = environment.get_template("report.html.j2")  # type: ignore[attr-defined]
     lang = content.lang
     images = {name: base64.b64encode(data).decode("ascii") for name, data in charts.items()}
+    document = content.to_dict()
     page = template.render(
-        c=content.to_dict(),
+        c=document,
+        pruned=pruned_note(document["meta"]["run"], lang),
         t={key: words[lang] for key, words in LABELS.items()},
         bands={band: names[lang] for band, names in BAND_NAMES.items()},
         lang=lang,

@@ -8,7 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from risk.report.content import ReportContent
-from risk.report.i18n import BAND_NAMES, LABELS, Lang
+from risk.report.i18n import BAND_NAMES, LABELS, Lang, pruned_note
 from risk.report.pdf_styles import styles, table_style
 
 
@@ -65,6 +65,9 @@ def _cover(d: _Doc, key_fingerprint: str) -> list[Any]:
         (t["key_fingerprint"], key_fingerprint),
         (t["generated_at"], meta["generated_at"]),
     ]
+    pruned = pruned_note(meta["run"], d.lang)
+    if pruned is not None:
+        rows.insert(8, (t["pruned"], pruned))
     table = d.table([[d.p(k), d.p(v, "mono")] for k, v in rows], [1.3, 3], header=False)
     return [
         Spacer(1, 60),

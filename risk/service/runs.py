@@ -1,4 +1,8 @@
-"""Published runs are immutable: keep their records in memory once read."""
+"""Published runs do not change: keep their records in memory once read.
+
+(Pruning an old run sets its retention fields, but never on the latest run, the only one the
+account views that use this cache show.)
+"""
 
 from __future__ import annotations
 

@@ -52,6 +52,13 @@ class RunRecord(_Record):
     timings: dict[str, Any] | None
     drift: dict[str, Any] | None
     error: str | None
+    pruned_at: datetime | None
+    pruned_rows: int | None
+
+    @property
+    def pruned(self) -> bool:
+        """True once ``risk runs prune`` removed the rows its policy drops."""
+        return self.pruned_at is not None
 
 
 @dataclass(frozen=True)

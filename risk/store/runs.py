@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,10 @@ from risk.store.types import utcnow
 
 _CHUNK_ROWS = 20_000
 _runs = runs_table.c
+# What a RunRecord holds: every column but the pruned rows' tallies (large; only reports read them).
+_RECORD = select(*[_runs[field.name] for field in fields(RunRecord)])
+# The order of published runs: the one readers see first (newest as_of, newest publish on ties).
+_NEWEST_FIRST = (_runs.as_of.desc(), _runs.published_at.desc(), _runs.id.desc())
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -117,9 +122,7 @@ def find_published_run(
         model_version=model_version,
     )
     with engine.connect() as connection:
-        row = connection.execute(
-            select(runs_table).where(key & (_runs.status == "published"))
-        ).first()
+        row = connection.execute(_RECORD.where(key & (_runs.status == "published"))).first()
     return None if row is None else RunRecord.from_row(row)
 
 
@@ -252,7 +255,7 @@ def latest_published_id_query() -> Any:
     return (
         select(_runs.id)
         .where(_runs.status == "published")
-        .order_by(_runs.as_of.desc(), _runs.published_at.desc(), _runs.id.desc())
+        .order_by(*_NEWEST_FIRST)
         .limit(1)
         .scalar_subquery()
     )
@@ -261,18 +264,21 @@ def latest_published_id_query() -> Any:
 def latest_published_in(connection: Connection) -> RunRecord | None:
     """``latest_published_run`` inside a caller's transaction."""
     row = connection.execute(
-        select(runs_table)
-        .where(_runs.status == "published")
-        .order_by(_runs.as_of.desc(), _runs.published_at.desc(), _runs.id.desc())
-        .limit(1)
+        _RECORD.where(_runs.status == "published").order_by(*_NEWEST_FIRST).limit(1)
     ).first()
     return None if row is None else RunRecord.from_row(row)
+
+
+def runs_with_status_in(connection: Connection, status: str) -> list[RunRecord]:
+    """Every run with this status; published ones in the order readers see them (latest first)."""
+    rows = connection.execute(_RECORD.where(_runs.status == status).order_by(*_NEWEST_FIRST))
+    return [RunRecord.from_row(row) for row in rows]
 
 
 def get_run(engine: Engine, run_id: str) -> RunRecord | None:
     """One run by id, whatever its status."""
     with engine.connect() as connection:
-        row = connection.execute(select(runs_table).where(_runs.id == run_id)).first()
+        row = connection.execute(_RECORD.where(_runs.id == run_id)).first()
     return None if row is None else RunRecord.from_row(row)
 
 
@@ -280,6 +286,6 @@ def list_runs(engine: Engine, limit: int = 50) -> list[RunRecord]:
     """The most recently started runs first."""
     with read_transaction(engine) as connection:
         rows = connection.execute(
-            select(runs_table).order_by(_runs.started_at.desc(), _runs.id.desc()).limit(limit)
+            _RECORD.order_by(_runs.started_at.desc(), _runs.id.desc()).limit(limit)
         ).all()
     return [RunRecord.from_row(row) for row in rows]

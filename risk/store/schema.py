@@ -66,6 +66,11 @@ class ScoringRun(Base):
     timings: Mapped[dict[str, Any] | None]
     drift: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # Retention (revision 0003): rows removed by ``risk runs prune``, exact tallies of them,
+    # and when the prune finished (NULL while rows it would remove are still there).
+    pruned_at: Mapped[datetime | None]
+    pruned_rows: Mapped[int | None] = mapped_column(Integer)
+    pruned_tallies: Mapped[dict[str, Any] | None]
 
     __table_args__ = (
         # The run key: one published run per (snapshot, as_of, model); reruns reuse it.
