@@ -6,7 +6,8 @@ fast on a chain 100,000 deep and on a root with 500,000 direct recruits:
 - a preorder (downline = contiguous block after the account) from an Euler tour ranked by
   pointer jumping, because scipy's depth-first order is quadratic on very wide nodes;
 - subtree sums as differences of prefix sums over the preorder (exact on int64 values);
-- subtree maxima with a sparse table over the preorder.
+- subtree maxima with a sparse table over the preorder;
+- the top-level branch of each account as a running maximum over the preorder.
 """
 
 from __future__ import annotations
@@ -69,6 +70,20 @@ class Forest:
         start = self.preorder[upline]
         position = self.preorder[account]
         return (position > start) & (position < start + self.subtree_size[upline])
+
+    def branch_head(self) -> np.ndarray:
+        """The head of each account's top-level branch: its tier-1 upline (itself at tier 1);
+        a root is its own head (its branch is the whole network).
+
+        In preorder a tier-1 account is followed by its whole downline, so the head of any
+        deeper account is the last tier-1 account before it in preorder.
+        """
+        by_position = np.empty(self.size, dtype=np.int64)
+        by_position[self.preorder] = np.arange(self.size)
+        is_head = self.tier[by_position] == 1
+        last_head = np.maximum.accumulate(np.where(is_head, np.arange(self.size), -1))
+        head = by_position[np.maximum(last_head[self.preorder], 0)]
+        return np.where(self.tier == 0, np.arange(self.size), head)
 
     def network_sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over each account's whole network, broadcast back to the account."""

@@ -35,8 +35,17 @@ def _income_concentration(pit: PointInTime, income: np.ndarray) -> tuple[np.ndar
     return np.maximum(gini, 0.0)[root], ratio(top, total)[root]
 
 
+def _branch_share(pit: PointInTime, members: np.ndarray) -> np.ndarray:
+    """Share of the accounts of each account's top-level branch that are ``members``."""
+    head = pit.forest.branch_head()
+    inside = pit.forest.subtree_sum(members.astype(np.int64))
+    return ratio(inside[head], pit.forest.subtree_size[head])
+
+
 def network_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
-    """Network consumer-sales share, entry fees, income concentration, churn, losers, growth."""
+    """Network consumer-sales share, entry fees, income concentration, churn, losers (also in
+    the account's top-level branch, where a scheme grown inside a legitimate network shows),
+    growth."""
     consumer = base["consumer_sales_amount"].to_numpy()
     sales = consumer + base["agent_sales_amount"].to_numpy()
     members = base["network_size"].to_numpy()
@@ -56,6 +65,7 @@ def network_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
             "network_top1_income_share": top_share,
             "network_churn_share": ratio(_network_total(pit, pit.left), members),
             "network_loss_share": ratio(_network_total(pit, losing), members),
+            "branch_loss_share": _branch_share(pit, losing),
             "network_recruits_90d": _network_total(pit, recent),
         }
     )

@@ -5,6 +5,9 @@ or 10 dollars: what matters is how many ordinary orders the fee, the first stock
 commissions are worth. The unit is the median order amount among the orders sold by members of
 the account's network, so the values depend only on the network's own rows (the Spark engine
 computes features one network group at a time) and not on the currency of the platform.
+
+Entry costs (入门费 plus the stock bought within 30 days of joining, the mandatory first order) are
+priced the same way, per member of the network and per direct recruit: what it cost to join.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.signals_structure import ratio
+from features.signals_structure import ratio, sum_by
 from features.signals_tables import NOT_AN_ACCOUNT, PointInTime
 
 # money feature (integer units in the signal tables) -> its price-level-free counterpart
@@ -62,10 +65,25 @@ def network_typical_order(pit: PointInTime) -> np.ndarray:
     return np.where(retail > 0, retail, _network_median(pit, np.ones(len(consumer), dtype=bool)))
 
 
+def _entry_costs(
+    pit: PointInTime, base: pd.DataFrame, typical: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Mean entry cost (fee + first stock order) per network member and per direct recruit."""
+    forest = pit.forest
+    cost = pit.entry_fee + base["first_stock_purchase_amount"].to_numpy()
+    per_member = ratio(forest.network_sum(cost.astype(np.float64)), base["network_size"].to_numpy())
+    recruit = np.flatnonzero(forest.parent >= 0)
+    recruits_paid = sum_by(forest.parent[recruit], cost[recruit], pit.size)
+    per_recruit = ratio(recruits_paid, base["direct_recruits"].to_numpy())
+    return {
+        "network_mean_entry_cost_to_typical_order": ratio(per_member, typical),
+        "recruits_mean_entry_cost_to_typical_order": ratio(per_recruit, typical),
+    }
+
+
 def relative_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
-    """Each money signal divided by its network's typical order (0 where nothing was sold)."""
+    """Each money signal and the entry costs divided by its network's typical order (0 where
+    nothing was sold)."""
     typical = network_typical_order(pit)
-    return pd.DataFrame(
-        {new: ratio(base[old].to_numpy(), typical) for old, new in RELATIVE_OF.items()},
-        index=base.index,
-    )
+    relative = {new: ratio(base[old].to_numpy(), typical) for old, new in RELATIVE_OF.items()}
+    return pd.DataFrame({**relative, **_entry_costs(pit, base, typical)}, index=base.index)

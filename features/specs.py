@@ -7,7 +7,7 @@ from dataclasses import replace
 from features.specs_account import IDENTITY, RECRUITMENT, STRUCTURE
 from features.specs_base import FeatureSpec
 from features.specs_money import CHURN, MONEY, NETWORK
-from features.specs_relative import RAW_MONEY, RELATIVE
+from features.specs_relative import ENTRY_COST, RAW_MONEY, RELATIVE
 from features.specs_trade import INVENTORY
 
 
@@ -23,4 +23,5 @@ SPECS: tuple[FeatureSpec, ...] = (
     *RECRUITMENT,
     *(_for_reports_only(spec) for spec in (*INVENTORY, *MONEY, *CHURN, *NETWORK)),
     *RELATIVE,
+    *ENTRY_COST,
 )

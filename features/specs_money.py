@@ -237,6 +237,20 @@ NETWORK: tuple[FeatureSpec, ...] = (
         reason("{value} of its network's members lost money", "所在网络{value}的成员亏损"),
     ),
     feature(
+        "branch_loss_share",
+        "network",
+        "share",
+        "higher",
+        (
+            "Share of the members of its top-level branch whose net gain is negative: the branch "
+            "is its tier-1 upline (itself at tier 1) with that upline's whole downline; for a "
+            "root, the whole network.",
+            "所在一级分支中净收益为负（亏损）的成员比例：分支指其一级上线（本人为一级时即本人）"
+            "及该上线的全部下线；根账户的分支即整个网络。",
+        ),
+        reason("{value} of the members of its branch lost money", "其所在分支{value}的成员亏损"),
+    ),
+    feature(
         "network_recruits_90d",
         "network",
         "count",

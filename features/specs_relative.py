@@ -2,7 +2,8 @@
 
 Raw currency amounts stay in the table for rules, reports and moderators, but are not model
 inputs: a model that learns "an entry fee above 500" breaks on a platform with another price
-level or currency. These ratios carry the same signal without the unit.
+level or currency. These ratios carry the same signal without the unit. The entry costs exist
+only in this unit: they compare what joining costs with what the network's products cost.
 """
 
 from __future__ import annotations
@@ -60,3 +61,40 @@ def _relative(raw: FeatureSpec) -> FeatureSpec:
 _RAW = {spec.name: spec for spec in (*INVENTORY, *MONEY, *NETWORK)}
 RELATIVE: tuple[FeatureSpec, ...] = tuple(_relative(_RAW[name]) for name in RELATIVE_OF)
 RAW_MONEY: frozenset[str] = frozenset(RELATIVE_OF)  # kept for rules and reports, not the model
+
+ENTRY_EN = "entry fee + stock bought within 30 days of joining (入门费 and first stock order)"
+ENTRY_COST: tuple[FeatureSpec, ...] = (
+    feature(
+        "network_mean_entry_cost_to_typical_order",
+        "network",
+        "ratio",
+        "higher",
+        (
+            f"What joining cost the average member of its network: {ENTRY_EN}, per member"
+            + UNIT_EN,
+            "所在网络成员的平均入会成本（入门费 + 加入30天内的进货额）" + UNIT_ZH,
+        ),
+        reason(
+            "Joining its network cost {value} typical orders per member",
+            "加入所在网络平均花费相当于{value}笔普通订单",
+        ),
+    ),
+    feature(
+        "recruits_mean_entry_cost_to_typical_order",
+        "money",
+        "ratio",
+        "higher",
+        (
+            f"What joining under it cost: {ENTRY_EN}, averaged over its direct recruits"
+            + UNIT_EN.removesuffix(".")
+            + "; 0 without recruits.",
+            "其直接发展的下线的平均入会成本（入门费 + 加入30天内的进货额）"
+            + UNIT_ZH.removesuffix("。")
+            + "；无下线时为0。",
+        ),
+        reason(
+            "Each agent it recruited paid {value} typical orders to join",
+            "其直接发展的下线平均入会花费相当于{value}笔普通订单",
+        ),
+    ),
+)

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from features.build import build_features
+from features.registry import REGISTRY, model_feature_names
 from features.snapshot import Snapshot
 from tests.features.test_build_shapes import Account, Commission, Order, make_snapshot
 
@@ -125,3 +126,21 @@ def test_shuffling_rows_changes_nothing(world: tuple, seed: int) -> None:
         shuffle(snapshot.accounts), shuffle(snapshot.orders), shuffle(snapshot.commissions)
     )
     pd.testing.assert_frame_equal(build_features(shuffled), build_features(snapshot))
+
+
+@settings(max_examples=25, deadline=None)
+@given(world=worlds(), factor=st.sampled_from([7.0, 10.0]))
+def test_another_price_level_moves_only_currency_amounts(world: tuple, factor: float) -> None:
+    """Every amount times ``factor`` (another currency): money columns scale, nothing else
+    moves, so the model's inputs (priced in the network's typical order) are unchanged."""
+    accounts, orders, commissions = world
+    scaled = make_snapshot(
+        [(i, s, j, fee * factor, lt) for i, s, j, fee, lt in accounts],
+        [(s, b, c, amount * factor, q, r) for s, b, c, amount, q, r in orders],
+        [(p, amount * factor, k, t) for p, amount, k, t in commissions],
+    )
+    original, moved = build_features(make_snapshot(*world), AS_OF), build_features(scaled, AS_OF)
+    money = [name for name, spec in REGISTRY.items() if spec.unit == "money"]
+    pd.testing.assert_frame_equal(moved[money], original[money] * factor)
+    pd.testing.assert_frame_equal(moved.drop(columns=money), original.drop(columns=money))
+    assert not set(money) & set(model_feature_names())

@@ -37,8 +37,11 @@ def test_forest_matches_networkx(parent: np.ndarray, seed: int) -> None:
     graph.add_edges_from((int(up), child) for child, up in enumerate(parent) if up != NO_PARENT)
     values = np.random.default_rng(seed).integers(0, 100, len(parent))
     sums, depth = forest.subtree_sum(values), forest.downline_depth()
+    head = forest.branch_head()
     for node in range(len(parent)):
         below = sorted(nx.descendants(graph, node))
+        at_tier_one = [a for a in [*nx.ancestors(graph, node), node] if forest.tier[a] == 1]
+        assert head[node] == (at_tier_one[0] if at_tier_one else node)
         assert forest.subtree_size[node] == len(below) + 1
         assert forest.tier[node] == len(nx.ancestors(graph, node))
         assert sums[node] == values[node] + values[below].sum()
@@ -54,6 +57,12 @@ def test_in_downline_and_network_sum() -> None:
     assert forest.network_sum(np.array([1.0, 2.0, 3.0, 4.0, 5.0])).tolist() == [6, 6, 6, 9, 9]
 
 
+def test_branch_head_is_the_tier_one_upline() -> None:
+    # 0 -> (1 -> 3 -> 4, 2 -> 5); 6 alone; 7 -> 8
+    forest = Forest.from_parent(np.array([NO_PARENT, 0, 0, 1, 3, 2, NO_PARENT, NO_PARENT, 7]))
+    assert forest.branch_head().tolist() == [0, 1, 2, 1, 1, 2, 6, 7, 8]
+
+
 def test_chain_one_hundred_thousand_deep() -> None:
     size = 100_000
     forest = Forest.from_parent(np.arange(-1, size - 1))
@@ -62,6 +71,7 @@ def test_chain_one_hundred_thousand_deep() -> None:
     assert (forest.downline_depth() == np.arange(size)[::-1]).all()
     assert (forest.subtree_sum(np.ones(size, dtype=np.int64)) == forest.subtree_size).all()
     assert (forest.root == 0).all()
+    assert forest.branch_head()[0] == 0 and (forest.branch_head()[1:] == 1).all()
 
 
 def test_root_with_half_a_million_recruits() -> None:
