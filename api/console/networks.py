@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -78,6 +79,7 @@ def network(request: Request, network_id: str, user: ConsoleUserDep, state: Stat
             "flows": list(FLOWS.values()),
             "account_url": account_url,
             "queue_allowed": user.role in PAGE_ROLES["queue"],
+            "queue_url": f"{PREFIX}/?{urlencode({'network': network_id, 'status': 'all'})}",
         },
         user=user,
     )
