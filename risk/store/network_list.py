@@ -72,6 +72,27 @@ def _regions(dialect: str) -> Any:
     return func.json_group_array(distinct, type_=JSON)
 
 
+def _reaching(dialect: str, run_id: str, min_band: str) -> tuple[Any, Any]:
+    """FROM and WHERE of the run's accounts in networks with an account at ``min_band`` or above.
+
+    Only those networks are summed, not the run's many small unflagged ones. Their ids come
+    from the run/band index. SQLite then seeks the run/network index once per network (IN);
+    PostgreSQL would run IN as a loop probing that index once per account, so it hash-joins
+    the distinct ids instead (100,000 accounts: 0.13 s and 0.10 s, versus 1.9 s for IN there).
+    """
+    clause = (_s.run_id == run_id) & _s.network_id.is_not(None)
+    if min_band == BANDS[0]:
+        return scores_table, clause
+    reaching = scores_table.alias("reaching")
+    ids = select(reaching.c.network_id).where(
+        (reaching.c.run_id == run_id) & reaching.c.band.in_(BANDS[BANDS.index(min_band) :])
+    )
+    if dialect == "postgresql":
+        distinct = ids.distinct().subquery("reaching_ids")
+        return scores_table.join(distinct, _s.network_id == distinct.c.network_id), clause
+    return scores_table, clause & _s.network_id.in_(ids)
+
+
 def _grouped(
     dialect: str,
     run_id: str,
@@ -81,21 +102,21 @@ def _grouped(
     region: str | None,
 ) -> Any:
     """The run's networks reaching ``min_band`` (with an account in ``region``), one row each."""
-    level = _band_level()
+    members, clause = _reaching(dialect, run_id, min_band)
     query = (
         select(
             _s.network_id,
             func.count().label("accounts"),
             _count_where(_s.band.in_(list(flagged_bands))).label("flagged"),
             *[_count_where(_s.band == band).label(f"band_{band}") for band in BANDS],
-            func.max(level).label("max_level"),
+            func.max(_band_level()).label("max_level"),
             func.max(_s.score).label("top_score"),
             func.max(_s.tier).label("depth"),
             _regions(dialect).label("regions"),
         )
-        .where((_s.run_id == run_id) & _s.network_id.is_not(None))
+        .select_from(members)
+        .where(clause)
         .group_by(_s.network_id)
-        .having(func.max(level) >= BANDS.index(min_band))
     )
     if region is not None:
         # A network is one case wherever its accounts live: a network active in the region
