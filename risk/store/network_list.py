@@ -1,8 +1,8 @@
 """The networks of a run as cases to review: one row per network, summed in the database.
 
 One GROUP BY over the run's accounts in networks reaching the band asked for filters, orders
-and pages the networks; only the page leaves the database. Decisions are counted for the page's networks
-only, starting from the decisions (far fewer than the scores).
+and pages the networks; only the page leaves the database. Decisions are counted for the
+page's networks only, starting from the decisions (far fewer than the scores).
 """
 
 from __future__ import annotations
