@@ -22,6 +22,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/accounts/{account_id}"): frozenset({MODERATOR, REGULATOR}),
     ("GET", "/v1/accounts/{account_id}/explanation"): frozenset({MODERATOR, REGULATOR}),
     ("GET", "/v1/queue"): frozenset({MODERATOR}),
+    ("GET", "/v1/networks"): frozenset({MODERATOR, REGULATOR}),
     ("GET", "/v1/networks/{network_id}"): frozenset({MODERATOR, REGULATOR}),
     ("POST", "/v1/accounts/{account_id}/decisions"): frozenset({MODERATOR}),
     ("GET", "/v1/decisions"): frozenset({MODERATOR, REGULATOR}),

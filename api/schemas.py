@@ -137,6 +137,29 @@ class NetworkOut(BaseModel):
     flagged_accounts: list[FlaggedAccountOut]
 
 
+class NetworkSummaryOut(BaseModel):
+    network_id: str
+    accounts: int
+    flagged: int = Field(description="Accounts at band high or critical.")
+    bands: dict[str, int] = Field(description="Accounts per band, every band listed.")
+    max_band: Band
+    top_score: float
+    depth: int | None = Field(description="The deepest tier recorded (null if none is).")
+    regions: list[str]
+    decided: int = Field(description="Accounts with a decision on record.")
+    flagged_pending: int = Field(description="Flagged accounts with no decision yet.")
+
+
+class NetworksOut(BaseModel):
+    """One page of the flagged networks, most flagged accounts first, then top score."""
+
+    items: list[NetworkSummaryOut]
+    total: int
+    limit: int
+    offset: int
+    run_id: str
+
+
 class DecisionIn(BaseModel):
     """A moderator's decision; the reviewer is the API key's name, never the body."""
 

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from features.errors import ServiceError
 from risk.service.auth import KeyCache
 from risk.service.group_commit import GroupCommitter
+from risk.service.network import NetworkViewCache
 from risk.service.runs import RunCache
 from risk.settings import Settings
 
@@ -28,6 +29,7 @@ class AppState:
     engine: Engine
     committer: GroupCommitter  # the audited reads of the hot routes, group-committed
     runs: RunCache = field(default_factory=RunCache)
+    networks: NetworkViewCache = field(default_factory=NetworkViewCache)
     keys: KeyCache = field(default_factory=KeyCache)
     scorer: Any = None  # models.scorer.RiskScorer
     explainer: Explainer | None = None

@@ -96,6 +96,24 @@ def page(
     return response
 
 
+def pager(
+    path: str, kept: dict[str, str], page_number: int, total: int, size: int
+) -> dict[str, Any]:
+    """A list page's pager: its number, the last page's, and the previous and next pages' URLs
+    (the filters in ``kept`` carried along)."""
+    last = max(1, -(-total // size))
+
+    def url(number: int) -> str:
+        return f"{path}?{urlencode({**kept, 'page': number})}"
+
+    return {
+        "page_number": page_number,
+        "last_page": last,
+        "prev_url": url(page_number - 1) if page_number > 1 else None,
+        "next_url": url(page_number + 1) if page_number < last else None,
+    }
+
+
 def error_page(
     request: Request, user: ConsoleUser | None, message: str, status_code: int
 ) -> HTMLResponse:

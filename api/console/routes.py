@@ -5,24 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
 from api.console.auth import (
     FLASH_COOKIE,
-    ConsoleUser,
     ConsoleUserDep,
     check_same_origin,
     redirect,
 )
-from api.console.i18n import strings
 from api.console.login import router as login_router
-from api.console.render import STATIC_DIR, error_page, page
+from api.console.networks import router as networks_router
+from api.console.render import STATIC_DIR, error_page, page, pager
 from api.deps import StateDep
-from api.roles import ADMIN, MODERATOR, REGULATOR
+from api.roles import ADMIN, REGULATOR
 from features.errors import ServiceError
 from risk.service.console_account import account_page
 from risk.service.console_queue import queue_view
@@ -32,31 +31,11 @@ from risk.store.runs import list_runs
 from risk.store.schema import DECISIONS
 from risk.store.scores import BANDS, DECISION_STATUSES
 
-PREFIX = "/console"
-PAGE_SIZE = 50
-# The console's roles follow api.roles.ACCESS: admins run the service and see no account data.
-PAGE_ROLES: dict[str, frozenset[str]] = {
-    "queue": frozenset({MODERATOR}),
-    "account": frozenset({MODERATOR, REGULATOR}),
-    "decide": frozenset({MODERATOR}),
-    "audit": frozenset({MODERATOR, REGULATOR}),
-    "runs": frozenset({MODERATOR, REGULATOR, ADMIN}),
-}
+PAGE_SIZE = 50  # accounts or networks on a list page
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 router.include_router(login_router)
-
-
-def _denied(request: Request, user: ConsoleUser, page_name: str) -> HTMLResponse | None:
-    """A 403 page unless the user's role may open ``page_name``."""
-    if user.role in PAGE_ROLES[page_name]:
-        return None
-    return error_page(request, user, strings(user.lang)["forbidden"], 403)
-
-
-def account_url(account_id: str) -> str:
-    """The account page's path (the id escaped)."""
-    return f"{PREFIX}/accounts/{quote(account_id, safe='')}"
+router.include_router(networks_router)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -90,11 +69,6 @@ def queue(
     )
     filters = {"band": band, "region": region, "network": network, "status": status}
     kept = {k: v for k, v in filters.items() if v}
-
-    def page_url(number: int) -> str:
-        return f"{PREFIX}/?{urlencode({**kept, 'page': number})}"
-
-    last = max(1, -(-view.page.total // PAGE_SIZE))
     return page(
         request,
         "queue.html",
@@ -103,10 +77,7 @@ def queue(
             "filters": filters,
             "bands": BANDS,
             "statuses": DECISION_STATUSES,
-            "page_number": page_number,
-            "last_page": last,
-            "prev_url": page_url(page_number - 1) if page_number > 1 else None,
-            "next_url": page_url(page_number + 1) if page_number < last else None,
+            **pager(f"{PREFIX}/", kept, page_number, view.page.total, PAGE_SIZE),
             "account_url": account_url,
         },
         user=user,
@@ -124,15 +95,16 @@ def lookup(
 @router.get("/accounts/{account_id}", response_class=HTMLResponse)
 def account(request: Request, account_id: str, user: ConsoleUserDep, state: StateDep) -> Response:
     """Score, reasons, indicators, network and sales of one account (audited); decide on it."""
-    denied = _denied(request, user, "account")
-    if denied is not None:
-        return denied
+    refused = denied(request, user, "account")
+    if refused is not None:
+        return refused
     try:
         shown = account_page(
             state.engine,
             account_id,
             actor=user.name,
             runs=state.runs,
+            networks=state.networks,
             explainer=state.explainer,
             lang=user.lang,
         )
@@ -147,6 +119,7 @@ def account(request: Request, account_id: str, user: ConsoleUserDep, state: Stat
             "decisions_allowed": user.role in PAGE_ROLES["decide"],
             "choices": DECISIONS,
             "action_url": account_url(account_id) + "/decisions",
+            "network_url": network_url,
         },
         user=user,
     )
@@ -163,9 +136,9 @@ def decide(
 ) -> Response:
     """Record a moderator's decision (append-only, audited) and go back to the account."""
     check_same_origin(request)
-    denied = _denied(request, user, "decide")
-    if denied is not None:
-        return denied
+    refused = denied(request, user, "decide")
+    if refused is not None:
+        return refused
     try:
         record_decision(
             state.engine,
@@ -192,9 +165,9 @@ def audit(
     verify: bool = False,
 ) -> Response:
     """The newest audit entries; the whole chain verified on request (it reads every entry)."""
-    denied = _denied(request, user, "audit")
-    if denied is not None:
-        return denied
+    refused = denied(request, user, "audit")
+    if refused is not None:
+        return refused
     entries = list_audit(state.engine, limit=200, target=target.strip() or None)
     verification = verify_audit_chain(state.engine) if verify else None
     return page(
@@ -208,9 +181,9 @@ def audit(
 @router.get("/runs", response_class=HTMLResponse)
 def runs(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
     """Recent scoring runs with their status, size and timings."""
-    denied = _denied(request, user, "runs")
-    if denied is not None:
-        return denied
+    refused = denied(request, user, "runs")
+    if refused is not None:
+        return refused
     return page(request, "runs.html", {"runs": list_runs(state.engine, limit=30)}, user=user)
 
 

@@ -1,16 +1,37 @@
-"""Networks: accounts per tier, flagged accounts and money moving between tiers."""
+"""Networks: the flagged ones as cases, and one network's tiers, flagged accounts and money."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
-from api.deps import AuthorizedKey, EngineDep
-from api.schemas import ErrorBody, NetworkOut
-from risk.service.network import network_view
+from api.deps import AuthorizedKey, EngineDep, StateDep
+from api.schemas import Band, ErrorBody, NetworkOut, NetworksOut
+from risk.service.network import network_list, network_view
 
 router = APIRouter(tags=["networks"])
+
+
+@router.get("/v1/networks", response_model=NetworksOut)
+def list_networks(
+    key: AuthorizedKey,
+    engine: EngineDep,
+    min_band: Annotated[
+        Band, Query(description="Networks with an account at this band or above.")
+    ] = "high",
+    region: Annotated[
+        str | None, Query(max_length=100, description="Networks with an account in the region.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """The latest published run's flagged networks, most flagged accounts first, then top score.
+
+    Not audited, like the queue: opening a network or an account is.
+    """
+    page = network_list(engine, min_band=min_band, region=region, limit=limit, offset=offset)
+    return page.to_dict()
 
 
 @router.get(
@@ -21,7 +42,7 @@ router = APIRouter(tags=["networks"])
 def get_network(
     network_id: Annotated[str, Path(min_length=1, max_length=200)],
     key: AuthorizedKey,
-    engine: EngineDep,
+    state: StateDep,
 ) -> dict[str, Any]:
-    """The network in the latest published run (audited)."""
-    return network_view(engine, network_id, actor=key.name)
+    """The network in the latest published run (audited; computed once per run and worker)."""
+    return network_view(state.engine, network_id, actor=key.name, cache=state.networks)

@@ -1,5 +1,6 @@
 // Keyboard shortcuts for the console (no framework, nothing downloaded).
-// Queue: j/k move, Enter open, / focus the filter. Account: c/d/e pick a decision, q queue.
+// Lists (queue, networks, a network's flagged accounts): j/k move, Enter open, / focus the
+// filter. Account: c/d/e pick a decision, q queue.
 (function () {
   "use strict";
 
@@ -8,8 +9,10 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
   }
 
-  function queueRows() {
-    return Array.prototype.slice.call(document.querySelectorAll("#queue tbody tr[data-href]"));
+  var ROWS = "table[data-nav] tbody tr[data-href]";
+
+  function listRows() {
+    return Array.prototype.slice.call(document.querySelectorAll(ROWS));
   }
 
   function select(rows, index) {
@@ -22,7 +25,7 @@
   }
 
   function moveSelection(step) {
-    var rows = queueRows();
+    var rows = listRows();
     if (!rows.length) { return; }
     var current = rows.findIndex(function (row) { return row.classList.contains("sel"); });
     var next = current < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, current + step));
@@ -30,7 +33,7 @@
   }
 
   function openSelection() {
-    var row = document.querySelector("#queue tbody tr.sel");
+    var row = document.querySelector(ROWS + ".sel");
     if (row) { window.location.href = row.dataset.href; }
   }
 
@@ -52,7 +55,7 @@
     switch (event.key) {
       case "j": moveSelection(1); break;
       case "k": moveSelection(-1); break;
-      case "Enter": handled = !!document.querySelector("#queue tbody tr.sel"); openSelection(); break;
+      case "Enter": handled = !!document.querySelector(ROWS + ".sel"); openSelection(); break;
       case "/": {
         var field = document.querySelector("[data-filter]");
         if (field) { field.focus(); } else { handled = false; }
@@ -66,7 +69,7 @@
   });
 
   document.addEventListener("click", function (event) {
-    var row = event.target.closest && event.target.closest("#queue tbody tr[data-href]");
+    var row = event.target.closest && event.target.closest(ROWS);
     if (row && !event.target.closest("a")) { window.location.href = row.dataset.href; }
   });
 

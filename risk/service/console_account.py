@@ -12,7 +12,7 @@ from risk.account_features import SALES_FEATURES
 from risk.indicators.params import IndicatorParams
 from risk.indicators.registry import RULES_BY_ID
 from risk.service.accounts import AccountView, account_view, feature_values
-from risk.service.network import network_view
+from risk.service.network import NetworkViewCache, network_view
 from risk.service.runs import RunCache
 from risk.store.decisions import list_decisions
 from risk.store.records import DecisionRecord
@@ -77,9 +77,13 @@ def _reasons(
     return up, down, "stored"
 
 
-def _network(engine: Engine, network_id: str | None, *, actor: str) -> dict[str, Any] | None:
+def _network(
+    engine: Engine, network_id: str | None, *, actor: str, cache: NetworkViewCache | None
+) -> dict[str, Any] | None:
     """The account's network by tier (audited as a network view), or None without one."""
-    return None if network_id is None else network_view(engine, network_id, actor=actor)
+    if network_id is None:
+        return None
+    return network_view(engine, network_id, actor=actor, cache=cache)
 
 
 def account_page(
@@ -88,6 +92,7 @@ def account_page(
     *,
     actor: str,
     runs: RunCache,
+    networks: NetworkViewCache | None = None,
     explainer: Explainer | None = None,
     lang: str = "en",
 ) -> AccountPage:
@@ -102,7 +107,7 @@ def account_page(
         reasons_down=down,
         reasons_source=source,
         indicators=indicators_in(record.indicators, chosen),
-        network=_network(engine, record.network_id, actor=actor),
+        network=_network(engine, record.network_id, actor=actor, cache=networks),
         sales=feature_values(
             SALES_FEATURES, record.features, record.percentiles, chosen, missing="–"
         ),

@@ -1,17 +1,25 @@
-"""The network around an account: accounts per tier and the money moving between tiers."""
+"""Networks: the flagged ones as cases, and one network's accounts per tier and money flows.
+
+A published run never changes, so a network's view in it is computed once per worker and kept
+(``NetworkViewCache``): a moderator opening fifty accounts of one big network pays for it once.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from risk.scoring_table import FLAGGED_BANDS
 from risk.service.errors import NetworkNotFoundError
 from risk.store.audit import append_audit
+from risk.store.network_list import NetworkPage, networks_page
 from risk.store.networks import network_groups
+from risk.store.runs import latest_published_run
 
-FLAGGED_BANDS = ("high", "critical")
 # Stored feature -> what it says about money crossing tiers.
 FLOWS: dict[str, str] = {
     "downline_sales_amount": "stock_pushed_down",  # sold to its own downline agents
@@ -22,6 +30,41 @@ FLOWS: dict[str, str] = {
     "entry_fee": "entry_fees",  # paid on joining (flows up to the scheme)
 }
 MAX_FLAGGED_LISTED = 200
+# A view is ~50 kB at most (tiers and the first 200 flagged accounts): 128 is ~6 MB a worker.
+NETWORK_VIEWS_KEPT = 128
+
+
+class NetworkViewCache:
+    """Network views by (run id, network id), the least recently used dropped past ``size``.
+
+    Keyed by the run, so a newly published run is never answered from an older one. Views are
+    shared between requests: read them, never change them. Thread-safe (sync routes run in a
+    thread pool); two requests missing at once both compute, and the last one is kept.
+    """
+
+    def __init__(self, size: int = NETWORK_VIEWS_KEPT) -> None:
+        self.size = size
+        self._views: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, run_id: str, network_id: str) -> dict[str, Any] | None:
+        """The kept view, now the most recently used; None if not kept."""
+        with self._lock:
+            view = self._views.get((run_id, network_id))
+            if view is not None:
+                self._views.move_to_end((run_id, network_id))
+            return view
+
+    def put(self, run_id: str, network_id: str, view: dict[str, Any]) -> None:
+        """Keep ``view``, dropping the least recently used past the size."""
+        with self._lock:
+            self._views[(run_id, network_id)] = view
+            self._views.move_to_end((run_id, network_id))
+            while len(self._views) > self.size:
+                self._views.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._views)
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
@@ -49,34 +92,80 @@ def _bands(groups: pd.DataFrame) -> dict[str, int]:
     return {str(band): int(count) for band, count in ordered["accounts"].items()}
 
 
-def network_view(engine: Engine, network_id: str, *, actor: str) -> dict[str, Any]:
-    """The network's accounts per tier, its flagged accounts and flows; the view is audited."""
+def _computed_view(engine: Engine, run_id: str, network_id: str) -> dict[str, Any] | None:
+    """The network's view in the run, summed in the database; None without an account there."""
     found = network_groups(
         engine,
         network_id,
+        run_id=run_id,
         money=list(FLOWS),
         flagged_bands=FLAGGED_BANDS,
         listed=MAX_FLAGGED_LISTED,
     )
-    accounts = 0 if found is None else int(found.groups["accounts"].sum())
-    append_audit(
-        engine,
-        actor=actor,
-        action="network.view",
-        target=network_id,
-        details={"run_id": found.run_id if found and accounts else None, "accounts": accounts},
-    )
-    if found is None or not accounts:
-        raise NetworkNotFoundError(f"network {network_id!r} has no scored account in the run")
+    if found.groups.empty:
+        return None
     groups = found.groups.rename(columns=FLOWS)
     totals = groups[list(FLOWS.values())].sum().round(2)
     return {
         "network_id": network_id,
-        "run_id": found.run_id,
-        "accounts": accounts,
+        "run_id": run_id,
+        "accounts": int(groups["accounts"].sum()),
         "flagged": int(groups.loc[groups["band"].isin(FLAGGED_BANDS), "accounts"].sum()),
         "bands": _bands(groups),
         "tiers": tier_table(groups),
         "totals": {str(k): float(v) for k, v in totals.items()},
         "flagged_accounts": found.flagged,
     }
+
+
+def _kept_or_computed(
+    engine: Engine, run_id: str, network_id: str, cache: NetworkViewCache | None
+) -> dict[str, Any] | None:
+    """The view kept in ``cache``, else computed (and kept when found)."""
+    kept = None if cache is None else cache.get(run_id, network_id)
+    if kept is not None:
+        return kept
+    view = _computed_view(engine, run_id, network_id)
+    if view is not None and cache is not None:
+        cache.put(run_id, network_id, view)
+    return view
+
+
+def network_view(
+    engine: Engine, network_id: str, *, actor: str, cache: NetworkViewCache | None = None
+) -> dict[str, Any]:
+    """The network's accounts per tier, its flagged accounts and flows in the latest published
+    run, from ``cache`` when kept there; every view is audited, kept or not."""
+    latest = latest_published_run(engine)  # one indexed row: cheap beside the view
+    view = None if latest is None else _kept_or_computed(engine, latest.id, network_id, cache)
+    append_audit(
+        engine,
+        actor=actor,
+        action="network.view",
+        target=network_id,
+        details={
+            "run_id": None if view is None else view["run_id"],
+            "accounts": 0 if view is None else view["accounts"],
+        },
+    )
+    if view is None:
+        raise NetworkNotFoundError(f"network {network_id!r} has no scored account in the run")
+    return view
+
+
+def network_list(
+    engine: Engine, *, min_band: str, region: str | None, limit: int, offset: int
+) -> NetworkPage:
+    """The latest published run's networks reaching ``min_band``, biggest flagged case first.
+
+    Not audited, like the review queue: a list shows counts, no account's data; opening a
+    network or an account is audited.
+    """
+    return networks_page(
+        engine,
+        flagged_bands=FLAGGED_BANDS,
+        min_band=min_band,
+        region=region,
+        limit=limit,
+        offset=offset,
+    )

@@ -1,7 +1,8 @@
-"""One network in the latest published run, summed in the database.
+"""Networks of a published run, summed in the database: one network, or the flagged ones.
 
 A pyramid network can hold hundreds of thousands of accounts: only its sums per (tier, band)
-and its first flagged accounts leave the database, never an account's features.
+and its first flagged accounts leave the database, never an account's features; the list of
+networks is one GROUP BY over the run (the run/network index), a page of it leaving.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from sqlalchemy import JSON, Connection, Engine, Float, Text, case, cast, column
 from risk.errors import StoreInputError
 from risk.store.db import read_transaction
 from risk.store.schema import scores_table
-from risk.store.scores import resolve_run_id
 
 UNKNOWN_TIER = -1  # accounts whose tier is not recorded
 _s = scores_table.c
@@ -152,22 +152,19 @@ def network_groups(
     engine: Engine,
     network_id: str,
     *,
+    run_id: str,
     money: Sequence[str],
     flagged_bands: Sequence[str],
     listed: int,
-) -> NetworkGroups | None:
-    """The network in the latest published run (no groups if it has no account there).
+) -> NetworkGroups:
+    """The network in the run given (no groups if it has no account there).
 
     ``money`` names the features summed (two or more: SQLite's json_extract returns an array
     only for several paths); a value that is missing, null or not a number counts 0.
-    None when no run is published.
     """
     if len(money) < 2:
         raise StoreInputError("network_groups sums two or more money features")
     with read_transaction(engine) as connection:
-        run_id = resolve_run_id(connection, None)
-        if run_id is None:
-            return None
         clause = _network_clause(run_id, network_id)
         groups = _groups(connection, clause, money)
         flagged = _flagged(connection, clause, flagged_bands, listed)

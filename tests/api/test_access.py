@@ -15,6 +15,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int]] = [
     ("GET", "/v1/accounts/{account}", None, {MOD, REG}, 200),
     ("GET", "/v1/accounts/{account}/explanation", None, {MOD, REG}, 200),
     ("GET", "/v1/queue", None, {MOD}, 200),
+    ("GET", "/v1/networks", None, {MOD, REG}, 200),
     ("GET", "/v1/networks/{network}", None, {MOD, REG}, 200),
     ("POST", "/v1/accounts/{account}/decisions", {"decision": "escalate"}, {MOD}, 201),
     ("GET", "/v1/decisions", None, {MOD, REG}, 200),

@@ -152,6 +152,53 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
     assert (shots / "console_queue.png").stat().st_size > 10_000
 
 
+def test_moderator_opens_a_network_from_the_networks_tab_then_one_of_its_accounts(
+    page: Any, console: str, keys: Keys, shots: Path
+) -> None:
+    sign_in(page, console, keys.moderator)
+    with page.expect_navigation():
+        page.click("#nav-networks")
+    assert page.url == f"{console}/console/networks"
+    flagged = [int(n) for n in page.locator("#networks tbody td:nth-child(3)").all_inner_texts()]
+    assert len(flagged) > 5 and flagged == sorted(flagged, reverse=True)
+
+    # Keyboard, as in the queue: j moves down the list, Enter opens the network.
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    selected = page.locator("#networks tbody tr.sel")
+    network = selected.locator("td:nth-child(1)").inner_text().strip()
+    page.screenshot(
+        path=str(shots / "console_networks.png"),
+        clip={"x": 0, "y": 0, "width": 1360, "height": 420},
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/console/networks/{network}")
+    assert page.locator("h1").inner_text() == network
+    assert page.locator("#flagged").inner_text() == str(flagged[1])
+    assert page.locator("#network tbody tr").count() >= 2  # tier by tier
+    assert page.locator("#flows tbody tr").count() == 6
+    assert page.locator("#bands tbody tr").count() == 4
+    members = page.locator("#members tbody tr")
+    assert members.count() == min(flagged[1], 200)
+    statuses = members.locator("td:nth-child(6)").all_inner_texts()
+    assert set(statuses) <= {"pending", "confirm", "dismiss", "escalate"}
+    page.screenshot(
+        path=str(shots / "console_network.png"), clip={"x": 0, "y": 0, "width": 1360, "height": 620}
+    )
+
+    # One of its flagged accounts, and back to the network from the account's network section.
+    first = members.first
+    account = first.locator("td:nth-child(2)").inner_text().strip()
+    with page.expect_navigation():
+        first.locator("a").click()
+    assert page.locator("h1").inner_text() == account
+    assert page.locator("#network tr.own").count() == 1
+    with page.expect_navigation():
+        page.click("#network-link")
+    assert page.url.endswith(f"/console/networks/{network}")
+
+
 def test_regulator_reads_but_cannot_decide(
     page: Any, console: str, keys: Keys, targets: dict[str, str]
 ) -> None:

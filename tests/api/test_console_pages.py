@@ -35,7 +35,8 @@ def test_every_string_exists_in_both_languages() -> None:
 
 
 def test_pages_redirect_to_sign_in_without_a_valid_key(client: httpx.Client, keys: Keys) -> None:
-    for path in ("/console/", "/console/accounts/x", "/console/audit", "/console/runs"):
+    pages = ("/console/", "/console/accounts/x", "/console/networks", "/console/networks/x")
+    for path in (*pages, "/console/audit", "/console/runs"):
         response = client.get(path)
         assert response.status_code == 303, path
         assert response.headers["location"] == "/console/login"
@@ -81,10 +82,16 @@ def test_roles_shape_the_console(client: httpx.Client, keys: Keys, targets: dict
     assert runs.status_code == 200 and "published" in runs.text
     assert client.get(f"/console/accounts/{targets['account']}").status_code == 403
     assert client.get("/console/audit").status_code == 403
+    assert client.get("/console/networks").status_code == 403
+    assert client.get(f"/console/networks/{targets['network']}").status_code == 403
+    assert 'id="nav-networks"' not in runs.text
     client.cookies.clear()
     signed_in(client, keys.regulator)
     account = client.get(f"/console/accounts/{targets['account']}")
     assert account.status_code == 200 and 'id="decision-form"' not in account.text
+    network = client.get(f"/console/networks/{targets['network']}")
+    assert network.status_code == 200 and 'id="network-queue"' not in network.text
+    assert client.get("/console/networks").status_code == 200
     assert client.get("/console/accounts/no-such-account").status_code == 404
 
 

@@ -123,11 +123,15 @@ def test_network_groups_sum_per_tier_and_band(
     store_engine: Engine, publish_scores: RunWriter
 ) -> None:
     scores = _scores(seed=4, network_size=30, others=10)
-    publish_scores(scores)
+    run_id = publish_scores(scores)
     found = network_groups(
-        store_engine, NETWORK, money=list(FLOWS), flagged_bands=["critical"], listed=3
+        store_engine,
+        NETWORK,
+        run_id=run_id,
+        money=list(FLOWS),
+        flagged_bands=["critical"],
+        listed=3,
     )
-    assert found is not None
     members = scores[scores["network_id"] == NETWORK]
     per_group = members.assign(tier=members["tier"].fillna(-1)).groupby(["tier", "band"])
     assert found.groups["accounts"].tolist() == per_group.size().tolist()
@@ -135,4 +139,6 @@ def test_network_groups_sum_per_tier_and_band(
     critical = members[members["band"] == "critical"].sort_values("rank").head(3)
     assert [a["account_id"] for a in found.flagged] == critical["account_id"].tolist()
     with pytest.raises(StoreInputError, match="two or more"):
-        network_groups(store_engine, NETWORK, money=["entry_fee"], flagged_bands=[], listed=1)
+        network_groups(
+            store_engine, NETWORK, run_id=run_id, money=["entry_fee"], flagged_bands=[], listed=1
+        )

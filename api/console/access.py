@@ -1,0 +1,42 @@
+"""Who may open which console page, and the pages' paths (shared by the page modules)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from api.console.auth import ConsoleUser
+from api.console.i18n import strings
+from api.console.render import error_page
+from api.roles import ADMIN, MODERATOR, REGULATOR
+
+PREFIX = "/console"
+# The console's roles follow api.roles.ACCESS: admins run the service and see no account data.
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "queue": frozenset({MODERATOR}),
+    "account": frozenset({MODERATOR, REGULATOR}),
+    "decide": frozenset({MODERATOR}),
+    "networks": frozenset({MODERATOR, REGULATOR}),
+    "network": frozenset({MODERATOR, REGULATOR}),
+    "audit": frozenset({MODERATOR, REGULATOR}),
+    "runs": frozenset({MODERATOR, REGULATOR, ADMIN}),
+}
+
+
+def denied(request: Request, user: ConsoleUser, page_name: str) -> HTMLResponse | None:
+    """A 403 page unless the user's role may open ``page_name``."""
+    if user.role in PAGE_ROLES[page_name]:
+        return None
+    return error_page(request, user, strings(user.lang)["forbidden"], 403)
+
+
+def account_url(account_id: str) -> str:
+    """The account page's path (the id escaped)."""
+    return f"{PREFIX}/accounts/{quote(account_id, safe='')}"
+
+
+def network_url(network_id: str) -> str:
+    """The network page's path (the id escaped)."""
+    return f"{PREFIX}/networks/{quote(network_id, safe='')}"

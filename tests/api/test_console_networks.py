@@ -1,0 +1,73 @@
+"""The console's network pages over real HTTP: the list as the API pages it, a network's
+flagged accounts with their decisions, links between accounts and networks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from api.console.networks import NETWORKS_PER_PAGE
+from tests.api.conftest import Keys, bearer
+from tests.api.test_console_server import console_fixture  # noqa: F401  (fixture "console")
+
+pytestmark = pytest.mark.slow
+LINKED = r'<a href="/console/{kind}/([^"]+)">'
+
+
+@pytest.fixture
+def moderator(console: str, keys: Keys) -> Iterator[httpx.Client]:
+    """A client signed in to the console as a moderator."""
+    with httpx.Client(base_url=console, timeout=30) as client:
+        client.post("/console/login", data={"key": keys.moderator})
+        yield client
+
+
+def test_the_networks_page_lists_what_the_api_lists(
+    moderator: httpx.Client, http: httpx.Client, keys: Keys
+) -> None:
+    for params in ({}, {"band": "critical"}, {"band": "medium", "page": 2}):
+        offset = (int(params.get("page", 1)) - 1) * NETWORKS_PER_PAGE
+        api = http.get(
+            "/v1/networks",
+            params={"min_band": params.get("band", "high"), "offset": offset, "limit": 50},
+            headers=bearer(keys.moderator),
+        ).json()
+        page = moderator.get("/console/networks", params=params).text
+        shown = re.findall(LINKED.format(kind="networks"), page)
+        assert shown == [item["network_id"] for item in api["items"]], params
+        assert f"{api['total']} networks" in page
+    chinese = moderator.get("/console/networks", params={"lang": "zh"}).text
+    assert "高风险待处理" in chinese and "个网络" in chinese
+
+
+def test_a_network_page_shows_its_flagged_accounts_with_their_decisions(
+    moderator: httpx.Client, http: httpx.Client, keys: Keys
+) -> None:
+    network = http.get(
+        "/v1/networks", params={"limit": 1, "offset": 3}, headers=bearer(keys.moderator)
+    ).json()["items"][0]["network_id"]
+    view = http.get(f"/v1/networks/{network}", headers=bearer(keys.moderator)).json()
+    decided = view["flagged_accounts"][-1]["account_id"]
+    moderator.post(f"/console/accounts/{decided}/decisions", data={"decision": "dismiss"})
+    members = http.get(
+        "/v1/queue",
+        params={"network_id": network, "status": "all", "limit": 1000},
+        headers=bearer(keys.moderator),
+    ).json()["items"]
+    decisions = {m["account_id"]: m["decision"] or "pending" for m in members}
+    page = moderator.get(f"/console/networks/{network}").text
+    rows = re.findall(r'<tr data-href="/console/accounts/([^"]+)">.*?</tr>', page, re.DOTALL)
+    assert rows == [account["account_id"] for account in view["flagged_accounts"]]
+    statuses = re.findall(r'<span class="(?:decision d-|)(\w+)">[^<]*</span></td>\s*</tr>', page)
+    assert statuses == [decisions[account] for account in rows]
+    assert decisions[decided] == "dismiss"
+    assert f'id="accounts">{view["accounts"]}<' in page and "Money flows" in page
+    assert f'href="/console/?network={network}&amp;status=all"' in page
+
+    account = moderator.get(f"/console/accounts/{decided}").text
+    assert f'id="network-link" href="/console/networks/{network}"' in account
+    missing = moderator.get("/console/networks/no-such-network")
+    assert missing.status_code == 404 and "no-such-network" in missing.text
