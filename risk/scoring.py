@@ -17,6 +17,7 @@ from risk.scoring_publish import (
     run_key_of,
 )
 from risk.scoring_stages import explain_in_chunks
+from risk.scoring_table import EXPLAINED_BANDS
 
 __all__ = ["ScoringSummary", "run_scoring"]
 
@@ -57,9 +58,7 @@ def run_scoring(
         region = snapshot.accounts.set_index("account_id")["region"]
         del snapshot
     table, model_input = score_accounts(features, region, scorer, clock, as_of)
-    with clock.stage(
-        "reasons", total=int(table["band"].isin(("medium", "high", "critical")).sum())
-    ):
+    with clock.stage("reasons", total=int(table["band"].isin(EXPLAINED_BANDS).sum())):
         table["reasons"] = explain_in_chunks(
             model_input,
             table["band"],

@@ -9,7 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-BANDS: tuple[str, ...] = ("low", "medium", "high", "critical")
+from models.bands import BAND_NAMES
+
+BANDS: tuple[str, ...] = BAND_NAMES
 EXPLAINED_BANDS: tuple[str, ...] = ("medium", "high", "critical")  # reasons stored in the run
 FLAGGED_BANDS: tuple[str, ...] = ("high", "critical")  # a network with one of these is flagged
 

@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 
 from risk.report.i18n import ACTIONS, BAND_NAMES, DECISION_NAMES, Lang
+from risk.scoring_table import FLAGGED_BANDS
 from risk.store.records import DecisionRecord
 
-FLAGGED_BANDS = ("high", "critical")
 ReasonText = Callable[[Mapping[str, Any]], str]
 IndicatorText = Callable[[Mapping[str, Any]], str]
 

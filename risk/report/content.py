@@ -16,12 +16,12 @@ from sqlalchemy import Engine
 
 from risk.report.errors import ReportInputError, ReportRunNotFoundError
 from risk.report.i18n import BAND_NAMES, DECISION_NAMES, GLOSSARY, METHODOLOGY, Lang
+from risk.scoring_table import FLAGGED_BANDS
 from risk.store.records import DecisionRecord, RunRecord
 from risk.store.retention_tallies import SCORE_CELLS, DroppedRows, score_cells
 
 REPORT_FORMAT = "mlm-risk-audit-report/1"
 DECISION_KINDS = ("confirm", "dismiss", "escalate")
-FLAGGED_BANDS = ("high", "critical")
 NETWORKS_IN_CHART = 4
 HISTOGRAM_BINS = 20  # each bin is SCORE_CELLS // HISTOGRAM_BINS whole score cells
 

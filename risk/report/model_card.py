@@ -13,10 +13,10 @@ import pandas as pd
 
 from risk.report.errors import ReportError
 from risk.report.i18n import LABEL_SOURCE, LIMITATIONS, METRIC_NAMES, PURPOSE, Lang
+from risk.scoring_table import FLAGGED_BANDS
 from risk.store.retention_tallies import DroppedRows
 
 REPORT_ARTIFACTS = ("data.json", "mean_abs_shap.json", "metrics.json", "thresholds.json")
-FLAGGED_BANDS = ("high", "critical")
 
 
 def training_artifacts(tracking_uri: str, mlflow_run_id: str | None) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Connection, Engine, case, func, select
 from risk.errors import StoreInputError
 from risk.store.db import read_transaction
 from risk.store.schema import decisions_table, scores_table
-from risk.store.scores import BANDS, _latest_decisions, resolve_run_id
+from risk.store.scores import BANDS, latest_decisions, resolve_run_id
 
 _MAX_PAGE = 1000
 _s = scores_table.c
@@ -231,7 +231,7 @@ def network_decisions(
     """How far the review of a network has gone, and the latest decision on each account given."""
     with read_transaction(engine) as connection:
         counts = _decided_counts(connection, run_id, [network_id], flagged_bands)
-        latest = _latest_decisions(connection, account_ids)
+        latest = latest_decisions(connection, account_ids)
     decided, flagged_decided = counts.get(network_id, (0, 0))
     return NetworkDecisions(
         decided=decided,

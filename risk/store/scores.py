@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select
 
+from models.bands import BAND_NAMES
 from risk.errors import RunNotFoundError, StoreInputError
 from risk.store.db import read_transaction
 from risk.store.records import QueuePage, ScoreRecord
@@ -15,7 +16,7 @@ from risk.store.runs import SCORE_COLUMNS, latest_published_id_query, latest_pub
 from risk.store.schema import decisions_table, runs_table, scores_table
 
 DECISION_STATUSES = ("pending", "decided", "all")
-BANDS = ("low", "medium", "high", "critical")
+BANDS: tuple[str, ...] = BAND_NAMES
 _MAX_PAGE = 1000
 _s = scores_table.c
 _d = decisions_table.c
@@ -32,7 +33,7 @@ def resolve_run_id(connection: Connection, run_id: str | None) -> str | None:
     return run_id
 
 
-def _latest_decisions(connection: Connection, account_ids: Sequence[str]) -> dict[str, Any]:
+def latest_decisions(connection: Connection, account_ids: Sequence[str]) -> dict[str, Any]:
     """Each account's most recent decision row (any run), for the accounts given."""
     if not account_ids:
         return {}
@@ -47,7 +48,7 @@ def _latest_decisions(connection: Connection, account_ids: Sequence[str]) -> dic
 
 def _with_decisions(connection: Connection, rows: Sequence[Any]) -> list[ScoreRecord]:
     """Score records with their account's latest decision attached."""
-    latest = _latest_decisions(connection, [row.account_id for row in rows])
+    latest = latest_decisions(connection, [row.account_id for row in rows])
     records = []
     for row in rows:
         decided = latest.get(row.account_id)
