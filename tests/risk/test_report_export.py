@@ -270,6 +270,25 @@ def test_cli_exports_verifies_and_names_a_tampered_file(
     assert unknown.exit_code != 0 and not (tmp_path / "x").exists()
 
 
+def _verify_bundle(body: bytes, stem: str, into: Path) -> None:
+    """Unzip a downloaded bundle: every format is there and ``risk report verify`` accepts it,
+    and rejects it once a byte of the PDF changes."""
+    import io
+    import zipfile
+
+    from risk.report.manifest import verify_report
+
+    zipfile.ZipFile(io.BytesIO(body)).extractall(into)
+    folder = into / stem
+    names = {p.name for p in folder.iterdir()}
+    assert {"report.pdf", "report.html", "report.json", "case_register.csv"} <= names
+    assert {"manifest.json", "manifest.sig", "public_key.pem"} <= names
+    assert verify_report(folder).ok
+    pdf = folder / "report.pdf"
+    pdf.write_bytes(pdf.read_bytes()[:-1] + b"#")
+    assert not verify_report(folder).ok
+
+
 @pytest.mark.slow
 def test_regulator_and_admin_fetch_reports_moderator_gets_403(
     report_world: ReportWorld, tmp_path: Path
@@ -299,6 +318,11 @@ def test_regulator_and_admin_fetch_reports_moderator_gets_403(
             body = get("admin", format="json").json()
             assert body["meta"]["run"]["id"] == report_world.run_id
             assert get("regulator", format="csv").text.startswith("account_id,rank,score")
+            bundle = get("regulator", format="bundle")
+            assert bundle.headers["content-type"] == "application/zip"
+            stem = f"report-{report_world.run_id}-en"
+            assert f'filename="{stem}.zip"' in bundle.headers["content-disposition"]
+            _verify_bundle(bundle.content, stem, tmp_path / "received")
             assert get("moderator", format="pdf").status_code == 403
             assert get("regulator", format="docx").status_code == 422
             missing = http.get("/v1/reports/no-such-run", headers={
