@@ -16,6 +16,7 @@ CONSUMER, STAGED, STOCK, PACKAGE = range(4)  # order kinds
 ORDER_KINDS = ("consumer", "staged", "stock", "package")
 ORDER_COLUMNS = ("seller", "buyer", "consumer", "actor", "time", "amount", "units", "kind")
 COMMISSION_COLUMNS = ("payee", "source", "amount", "kind", "day", "join_share")
+FLOAT_COLUMNS = frozenset({"time", "amount", "units", "join_share"})  # the rest are integers
 
 
 class Ledger:
@@ -55,5 +56,7 @@ class Ledger:
 
 def _concat(chunks: list[dict[str, NDArray[np.generic]]], columns: tuple[str, ...]) -> pd.DataFrame:
     if not chunks:
-        return pd.DataFrame({c: np.zeros(0) for c in columns})
+        return pd.DataFrame(
+            {c: np.zeros(0, dtype=float if c in FLOAT_COLUMNS else np.int64) for c in columns}
+        )
     return pd.DataFrame({c: np.concatenate([chunk[c] for chunk in chunks]) for c in columns})
