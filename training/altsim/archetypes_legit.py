@@ -98,7 +98,8 @@ def wholesale_distribution(rng: Generator, n: int, price: Floats) -> PlanColumns
 
 def affiliate_program(rng: Generator, n: int, price: Floats) -> PlanColumns:
     """A brand's affiliates earn a commission on the orders they refer (the brand sells and
-    ships) and a small override on their sub-affiliates' referrals: two tiers, no stock."""
+    ships) and a small override on their sub-affiliates' referrals: two tiers of affiliates
+    below the brand, no stock."""
     return {
         **_retailing(rng, n, 0.02, 0.2),
         "stock_based": 0.0,

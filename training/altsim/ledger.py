@@ -13,7 +13,6 @@ import pandas as pd
 from numpy.typing import NDArray
 
 CONSUMER, STAGED, STOCK, PACKAGE = range(4)  # order kinds
-ORDER_KINDS = ("consumer", "staged", "stock", "package")
 ORDER_COLUMNS = ("seller", "buyer", "consumer", "actor", "time", "amount", "units", "kind")
 COMMISSION_COLUMNS = ("payee", "source", "amount", "kind", "day", "join_share")
 FLOAT_COLUMNS = frozenset({"time", "amount", "units", "join_share"})  # the rest are integers
