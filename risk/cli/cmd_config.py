@@ -8,6 +8,7 @@ import typer
 
 from risk.cli.app import app
 from risk.settings import get_settings
+from risk.store.db import masked_url
 
 
 @app.command("config")
@@ -18,12 +19,13 @@ def show_config(
     settings = get_settings()
     values = {
         "home": str(settings.home),
-        "store_url": settings.store_url,
+        "store_url": masked_url(settings.store_url),
         "tracking_uri": settings.tracking_uri,
         "model": f"{settings.model_name}@{settings.model_alias}",
         "review_capacity": settings.review_capacity,
         "band_precisions": list(settings.band_precisions),
         "platform_name": settings.platform_name,
+        "keep_runs": settings.keep_runs,
     }
     if as_json:
         typer.echo(json.dumps(values, ensure_ascii=False))

@@ -22,6 +22,7 @@ def demo(
     """
     from risk.demo import DemoPlan, run_demo
     from risk.settings import get_settings
+    from risk.store.db import masked_url
 
     console = Console(soft_wrap=True)  # paths and keys stay on one line, ready to copy
     settings = get_settings()
@@ -36,7 +37,7 @@ def demo(
     console.print("                 (shown once; the store keeps only their hashes)")
     console.print(f"  report         {result.report_dir}  (verify: risk report verify DIR)")
     console.print(f"  scoring run    {result.run_id}  (model {result.model})")
-    console.print(f"  store          {settings.store_url}")
+    console.print(f"  store          {masked_url(settings.store_url)}")
     console.print(f"  MLflow         {settings.tracking_uri}")
     console.print(
         f"  MLflow UI      uv run mlflow ui --backend-store-uri {settings.tracking_uri} --port 5000"

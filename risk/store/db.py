@@ -23,6 +23,11 @@ _BUSY_TIMEOUT_MS = 30_000
 _MIGRATION_LOCK_KEY = 7_310_2026
 
 
+def masked_url(url: str) -> str:
+    """The store URL without its password (for anything printed or logged)."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the store URL; SQLite gets WAL, foreign keys and a busy timeout."""
     parsed = make_url(url)

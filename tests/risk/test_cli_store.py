@@ -93,3 +93,17 @@ def test_audit_verify_and_list(risk_home: Path) -> None:
     assert broken.exit_code == 1
     assert json.loads(broken.stdout)["first_bad_seq"] == 2
     assert "seq 2" in runner.invoke(app, ["audit", "verify"]).output
+
+
+def test_config_never_prints_the_store_password(
+    risk_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RISK_DATABASE_URL", "postgresql+psycopg://risk:s3cret-pw@db.internal/risk")
+    get_settings.cache_clear()
+    for args in (["config"], ["config", "--json"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "s3cret-pw" not in result.output
+        assert "postgresql+psycopg://risk:***@db.internal/risk" in result.output
+    shown = json.loads(CliRunner().invoke(app, ["config", "--json"]).output)
+    assert shown["keep_runs"] == get_settings().keep_runs
