@@ -21,9 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from models.classifier import feature_matrix
 from models.errors import ModelError
-
-SCHEME_ROLES: tuple[str, ...] = ("organizer", "recruiter", "participant")
-ACTIONABLE_ROLES: tuple[str, ...] = ("organizer", "recruiter")  # whom moderators act on
+from models.role_names import SCHEME_ROLES
 
 
 class RoleClassifier(ClassifierMixin, BaseEstimator):

@@ -16,7 +16,8 @@ from features.snapshot import Snapshot
 from models.bands import choose_band_thresholds
 from models.classifier import RiskClassifier
 from models.reference import build_reference
-from models.roles import ACTIONABLE_ROLES, SCHEME_ROLES, RoleClassifier
+from models.role_names import ACTIONABLE_ROLES, SCHEME_ROLES
+from models.roles import RoleClassifier
 from training.baselines import Scorer, logistic_regression_baseline
 from training.config import TrainingConfig
 from training.data import labelled_features, snapshot_labels

@@ -19,7 +19,8 @@ from models.mlflow_io import (
     write_model_files,
 )
 from models.reference import build_reference
-from models.roles import SCHEME_ROLES, RoleClassifier, RoleModel
+from models.role_names import SCHEME_ROLES
+from models.roles import RoleClassifier, RoleModel
 from training.data import labelled_features
 from training.metrics import role_metrics
 from training.simulator import SimulationConfig, simulate_platform
