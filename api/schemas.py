@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 Decision = Literal["confirm", "dismiss", "escalate"]
 Band = Literal["low", "medium", "high", "critical"]
 DecisionStatus = Literal["pending", "decided", "all"]
+SchemeRole = Literal["organizer", "recruiter", "participant"]  # models.role_names.SCHEME_ROLES
 LangParam = Literal["en", "zh"]
 
 
@@ -60,6 +61,11 @@ class AccountOut(BaseModel):
     decision: str | None
     decided_at: datetime | None
     key_features: list[KeyFeatureOut]
+    role: SchemeRole | None = Field(
+        description="Likely role if the account takes part (band medium and up; null without "
+        "a role model)"
+    )
+    role_probability: float | None = Field(description="P(role | the account takes part)")
 
 
 class ExplanationOut(BaseModel):
@@ -89,6 +95,8 @@ class QueueItem(BaseModel):
     indicators: list[dict[str, Any]] | None
     decision: str | None
     decided_at: datetime | None
+    role: SchemeRole | None
+    role_probability: float | None
 
 
 class QueueOut(BaseModel):

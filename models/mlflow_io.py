@@ -24,6 +24,7 @@ import pandas as pd
 from models.calibration import ScoreCalibrator
 from models.classifier import RiskClassifier
 from models.errors import ModelError, ModelNotFoundError
+from models.roles import RoleClassifier, RoleModel
 from models.scorer import RiskScorer
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ ARTIFACT_FILES = {
     "reference": "reference.json",
     "metrics": "metrics.json",
 }
+# Optional: models registered before the role model, or trained on labels without roles,
+# have no such file and load without a role estimate.
+OPTIONAL_ARTIFACT_FILES = {"roles": "roles.json"}
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,15 @@ def write_model_files(
     thresholds: Mapping[str, float],
     reference: Mapping[str, Any],
     metrics: Mapping[str, Any],
+    role_classifier: RoleClassifier | None = None,
 ) -> dict[str, str]:
     """Write the model's artifact files into ``directory``; artifact key -> path."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = {key: directory / name for key, name in ARTIFACT_FILES.items()}
     paths["booster"].write_text(classifier.booster_.model_to_string(), encoding="utf-8")
+    if role_classifier is not None:
+        paths["roles"] = directory / OPTIONAL_ARTIFACT_FILES["roles"]
+        paths["roles"].write_text(role_classifier.to_json(), encoding="utf-8")
     documents: dict[str, Any] = {
         "calibration": classifier.calibrator_.to_dict(),
         "features": list(classifier.feature_names_),
@@ -87,7 +95,8 @@ def write_model_files(
 def scorer_from_files(
     artifacts: Mapping[str, str], *, name: str, version: str, run_id: str, model_uri: str
 ) -> RiskScorer:
-    """Build a scorer from the artifact files written by :func:`write_model_files`."""
+    """Build a scorer from the artifact files written by :func:`write_model_files` (the role
+    model only when its file is among them)."""
     import lightgbm as lgb
 
     def document(key: str) -> Any:
@@ -95,6 +104,8 @@ def scorer_from_files(
 
     try:
         booster = lgb.Booster(model_file=artifacts["booster"])
+        roles = artifacts.get("roles")
+        role_model = None if roles is None else RoleModel.from_json(Path(roles).read_text("utf-8"))
         return RiskScorer(
             name=name,
             version=version,
@@ -106,6 +117,7 @@ def scorer_from_files(
             metrics=document("metrics"),
             booster=booster,
             calibrator=ScoreCalibrator.from_dict(document("calibration")),
+            role_model=role_model,
         )
     except (KeyError, OSError, ValueError, lgb.basic.LightGBMError) as error:
         raise ModelError(f"model {model_uri} has a missing or broken artifact: {error}") from error
@@ -125,6 +137,7 @@ def log_and_register(
     reference: Mapping[str, Any],
     metrics: Mapping[str, Any],
     input_example: pd.DataFrame,
+    role_classifier: RoleClassifier | None = None,
     model_name: str,
     staging_dir: Path,
 ) -> RegisteredVersion:
@@ -135,7 +148,9 @@ def log_and_register(
     run = mlflow.active_run()
     if run is None:
         raise ModelError("log_and_register needs an active MLflow run")
-    artifacts = write_model_files(staging_dir, classifier, thresholds, reference, metrics)
+    artifacts = write_model_files(
+        staging_dir, classifier, thresholds, reference, metrics, role_classifier
+    )
     # the feature table's own dtypes (registry int64/float64) make the signature
     example = input_example[list(classifier.feature_names_)]
     output = pd.DataFrame({"probability": classifier.predict_proba(example)[:, 1]})
@@ -241,6 +256,9 @@ def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
         )
     )
     files = {key: str(local / "artifacts" / file) for key, file in ARTIFACT_FILES.items()}
+    for key, file in OPTIONAL_ARTIFACT_FILES.items():
+        if (local / "artifacts" / file).is_file():
+            files[key] = str(local / "artifacts" / file)
     return scorer_from_files(
         files,
         name=name,

@@ -14,6 +14,7 @@ from models.bands import assign_bands
 from models.calibration import ScoreCalibrator
 from models.classifier import feature_matrix
 from models.reference import legitimate_medians
+from models.roles import RoleModel
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class RiskScorer:
     metrics: Mapping[str, Any]
     booster: Any = field(repr=False)  # lightgbm.Booster
     calibrator: ScoreCalibrator = field(repr=False)
+    role_model: RoleModel | None = field(default=None, repr=False)  # None: registered without
 
     @property
     def label(self) -> str:
@@ -57,3 +59,12 @@ class RiskScorer:
     def bands(self, scores: NDArray[np.float64]) -> NDArray[np.str_]:
         """Band name per calibrated score, by the thresholds stored with the model."""
         return assign_bands(scores, self.thresholds)
+
+    def likely_roles(
+        self, X: pd.DataFrame | NDArray[np.float64]
+    ) -> tuple[NDArray[np.object_], NDArray[np.float64]] | None:
+        """(most likely scheme role, P(role | takes part)) per row; None without a role model."""
+        if self.role_model is None:
+            return None
+        matrix = self.matrix(X) if isinstance(X, pd.DataFrame) else np.asarray(X, np.float64)
+        return self.role_model.likely_roles(matrix)

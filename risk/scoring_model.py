@@ -11,7 +11,7 @@ from risk.account_features import SHOWN_FEATURES
 from risk.drift import drift_report
 from risk.scoring_progress import StageClock
 from risk.scoring_stages import ReasonsFn
-from risk.scoring_table import rank_accounts
+from risk.scoring_table import EXPLAINED_BANDS, rank_accounts
 
 REASONS_PER_ACCOUNT = 4
 STRONGEST_FEATURES = 12  # how many of the model's strongest features keep percentiles
@@ -53,7 +53,22 @@ def score_accounts(
             index=features.index,
         )
         table["as_of"] = as_of
+        table["role"], table["role_probability"] = likely_roles(model_input, table["band"], scorer)
     return table, model_input
+
+
+def likely_roles(
+    model_input: pd.DataFrame, bands: pd.Series | np.ndarray, scorer: Any
+) -> tuple[pd.Series, pd.Series]:
+    """Likely scheme role and P(role | takes part) of accounts at band medium or above; missing
+    for the others, and for every account when the model was registered without a role model."""
+    role = pd.Series(None, index=model_input.index, dtype=object, name="role")
+    probability = pd.Series(np.nan, index=model_input.index, dtype="float64")
+    chosen = np.flatnonzero(np.isin(np.asarray(bands, dtype=str), EXPLAINED_BANDS))
+    found = scorer.likely_roles(model_input.iloc[chosen])
+    if found is not None:
+        role.iloc[chosen], probability.iloc[chosen] = found
+    return role, probability.rename("role_probability")
 
 
 def reasons_fn(scorer: Any) -> ReasonsFn:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from features.errors import DataContractError
-from risk.scoring_model import indicators, load_model, reasons_fn, utc
+from risk.scoring_model import indicators, likely_roles, load_model, reasons_fn, utc
 from risk.scoring_output import json_text
 from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring_publish import (
@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 
     from features.spark.reading import SparkSnapshot
 
-SCORE_COLUMNS = "score double, band string, reasons string, indicators string"
+SCORE_COLUMNS = (
+    "score double, band string, reasons string, indicators string, "
+    "role string, role_probability double"
+)
 
 
 def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
@@ -43,7 +46,8 @@ def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
 
 
 def score_batch(batch: pd.DataFrame, scorer: Any, explain: Callable[..., Any]) -> pd.DataFrame:
-    """Score, band, reasons (medium and above) and indicators of one batch of feature rows."""
+    """Score, band, reasons and likely role (medium and above) and indicators of one batch of
+    feature rows."""
     features = batch.set_index(pd.Index(batch["account_id"].astype("str"), name="account_id"))
     features = features.drop(columns=["account_id"])
     model_input = features[list(scorer.feature_names)]
@@ -55,7 +59,15 @@ def score_batch(batch: pd.DataFrame, scorer: Any, explain: Callable[..., Any]) -
         for row, found in zip(chosen, explain(model_input.iloc[chosen]), strict=True):
             reasons[row] = json_text(_reason_dicts(list(found)))
     fired = indicators(features).map(json_text).to_numpy()
-    return batch.assign(score=scores, band=bands, reasons=reasons, indicators=fired)
+    role, role_probability = likely_roles(model_input, bands, scorer)
+    return batch.assign(
+        score=scores,
+        band=bands,
+        reasons=reasons,
+        indicators=fired,
+        role=role.to_numpy(),
+        role_probability=role_probability.to_numpy(),
+    )
 
 
 def score_on_cluster(features: DataFrame, scorer: Any, spark: SparkSession) -> DataFrame:
@@ -132,6 +144,8 @@ def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame
         index=frame.index,
     )
     table["as_of"] = as_of
+    table["role"] = frame["role"].astype(object).where(frame["role"].notna(), None)
+    table["role_probability"] = frame["role_probability"].astype("float64")
     reasons = frame["reasons"].astype(object).to_numpy()
     table["reasons"] = pd.Series(
         [None if pd.isna(text) else json.loads(text) for text in reasons],

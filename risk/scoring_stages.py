@@ -42,8 +42,12 @@ def explain_in_chunks(
 
 
 def store_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows ``write_scores`` takes: identity, score, band, rank, reasons and indicators."""
-    columns = ["network_id", "region", "tier", "score", "band", "rank", "reasons", "indicators"]
+    """The rows ``write_scores`` takes: identity, score, band, rank, reasons, indicators and
+    likely role."""
+    columns = [
+        *("network_id", "region", "tier", "score", "band", "rank", "reasons", "indicators"),
+        *("role", "role_probability"),
+    ]
     return table[columns].rename_axis("account_id").reset_index()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -116,3 +117,69 @@ def slice_metrics(
 
 def _share(flags: Array, mask: Array) -> float:
     return float(flags[mask].mean()) if mask.any() else float("nan")
+
+
+def role_metrics(true_roles: Array, predicted: Array, classes: tuple[str, ...]) -> dict[str, Any]:
+    """Per-role precision/recall, the confusion matrix (true -> predicted -> accounts), macro F1
+    and the macro F1 of always guessing the commonest role (the trivial baseline)."""
+    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+    labels = list(classes)
+    truth = np.asarray(true_roles, dtype=object).astype(str)
+    guess = np.asarray(predicted, dtype=object).astype(str)
+    precision, recall, _, support = precision_recall_fscore_support(
+        truth, guess, labels=labels, zero_division=0
+    )
+    confusion = confusion_matrix(truth, guess, labels=labels)
+    values, counts = np.unique(truth, return_counts=True)
+    commonest = np.full(len(truth), values[np.argmax(counts)], dtype=object)
+    return {
+        "per_role": {
+            role: {
+                "precision": float(precision[i]),
+                "recall": float(recall[i]),
+                "accounts": int(support[i]),
+            }
+            for i, role in enumerate(labels)
+        },
+        "confusion": {
+            role: {other: int(confusion[i, j]) for j, other in enumerate(labels)}
+            for i, role in enumerate(labels)
+        },
+        "macro_f1": float(f1_score(truth, guess, labels=labels, average="macro", zero_division=0)),
+        "baseline_macro_f1": float(
+            f1_score(truth, commonest, labels=labels, average="macro", zero_division=0)
+        ),
+    }
+
+
+def actionable_in_top_k(
+    scores: Array, true_roles: Array, predicted: Array, actionable: tuple[str, ...], k: int
+) -> dict[str, float]:
+    """Accounts of an actionable role (organizer, recruiter) among the top ``k`` by score,
+    before (score order) and after keeping only accounts predicted to hold such a role."""
+    truth = np.isin(np.asarray(true_roles, dtype=object).astype(str), actionable)
+    kept = np.flatnonzero(np.isin(np.asarray(predicted, dtype=object).astype(str), actionable))
+    filtered = kept[top_k_order(np.asarray(scores, dtype=np.float64)[kept], k)]
+    return {
+        "by_score": float(truth[top_k_order(scores, k)].sum()),
+        "by_score_and_role": float(truth[filtered].sum()),
+    }
+
+
+def role_metric_values(metrics: Mapping[str, Any]) -> dict[str, float]:
+    """The role model's held-out figures as MLflow metrics (``roles.organizer.precision``,
+    ``roles.confusion.organizer.recruiter``...); none when no role model was trained."""
+    roles = metrics.get("roles") or {}
+    values: dict[str, float] = {}
+    for role, figures in (roles.get("per_role") or {}).items():
+        values |= {f"roles.{role}.{name}": float(v) for name, v in figures.items()}
+    for role, row in (roles.get("confusion") or {}).items():
+        values |= {f"roles.confusion.{role}.{other}": float(n) for other, n in row.items()}
+    for name in ("macro_f1", "baseline_macro_f1"):
+        if name in roles:
+            values[f"roles.{name}"] = float(roles[name])
+    for name, figures in roles.items():
+        if name.startswith("actionable_in_top_"):
+            values |= {f"roles.{name}.{order}": float(n) for order, n in figures.items()}
+    return values

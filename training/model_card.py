@@ -35,6 +35,29 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _roles_section(roles: Mapping[str, Any], k: Any) -> str:
+    """The role model's held-out precision/recall, confusion and its effect on the top k."""
+    if not roles.get("per_role"):
+        return f"No role estimate: {roles.get('note', 'no role model was trained')}."
+    per_role = pd.DataFrame.from_dict(roles["per_role"], orient="index").reset_index(names="role")
+    confusion = pd.DataFrame.from_dict(roles["confusion"], orient="index")
+    confusion = confusion.reset_index(names="true \\ predicted")
+    top: Mapping[str, float] = roles.get(f"actionable_in_top_{k}") or {}
+    return f"""A second model ({roles["note"]}) estimates the role of an account if it takes
+part; the queue stores it for accounts at band medium or above. Held-out scheme accounts:
+
+{_table(per_role)}
+
+Macro F1 {_cell(roles["macro_f1"])} (always guessing the commonest role:
+{_cell(roles["baseline_macro_f1"])}). Confusion (rows: true role):
+
+{_table(confusion)}
+
+Organizers and recruiters among the top {k} of the held-out queue: {_cell(top.get("by_score"))}
+by score, {_cell(top.get("by_score_and_role"))} when filtered to predicted organizers and
+recruiters."""
+
+
 def render_model_card(
     *,
     name: str,
@@ -59,6 +82,7 @@ def render_model_card(
         for column, rows in slices.items()
     ]
     top = ", ".join(f"`{n}`" for n in importance.head(10).index)
+    roles = _roles_section(metrics.get("roles") or {}, metrics.get("k"))
     splits = "\n".join(f"- `{k}`: {v}" for k, v in SPLIT_TEXT.items())
     return f"""# Model card: {name} version {version}
 
@@ -82,6 +106,9 @@ Splits are by whole network (seeded, stratified by whether a network holds schem
 Beats every baseline on the grouped test: **{metrics.get("beats_baselines")}**.
 
 {chr(10).join(slice_sections)}
+
+## Roles (who in a scheme: organizer, recruiter, participant)
+{roles}
 
 ## Bands (thresholds on the calibrated score, chosen on validation networks)
 {_table(pd.DataFrame([thresholds]))}

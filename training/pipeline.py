@@ -16,6 +16,8 @@ from features.snapshot import Snapshot
 from models.bands import choose_band_thresholds
 from models.classifier import RiskClassifier
 from models.reference import build_reference
+from models.role_names import ACTIONABLE_ROLES, SCHEME_ROLES
+from models.roles import RoleClassifier
 from training.baselines import Scorer, logistic_regression_baseline
 from training.config import TrainingConfig
 from training.data import labelled_features, snapshot_labels
@@ -29,6 +31,7 @@ from training.evaluation import (
     score_all,
     slices,
 )
+from training.metrics import actionable_in_top_k, role_metrics
 from training.splits import PARTS, network_parts, out_of_time_split
 
 GROUPED = "grouped_test"
@@ -101,6 +104,52 @@ def fit_on_parts(
     thresholds = choose_band_thresholds(validation["label"], scores, config.band_precisions)
     evaluated = compare_scorers(validation, {MODEL: scores}, config.review_capacity)[MODEL]
     return Fitted(classifier, thresholds, evaluated)
+
+
+def scheme_roles_of(table: pd.DataFrame) -> pd.DataFrame:
+    """Scheme accounts (label 1) whose role is organizer, recruiter or participant."""
+    if "role" not in table.columns:
+        return table.iloc[:0]
+    return table[(table["label"] == 1).to_numpy() & table["role"].isin(SCHEME_ROLES).to_numpy()]
+
+
+def fit_roles(
+    train: pd.DataFrame, features: list[str], config: TrainingConfig
+) -> tuple[RoleClassifier | None, str]:
+    """The role model on the train part's scheme accounts, or None and why there is none."""
+    if "role" not in train.columns or train["role"].isna().all():
+        return None, "the labels have no role column: no role model was trained"
+    schemes = scheme_roles_of(train)
+    if schemes["role"].nunique() < 2:
+        return None, "the train part holds fewer than two scheme roles: no role model"
+    model = RoleClassifier(random_state=config.seed).fit(
+        schemes[features],
+        schemes["role"],
+        sample_weight=network_weights(schemes["network_id"], config.network_weight_power),
+    )
+    return model, f"trained on {len(schemes)} scheme accounts of the train networks"
+
+
+def evaluate_roles(
+    model: RoleClassifier | None, note: str, test: pd.DataFrame, scores: np.ndarray, k: int
+) -> dict[str, Any]:
+    """Per-role precision/recall and confusion on the held-out scheme accounts, and the
+    organizers and recruiters among the top ``k`` before and after filtering by role."""
+    if model is None:
+        return {"trained": False, "note": note}
+    schemes = scheme_roles_of(test)
+    if schemes.empty:
+        return {"trained": True, "note": note + "; the test part holds no scheme roles"}
+    predicted = model.predict(test[model.feature_names_])
+    in_test = test.index.get_indexer(schemes.index)
+    return {
+        "trained": True,
+        "note": note,
+        **role_metrics(schemes["role"], predicted[in_test], SCHEME_ROLES),
+        f"actionable_in_top_{k}": actionable_in_top_k(
+            scores, test["role"].fillna(""), predicted, ACTIONABLE_ROLES, k
+        ),
+    }
 
 
 def _scorers(
@@ -192,12 +241,14 @@ def train_and_register(
             snapshot, labels, table, parts, moment, features, config, extra_baselines
         )
     k = config.review_capacity
+    role_model, role_note = fit_roles(train, features, config)
     metrics.update(
         {
             "evaluation": evaluation,
             "slices": slices(test, scores[MODEL], fitted.thresholds["medium"], k),
             "reliability": reliability(test, scores[MODEL]),
             "beats_baselines": beats_baselines(evaluation[GROUPED], k),
+            "roles": evaluate_roles(role_model, role_note, test, scores[MODEL], k),
             "best_iteration": fitted.classifier.best_iteration_,
             "k": k,
         }
@@ -220,6 +271,7 @@ def train_and_register(
         tracking_uri=tracking_uri,
         config=config,
         classifier=fitted.classifier,
+        role_classifier=role_model,
         thresholds=fitted.thresholds,
         test=test,
         metrics=metrics,

@@ -13,8 +13,10 @@ import pandas as pd
 from features.registry import FEATURE_REGISTRY_VERSION
 from models.classifier import RiskClassifier
 from models.mlflow_io import log_and_register
+from models.roles import RoleClassifier
 from training.config import TrainingConfig
 from training.evaluation import MODEL
+from training.metrics import role_metric_values
 from training.model_card import render_model_card
 from training.plots import importance_plot, reliability_plot, shap_summary
 from training.promotion import PromotionDecision, promote_new_version
@@ -37,6 +39,7 @@ def register_and_report(
     tracking_uri: str,
     config: TrainingConfig,
     classifier: RiskClassifier,
+    role_classifier: RoleClassifier | None,
     thresholds: Mapping[str, float],
     test: pd.DataFrame,
     metrics: Mapping[str, Any],
@@ -61,7 +64,7 @@ def register_and_report(
         tempfile.TemporaryDirectory(prefix="risk-train-") as scratch,
     ):
         log_inputs(config, classifier.get_params(), tags)
-        mlflow.log_metrics(flatten_metrics(metrics["evaluation"]))
+        mlflow.log_metrics(flatten_metrics(metrics["evaluation"]) | role_metric_values(metrics))
         report = Path(scratch) / "report"
         report.mkdir()
         write_json(report / "metrics.json", held_out)
@@ -85,6 +88,7 @@ def register_and_report(
             reference=reference,
             metrics=held_out,
             input_example=test[features].head(5),
+            role_classifier=role_classifier,
             model_name=config.model_name,
             staging_dir=Path(scratch) / "model",
         )

@@ -139,6 +139,10 @@ STRINGS: dict[ConsoleLang, dict[str, str]] = {
         "band_medium": "medium",
         "band_high": "high",
         "band_critical": "critical",
+        "role": "Likely role",
+        "role_organizer": "organizer",
+        "role_recruiter": "recruiter",
+        "role_participant": "participant",
         "keys": (
             "Keys: j/k move · Enter open · / filter · c/d/e decide · Ctrl+Enter submit · "
             "q queue · Esc leave field"
@@ -274,6 +278,10 @@ STRINGS: dict[ConsoleLang, dict[str, str]] = {
         "band_medium": "中",
         "band_high": "高",
         "band_critical": "极高",
+        "role": "可能角色",
+        "role_organizer": "组织者",
+        "role_recruiter": "招募者",
+        "role_participant": "参与者",
         "keys": (
             "快捷键：j/k 移动 · Enter 打开 · / 筛选 · c/d/e 处理 · Ctrl+Enter 提交 · "
             "q 返回队列 · Esc 离开输入框"

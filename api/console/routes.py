@@ -23,6 +23,7 @@ from api.console.render import STATIC_DIR, error_page, page, pager
 from api.deps import StateDep
 from api.roles import ADMIN, REGULATOR
 from features.errors import ServiceError
+from models.role_names import SCHEME_ROLES
 from risk.service.console_account import account_page
 from risk.service.console_queue import queue_view
 from risk.store.audit import list_audit, verify_audit_chain
@@ -47,6 +48,7 @@ def queue(
     region: Annotated[str, Query(max_length=100)] = "",
     network: Annotated[str, Query(max_length=200)] = "",
     status: Annotated[str, Query(max_length=20)] = "pending",
+    role: Annotated[str, Query(max_length=20)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     """The review queue, highest score first; regulators get an account lookup instead."""
@@ -56,18 +58,20 @@ def queue(
         return page(request, "lookup.html", {}, user=user)
     status = status if status in DECISION_STATUSES else "pending"
     band = band if band in BANDS else ""
+    role = role if role in SCHEME_ROLES else ""
     view = queue_view(
         state.engine,
         bands=[band] if band else None,
         region=region.strip() or None,
         network_id=network.strip() or None,
         decision_status=status,
+        role=role or None,
         limit=PAGE_SIZE,
         offset=(page_number - 1) * PAGE_SIZE,
         explainer=state.explainer,
         lang=user.lang,
     )
-    filters = {"band": band, "region": region, "network": network, "status": status}
+    filters = {"band": band, "role": role, "region": region, "network": network, "status": status}
     kept = {k: v for k, v in filters.items() if v}
     return page(
         request,
@@ -76,6 +80,7 @@ def queue(
             "view": view,
             "filters": filters,
             "bands": BANDS,
+            "roles": SCHEME_ROLES,
             "statuses": DECISION_STATUSES,
             **pager(f"{PREFIX}/", kept, page_number, view.page.total, PAGE_SIZE),
             "account_url": account_url,

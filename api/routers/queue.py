@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import AuthorizedKey, EngineDep
-from api.schemas import Band, DecisionStatus, QueueOut
+from api.schemas import Band, DecisionStatus, QueueOut, SchemeRole
 from risk.store.scores import review_queue
 
 router = APIRouter(tags=["queue"])
@@ -21,6 +21,9 @@ def get_queue(
     region: Annotated[str | None, Query(max_length=100)] = None,
     network_id: Annotated[str | None, Query(max_length=200)] = None,
     status: DecisionStatus = "pending",
+    role: Annotated[
+        SchemeRole | None, Query(description="Likely scheme role (stored from band medium up).")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
@@ -31,6 +34,7 @@ def get_queue(
         region=region,
         network_id=network_id,
         decision_status=status,
+        role=role,
         limit=limit,
         offset=offset,
     )

@@ -52,6 +52,8 @@ class AccountView:
             "decision": record.decision,
             "decided_at": None if record.decided_at is None else _wire_time(record.decided_at),
             "key_features": self.key_features,
+            "role": record.role,
+            "role_probability": record.role_probability,
         }
 
 

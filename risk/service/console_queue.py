@@ -33,6 +33,7 @@ def queue_view(
     network_id: str | None,
     decision_status: str,
     limit: int,
+    role: str | None = None,
     offset: int,
     explainer: Explainer | None = None,
     lang: str = "en",
@@ -45,6 +46,7 @@ def queue_view(
         region=region,
         network_id=network_id,
         decision_status=decision_status,
+        role=role,
         limit=limit,
         offset=offset,
     )

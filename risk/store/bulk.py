@@ -99,6 +99,8 @@ SCORE_COLUMNS = (
     "indicators",
     "features",
     "percentiles",
+    "role",
+    "role_probability",
 )
 JSON_COLUMNS = ("reasons", "indicators", "features", "percentiles")
 REQUIRED_SCORE_COLUMNS = ("account_id", "score", "band", "rank")

@@ -77,6 +77,8 @@ class ScoreRecord(_Record):
     indicators: list[Any] | None
     features: dict[str, Any] | None
     percentiles: dict[str, Any] | None
+    role: str | None = None  # likely scheme role (band medium and up, with a role model)
+    role_probability: float | None = None
     decision: str | None = None
     decided_at: datetime | None = None
 

@@ -105,6 +105,9 @@ class Score(Base):
     indicators: Mapped[list[Any] | None]
     features: Mapped[dict[str, Any] | None]
     percentiles: Mapped[dict[str, Any] | None]
+    # Revision 0004: likely scheme role and P(role | takes part), set from band medium up.
+    role: Mapped[str | None] = mapped_column(String(16))
+    role_probability: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         Index("ix_scores_account_run", "account_id", "run_id"),
@@ -112,6 +115,7 @@ class Score(Base):
         Index("ix_scores_run_band_score", "run_id", "band", "rank", "score", "account_id"),
         Index("ix_scores_run_network", "run_id", "network_id"),
         Index("ix_scores_run_rank", "run_id", "rank", "account_id"),
+        Index("ix_scores_run_role_rank", "run_id", "role", "rank", "account_id"),
     )
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select
 
 from models.bands import BAND_NAMES
+from models.role_names import SCHEME_ROLES
 from risk.errors import RunNotFoundError, StoreInputError
 from risk.store.db import read_transaction
 from risk.store.records import QueuePage, ScoreRecord
@@ -111,6 +112,7 @@ def _queue_filter(
     region: str | None,
     network_id: str | None,
     decision_status: str,
+    role: str | None = None,
 ) -> Any:
     """The WHERE clause of a review-queue query."""
     clause = _s.run_id == run_id
@@ -123,6 +125,10 @@ def _queue_filter(
         clause &= _s.region == region
     if network_id is not None:
         clause &= _s.network_id == network_id
+    if role is not None:
+        if role not in SCHEME_ROLES:
+            raise StoreInputError(f"unknown role {role!r}; use {', '.join(SCHEME_ROLES)}")
+        clause &= _s.role == role
     decided = exists().where(_d.account_id == _s.account_id)
     if decision_status == "pending":
         clause &= ~decided
@@ -142,11 +148,13 @@ def review_queue(
     region: str | None = None,
     network_id: str | None = None,
     decision_status: str = "pending",
+    role: str | None = None,
     limit: int = 50,
     offset: int = 0,
     run_id: str | None = None,
 ) -> QueuePage:
-    """Accounts to review, riskiest first (by rank); 'decided' = has any decision on record."""
+    """Accounts to review, riskiest first (by rank); 'decided' = has any decision on record;
+    ``role`` keeps accounts whose likely scheme role is that one."""
     if not 1 <= limit <= _MAX_PAGE or offset < 0:
         raise StoreInputError(f"limit must be 1-{_MAX_PAGE} and offset >= 0")
     with read_transaction(engine) as connection:
@@ -159,6 +167,7 @@ def review_queue(
             region=region,
             network_id=network_id,
             decision_status=decision_status,
+            role=role,
         )
         rows = connection.execute(
             select(scores_table)

@@ -21,8 +21,17 @@ class World:
     run_id: str
 
 
-def register_model(snapshot: object, tracking_uri: str, root: Path, *, trees: int = 60) -> str:
-    """Train a small calibrated model on the snapshot's labels; register it @champion."""
+def register_model(
+    snapshot: object,
+    tracking_uri: str,
+    root: Path,
+    *,
+    trees: int = 60,
+    roles: bool = True,
+    alias: str = "champion",
+) -> str:
+    """Train a small calibrated model on the snapshot's labels (and a role model on its scheme
+    accounts unless ``roles`` is False, as models registered before roles); register it."""
     import mlflow
 
     from features.build import build_features
@@ -31,6 +40,8 @@ def register_model(snapshot: object, tracking_uri: str, root: Path, *, trees: in
     from models.classifier import RiskClassifier
     from models.mlflow_io import ensure_experiment, log_and_register, set_alias
     from models.reference import build_reference
+    from models.role_names import SCHEME_ROLES
+    from models.roles import RoleClassifier
 
     features = build_features(snapshot)  # type: ignore[arg-type]
     labels = snapshot.labels.set_index("account_id")["label"]  # type: ignore[attr-defined]
@@ -46,6 +57,11 @@ def register_model(snapshot: object, tracking_uri: str, root: Path, *, trees: in
     reference = build_reference(
         X.to_numpy(), names, y, classifier.predict_proba(X)[:, 1].astype("float64")
     )
+    role_model = None
+    if roles:
+        role = snapshot.labels.set_index("account_id")["role"].reindex(X.index)  # type: ignore[attr-defined]
+        scheme = (y == 1) & role.isin(SCHEME_ROLES).to_numpy()
+        role_model = RoleClassifier(n_estimators=40, random_state=3).fit(X[scheme], role[scheme])
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
     experiment = ensure_experiment(tracking_uri, MODEL_NAME, root / "mlartifacts")
@@ -57,10 +73,11 @@ def register_model(snapshot: object, tracking_uri: str, root: Path, *, trees: in
             metrics={},
             input_example=X.head(5),
             model_name=MODEL_NAME,
-            staging_dir=root / "staging",
+            staging_dir=root / f"staging-{alias}",
+            role_classifier=role_model,
         )
     client = mlflow.MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
-    set_alias(client, MODEL_NAME, "champion", version.version, "test world")
+    set_alias(client, MODEL_NAME, alias, version.version, "test world")
     return version.version
 
 

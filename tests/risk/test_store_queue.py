@@ -62,3 +62,49 @@ def test_bad_queue_arguments(store_engine: Engine, publish_scores: RunWriter) ->
     for bad in ({"bands": ["severe"]}, {"decision_status": "maybe"}, {"limit": 0}, {"offset": -1}):
         with pytest.raises(StoreInputError):
             review_queue(store_engine, **bad)  # type: ignore[arg-type]
+
+
+def _with_roles(scores):  # type: ignore[no-untyped-def]
+    """Roles for accounts at band medium and up (cycling), none below, as scoring stores them."""
+    flagged = (scores["band"] != "low").to_numpy()
+    cycle = ["organizer", "recruiter", "participant"]
+    roles = [cycle[i % 3] if flagged[i] else None for i in range(len(scores))]
+    probability = [0.5 + (i % 5) / 10 if flagged[i] else None for i in range(len(scores))]
+    return scores.assign(role=roles, role_probability=probability)
+
+
+def test_role_is_stored_and_filters_the_queue(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    from risk.store.scores import get_account_score, scores_frame
+
+    scores = _with_roles(make_scores(60, seed=4))
+    run_id = publish_scores(scores)
+    recruiters = scores[scores["role"] == "recruiter"]
+    page = review_queue(store_engine, role="recruiter", decision_status="all", limit=100)
+    assert page.total == len(recruiters) > 0
+    assert [item.account_id for item in page.items] == recruiters["account_id"].tolist()
+    assert {item.role for item in page.items} == {"recruiter"}
+    first = recruiters.iloc[0]
+    assert page.items[0].role_probability == pytest.approx(first["role_probability"])
+    low = scores[scores["role"].isna()].iloc[0]
+    unflagged = get_account_score(store_engine, low["account_id"])
+    assert unflagged is not None and unflagged.role is None and unflagged.role_probability is None
+    both = review_queue(
+        store_engine, role="organizer", bands=["critical"], decision_status="all", limit=100
+    )
+    expected = scores[(scores["role"] == "organizer") & (scores["band"] == "critical")]
+    assert both.total == len(expected)
+    frame = scores_frame(store_engine, run_id)
+    assert frame["role"].tolist() == scores["role"].tolist()
+    with pytest.raises(StoreInputError, match="unknown role 'boss'"):
+        review_queue(store_engine, role="boss")
+
+
+def test_scores_written_without_roles_have_none(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    publish_scores(make_scores(10, seed=5))
+    page = review_queue(store_engine, decision_status="all")
+    assert {(item.role, item.role_probability) for item in page.items} == {(None, None)}
+    assert review_queue(store_engine, role="organizer").total == 0

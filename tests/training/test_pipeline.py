@@ -6,6 +6,7 @@ from pathlib import Path
 
 import mlflow
 import numpy as np
+import pandas as pd
 import pytest
 
 from features.registry import FEATURE_REGISTRY_VERSION, model_feature_names
@@ -104,3 +105,54 @@ def test_snapshot_without_labels_is_refused(small_platform: Snapshot, tracking_u
         train_and_register(
             replace(small_platform, labels=None), None, TrainingConfig(), tracking_uri
         )
+
+
+def test_role_model_is_evaluated_logged_and_registered(trained: TrainingResult) -> None:
+    roles = trained.metrics["roles"]
+    assert roles["trained"] is True
+    assert set(roles["per_role"]) == {"organizer", "recruiter", "participant"}
+    assert roles["macro_f1"] > roles["baseline_macro_f1"]
+    top = roles["actionable_in_top_100"]
+    assert top["by_score_and_role"] >= top["by_score"]
+    logged = mlflow.MlflowClient(trained.tracking_uri).get_run(trained.run_id).data.metrics
+    organizer = roles["per_role"]["organizer"]
+    assert logged["roles.organizer.recall"] == pytest.approx(organizer["recall"])
+    assert logged["roles.confusion.participant.participant"] == float(
+        roles["confusion"]["participant"]["participant"]
+    )
+    assert logged["roles.actionable_in_top_100.by_score"] == top["by_score"]
+    card = _model_card(trained)
+    assert "## Roles" in card and "Macro F1" in card
+    scorer = load_scorer(trained.model_uri, trained.tracking_uri)
+    assert scorer.role_model is not None
+
+
+def test_labels_without_roles_train_no_role_model(
+    small_platform: Snapshot, tmp_path: Path, mlflow_template: Path
+) -> None:
+    from tests.models.mlflow_template import copy_template
+
+    assert small_platform.labels is not None
+    # a labels file without the optional column reads as a role column of missing values
+    no_roles = replace(small_platform, labels=small_platform.labels.assign(role=None))
+    uri = copy_template(mlflow_template, tmp_path / "tracking")
+    config = TrainingConfig(
+        seed=3, artifact_root=tmp_path / "artifacts", shap_rows=100, out_of_time=False
+    )
+    result = train_and_register(no_roles, None, config, uri)
+    assert result.metrics["roles"] == {
+        "trained": False,
+        "note": "the labels have no role column: no role model was trained",
+    }
+    logged = mlflow.MlflowClient(uri).get_run(result.run_id).data.metrics
+    assert not [name for name in logged if name.startswith("roles.")]
+    assert "No role estimate: the labels have no role column" in _model_card(result)
+    scorer = load_scorer(result.model_uri, uri)
+    assert scorer.role_model is None and scorer.likely_roles(pd.DataFrame()) is None
+
+
+def _model_card(result: TrainingResult) -> str:
+    path = mlflow.artifacts.download_artifacts(
+        run_id=result.run_id, artifact_path="report/model_card.md", tracking_uri=result.tracking_uri
+    )
+    return Path(path).read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from models.role_names import SCHEME_ROLES
 from risk.account_features import SHOWN_FEATURES
 from risk.scoring import ScoringSummary, run_scoring
 from risk.scoring_output import SCORE_TABLE_COLUMNS
@@ -50,6 +51,11 @@ def _check_published_run(world: ScoringWorld, store_url: str, summary: ScoringSu
     assert len(explained) > 0
     assert explained["reasons"].map(lambda r: isinstance(r, list) and len(r) > 0).all()
     assert frame["indicators"].map(lambda items: isinstance(items, list)).all()
+    # the likely role is stored from band medium up (the model was trained with roles)
+    assert set(explained["role"]) <= set(SCHEME_ROLES) and explained["role"].notna().all()
+    assert explained["role_probability"].between(1 / len(SCHEME_ROLES), 1.0).all()
+    below = frame[~frame["band"].isin(EXPLAINED_BANDS)]
+    assert below["role"].isna().all() and below["role_probability"].isna().all()
     first = frame.iloc[0]
     assert first["features"] and first["percentiles"]
     # Every feature an account view shows is placed in the population, plus the model's strongest.
@@ -107,3 +113,28 @@ def test_run_publishes_on_postgresql(scoring_world: ScoringWorld, postgres_store
     summary = _score(scoring_world, postgres_store_url)
     _check_published_run(scoring_world, postgres_store_url, summary)
     assert _score(scoring_world, postgres_store_url).run_id == summary.run_id
+
+
+@pytest.mark.slow
+def test_model_registered_without_role_model_scores_without_roles(
+    scoring_world: ScoringWorld,
+) -> None:
+    from dataclasses import replace
+
+    from features.build import build_features
+    from features.validation import read_valid_snapshot
+    from risk.scoring_model import load_model, score_accounts
+    from risk.scoring_progress import NullProgress, StageClock
+
+    snapshot = read_valid_snapshot(scoring_world.snapshot_dir)
+    as_of = snapshot.latest_event_time()
+    features = build_features(snapshot, as_of)
+    region = snapshot.accounts.set_index("account_id")["region"]
+    scorer = load_model(scoring_world.model_ref, scoring_world.tracking_uri)
+    clock = StageClock(NullProgress())
+    with_roles, _ = score_accounts(features, region, scorer, clock, as_of)
+    old, _ = score_accounts(features, region, replace(scorer, role_model=None), clock, as_of)
+    assert old["role"].isna().all() and old["role_probability"].isna().all()
+    pd.testing.assert_series_equal(old["score"], with_roles["score"])
+    flagged = with_roles[with_roles["band"].isin(EXPLAINED_BANDS)]
+    assert len(flagged) and set(flagged["role"]) <= set(SCHEME_ROLES)

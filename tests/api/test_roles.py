@@ -1,0 +1,90 @@
+"""Likely scheme roles over real HTTP: the account view, the queue's role filter, the console."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from models.role_names import SCHEME_ROLES
+from tests.api.conftest import Keys, bearer, start_server, world_settings
+from tests.api.world import World
+
+pytestmark = pytest.mark.slow
+
+
+def test_account_shows_its_likely_role_from_band_medium_up(
+    http: httpx.Client, keys: Keys, targets: dict[str, str]
+) -> None:
+    flagged = http.get(f"/v1/accounts/{targets['account']}", headers=bearer(keys.moderator))
+    body = flagged.json()
+    assert body["role"] in SCHEME_ROLES
+    assert 1 / len(SCHEME_ROLES) <= body["role_probability"] <= 1.0
+    low = http.get(f"/v1/accounts/{targets['unexplained']}", headers=bearer(keys.moderator))
+    assert low.json()["band"] == "low"
+    assert low.json()["role"] is None and low.json()["role_probability"] is None
+
+
+def test_queue_filters_by_likely_role(http: httpx.Client, keys: Keys) -> None:
+    everyone = http.get(
+        "/v1/queue", params={"status": "all", "limit": 1000}, headers=bearer(keys.moderator)
+    ).json()
+    seen = {}
+    for role in SCHEME_ROLES:
+        page = http.get(
+            "/v1/queue",
+            params={"role": role, "status": "all", "limit": 1000},
+            headers=bearer(keys.moderator),
+        ).json()
+        assert {item["role"] for item in page["items"]} <= {role}
+        ranks = [item["rank"] for item in page["items"]]
+        assert ranks == sorted(ranks)
+        seen[role] = page["total"]
+    assert seen["organizer"] + seen["recruiter"] > 0
+    assert sum(seen.values()) == sum(1 for item in everyone["items"] if item["role"])
+    bad = http.get("/v1/queue", params={"role": "boss"}, headers=bearer(keys.moderator))
+    assert bad.status_code == 422
+    unauthenticated = http.get("/v1/queue", params={"role": "organizer"})
+    assert unauthenticated.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "organizer"),
+    [("en", "Likely role", "organizer"), ("zh", "可能角色", "组织者")],
+)
+def test_console_queue_shows_and_filters_roles(
+    server: str, keys: Keys, lang: str, header: str, organizer: str
+) -> None:
+    with httpx.Client(base_url=server, timeout=30, follow_redirects=False) as client:
+        assert client.post("/console/login", data={"key": keys.moderator}).status_code == 303
+        page = client.get("/console/", params={"role": "organizer", "status": "all", "lang": lang})
+    assert page.status_code == 200
+    html = page.text
+    assert f"<th>{header}</th>" in html
+    assert '<option value="organizer" selected>' in html
+    rows = html.count('<td class="role">')
+    assert rows > 0 and html.count(f'<td class="role">{organizer} (') == rows
+
+
+def test_a_model_registered_without_a_role_model_still_serves(
+    world: World, keys: Keys, targets: dict[str, str], tmp_path: Path
+) -> None:
+    from features.validation import read_valid_snapshot
+    from risk.settings import Settings
+    from tests.api.world import register_model
+
+    snapshot = read_valid_snapshot(world.snapshot_dir)
+    register_model(snapshot, world.tracking_uri, tmp_path, roles=False, alias="before-roles")
+    settings = world_settings(world, tmp_path / "home")
+    settings = Settings.model_validate({**settings.model_dump(), "model_alias": "before-roles"})
+    started = start_server(settings)
+    try:
+        account = targets["account"]
+        headers = bearer(keys.moderator)
+        explained = httpx.get(f"{started.url}/v1/accounts/{account}/explanation", headers=headers)
+        assert explained.status_code == 200 and explained.json()["up"]
+        shown = httpx.get(f"{started.url}/v1/accounts/{account}", headers=headers)
+        assert shown.status_code == 200 and shown.json()["role"] in SCHEME_ROLES  # stored run
+    finally:
+        started.stop()
