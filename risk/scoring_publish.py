@@ -11,11 +11,11 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from risk.scoring_model import utc
 from risk.scoring_output import ScoreTableWriter
 from risk.scoring_progress import StageClock
+from risk.store.db import masked_url
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,6 @@ class ScoringSummary:
             "store": self.store,
             "out": str(self.out) if self.out else None,
         }
-
-
-def masked_url(url: str) -> str:
-    """The store URL without its password (printed in summaries and logs)."""
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def summary_of_record(record: Any, store_url: str, out: Path | None) -> ScoringSummary:
