@@ -4,9 +4,11 @@
     uv run python benchmarks/bench_generalisation.py --explain 100    # + SHAP on its mistakes
     uv run python benchmarks/bench_generalisation.py --platforms alt_seed_11 --no-reverse
     uv run python benchmarks/bench_generalisation.py --speed          # generator speed only
+    uv run python benchmarks/bench_generalisation.py --free --train-seed 2  # no legal constraints
 
 Trains the project's model exactly as bench_robustness.py does (60,000 accounts of the project
-simulator, seed 1; ``training.splits.network_parts``; ``training.pipeline.fit_on_parts``; the
+simulator, seed 1 or ``--train-seed``; ``training.splits.network_parts``;
+``training.pipeline.fit_on_parts``, with its legal monotone constraints unless ``--free``; the
 logistic baseline; the rules-only indicator score), then scores whole platforms of the
 independently written generator (``training.altsim``): other seeds, a low scheme share, a
 longer and a shorter history. Prints ROC AUC / average precision / precision among the top k
@@ -55,16 +57,16 @@ class Trained:
     medians: dict[str, float]
 
 
-def train_on(snapshot: Snapshot, seed: int = 7) -> Trained:
+def train_on(snapshot: Snapshot, seed: int = 7, free: bool = False) -> Trained:
     """Fit on one labelled world as ``bench_robustness.train`` does (no MLflow)."""
-    from bench_robustness import _training_table
+    from bench_robustness import _training_table, unconstrained
 
     from models.reference import build_reference, legitimate_medians
     from risk.indicators.engine import indicator_score
     from training.config import TrainingConfig
     from training.pipeline import LOGISTIC, _scorers, fit_on_parts
 
-    config = TrainingConfig(seed=seed)
+    config = TrainingConfig(seed=seed, classifier=unconstrained(free))
     table, parts, features = _training_table(snapshot, config.seed)
     fitted = fit_on_parts(table, parts, features, config)
     train_rows = table[(parts == "train").to_numpy()]
@@ -186,6 +188,8 @@ def main() -> None:
     parser.add_argument("--explain", type=int, default=0, metavar="K", help="SHAP on mistakes")
     parser.add_argument("--k", type=int, default=100)
     parser.add_argument("--speed", action="store_true", help="time the generator only")
+    parser.add_argument("--train-seed", type=int, default=1, help="seed of both training worlds")
+    parser.add_argument("--free", action="store_true", help="no legal monotone constraints")
     args = parser.parse_args()
     if args.speed:
         speed()
@@ -199,19 +203,22 @@ def main() -> None:
     print(f"generated + features in {time.perf_counter() - started:.0f} s")
 
     print("\n[project simulator -> altsim]")
-    project = train_on(build_platform(Platform(seed=1), args.train_accounts))
+    project = train_on(
+        build_platform(Platform(seed=args.train_seed), args.train_accounts), free=args.free
+    )
     rows, pairs = _score_all(project, tables, args.k, args.explain)
     _print("trained on the project simulator; platform", rows, args.k)
     _pairs("trained on the project simulator", pairs)
 
     print("\n[altsim -> altsim: the in-distribution reference]")
-    alt = train_on(simulate_world(AltSimConfig(accounts=args.train_accounts, seed=1)))
+    alt_world = AltSimConfig(accounts=args.train_accounts, seed=args.train_seed)
+    alt = train_on(simulate_world(alt_world), free=args.free)
     alt_tables = {n: t for n, t in tables.items() if n != "held_out_networks"}
     if not args.no_reverse:
         for name, platform in PROJECT.items():
             alt_tables[name] = shifted_table(platform, 40_000)
     rows, pairs = _score_all(alt, alt_tables, args.k, args.explain)
-    _print("trained on altsim (seed 1); platform", rows, args.k)
+    _print(f"trained on altsim (seed {args.train_seed}); platform", rows, args.k)
     _pairs("trained on altsim", pairs)
     print(f"total {time.perf_counter() - started:.0f} s")
 

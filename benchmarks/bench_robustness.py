@@ -199,8 +199,14 @@ def _training_table(snapshot: Snapshot, seed: int) -> tuple[pd.DataFrame, pd.Ser
     return table, parts, model_feature_names()
 
 
+def unconstrained(free: bool) -> dict[str, object]:
+    """Classifier overrides: ``free`` drops the legal monotone constraints
+    (``training.directions``), to measure what they change."""
+    return {"feature_directions": None} if free else {}
+
+
 def train(
-    accounts: int, seed: int, power: float = 1.0
+    accounts: int, seed: int, power: float = 1.0, free: bool = False
 ) -> tuple[dict[str, Callable[..., np.ndarray]], pd.DataFrame]:
     """Train like ``train_and_register`` (without MLflow); the scorers and the held-out test."""
     from risk.indicators.engine import indicator_score
@@ -208,7 +214,7 @@ def train(
     from training.pipeline import LOGISTIC, _scorers, fit_on_parts
 
     snapshot = build_platform(Platform(seed=seed), accounts)
-    config = TrainingConfig(network_weight_power=power)
+    config = TrainingConfig(network_weight_power=power, classifier=unconstrained(free))
     table, parts, features = _training_table(snapshot, config.seed)
     fitted = fit_on_parts(table, parts, features, config)
     train_rows = table[(parts == "train").to_numpy()]
@@ -261,9 +267,12 @@ def main() -> None:
     parser.add_argument("--families", action="store_true", help="print per family/role AUC")
     parser.add_argument("--k", type=int, default=100)
     parser.add_argument("--network-weight-power", type=float, default=1.0)
+    parser.add_argument("--free", action="store_true", help="no legal monotone constraints")
     args = parser.parse_args()
     started = time.perf_counter()
-    scorers, test = train(args.train_accounts, args.train_seed, args.network_weight_power)
+    scorers, test = train(
+        args.train_accounts, args.train_seed, args.network_weight_power, args.free
+    )
     print(f"trained on {args.train_accounts:,} accounts in {time.perf_counter() - started:.0f} s")
     rows, pairs = {}, {}
     rows["held_out_networks"], pairs["held_out_networks"] = evaluate(test, scorers, args.k)

@@ -21,6 +21,7 @@ from models.roles import RoleClassifier
 from training.baselines import Scorer, logistic_regression_baseline
 from training.config import TrainingConfig
 from training.data import labelled_features, snapshot_labels
+from training.directions import legal_directions
 from training.errors import TrainingDataError
 from training.evaluation import (
     MODEL,
@@ -89,7 +90,12 @@ def fit_on_parts(
             raise TrainingDataError(
                 f"the {name} part has one class only: too few labelled networks"
             )
-    params = {"random_state": config.seed, "calibration": config.calibration, **config.classifier}
+    params = {
+        "random_state": config.seed,
+        "calibration": config.calibration,
+        "feature_directions": legal_directions(features),  # where the law fixes the sign
+        **config.classifier,
+    }
     classifier = RiskClassifier(**params).fit(
         part["train"][features],
         part["train"]["label"],
