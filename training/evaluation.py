@@ -32,13 +32,13 @@ def score_all(table: pd.DataFrame, scorers: Mapping[str, Scorer]) -> dict[str, n
 def slices(
     table: pd.DataFrame, scores: np.ndarray, flag_threshold: float, k: int
 ) -> dict[str, Any]:
-    """Per role / per family metrics (the label columns that exist)."""
+    """Per role / per family metrics (the label columns that exist and hold any value)."""
     return {
         column: slice_metrics(
             table["label"].to_numpy(), scores, table[column], flag_threshold, k
         ).to_dict(orient="index")
         for column in SLICE_COLUMNS
-        if column in table.columns
+        if column in table.columns and table[column].notna().any()
     }
 
 

@@ -51,3 +51,19 @@ def test_reliability_curve_bins() -> None:
     curve = reliability_curve(np.array([0, 1, 1, 1]), np.array([0.05, 0.95, 0.91, 1.0]), bins=10)
     assert curve["accounts"].sum() == 4
     assert curve.iloc[-1]["observed_rate"] == 1.0
+
+
+def test_a_label_column_without_values_gives_no_slice_table() -> None:
+
+    from training.evaluation import slices
+
+    table = pd.DataFrame(
+        {
+            "label": [0, 1, 0, 1],
+            "role": [None, None, None, None],  # a labels file whose role column is empty
+            "family": ["a", "a", "b", "b"],
+        }
+    )
+    result = slices(table, np.array([0.1, 0.9, 0.2, 0.8]), flag_threshold=0.5, k=2)
+    assert set(result) == {"family"}
+    assert set(result["family"]) == {"a", "b"}
