@@ -22,7 +22,8 @@ def get_queue(
     network_id: Annotated[str | None, Query(max_length=200)] = None,
     status: DecisionStatus = "pending",
     role: Annotated[
-        SchemeRole | None, Query(description="Likely scheme role (stored from band medium up).")
+        list[SchemeRole] | None,
+        Query(description="Likely scheme role (stored from band medium up); repeat for several."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -34,7 +35,7 @@ def get_queue(
         region=region,
         network_id=network_id,
         decision_status=status,
-        role=role,
+        roles=role,
         limit=limit,
         offset=offset,
     )

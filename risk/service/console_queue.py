@@ -46,7 +46,7 @@ def queue_view(
         region=region,
         network_id=network_id,
         decision_status=decision_status,
-        role=role,
+        roles=None if role is None else [role],
         limit=limit,
         offset=offset,
     )

@@ -112,7 +112,7 @@ def _queue_filter(
     region: str | None,
     network_id: str | None,
     decision_status: str,
-    role: str | None = None,
+    roles: Sequence[str] | None = None,
 ) -> Any:
     """The WHERE clause of a review-queue query."""
     clause = _s.run_id == run_id
@@ -125,10 +125,13 @@ def _queue_filter(
         clause &= _s.region == region
     if network_id is not None:
         clause &= _s.network_id == network_id
-    if role is not None:
-        if role not in SCHEME_ROLES:
-            raise StoreInputError(f"unknown role {role!r}; use {', '.join(SCHEME_ROLES)}")
-        clause &= _s.role == role
+    if roles:
+        unknown = sorted(set(roles) - set(SCHEME_ROLES))
+        if unknown:
+            raise StoreInputError(
+                f"unknown role(s) {', '.join(unknown)}; use {', '.join(SCHEME_ROLES)}"
+            )
+        clause &= _s.role.in_(list(roles))
     decided = exists().where(_d.account_id == _s.account_id)
     if decision_status == "pending":
         clause &= ~decided
@@ -148,13 +151,13 @@ def review_queue(
     region: str | None = None,
     network_id: str | None = None,
     decision_status: str = "pending",
-    role: str | None = None,
+    roles: Sequence[str] | None = None,
     limit: int = 50,
     offset: int = 0,
     run_id: str | None = None,
 ) -> QueuePage:
     """Accounts to review, riskiest first (by rank); 'decided' = has any decision on record;
-    ``role`` keeps accounts whose likely scheme role is that one."""
+    ``roles`` keeps accounts whose likely scheme role is one of them."""
     if not 1 <= limit <= _MAX_PAGE or offset < 0:
         raise StoreInputError(f"limit must be 1-{_MAX_PAGE} and offset >= 0")
     with read_transaction(engine) as connection:
@@ -167,7 +170,7 @@ def review_queue(
             region=region,
             network_id=network_id,
             decision_status=decision_status,
-            role=role,
+            roles=roles,
         )
         rows = connection.execute(
             select(scores_table)

@@ -43,6 +43,14 @@ def test_queue_filters_by_likely_role(http: httpx.Client, keys: Keys) -> None:
         seen[role] = page["total"]
     assert seen["organizer"] + seen["recruiter"] > 0
     assert sum(seen.values()) == sum(1 for item in everyone["items"] if item["role"])
+    # The people moderators act on, in one queue: organizers and recruiters together.
+    acting = http.get(
+        "/v1/queue",
+        params=[("role", "organizer"), ("role", "recruiter"), ("status", "all"), ("limit", 1000)],
+        headers=bearer(keys.moderator),
+    ).json()
+    assert acting["total"] == seen["organizer"] + seen["recruiter"]
+    assert {item["role"] for item in acting["items"]} <= {"organizer", "recruiter"}
     bad = http.get("/v1/queue", params={"role": "boss"}, headers=bearer(keys.moderator))
     assert bad.status_code == 422
     unauthenticated = http.get("/v1/queue", params={"role": "organizer"})

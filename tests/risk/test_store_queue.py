@@ -81,7 +81,7 @@ def test_role_is_stored_and_filters_the_queue(
     scores = _with_roles(make_scores(60, seed=4))
     run_id = publish_scores(scores)
     recruiters = scores[scores["role"] == "recruiter"]
-    page = review_queue(store_engine, role="recruiter", decision_status="all", limit=100)
+    page = review_queue(store_engine, roles=["recruiter"], decision_status="all", limit=100)
     assert page.total == len(recruiters) > 0
     assert [item.account_id for item in page.items] == recruiters["account_id"].tolist()
     assert {item.role for item in page.items} == {"recruiter"}
@@ -91,14 +91,14 @@ def test_role_is_stored_and_filters_the_queue(
     unflagged = get_account_score(store_engine, low["account_id"])
     assert unflagged is not None and unflagged.role is None and unflagged.role_probability is None
     both = review_queue(
-        store_engine, role="organizer", bands=["critical"], decision_status="all", limit=100
+        store_engine, roles=["organizer"], bands=["critical"], decision_status="all", limit=100
     )
     expected = scores[(scores["role"] == "organizer") & (scores["band"] == "critical")]
     assert both.total == len(expected)
     frame = scores_frame(store_engine, run_id)
     assert frame["role"].tolist() == scores["role"].tolist()
-    with pytest.raises(StoreInputError, match="unknown role 'boss'"):
-        review_queue(store_engine, role="boss")
+    with pytest.raises(StoreInputError, match=r"unknown role\(s\) boss"):
+        review_queue(store_engine, roles=["boss"])
 
 
 def test_scores_written_without_roles_have_none(
@@ -107,4 +107,4 @@ def test_scores_written_without_roles_have_none(
     publish_scores(make_scores(10, seed=5))
     page = review_queue(store_engine, decision_status="all")
     assert {(item.role, item.role_probability) for item in page.items} == {(None, None)}
-    assert review_queue(store_engine, role="organizer").total == 0
+    assert review_queue(store_engine, roles=["organizer"]).total == 0
