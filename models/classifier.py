@@ -33,6 +33,28 @@ def feature_matrix(X: pd.DataFrame, feature_names: Sequence[str]) -> NDArray[np.
     return columns.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def tree_params(model: Any) -> dict[str, Any]:
+    """The LightGBM settings every model of ours shares: tree shape, bagging and determinism
+    (read from the estimator's scikit-learn parameters of the same names)."""
+    return {
+        "learning_rate": model.learning_rate,
+        "num_leaves": model.num_leaves,
+        "min_child_samples": model.min_child_samples,
+        "bagging_fraction": model.subsample,
+        "bagging_freq": 1 if model.subsample < 1.0 else 0,
+        "feature_fraction": model.colsample_bytree,
+        "lambda_l2": model.reg_lambda,
+        "seed": model.random_state,
+        "bagging_seed": model.random_state,
+        "feature_fraction_seed": model.random_state,
+        "data_random_seed": model.random_state,
+        "deterministic": True,
+        "force_row_wise": True,
+        "num_threads": model.n_jobs,
+        "verbosity": -1,
+    }
+
+
 class RiskClassifier(ClassifierMixin, BaseEstimator):
     """Gradient-boosted trees with early stopping, class re-weighting and held-out calibration."""
 
@@ -79,22 +101,8 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
             "objective": "binary",
             "metric": ["binary_logloss", "average_precision"],
             "first_metric_only": True,
-            "learning_rate": self.learning_rate,
-            "num_leaves": self.num_leaves,
-            "min_child_samples": self.min_child_samples,
-            "bagging_fraction": self.subsample,
-            "bagging_freq": 1 if self.subsample < 1.0 else 0,
-            "feature_fraction": self.colsample_bytree,
-            "lambda_l2": self.reg_lambda,
             "scale_pos_weight": scale,
-            "seed": self.random_state,
-            "bagging_seed": self.random_state,
-            "feature_fraction_seed": self.random_state,
-            "data_random_seed": self.random_state,
-            "deterministic": True,
-            "force_row_wise": True,
-            "num_threads": self.n_jobs,
-            "verbosity": -1,
+            **tree_params(self),
         }
         if self.feature_directions:
             # +1: risk may only rise with the feature, -1: only fall, 0: free. Declared

@@ -19,7 +19,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from models.classifier import feature_matrix
+from models.classifier import feature_matrix, tree_params
 from models.errors import ModelError
 from models.role_names import SCHEME_ROLES
 
@@ -56,21 +56,7 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         return {
             "objective": "multiclass",
             "num_class": len(SCHEME_ROLES),
-            "learning_rate": self.learning_rate,
-            "num_leaves": self.num_leaves,
-            "min_child_samples": self.min_child_samples,
-            "bagging_fraction": self.subsample,
-            "bagging_freq": 1 if self.subsample < 1.0 else 0,
-            "feature_fraction": self.colsample_bytree,
-            "lambda_l2": self.reg_lambda,
-            "seed": self.random_state,
-            "bagging_seed": self.random_state,
-            "feature_fraction_seed": self.random_state,
-            "data_random_seed": self.random_state,
-            "deterministic": True,
-            "force_row_wise": True,
-            "num_threads": self.n_jobs,
-            "verbosity": -1,
+            **tree_params(self),
         }
 
     def fit(
