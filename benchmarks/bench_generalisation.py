@@ -30,7 +30,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from bench_robustness import Platform, build_platform, evaluate, shifted_table
+from bench_robustness import (
+    Platform,
+    Structure,
+    add_structure_options,
+    build_platform,
+    evaluate,
+    shifted_table,
+    structure_of,
+    structured,
+)
 
 from features.snapshot import Snapshot
 from training.altsim import AltSimConfig, simulate_world
@@ -57,7 +66,9 @@ class Trained:
     medians: dict[str, float]
 
 
-def train_on(snapshot: Snapshot, seed: int = 7, free: bool = False) -> Trained:
+def train_on(
+    snapshot: Snapshot, seed: int = 7, free: bool = False, structure: Structure = Structure()
+) -> Trained:
     """Fit on one labelled world as ``bench_robustness.train`` does (no MLflow)."""
     from bench_robustness import _training_table, unconstrained
 
@@ -67,7 +78,7 @@ def train_on(snapshot: Snapshot, seed: int = 7, free: bool = False) -> Trained:
     from training.pipeline import LOGISTIC, _scorers, fit_on_parts
 
     config = TrainingConfig(seed=seed, classifier=unconstrained(free))
-    table, parts, features = _training_table(snapshot, config.seed)
+    table, parts, features = _training_table(snapshot, config.seed, structure)
     fitted = fit_on_parts(table, parts, features, config)
     train_rows = table[(parts == "train").to_numpy()]
     scorers = _scorers(fitted, train_rows, features, {"rules": indicator_score}, config.seed)
@@ -82,14 +93,15 @@ def train_on(snapshot: Snapshot, seed: int = 7, free: bool = False) -> Trained:
     return Trained(named, test, booster, features, legitimate_medians(reference))
 
 
-def altsim_table(config: AltSimConfig) -> pd.DataFrame:
+def altsim_table(config: AltSimConfig, structure: Structure = Structure()) -> pd.DataFrame:
     """The labelled feature table of a whole generated world (every account unseen)."""
     from features.build import resolve_as_of
     from training.data import labelled_features
 
     snapshot = simulate_world(config)
     assert snapshot.labels is not None
-    return labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+    table = labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+    return structured(table, structure)
 
 
 def _mistakes(trained: Trained, table: pd.DataFrame, k: int) -> dict[str, pd.DataFrame]:
@@ -190,21 +202,25 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true", help="time the generator only")
     parser.add_argument("--train-seed", type=int, default=1, help="seed of both training worlds")
     parser.add_argument("--free", action="store_true", help="no legal monotone constraints")
+    add_structure_options(parser)
     args = parser.parse_args()
+    structure = structure_of(args)
     if args.speed:
         speed()
         return
     started = time.perf_counter()
     tables = {}
     for name in args.platforms:
-        tables[name] = altsim_table(ALTSIM[name])
+        tables[name] = altsim_table(ALTSIM[name], structure)
         share = tables[name]["label"].mean()
         print(f"altsim {name}: {len(tables[name]):,} accounts, {share:.1%} in schemes")
     print(f"generated + features in {time.perf_counter() - started:.0f} s")
 
     print("\n[project simulator -> altsim]")
     project = train_on(
-        build_platform(Platform(seed=args.train_seed), args.train_accounts), free=args.free
+        build_platform(Platform(seed=args.train_seed), args.train_accounts),
+        free=args.free,
+        structure=structure,
     )
     rows, pairs = _score_all(project, tables, args.k, args.explain)
     _print("trained on the project simulator; platform", rows, args.k)
@@ -212,11 +228,11 @@ def main() -> None:
 
     print("\n[altsim -> altsim: the in-distribution reference]")
     alt_world = AltSimConfig(accounts=args.train_accounts, seed=args.train_seed)
-    alt = train_on(simulate_world(alt_world), free=args.free)
+    alt = train_on(simulate_world(alt_world), free=args.free, structure=structure)
     alt_tables = {n: t for n, t in tables.items() if n != "held_out_networks"}
     if not args.no_reverse:
         for name, platform in PROJECT.items():
-            alt_tables[name] = shifted_table(platform, 40_000)
+            alt_tables[name] = shifted_table(platform, 40_000, structure)
     rows, pairs = _score_all(alt, alt_tables, args.k, args.explain)
     _print(f"trained on altsim (seed {args.train_seed}); platform", rows, args.k)
     _pairs("trained on altsim", pairs)

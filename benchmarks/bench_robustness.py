@@ -186,7 +186,29 @@ def build_platform(platform: Platform, accounts: int) -> Snapshot:
     return snapshot if platform.post is None else platform.post(snapshot)
 
 
-def _training_table(snapshot: Snapshot, seed: int) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+@dataclass(frozen=True)
+class Structure:
+    """A variant of the model's structure inputs, to measure before changing the registry:
+    ``drop`` leaves features out of the model's inputs, ``cap`` clips the depth features
+    (``DEPTH``) at that many sponsor links in every table the model sees."""
+
+    drop: tuple[str, ...] = ()
+    cap: int | None = None
+
+
+DEPTH = ("tier", "downline_depth", "network_depth")
+
+
+def structured(table: pd.DataFrame, structure: Structure) -> pd.DataFrame:
+    """``table`` with the depth features clipped as ``structure.cap`` says."""
+    if structure.cap is None:
+        return table
+    return table.assign(**{name: table[name].clip(upper=structure.cap) for name in DEPTH})
+
+
+def _training_table(
+    snapshot: Snapshot, seed: int, structure: Structure = Structure()
+) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """The labelled table, its network-grouped parts and the model's inputs, as training does."""
     from features.build import resolve_as_of
     from features.registry import model_feature_names
@@ -196,7 +218,8 @@ def _training_table(snapshot: Snapshot, seed: int) -> tuple[pd.DataFrame, pd.Ser
     assert snapshot.labels is not None
     table = labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
     parts = network_parts(table["network_id"], table["label"], seed)
-    return table, parts, model_feature_names()
+    inputs = [name for name in model_feature_names() if name not in structure.drop]
+    return structured(table, structure), parts, inputs
 
 
 def unconstrained(free: bool) -> dict[str, object]:
@@ -206,7 +229,11 @@ def unconstrained(free: bool) -> dict[str, object]:
 
 
 def train(
-    accounts: int, seed: int, power: float = 1.0, free: bool = False
+    accounts: int,
+    seed: int,
+    power: float = 1.0,
+    free: bool = False,
+    structure: Structure = Structure(),
 ) -> tuple[dict[str, Callable[..., np.ndarray]], pd.DataFrame]:
     """Train like ``train_and_register`` (without MLflow); the scorers and the held-out test."""
     from risk.indicators.engine import indicator_score
@@ -215,7 +242,7 @@ def train(
 
     snapshot = build_platform(Platform(seed=seed), accounts)
     config = TrainingConfig(network_weight_power=power, classifier=unconstrained(free))
-    table, parts, features = _training_table(snapshot, config.seed)
+    table, parts, features = _training_table(snapshot, config.seed, structure)
     fitted = fit_on_parts(table, parts, features, config)
     train_rows = table[(parts == "train").to_numpy()]
     scorers = _scorers(fitted, train_rows, features, {"rules": indicator_score}, config.seed)
@@ -247,14 +274,27 @@ def evaluate(
     return row, pd.Series(pairs)
 
 
-def shifted_table(platform: Platform, accounts: int) -> pd.DataFrame:
+def shifted_table(
+    platform: Platform, accounts: int, structure: Structure = Structure()
+) -> pd.DataFrame:
     """The labelled feature table of a whole shifted platform (every account is unseen)."""
     from features.build import resolve_as_of
     from training.data import labelled_features
 
     snapshot = build_platform(platform, accounts)
     assert snapshot.labels is not None
-    return labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+    table = labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+    return structured(table, structure)
+
+
+def add_structure_options(parser: argparse.ArgumentParser) -> None:
+    """``--drop`` / ``--cap-depth``: the structure variants (see ``Structure``)."""
+    parser.add_argument("--drop", nargs="+", default=[], metavar="FEATURE", help="not an input")
+    parser.add_argument("--cap-depth", type=int, default=None, help=f"clip {', '.join(DEPTH)}")
+
+
+def structure_of(args: argparse.Namespace) -> Structure:
+    return Structure(drop=tuple(args.drop), cap=args.cap_depth)
 
 
 def main() -> None:
@@ -268,16 +308,18 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=100)
     parser.add_argument("--network-weight-power", type=float, default=1.0)
     parser.add_argument("--free", action="store_true", help="no legal monotone constraints")
+    add_structure_options(parser)
     args = parser.parse_args()
+    structure = structure_of(args)
     started = time.perf_counter()
     scorers, test = train(
-        args.train_accounts, args.train_seed, args.network_weight_power, args.free
+        args.train_accounts, args.train_seed, args.network_weight_power, args.free, structure
     )
     print(f"trained on {args.train_accounts:,} accounts in {time.perf_counter() - started:.0f} s")
     rows, pairs = {}, {}
     rows["held_out_networks"], pairs["held_out_networks"] = evaluate(test, scorers, args.k)
     for name in args.shifts:
-        table = shifted_table(SHIFTS[name], args.test_accounts)
+        table = shifted_table(SHIFTS[name], args.test_accounts, structure)
         rows[name], pairs[name] = evaluate(table, scorers, args.k)
         print(f"  {name}: {len(table):,} accounts, model AUC {rows[name]['model_auc']:.4f}")
     frame = pd.DataFrame(rows).T

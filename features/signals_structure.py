@@ -7,6 +7,11 @@ import pandas as pd
 
 from features.signals_tables import PointInTime
 
+# "Three or more tiers" (三级以上) is what the law names; counted with or without the organizer,
+# three levels below the top meets it, so the model's depth inputs stop there (deeper is not
+# guiltier). Two (three tiers with the organizer) lost more in distribution for no gain abroad.
+LEGAL_TIER_CAP = 3
+
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray, when_zero: float = 0.0) -> np.ndarray:
     """numerator / denominator as float64, ``when_zero`` where the denominator is 0."""
@@ -28,7 +33,8 @@ def sum_by(positions: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
 
 
 def structure_signals(pit: PointInTime) -> pd.DataFrame:
-    """network_id, activity, age, tier, recruits, downline and network size and depth."""
+    """network_id, activity, age, tier, recruits, downline and network size and depth, and the
+    depths capped at ``LEGAL_TIER_CAP``."""
     forest, n = pit.forest, pit.size
     recruited = forest.parent[forest.parent >= 0]
     direct_recruits = count_by(recruited, n)
@@ -47,5 +53,8 @@ def structure_signals(pit: PointInTime) -> pd.DataFrame:
             "mean_downline_fanout": ratio(downline_size, recruiters_in_subtree),
             "network_size": forest.subtree_size[forest.root],
             "network_depth": downline_depth[forest.root],
+            "tier_capped": np.minimum(forest.tier, LEGAL_TIER_CAP),
+            "downline_depth_capped": np.minimum(downline_depth, LEGAL_TIER_CAP),
+            "network_depth_capped": np.minimum(downline_depth[forest.root], LEGAL_TIER_CAP),
         }
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from features.signals_structure import LEGAL_TIER_CAP as CAP
 from features.specs_base import FeatureSpec, feature
 
 LEGIT_EN = " (legitimate sellers: median {reference})"
@@ -64,6 +65,7 @@ STRUCTURE: tuple[FeatureSpec, ...] = (
             "其位于所在网络顶端之下第{value}层",
         ),
         dtype="int64",
+        model_input=False,
     ),
     feature(
         "direct_recruits",
@@ -97,6 +99,7 @@ STRUCTURE: tuple[FeatureSpec, ...] = (
         ),
         reason("Its downline reaches {value} tiers below it", "其下线向下延伸{value}层"),
         dtype="int64",
+        model_input=False,
     ),
     feature(
         "mean_downline_fanout",
@@ -131,6 +134,59 @@ STRUCTURE: tuple[FeatureSpec, ...] = (
             "所在网络的最深层级；网络层级数 = network_depth + 1（3层对应2）。",
         ),
         reason("Its network is {value} sponsor links deep", "所在网络的推荐链条向下深达{value}层"),
+        dtype="int64",
+        model_input=False,
+    ),
+    # The model sees depth only up to what the law names (三级以上: three levels below the top
+    # covers either count, with or without the organizer): lawful distributors and direct
+    # sellers are deep too, and raw depth taught it that deeper is guiltier
+    # (docs/model_robustness.md, "Session 2: depth capped"). The raw columns above stay for the
+    # console, reports and rules.
+    feature(
+        "tier_capped",
+        "structure",
+        "tier",
+        "higher",
+        (
+            f"tier counted up to {CAP}: {CAP} means {CAP} or more levels below the top of its "
+            "network (the law names three tiers or more).",
+            f"层级最多计到{CAP}：{CAP}表示位于网络顶端之下{CAP}层或更深（法律所称“三级以上”）。",
+        ),
+        reason(
+            "It sits at least {value} tiers below the top of its network",
+            "其位于所在网络顶端之下至少第{value}层",
+        ),
+        dtype="int64",
+    ),
+    feature(
+        "downline_depth_capped",
+        "structure",
+        "tier",
+        "higher",
+        (
+            f"downline_depth counted up to {CAP}: whether its own downline spans {CAP} tiers or "
+            "more.",
+            f"下线层级数最多计到{CAP}：{CAP}表示其下线有{CAP}层或更多。",
+        ),
+        reason(
+            "Its downline reaches at least {value} tiers below it", "其下线向下延伸至少{value}层"
+        ),
+        dtype="int64",
+    ),
+    feature(
+        "network_depth_capped",
+        "structure",
+        "tier",
+        "higher",
+        (
+            f"network_depth counted up to {CAP}: {CAP} means its network reaches {CAP} or more "
+            "levels below its top.",
+            f"网络最深层级最多计到{CAP}：{CAP}表示所在网络向下有{CAP}层或更多。",
+        ),
+        reason(
+            "Its network is at least {value} sponsor links deep",
+            "所在网络的推荐链条向下至少深达{value}层",
+        ),
         dtype="int64",
     ),
 )

@@ -24,7 +24,7 @@ def test_constrained_features_are_model_inputs_with_a_registry_direction() -> No
 
 
 def test_structure_stays_free_and_unknown_features_are_skipped() -> None:
-    asked = ["tier", "network_depth", "network_size", "consumer_sales_share", "noise"]
+    asked = ["tier_capped", "network_depth_capped", "network_size", "consumer_sales_share", "noise"]
     assert legal_directions(asked) == {"consumer_sales_share": -1}
 
 
