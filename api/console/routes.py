@@ -23,7 +23,7 @@ from api.console.render import STATIC_DIR, error_page, page, pager
 from api.deps import StateDep
 from api.roles import ADMIN, REGULATOR
 from features.errors import ServiceError
-from models.role_names import SCHEME_ROLES
+from models.role_names import ACTIONABLE_ROLES, SCHEME_ROLES
 from risk.service.console_account import account_page
 from risk.service.console_queue import queue_view
 from risk.store.audit import list_audit, verify_audit_chain
@@ -33,6 +33,11 @@ from risk.store.schema import DECISIONS
 from risk.store.scores import BANDS, DECISION_STATUSES
 
 PAGE_SIZE = 50  # accounts or networks on a list page
+# The queue's role filter: each role, and the two moderators act on together.
+ROLE_CHOICES: dict[str, tuple[str, ...]] = {
+    "actionable": ACTIONABLE_ROLES,
+    **{role: (role,) for role in SCHEME_ROLES},
+}
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 router.include_router(login_router)
@@ -58,14 +63,14 @@ def queue(
         return page(request, "lookup.html", {}, user=user)
     status = status if status in DECISION_STATUSES else "pending"
     band = band if band in BANDS else ""
-    role = role if role in SCHEME_ROLES else ""
+    role = role if role in ROLE_CHOICES else ""
     view = queue_view(
         state.engine,
         bands=[band] if band else None,
         region=region.strip() or None,
         network_id=network.strip() or None,
         decision_status=status,
-        role=role or None,
+        roles=ROLE_CHOICES.get(role),
         limit=PAGE_SIZE,
         offset=(page_number - 1) * PAGE_SIZE,
         explainer=state.explainer,
@@ -80,7 +85,7 @@ def queue(
             "view": view,
             "filters": filters,
             "bands": BANDS,
-            "roles": SCHEME_ROLES,
+            "roles": list(ROLE_CHOICES),
             "statuses": DECISION_STATUSES,
             **pager(f"{PREFIX}/", kept, page_number, view.page.total, PAGE_SIZE),
             "account_url": account_url,

@@ -33,7 +33,7 @@ def queue_view(
     network_id: str | None,
     decision_status: str,
     limit: int,
-    role: str | None = None,
+    roles: Sequence[str] | None = None,
     offset: int,
     explainer: Explainer | None = None,
     lang: str = "en",
@@ -46,7 +46,7 @@ def queue_view(
         region=region,
         network_id=network_id,
         decision_status=decision_status,
-        roles=None if role is None else [role],
+        roles=roles,
         limit=limit,
         offset=offset,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -73,6 +74,15 @@ def test_console_queue_shows_and_filters_roles(
     assert '<option value="organizer" selected>' in html
     rows = html.count('<td class="role">')
     assert rows > 0 and html.count(f'<td class="role">{organizer} (') == rows
+
+
+def test_console_queue_shows_organizers_and_recruiters_together(server: str, keys: Keys) -> None:
+    with httpx.Client(base_url=server, timeout=30, follow_redirects=False) as client:
+        assert client.post("/console/login", data={"key": keys.moderator}).status_code == 303
+        html = client.get("/console/", params={"role": "actionable", "status": "all"}).text
+    assert '<option value="actionable" selected>organizer or recruiter</option>' in html
+    shown = re.findall(r'<td class="role">(\w+) \(', html)
+    assert shown and set(shown) <= {"organizer", "recruiter"}
 
 
 def test_a_model_registered_without_a_role_model_still_serves(
