@@ -224,15 +224,11 @@ def _same_view(before: dict[str, Any], now: dict[str, Any]) -> bool:
 
 
 @contextmanager
-def _store_url(postgres: bool) -> Iterator[str]:
-    """A scratch SQLite file or PostgreSQL database, removed afterwards."""
-    if not postgres:
-        with tempfile.TemporaryDirectory(prefix="bench-network-") as temp:
-            yield f"sqlite:///{Path(temp) / 'risk.db'}"
-        return
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database named ``<prefix>_<random>``, dropped afterwards."""
     import psycopg
 
-    name = f"bench_network_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = PG_SERVER.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
@@ -241,6 +237,17 @@ def _store_url(postgres: bool) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+@contextmanager
+def _store_url(postgres: bool) -> Iterator[str]:
+    """A scratch SQLite file or PostgreSQL database, removed afterwards."""
+    if postgres:
+        with scratch_postgres("bench_network") as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-network-") as temp:
+        yield f"sqlite:///{Path(temp) / 'risk.db'}"
 
 
 def main() -> None:

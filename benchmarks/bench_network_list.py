@@ -30,7 +30,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PG_SERVER = os.environ.get("RISK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 COPY_ROWS = 10_000
 LISTS: dict[str, dict[str, Any]] = {
     "flagged, first page": {},
@@ -89,18 +88,11 @@ def store_copy(store: Path, postgres: bool) -> Iterator[str]:
                 source.backup(target)
             yield f"sqlite:///{copy}"
             return
-        import psycopg
+        from bench_network import scratch_postgres
 
-        name = f"bench_networks_{uuid.uuid4().hex[:12]}"
-        admin = PG_SERVER.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
-        try:
-            _copy_run_to(f"sqlite:///{store}", f"{PG_SERVER}/{name}")
-            yield f"{PG_SERVER}/{name}"
-        finally:
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+        with scratch_postgres("bench_networks") as url:
+            _copy_run_to(f"sqlite:///{store}", url)
+            yield url
 
 
 def timed(call: Callable[[], Any], repeats: int) -> list[float]:
