@@ -70,27 +70,20 @@ def train_on(
     snapshot: Snapshot, seed: int = 7, free: bool = False, structure: Structure = Structure()
 ) -> Trained:
     """Fit on one labelled world as ``bench_robustness.train`` does (no MLflow)."""
-    from bench_robustness import _training_table, unconstrained
+    from bench_robustness import fit_world, unconstrained
 
     from models.reference import build_reference, legitimate_medians
-    from risk.indicators.engine import indicator_score
     from training.config import TrainingConfig
-    from training.pipeline import LOGISTIC, _scorers, fit_on_parts
 
-    config = TrainingConfig(seed=seed, classifier=unconstrained(free))
-    table, parts, features = _training_table(snapshot, config.seed, structure)
-    fitted = fit_on_parts(table, parts, features, config)
-    train_rows = table[(parts == "train").to_numpy()]
-    scorers = _scorers(fitted, train_rows, features, {"rules": indicator_score}, config.seed)
-    top = fitted.classifier.feature_importance().head(8)
-    print("  top features by gain:", ", ".join(f"{n} {v / top.sum():.0%}" for n, v in top.items()))
-    named = {"model": scorers["model"], "logistic": scorers[LOGISTIC], "rules": scorers["rules"]}
+    fitted = fit_world(
+        snapshot, TrainingConfig(seed=seed, classifier=unconstrained(free)), structure
+    )
+    train_rows, features = fitted.train, fitted.features
     matrix = train_rows[features].to_numpy(dtype=np.float64)
     labels = train_rows["label"].to_numpy()
-    reference = build_reference(matrix, features, labels, scorers["model"](train_rows))
-    booster = fitted.classifier.booster_
-    test = table[(parts == "test").to_numpy()]
-    return Trained(named, test, booster, features, legitimate_medians(reference))
+    reference = build_reference(matrix, features, labels, fitted.scorers["model"](train_rows))
+    medians = legitimate_medians(reference)
+    return Trained(fitted.scorers, fitted.test, fitted.booster, features, medians)
 
 
 def altsim_table(config: AltSimConfig, structure: Structure = Structure()) -> pd.DataFrame:

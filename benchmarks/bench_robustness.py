@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -236,12 +237,30 @@ def train(
     structure: Structure = Structure(),
 ) -> tuple[dict[str, Callable[..., np.ndarray]], pd.DataFrame]:
     """Train like ``train_and_register`` (without MLflow); the scorers and the held-out test."""
-    from risk.indicators.engine import indicator_score
     from training.config import TrainingConfig
-    from training.pipeline import LOGISTIC, _scorers, fit_on_parts
 
     snapshot = build_platform(Platform(seed=seed), accounts)
     config = TrainingConfig(network_weight_power=power, classifier=unconstrained(free))
+    fitted = fit_world(snapshot, config, structure)
+    return fitted.scorers, fitted.test
+
+
+@dataclass(frozen=True)
+class FittedWorld:
+    """A model fitted on one labelled world, its baselines, and the world's parts."""
+
+    scorers: dict[str, Callable[..., np.ndarray]]  # model, logistic, rules
+    train: pd.DataFrame
+    test: pd.DataFrame  # the world's held-out networks
+    features: list[str]
+    booster: Any
+
+
+def fit_world(snapshot: Snapshot, config: Any, structure: Structure) -> FittedWorld:
+    """Fit the pipeline's model and baselines on ``snapshot`` (no MLflow); prints top gains."""
+    from risk.indicators.engine import indicator_score
+    from training.pipeline import LOGISTIC, _scorers, fit_on_parts
+
     table, parts, features = _training_table(snapshot, config.seed, structure)
     fitted = fit_on_parts(table, parts, features, config)
     train_rows = table[(parts == "train").to_numpy()]
@@ -249,7 +268,8 @@ def train(
     top = fitted.classifier.feature_importance().head(8)
     print("top features by gain:", ", ".join(f"{n} {v / top.sum():.0%}" for n, v in top.items()))
     named = {"model": scorers["model"], "logistic": scorers[LOGISTIC], "rules": scorers["rules"]}
-    return named, table[(parts == "test").to_numpy()]
+    test = table[(parts == "test").to_numpy()]
+    return FittedWorld(named, train_rows, test, features, fitted.classifier.booster_)
 
 
 def evaluate(
