@@ -273,6 +273,7 @@ def train_and_register(
         "labelled_accounts": len(table),
     }
     fingerprint = snapshot_fingerprint(snapshot, moment)
+    summary_table = metrics_table(evaluation, k)
     logged = register_and_report(
         tracking_uri=tracking_uri,
         config=config,
@@ -284,7 +285,7 @@ def train_and_register(
         reference=reference,
         data=data,
         fingerprint=fingerprint,
-        table=metrics_table(evaluation, k),
+        table=summary_table,
     )
     return TrainingResult(
         run_id=logged.run_id,
@@ -300,7 +301,7 @@ def train_and_register(
         feature_registry_version=FEATURE_REGISTRY_VERSION,
         data=data,
         metrics=metrics,
-        table=metrics_table(evaluation, k),
+        table=summary_table,
         thresholds=fitted.thresholds,
         seconds=time.perf_counter() - started,
         warnings=[] if metrics["beats_baselines"] else ["the model does not beat every baseline"],
