@@ -16,9 +16,8 @@ from sqlalchemy import JSON, Connection, Engine, case, func, select
 from risk.errors import StoreInputError
 from risk.store.db import read_transaction
 from risk.store.schema import decisions_table, scores_table
-from risk.store.scores import BANDS, latest_decisions, resolve_run_id
+from risk.store.scores import BANDS, check_page, latest_decisions, resolve_run_id
 
-_MAX_PAGE = 1000
 _s = scores_table.c
 _d = decisions_table.c
 
@@ -179,8 +178,7 @@ def networks_page(
     """
     if min_band not in BANDS:
         raise StoreInputError(f"unknown band {min_band!r}; use {', '.join(BANDS)}")
-    if not 1 <= limit <= _MAX_PAGE or offset < 0:
-        raise StoreInputError(f"limit must be 1-{_MAX_PAGE} and offset >= 0")
+    check_page(limit, offset)
     with read_transaction(engine) as connection:
         run_id = resolve_run_id(connection, None)
         if run_id is None:

@@ -18,9 +18,15 @@ from risk.store.schema import decisions_table, runs_table, scores_table
 
 DECISION_STATUSES = ("pending", "decided", "all")
 BANDS: tuple[str, ...] = BAND_NAMES
-_MAX_PAGE = 1000
+MAX_PAGE = 1000  # rows in one page of a list (queue, networks)
 _s = scores_table.c
 _d = decisions_table.c
+
+
+def check_page(limit: int, offset: int) -> None:
+    """Refuse a page outside 1-MAX_PAGE rows or before the first row."""
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise StoreInputError(f"limit must be 1-{MAX_PAGE} and offset >= 0")
 
 
 def resolve_run_id(connection: Connection, run_id: str | None) -> str | None:
@@ -158,8 +164,7 @@ def review_queue(
 ) -> QueuePage:
     """Accounts to review, riskiest first (by rank); 'decided' = has any decision on record;
     ``roles`` keeps accounts whose likely scheme role is one of them."""
-    if not 1 <= limit <= _MAX_PAGE or offset < 0:
-        raise StoreInputError(f"limit must be 1-{_MAX_PAGE} and offset >= 0")
+    check_page(limit, offset)
     with read_transaction(engine) as connection:
         resolved = resolve_run_id(connection, run_id)
         if resolved is None:
