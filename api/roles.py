@@ -16,7 +16,6 @@ from __future__ import annotations
 MODERATOR = "moderator"
 REGULATOR = "regulator"
 ADMIN = "admin"
-ROLES: tuple[str, ...] = (MODERATOR, REGULATOR, ADMIN)
 
 ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/accounts/{account_id}"): frozenset({MODERATOR, REGULATOR}),

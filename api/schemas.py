@@ -7,11 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Decision = Literal["confirm", "dismiss", "escalate"]
-Band = Literal["low", "medium", "high", "critical"]
-DecisionStatus = Literal["pending", "decided", "all"]
-SchemeRole = Literal["organizer", "recruiter", "participant"]  # models.role_names.SCHEME_ROLES
-LangParam = Literal["en", "zh"]
+from risk.vocab import Band, Decision, KeyRole, SchemeRole
+from risk.vocab import Lang as LangParam
 
 
 class ErrorDetail(BaseModel):
@@ -217,7 +214,7 @@ class KeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    role: Literal["moderator", "regulator", "admin"]
+    role: KeyRole
 
 
 class KeyOut(BaseModel):

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from features.contract import ACCOUNTS, COMMISSIONS, LABELS, ORDERS, TABLES, TableSpec
 from features.errors import DataContractError
 from features.snapshot import Snapshot
+from features.utc import utc_iso
 from features.validation_columns import CONVERTERS, default_column
 from features.validation_report import Problem, TableFile, ValidationReport
 
@@ -201,12 +202,6 @@ def snapshot_from_frames(
     return snapshot
 
 
-def _utc_iso(as_of: pd.Timestamp) -> str:
-    moment = pd.Timestamp(as_of)
-    moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
-    return moment.isoformat()
-
-
 def _hash_file(digest: hashlib._Hash, path: Path) -> None:
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
@@ -230,5 +225,5 @@ def snapshot_fingerprint(snapshot: Snapshot, as_of: pd.Timestamp) -> str:
             _hash_file(digest, Path(snapshot.files[spec.name]))
         elif frame is not None and len(frame):
             _hash_frame(digest, frame[[c.name for c in spec.columns]])
-    digest.update(f"\0as_of:{_utc_iso(as_of)}".encode())
+    digest.update(f"\0as_of:{utc_iso(as_of)}".encode())
     return digest.hexdigest()

@@ -8,8 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models.errors import ModelError
+from models.vocab import BAND_NAMES
 
-BAND_NAMES: tuple[str, str, str, str] = ("low", "medium", "high", "critical")
 DEFAULT_TARGET_PRECISIONS: tuple[float, float, float] = (0.5, 0.8, 0.95)
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from features.registry import FeatureSpec
 from models.explain_errors import ExplainerError, ExplainInputError
-
-Lang = Literal["en", "zh"]
-LANGS: tuple[Lang, ...] = ("en", "zh")
+from models.vocab import LANGS, Lang
 
 # Not a feature meaning: the word for "no value" when an account's value or the reference is NaN.
 _UNKNOWN: dict[Lang, str] = {"en": "unknown", "zh": "未知"}

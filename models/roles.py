@@ -21,7 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from models.classifier import feature_matrix, tree_params
 from models.errors import ModelError
-from models.role_names import SCHEME_ROLES
+from models.vocab import SCHEME_ROLES
 
 
 class RoleClassifier(ClassifierMixin, BaseEstimator):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from risk.scoring_model import indicators, load_model, reasons_fn, score_accounts, utc
+from features.utc import utc
+from risk.scoring_model import indicators, load_model, reasons_fn, score_accounts
 from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring_publish import (
     ScoringSummary,
@@ -17,7 +18,7 @@ from risk.scoring_publish import (
     run_key_of,
 )
 from risk.scoring_stages import explain_in_chunks
-from risk.scoring_table import EXPLAINED_BANDS
+from risk.vocab import EXPLAINED_BANDS
 
 __all__ = ["ScoringSummary", "run_scoring"]
 

@@ -11,16 +11,11 @@ from risk.account_features import SHOWN_FEATURES
 from risk.drift import drift_report
 from risk.scoring_progress import StageClock
 from risk.scoring_stages import ReasonsFn
-from risk.scoring_table import EXPLAINED_BANDS, rank_accounts
+from risk.scoring_table import rank_accounts
+from risk.vocab import EXPLAINED_BANDS
 
 REASONS_PER_ACCOUNT = 4
 STRONGEST_FEATURES = 12  # how many of the model's strongest features keep percentiles
-
-
-def utc(timestamp: pd.Timestamp | str) -> pd.Timestamp:
-    """A timestamp in UTC (a naive one is UTC, as the data contract says)."""
-    ts = pd.Timestamp(timestamp)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 def load_model(model_ref: str, tracking_uri: str) -> Any:

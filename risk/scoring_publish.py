@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from risk.scoring_model import utc
+from features.utc import utc
 from risk.scoring_output import ScoreTableWriter
 from risk.scoring_progress import StageClock
 from risk.store.db import masked_url

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from features.errors import DataContractError
-from risk.scoring_model import indicators, likely_roles, load_model, reasons_fn, utc
+from features.utc import utc
+from risk.scoring_model import indicators, likely_roles, load_model, reasons_fn
 from risk.scoring_output import json_text
 from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring_publish import (
@@ -28,7 +29,7 @@ from risk.scoring_publish import (
     publish_scored,
     run_key_of,
 )
-from risk.scoring_table import EXPLAINED_BANDS
+from risk.vocab import EXPLAINED_BANDS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

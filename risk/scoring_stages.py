@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from risk.scoring_output import ScoreTableWriter
 from risk.scoring_progress import StageClock
-from risk.scoring_table import EXPLAINED_BANDS
+from risk.vocab import EXPLAINED_BANDS
 
 ReasonsFn = Callable[[pd.DataFrame], list[list[Any]]]
 

@@ -9,11 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from models.bands import BAND_NAMES
-
-BANDS: tuple[str, ...] = BAND_NAMES
-EXPLAINED_BANDS: tuple[str, ...] = ("medium", "high", "critical")  # reasons stored in the run
-FLAGGED_BANDS: tuple[str, ...] = ("high", "critical")  # a network with one of these is flagged
+from risk.vocab import BAND_NAMES, FLAGGED_BANDS
 
 
 def rank_accounts(scores: pd.Series) -> pd.Series:
@@ -46,7 +42,7 @@ def population_percentiles(features: pd.DataFrame, columns: Iterable[str]) -> pd
 def band_counts(bands: pd.Series) -> dict[str, int]:
     """Accounts per band, every band listed (zero included)."""
     counts = bands.value_counts()
-    return {band: int(counts.get(band, 0)) for band in BANDS}
+    return {band: int(counts.get(band, 0)) for band in BAND_NAMES}
 
 
 def networks_flagged(network_ids: pd.Series, bands: pd.Series) -> int:

@@ -16,8 +16,8 @@ from features.snapshot import Snapshot
 from models.bands import choose_band_thresholds
 from models.classifier import RiskClassifier
 from models.reference import build_reference
-from models.role_names import ACTIONABLE_ROLES, SCHEME_ROLES
 from models.roles import RoleClassifier
+from models.vocab import ACTIONABLE_ROLES, SCHEME_ROLES
 from training.baselines import Scorer, logistic_regression_baseline
 from training.config import TrainingConfig
 from training.data import labelled_features, snapshot_labels

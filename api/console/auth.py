@@ -16,11 +16,12 @@ from urllib.parse import urlsplit
 from fastapi import Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.console.i18n import ConsoleLang, pick_lang
+from api.console.i18n import pick_lang
 from api.deps import get_state
 from api.state import AppState
 from risk.store.keys import authenticate
 from risk.store.records import ApiKeyRecord
+from risk.vocab import Lang
 
 KEY_COOKIE = "mlr_console_key"
 LANG_COOKIE = "mlr_console_lang"
@@ -34,7 +35,7 @@ class ConsoleUser:
     """The signed-in key and the language the pages are shown in."""
 
     key: ApiKeyRecord
-    lang: ConsoleLang
+    lang: Lang
 
     @property
     def name(self) -> str:
@@ -47,7 +48,7 @@ class ConsoleUser:
         return self.key.role
 
 
-def request_lang(request: Request) -> ConsoleLang:
+def request_lang(request: Request) -> Lang:
     """``?lang=`` when given, else the remembered choice, else English."""
     return pick_lang(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from risk.vocab import LANGS, Lang
 
-ConsoleLang = Literal["en", "zh"]
-LANGS: tuple[ConsoleLang, ...] = ("en", "zh")
-
-STRINGS: dict[ConsoleLang, dict[str, str]] = {
+STRINGS: dict[Lang, dict[str, str]] = {
     "en": {
         "app": "mlm-risk console",
         "sign_in": "Sign in",
@@ -292,7 +289,7 @@ STRINGS: dict[ConsoleLang, dict[str, str]] = {
 }
 
 
-def pick_lang(query: str | None, cookie: str | None) -> ConsoleLang:
+def pick_lang(query: str | None, cookie: str | None) -> Lang:
     """The query's language, else the remembered one, else English."""
     for candidate in (query, cookie):
         for lang in LANGS:
@@ -301,6 +298,6 @@ def pick_lang(query: str | None, cookie: str | None) -> ConsoleLang:
     return "en"
 
 
-def strings(lang: ConsoleLang) -> dict[str, str]:
+def strings(lang: Lang) -> dict[str, str]:
     """The UI strings of ``lang``."""
     return STRINGS[lang]

@@ -14,8 +14,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.console.auth import FLASH_COOKIE, LANG_COOKIE, ConsoleUser, request_lang
-from api.console.i18n import ConsoleLang, strings
+from api.console.i18n import strings
 from risk.display import score_text
+from risk.vocab import LANGS, Lang
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -73,7 +74,7 @@ def page(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render ``console/<name>`` with the shared context; remember ``?lang=``; consume a flash."""
-    lang: ConsoleLang = user.lang if user is not None else request_lang(request)
+    lang: Lang = user.lang if user is not None else request_lang(request)
     flash = request.cookies.get(FLASH_COOKIE)
     shared = {
         "t": strings(lang),
@@ -81,7 +82,7 @@ def page(
         "user": user,
         "flash": flash,
         "path": request.url.path,
-        "lang_url": {code: _with_lang(request, code) for code in ("en", "zh")},
+        "lang_url": {code: _with_lang(request, code) for code in LANGS},
     }
     response = templates().TemplateResponse(
         request, f"console/{name}", {**shared, **context}, status_code=status_code

@@ -23,14 +23,13 @@ from api.console.render import STATIC_DIR, error_page, page, pager
 from api.deps import StateDep
 from api.roles import ADMIN, REGULATOR
 from features.errors import ServiceError
-from models.role_names import ACTIONABLE_ROLES, SCHEME_ROLES
 from risk.service.console_account import account_page
 from risk.service.console_queue import queue_view
 from risk.store.audit import list_audit, verify_audit_chain
 from risk.store.decisions import record_decision
 from risk.store.runs import list_runs
-from risk.store.schema import DECISIONS
 from risk.store.scores import BANDS, DECISION_STATUSES
+from risk.vocab import ACTIONABLE_ROLES, DECISIONS, SCHEME_ROLES
 
 PAGE_SIZE = 50  # accounts or networks on a list page
 # The queue's role filter: each role, and the two moderators act on together.

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
-from api.schemas import Band, ErrorBody, NetworkOut, NetworksOut
+from api.schemas import ErrorBody, NetworkOut, NetworksOut
 from risk.service.network import network_list, network_view
+from risk.vocab import Band
 
 router = APIRouter(tags=["networks"])
 

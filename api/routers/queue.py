@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import AuthorizedKey, EngineDep
-from api.schemas import Band, DecisionStatus, QueueOut, SchemeRole
+from api.schemas import QueueOut
 from risk.store.scores import review_queue
+from risk.vocab import Band, DecisionStatus, SchemeRole
 
 router = APIRouter(tags=["queue"])
 

@@ -4,13 +4,14 @@ bundle, freshly built."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
 from risk.report.download import DownloadFormat
+from risk.vocab import Lang
 
 router = APIRouter(tags=["reports"])
 
@@ -25,7 +26,7 @@ def get_report(
         DownloadFormat,
         Query(description="pdf, html, json, csv, or bundle: every format signed, as a zip"),
     ] = "pdf",
-    lang: Annotated[Literal["en", "zh"], Query()] = "en",
+    lang: Annotated[Lang, Query()] = "en",
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
 ) -> Response:

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from risk.cli.app import app
+from risk.vocab import LANGS
 
 report_app = typer.Typer(
     help="Regulator audit reports: export (PDF, HTML, JSON, CSV, signed) and verify.",
@@ -49,7 +50,7 @@ def export(
     from risk.settings import get_settings
     from risk.store.db import open_store
 
-    if lang not in ("en", "zh"):
+    if lang not in LANGS:
         raise ReportInputError(f"--lang must be en or zh, got {lang!r}")
     period = Period(_date(date_from, "--from"), _date(date_to, "--to"))
     settings = get_settings()
@@ -59,7 +60,7 @@ def export(
         run_id=run,
         out_dir=out,
         period=period,
-        lang=lang,  # type: ignore[arg-type]
+        lang=lang,
         overwrite=overwrite,
     )
     if as_json:

@@ -79,7 +79,7 @@ def _parse_as_of(value: str | None) -> Any:
         return None
     import pandas as pd
 
-    from risk.scoring_model import utc
+    from features.utc import utc
 
     try:
         return utc(pd.Timestamp(value))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,8 +13,7 @@ from risk.indicators.errors import MissingFeatureColumnsError, UnknownJurisdicti
 from risk.indicators.params import IndicatorParams
 from risk.indicators.registry import ALL_RULES, RULE_PACKS
 from risk.indicators.rule import Rule, as_mask, evidence_values
-
-Lang = Literal["en", "zh"]
+from risk.vocab import Lang
 
 
 def select_rules(jurisdictions: Collection[str] | None = None) -> tuple[Rule, ...]:

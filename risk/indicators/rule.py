@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from risk.indicators.params import IndicatorParams
+from risk.vocab import Lang
 
 Jurisdiction = Literal["CN", "US", "EU"]
 Predicate = Callable[[pd.DataFrame, IndicatorParams], "pd.Series[bool]"]
@@ -38,7 +39,7 @@ class Rule:
 
     def text(
         self,
-        lang: Literal["en", "zh"],
+        lang: Lang,
         evidence: Mapping[str, Any],
         constants: Mapping[str, Any] | None = None,
     ) -> str:

@@ -8,11 +8,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from features.utc import utc_iso
 from risk.report.cases import FLAGGED_BANDS, case_register, decision_history
 from risk.report.content import (
     Period,
     ReportContent,
-    _iso,
     appendix,
     chart_data,
     decision_summary,
@@ -20,9 +20,9 @@ from risk.report.content import (
     resolve_run,
     text_renderers,
 )
-from risk.report.i18n import Lang
 from risk.report.keys import pseudonym
 from risk.report.model_card import model_card, training_artifacts
+from risk.vocab import Lang
 
 
 def _pending(frame: pd.DataFrame, decided: set[str]) -> int:
@@ -40,11 +40,11 @@ def _meta(
         "period": period.to_dict(),
         "run": {
             "id": run.id,
-            "as_of": _iso(run.as_of),
-            "published_at": _iso(run.published_at),
+            "as_of": utc_iso(run.as_of),
+            "published_at": utc_iso(run.published_at),
             "data_fingerprint": run.data_fingerprint,
             "accounts_scored": int(run.accounts_scored or 0),
-            "pruned_at": _iso(run.pruned_at),
+            "pruned_at": utc_iso(run.pruned_at),
             "accounts_pruned": int(run.pruned_rows or 0),
         },
         "model": {
@@ -52,7 +52,7 @@ def _meta(
             "version": str(run.model_version),
             "mlflow_run_id": run.model_run_id or scorer.run_id,
         },
-        "generated_at": _iso(generated_at),
+        "generated_at": utc_iso(generated_at),
     }
 
 

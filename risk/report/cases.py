@@ -8,16 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from risk.report.i18n import ACTIONS, BAND_NAMES, DECISION_NAMES, Lang
-from risk.scoring_table import FLAGGED_BANDS
+from features.utc import utc_iso
+from risk.report.i18n import ACTIONS, BAND_NAMES, DECISION_NAMES
 from risk.store.records import DecisionRecord
+from risk.vocab import FLAGGED_BANDS, Lang
 
 ReasonText = Callable[[Mapping[str, Any]], str]
 IndicatorText = Callable[[Mapping[str, Any]], str]
-
-
-def _iso(moment: Any) -> str | None:
-    return None if moment is None else pd.Timestamp(moment).tz_convert("UTC").isoformat()
 
 
 def _number(value: Any) -> float | None:
@@ -36,7 +33,7 @@ def decision_history(
             {
                 "decision": record.decision,
                 "reviewer": pseudonym(record.reviewer),
-                "decided_at": _iso(record.created_at),
+                "decided_at": utc_iso(record.created_at),
                 "run_id": record.run_id,
                 "score_shown": float(record.score),
                 "band_shown": record.band,

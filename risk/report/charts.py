@@ -6,7 +6,8 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-from risk.report.i18n import BAND_NAMES, Lang, label
+from risk.report.i18n import BAND_NAMES, label
+from risk.vocab import Lang
 
 BAND_COLOURS = {"low": "#8fbf8f", "medium": "#f2c14e", "high": "#f08a4b", "critical": "#c0392b"}
 _PNG_METADATA = {"Software": None}  # no version string, no timestamp in the file

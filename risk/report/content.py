@@ -15,13 +15,12 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from risk.report.errors import ReportInputError, ReportRunNotFoundError
-from risk.report.i18n import BAND_NAMES, DECISION_NAMES, GLOSSARY, METHODOLOGY, Lang
-from risk.scoring_table import FLAGGED_BANDS
+from risk.report.i18n import BAND_NAMES, DECISION_NAMES, GLOSSARY, METHODOLOGY
 from risk.store.records import DecisionRecord, RunRecord
 from risk.store.retention_tallies import SCORE_CELLS, DroppedRows, score_cells
+from risk.vocab import DECISIONS, FLAGGED_BANDS, Lang
 
 REPORT_FORMAT = "mlm-risk-audit-report/1"
-DECISION_KINDS = ("confirm", "dismiss", "escalate")
 NETWORKS_IN_CHART = 4
 HISTOGRAM_BINS = 20  # each bin is SCORE_CELLS // HISTOGRAM_BINS whole score cells
 
@@ -96,10 +95,6 @@ def resolve_run(engine: Engine, run_id: str) -> RunRecord:
     return run
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else pd.Timestamp(moment).tz_convert("UTC").isoformat()
-
-
 def _hours(values: Sequence[float], q: float) -> float | None:
     return None if not values else round(float(np.quantile(values, q)), 2)
 
@@ -115,7 +110,7 @@ def decision_summary(
         run = get_run(engine, run_id)
         published[run_id] = None if run is None else run.published_at
     rows = []
-    for kind in DECISION_KINDS:
+    for kind in DECISIONS:
         hours = [
             (d.created_at - published[d.run_id]).total_seconds() / 3600  # type: ignore[operator]
             for d in decisions

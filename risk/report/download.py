@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from risk.report.content import Period
 from risk.report.export import FORMATS, export_run_report
-from risk.report.i18n import Lang
+from risk.vocab import Lang
 
 if TYPE_CHECKING:
     from risk.settings import Settings

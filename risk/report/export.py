@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from risk.report.content import Period, ReportContent
 from risk.report.errors import ReportError, ReportInputError
-from risk.report.i18n import LANGS, Lang
+from risk.vocab import LANGS, Lang
 
 if TYPE_CHECKING:
     from risk.settings import Settings

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
-Lang = Literal["en", "zh"]
-LANGS: tuple[Lang, ...] = ("en", "zh")
+from risk.vocab import Lang
 
 LABELS: dict[str, dict[Lang, str]] = {
     "title": {"en": "Audit report: pyramid-selling risk", "zh": "传销风险审计报告"},

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from risk.report.errors import ReportError
-from risk.report.i18n import LABEL_SOURCE, LIMITATIONS, METRIC_NAMES, PURPOSE, Lang
-from risk.scoring_table import FLAGGED_BANDS
+from risk.report.i18n import LABEL_SOURCE, LIMITATIONS, METRIC_NAMES, PURPOSE
 from risk.store.retention_tallies import DroppedRows
+from risk.vocab import FLAGGED_BANDS, Lang
 
 REPORT_ARTIFACTS = ("data.json", "mean_abs_shap.json", "metrics.json", "thresholds.json")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from risk.report.i18n import Lang
+from risk.vocab import Lang
 
 FONT = "WQY"
 NAVY = "#1f3a5f"

@@ -8,8 +8,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from risk.report.content import ReportContent
-from risk.report.i18n import BAND_NAMES, LABELS, Lang, pruned_note
+from risk.report.i18n import BAND_NAMES, LABELS, pruned_note
 from risk.report.pdf_styles import styles, table_style
+from risk.vocab import Lang
 
 
 class _Doc:

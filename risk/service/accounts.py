@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from features.registry import REGISTRY
-from models.explain_text import Lang, check_lang
+from models.explain_text import check_lang
 from risk.account_features import KEY_FEATURES
 from risk.service.errors import AccountNotFoundError
 from risk.service.group_commit import GroupCommitter
 from risk.service.runs import RunCache
 from risk.store.records import ScoreRecord
 from risk.store.scores import view_account, view_account_in
+from risk.vocab import Lang
 
 if TYPE_CHECKING:
     from models.explainer import Explainer

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from models.explain_text import Lang, check_lang
+from models.explain_text import check_lang
 from risk.account_features import SALES_FEATURES
 from risk.indicators.params import IndicatorParams
 from risk.indicators.registry import RULES_BY_ID
@@ -16,6 +16,7 @@ from risk.service.network import NetworkViewCache, network_view
 from risk.service.runs import RunCache
 from risk.store.decisions import list_decisions
 from risk.store.records import DecisionRecord
+from risk.vocab import Lang
 
 if TYPE_CHECKING:
     from models.explainer import Explainer

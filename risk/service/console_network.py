@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from risk.scoring_table import FLAGGED_BANDS
 from risk.service.network import NetworkViewCache, network_view
 from risk.store.network_list import network_decisions
 from risk.store.networks import UNKNOWN_TIER
+from risk.vocab import FLAGGED_BANDS
 
 
 @dataclass(frozen=True)

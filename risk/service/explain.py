@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from models.explain_text import Lang, check_lang
+from models.explain_text import check_lang
 from risk.service.errors import AccountNotFoundError, ModelUnavailableError
 from risk.service.group_commit import GroupCommitter
 from risk.store.audit import append_audit_in
 from risk.store.records import ScoreRecord
 from risk.store.scores import account_score_in
+from risk.vocab import Lang
 
 if TYPE_CHECKING:
     from models.explainer import Explainer

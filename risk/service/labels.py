@@ -6,8 +6,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from risk.store.decisions import list_decisions
-
-DECISION_LABELS: dict[str, int] = {"confirm": 1, "dismiss": 0}
+from risk.vocab import DECISION_LABELS
 
 
 def labels_from_decisions(engine: Engine) -> pd.DataFrame:

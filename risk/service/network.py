@@ -13,12 +13,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from risk.scoring_table import FLAGGED_BANDS
 from risk.service.errors import NetworkNotFoundError
 from risk.store.audit import append_audit
 from risk.store.network_list import NetworkPage, networks_page
 from risk.store.networks import network_groups
 from risk.store.runs import latest_published_run
+from risk.vocab import FLAGGED_BANDS
 
 # Stored feature -> what it says about money crossing tiers.
 FLOWS: dict[str, str] = {

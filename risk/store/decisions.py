@@ -11,9 +11,10 @@ from risk.store.audit import append_audit_in
 from risk.store.db import write_transaction
 from risk.store.records import DecisionRecord
 from risk.store.runs import as_utc
-from risk.store.schema import DECISIONS, decisions_table
+from risk.store.schema import decisions_table
 from risk.store.scores import account_score_in
 from risk.store.types import utcnow
+from risk.vocab import DECISIONS
 
 MAX_NOTE_CHARS = 4_000
 _d = decisions_table.c

@@ -12,8 +12,9 @@ from risk.errors import StoreConflictError, StoreInputError, StoreNotFoundError
 from risk.store.audit import append_audit_in
 from risk.store.db import write_transaction
 from risk.store.records import ApiKeyRecord
-from risk.store.schema import ROLES, keys_table
+from risk.store.schema import keys_table
 from risk.store.types import utcnow
+from risk.vocab import KEY_ROLES
 
 KEY_PREFIX = "mlr_"
 # 32 random bytes: a plain SHA-256 is sound (no dictionary to attack, unlike passwords).
@@ -32,8 +33,8 @@ def create_key(
     engine: Engine, *, role: str, name: str, actor: str = "cli"
 ) -> tuple[str, ApiKeyRecord]:
     """Create a key for a role; returns the plaintext (shown once, never stored) and its record."""
-    if role not in ROLES:
-        raise StoreInputError(f"unknown role {role!r}; use {', '.join(ROLES)}")
+    if role not in KEY_ROLES:
+        raise StoreInputError(f"unknown role {role!r}; use {', '.join(KEY_ROLES)}")
     if not name.strip() or len(name) > 100:
         raise StoreInputError("a key name must be 1-100 characters")
     key = KEY_PREFIX + secrets.token_urlsafe(_KEY_BYTES)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from features.utc import utc
 from risk.errors import RunNotFoundError, StoreConflictError
 from risk.store.bulk import (
     SCORE_COLUMNS,
@@ -35,9 +36,7 @@ _NEWEST_FIRST = (_runs.as_of.desc(), _runs.published_at.desc(), _runs.id.desc())
 
 def as_utc(moment: datetime) -> datetime:
     """UTC, microsecond precision; a naive time is UTC (the data contract's rule)."""
-    if isinstance(moment, pd.Timestamp):
-        moment = moment.floor("us").to_pydatetime()
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return utc(moment).floor("us").to_pydatetime()
 
 
 def _key_clause(

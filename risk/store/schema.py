@@ -22,10 +22,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from risk.store.types import UTCDateTime
 
-RUN_STATUSES = ("running", "published", "failed")
-DECISIONS = ("confirm", "dismiss", "escalate")
-ROLES = ("moderator", "regulator", "admin")
-
 _NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from models.role_names import SCHEME_ROLES
+from models.vocab import SCHEME_ROLES
 from tests.api.conftest import Keys, bearer, start_server, world_settings
 from tests.api.world import World
 

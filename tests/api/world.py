@@ -40,8 +40,8 @@ def register_model(
     from models.classifier import RiskClassifier
     from models.mlflow_io import ensure_experiment, log_and_register, set_alias
     from models.reference import build_reference
-    from models.role_names import SCHEME_ROLES
     from models.roles import RoleClassifier
+    from models.vocab import SCHEME_ROLES
 
     features = build_features(snapshot)  # type: ignore[arg-type]
     labels = snapshot.labels.set_index("account_id")["label"]  # type: ignore[attr-defined]

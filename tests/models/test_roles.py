@@ -19,8 +19,8 @@ from models.mlflow_io import (
     write_model_files,
 )
 from models.reference import build_reference
-from models.role_names import SCHEME_ROLES
 from models.roles import RoleClassifier, RoleModel
+from models.vocab import SCHEME_ROLES
 from training.data import labelled_features
 from training.metrics import role_metrics
 from training.simulator import SimulationConfig, simulate_platform

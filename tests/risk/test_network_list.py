@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import Engine
 
 from risk.errors import StoreInputError
-from risk.scoring_table import FLAGGED_BANDS, networks_flagged
+from risk.scoring_table import networks_flagged
 from risk.service.network import network_list
 from risk.store.decisions import record_decision
 from risk.store.network_list import networks_page
+from risk.vocab import FLAGGED_BANDS
 from tests.risk.conftest import AS_OF, RunWriter
 
 BANDS = ["low", "medium", "high", "critical"]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from models.role_names import SCHEME_ROLES
+from models.vocab import SCHEME_ROLES
 from risk.account_features import SHOWN_FEATURES
 from risk.scoring import ScoringSummary, run_scoring
 from risk.scoring_output import SCORE_TABLE_COLUMNS
-from risk.scoring_table import EXPLAINED_BANDS
+from risk.vocab import EXPLAINED_BANDS
 from tests.risk.scoring.conftest import ScoringWorld
 
 
