@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from features.signals_structure import LEGAL_TIER_CAP as CAP
+from features.signals.structure import LEGAL_TIER_CAP as CAP
 from features.specs_base import FeatureSpec, feature
 
 LEGIT_EN = " (legitimate sellers: median {reference})"

@@ -8,7 +8,7 @@ only in this unit: they compare what joining costs with what the network's produ
 
 from __future__ import annotations
 
-from features.signals_relative import RELATIVE_OF
+from features.signals.relative import RELATIVE_OF
 from features.specs_account import reason
 from features.specs_base import FeatureSpec, feature
 from features.specs_money import MONEY, NETWORK
