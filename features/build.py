@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 
 from features.registry import REGISTRY
-from features.signals_churn import churn_signals
-from features.signals_money import money_signals
-from features.signals_network import network_signals
-from features.signals_recruitment import recruitment_signals
-from features.signals_relative import relative_signals
-from features.signals_structure import structure_signals
-from features.signals_tables import MONEY_SCALE, cut, to_utc
-from features.signals_trade import trade_signals
+from features.signals.churn import churn_signals
+from features.signals.money import money_signals
+from features.signals.network import network_signals
+from features.signals.recruitment import recruitment_signals
+from features.signals.relative import relative_signals
+from features.signals.structure import structure_signals
+from features.signals.tables import MONEY_SCALE, cut, to_utc
+from features.signals.trade import trade_signals
 from features.snapshot import Snapshot
 
 

@@ -1,7 +1,7 @@
 """The feature registry: one spec per signal. Nothing else defines what a feature means.
 
 Training, serving, the explainer and the reports read the specs here. The specs themselves are
-declared in ``features/specs*.py`` (grouped by signal family) and collected into ``REGISTRY``,
+declared in ``features/specs/`` (one module per signal group) and collected into ``REGISTRY``,
 in the column order of the feature table.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from features.specs import SPECS
-from features.specs_base import Direction, Dtype, FeatureSpec, Group, Unit
+from features.specs.base import Direction, Dtype, FeatureSpec, Group, Unit
 
 __all__ = [
     "FEATURE_REGISTRY_VERSION",

@@ -11,7 +11,7 @@ The direction itself is the registry's ``riskier`` (one place for that fact); th
 says which features are constrained and on what legal ground. Everything else stays free:
 structure (tier, depth, size) because 3+ tiers is an element of the offence but depth alone is
 not guilt (lawful distributors and direct sellers are deep too; the model's depth inputs stop
-at three tiers, ``features.signals_structure.LEGAL_TIER_CAP``), recruiting speed because viral
+at three tiers, ``features.signals.structure.LEGAL_TIER_CAP``), recruiting speed because viral
 campaigns recruit fast, stock and money amounts because wholesale buys stock lawfully, losses
 and churn because they are evidence about outcomes, not an element of the definition.
 """

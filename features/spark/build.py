@@ -17,7 +17,7 @@ import pandas as pd
 from features.contract import ACCOUNTS, COMMISSIONS, ORDERS
 from features.errors import DataContractError
 from features.registry import REGISTRY
-from features.signals_tables import to_utc
+from features.signals.tables import to_utc
 from features.spark.network_frame import network_features
 from features.spark.networks import assign_networks
 from features.spark.reading import SparkSnapshot, SparkTable

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
+from collections.abc import Callable
+from types import ModuleType
 
 import pandas as pd
+import pytest
 
+import features.build
+import features.signals
+import features.specs
 from features.build import build_features
 from features.registry import FEATURE_REGISTRY_VERSION, REGISTRY, model_feature_names
 from tests.features.test_build_shapes import thirty_one_snapshot
@@ -97,3 +105,52 @@ def test_model_inputs_are_finite_numbers() -> None:
     table = build_features(thirty_one_snapshot())[model_feature_names()]
     assert all(pd.api.types.is_numeric_dtype(t) for t in table.dtypes)
     assert table.notna().all().all()
+
+
+def _submodules(package: ModuleType) -> set[str]:
+    return {info.name for info in pkgutil.iter_modules(package.__path__)}
+
+
+SPEC_GROUPS = _submodules(features.specs) - {"base"}
+SIGNAL_GROUPS = _submodules(features.signals) - {"tables"}
+
+
+def test_specs_and_signals_modules_pair_one_to_one() -> None:
+    assert SPEC_GROUPS == SIGNAL_GROUPS
+    assert "structure" in SPEC_GROUPS and "base" not in SIGNAL_GROUPS
+
+
+def _columns_built_by_group(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    """Build a table with every group's ``<group>_signals`` builder wrapped to record the columns
+    it returns (intermediate ``_`` columns aside)."""
+    built: dict[str, set[str]] = {}
+    for group in sorted(SIGNAL_GROUPS):
+        name = f"{group}_signals"
+        builder = getattr(importlib.import_module(f"features.signals.{group}"), name)
+        assert getattr(features.build, name) is builder, f"build does not call {name}"
+
+        def recording(
+            *args: object, _group: str = group, _builder: Callable[..., pd.DataFrame] = builder
+        ) -> pd.DataFrame:
+            frame = _builder(*args)
+            built[_group] = {column for column in frame.columns if not column.startswith("_")}
+            return frame
+
+        monkeypatch.setattr(features.build, name, recording)
+    build_features(thirty_one_snapshot())
+    return built
+
+
+def test_each_specs_module_declares_exactly_what_its_signals_module_builds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built = _columns_built_by_group(monkeypatch)
+    assert set(built) == SIGNAL_GROUPS
+    declared = {
+        group: [spec.name for spec in importlib.import_module(f"features.specs.{group}").SPECS]
+        for group in SPEC_GROUPS
+    }
+    for group in sorted(SPEC_GROUPS):
+        assert set(declared[group]) == built[group], group
+    every = [name for names in declared.values() for name in names]
+    assert sorted(every) == sorted(REGISTRY)  # every spec in exactly one group module

@@ -1,4 +1,4 @@
-"""The feature spec type: what one column of the feature table means (see ``features.registry``)."""
+"""The feature spec type and the helpers that declare specs (see ``features.registry``)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def feature(
     dtype: Dtype = "float64",
     model_input: bool = True,
 ) -> FeatureSpec:
-    """A spec from (English, Chinese) text pairs: keeps the declarations in specs*.py short."""
+    """A spec from (English, Chinese) text pairs: keeps the group modules' declarations short."""
     return FeatureSpec(
         name=name,
         dtype=dtype,
@@ -70,3 +70,12 @@ def feature(
         reason_zh=reason[1],
         model_input=model_input,
     )
+
+
+LEGIT_EN = " (legitimate sellers: median {reference})"
+LEGIT_ZH = "（正常卖家中位数：{reference}）"
+
+
+def reason(english: str, chinese: str) -> tuple[str, str]:
+    """A reason template pair with the legitimate-population reference appended."""
+    return english + LEGIT_EN, chinese + LEGIT_ZH

@@ -1,13 +1,16 @@
-"""Network-level signals: the whole tree around the account, so that a small account inside a
-pyramid is judged in context (every member of a network gets the same values)."""
+"""Network-level signals: the whole tree around the account.
+
+A small account inside a pyramid is judged in context: every member of a network gets the same
+values.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from features.signals_structure import ratio
-from features.signals_tables import MICROS_PER_DAY, PointInTime
+from features.signals.structure import ratio
+from features.signals.tables import MICROS_PER_DAY, PointInTime
 
 TOP_SHARE = 0.01  # "top 1%" of a network's members, at least one member
 

@@ -8,11 +8,11 @@ only in this unit: they compare what joining costs with what the network's produ
 
 from __future__ import annotations
 
-from features.signals_relative import RELATIVE_OF
-from features.specs_account import reason
-from features.specs_base import FeatureSpec, feature
-from features.specs_money import MONEY, NETWORK
-from features.specs_trade import INVENTORY
+from features.signals.relative import RELATIVE_OF
+from features.specs.base import FeatureSpec, feature, reason
+from features.specs.money import MONEY
+from features.specs.network import NETWORK
+from features.specs.trade import INVENTORY
 
 UNIT_EN = " / the median order amount in its network (free of price level and currency)."
 UNIT_ZH = "除以所在网络订单金额中位数（与价格水平和币种无关）。"
@@ -98,3 +98,5 @@ ENTRY_COST: tuple[FeatureSpec, ...] = (
         ),
     ),
 )
+
+SPECS: tuple[FeatureSpec, ...] = (*RELATIVE, *ENTRY_COST)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.signals_structure import count_by, ratio
-from features.signals_tables import MICROS_PER_DAY, PointInTime
+from features.signals.structure import count_by, ratio
+from features.signals.tables import MICROS_PER_DAY, PointInTime
 
 
 def _joined_within(pit: PointInTime, days: int) -> np.ndarray:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.signals_structure import ratio, sum_by
-from features.signals_tables import NOT_AN_ACCOUNT, PointInTime
+from features.signals.structure import ratio, sum_by
+from features.signals.tables import NOT_AN_ACCOUNT, PointInTime
 
 # money feature (integer units in the signal tables) -> its price-level-free counterpart
 RELATIVE_OF = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.signals_tables import PointInTime
+from features.signals.tables import PointInTime
 
 # "Three or more tiers" (三级以上) is what the law names; counted with or without the organizer,
 # three levels below the top meets it, so the model's depth inputs stop there (deeper is not

@@ -2,7 +2,7 @@
 
 Refunded orders are excluded from every sales, purchase and consumer figure (the goods came
 back) and counted only in ``refund_share``. Money columns are integer units here (see
-``signals_tables.MONEY_SCALE``); ``build`` converts them to currency.
+``tables.MONEY_SCALE``); ``build`` converts them to currency.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.signals_structure import count_by, ratio, sum_by
-from features.signals_tables import MICROS_PER_DAY, NOT_AN_ACCOUNT, PointInTime
+from features.signals.structure import count_by, ratio, sum_by
+from features.signals.tables import MICROS_PER_DAY, NOT_AN_ACCOUNT, PointInTime
 
 FIRST_ORDER_DAYS = 30  # purchases this soon after joining count as the mandatory first order
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.signals_structure import ratio
-from features.signals_tables import PointInTime
+from features.signals.structure import ratio
+from features.signals.tables import PointInTime
 
 
 def churn_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:

@@ -5,8 +5,7 @@ Refunded orders count in no sales, purchase or consumer figure, only in ``refund
 
 from __future__ import annotations
 
-from features.specs_account import reason
-from features.specs_base import FeatureSpec, feature
+from features.specs.base import FeatureSpec, feature, reason
 
 INVENTORY: tuple[FeatureSpec, ...] = (
     feature(
@@ -184,3 +183,5 @@ INVENTORY: tuple[FeatureSpec, ...] = (
         reason("Its downline bought {value} of stock", "其下线合计进货{value}"),
     ),
 )
+
+SPECS: tuple[FeatureSpec, ...] = INVENTORY

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.signals_structure import ratio, sum_by
-from features.signals_tables import PointInTime
+from features.signals.structure import ratio, sum_by
+from features.signals.tables import PointInTime
 
 PAY_RATIO_CAP = 100.0  # pay with no consumer sales at all: the ratio is capped, not infinite
 KINDS = ("recruitment", "team", "retail")
