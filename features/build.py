@@ -15,14 +15,15 @@ from features.signals.network import network_signals
 from features.signals.recruitment import recruitment_signals
 from features.signals.relative import relative_signals
 from features.signals.structure import structure_signals
-from features.signals.tables import MONEY_SCALE, cut, to_utc
+from features.signals.tables import MONEY_SCALE, cut
 from features.signals.trade import trade_signals
 from features.snapshot import Snapshot
+from features.utc import utc
 
 
 def resolve_as_of(snapshot: Snapshot, as_of: pd.Timestamp | str | None) -> pd.Timestamp:
     """``as_of`` in UTC; by default the latest event in the snapshot (never the wall clock)."""
-    return to_utc(snapshot.latest_event_time() if as_of is None else as_of)
+    return utc(snapshot.latest_event_time() if as_of is None else as_of)
 
 
 def build_features(snapshot: Snapshot, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:

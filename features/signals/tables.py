@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from features.graph import NO_PARENT, Forest
 from features.snapshot import Snapshot
+from features.utc import utc
 
 MONEY_SCALE = 10_000  # money units per currency unit: exact integer sums, 4 decimals kept
 MICROS_PER_DAY = 86_400_000_000
@@ -46,12 +47,6 @@ class PointInTime:
     def days_before_as_of(self, micros: np.ndarray) -> np.ndarray:
         """Days from each time to ``as_of`` (float64)."""
         return (self.as_of_us - micros) / MICROS_PER_DAY
-
-
-def to_utc(moment: pd.Timestamp | str) -> pd.Timestamp:
-    """A timestamp in UTC (a timestamp without a zone is UTC, as the contract says)."""
-    stamp = pd.Timestamp(moment)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def micros(column: pd.Series) -> np.ndarray:
@@ -85,7 +80,7 @@ def codes_of(ids: pd.Series) -> np.ndarray:
 
 def cut(snapshot: Snapshot, as_of: pd.Timestamp) -> PointInTime:
     """The point-in-time view of ``snapshot``: only events at or before ``as_of``."""
-    as_of = to_utc(as_of)
+    as_of = utc(as_of)
     as_of_us = int(pd.DatetimeIndex([as_of]).as_unit("us").asi8[0])
     accounts = snapshot.accounts
     joined_all = micros(accounts["joined_at"])

@@ -17,11 +17,11 @@ import pandas as pd
 from features.contract import ACCOUNTS, COMMISSIONS, ORDERS
 from features.errors import DataContractError
 from features.registry import REGISTRY
-from features.signals.tables import to_utc
 from features.spark.network_frame import network_features
 from features.spark.networks import assign_networks
 from features.spark.reading import SparkSnapshot, SparkTable
 from features.spark.routing import route_rows
+from features.utc import utc
 from features.validation_columns import convert_timestamp
 from features.validation_report import TableFile
 
@@ -109,7 +109,7 @@ def spark_features(
     accounts_per_group: int = ACCOUNTS_PER_GROUP,
 ) -> DataFrame:
     """Features of every account joined by ``as_of``, computed per group of networks."""
-    as_of = to_utc(as_of)
+    as_of = utc(as_of)
     networks = assign_networks(snapshot.accounts.frame) if networks is None else networks
     routed = route_rows(snapshot, network_groups(networks, accounts_per_group))
 
