@@ -18,7 +18,8 @@ from numpy.typing import NDArray
 
 from features.registry import FeatureSpec
 from models.explain_errors import ExplainerError, ExplainInputError
-from models.explain_text import Explanation, Lang, Reason, ReasonBook, check_lang
+from models.explain_text import Explanation, Reason, ReasonBook, check_lang
+from models.vocab import Lang
 
 if TYPE_CHECKING:
     import lightgbm
