@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.responses import json_response
-from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut, LangParam
+from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut
 from risk.service.accounts import account_view_grouped
 from risk.service.explain import MAX_REASONS, explain_account
 from risk.store.decisions import record_decision
+from risk.vocab import Lang
 
 router = APIRouter(tags=["accounts"])
 
@@ -26,7 +27,7 @@ async def get_account(
     account_id: AccountId,
     key: AuthorizedKey,
     state: StateDep,
-    lang: LangParam = "en",
+    lang: Lang = "en",
 ) -> Response:
     """Latest published score, band, rank, reasons, indicators and key features (audited)."""
     view = await account_view_grouped(
@@ -47,7 +48,7 @@ async def get_explanation(
     account_id: AccountId,
     key: AuthorizedKey,
     state: StateDep,
-    lang: LangParam = "en",
+    lang: Lang = "en",
     top: Annotated[int, Query(ge=1, le=MAX_REASONS)] = 4,
 ) -> Response:
     """SHAP reasons computed now from the account's stored features (audited)."""

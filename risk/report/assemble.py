@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from features.utc import utc_iso
-from risk.report.cases import FLAGGED_BANDS, case_register, decision_history
+from risk.report.cases import case_register, decision_history
 from risk.report.content import (
     Period,
     ReportContent,
@@ -22,7 +22,7 @@ from risk.report.content import (
 )
 from risk.report.keys import pseudonym
 from risk.report.model_card import model_card, training_artifacts
-from risk.vocab import Lang
+from risk.vocab import FLAGGED_BANDS, Lang
 
 
 def _pending(frame: pd.DataFrame, decided: set[str]) -> int:

@@ -9,9 +9,10 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select
 
 from risk.errors import RunNotFoundError, StoreInputError
+from risk.store.bulk import SCORE_COLUMNS
 from risk.store.db import read_transaction
 from risk.store.records import QueuePage, ScoreRecord
-from risk.store.runs import SCORE_COLUMNS, latest_published_id_query, latest_published_in
+from risk.store.runs import latest_published_id_query, latest_published_in
 from risk.store.schema import decisions_table, runs_table, scores_table
 from risk.vocab import BAND_NAMES, SCHEME_ROLES
 
