@@ -13,6 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from risk.jsontext import json_bytes
 from risk.report.keys import key_fingerprint, public_key_pem
 
 MANIFEST = "manifest.json"
@@ -95,7 +96,7 @@ def write_manifest(
         },
         "files": files,
     }
-    body = (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    body = json_bytes(document, pretty=True, sort_keys=True) + b"\n"
     (directory / MANIFEST).write_bytes(body)
     (directory / SIGNATURE).write_bytes(base64.b64encode(key.sign(body)) + b"\n")
     return directory / MANIFEST

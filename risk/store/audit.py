@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.orm import Session
 
+from risk.jsontext import canonical_json
 from risk.store.db import read_transaction, write_transaction
 from risk.store.records import AuditEntry, AuditVerification
 from risk.store.schema import audit_table
-from risk.store.types import canonical_json, utcnow
+from risk.store.types import utcnow
 
 GENESIS_HASH = "0" * 64
 _a = audit_table.c

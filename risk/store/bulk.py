@@ -11,27 +11,12 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.exc import IntegrityError
 
 from risk.errors import StoreInputError
-from risk.store.types import dumps_json
-
-# One encoder for every row: json.dumps with keyword arguments builds a new encoder per call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+from risk.jsontext import json_column
 
 
 def json_texts(values: Sequence[Any]) -> list[str | None]:
     """Each value as JSON text (None stays SQL NULL); NaN and numpy types handled."""
-    texts: list[str | None] = []
-    for value in values:
-        if value is None:
-            texts.append(None)
-            continue
-        if not value and isinstance(value, list | dict):
-            texts.append("[]" if isinstance(value, list) else "{}")  # most indicator lists
-            continue
-        try:
-            texts.append(_ENCODER.encode(value))
-        except (TypeError, ValueError):
-            texts.append(dumps_json(value))  # numpy scalars, NaN: the slower, careful path
-    return texts
+    return [json_column(value) for value in values]
 
 
 def json_object_texts(frame: pd.DataFrame) -> list[str | None]:

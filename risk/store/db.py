@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from risk.errors import StoreError
-from risk.store.types import dumps_json
+from risk.jsontext import json_text
 
 # Lets a write transaction on SQLite take the write lock up front (BEGIN IMMEDIATE), so two
 # writers queue on busy_timeout instead of failing when one upgrades a read snapshot.
@@ -33,7 +33,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, json_serializer=dumps_json, pool_pre_ping=True)
+    return create_engine(url, json_serializer=json_text, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -41,7 +41,7 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, json_serializer=dumps_json)
+    engine = create_engine(url, json_serializer=json_text)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine

@@ -27,4 +27,4 @@ def test_feature_frame_json_round_trips_every_finite_float(values: list[float], 
 
 
 def test_json_texts_keeps_null_and_unescaped_chinese() -> None:
-    assert json_texts([None, [], {"理由": "拉人头"}]) == [None, "[]", '{"理由": "拉人头"}']
+    assert json_texts([None, [], {"理由": "拉人头"}]) == [None, "[]", '{"理由":"拉人头"}']
