@@ -38,9 +38,9 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from risk.service.gate import gate_for
-        from risk.service.group_commit import GroupCommitter
         from risk.store.db import open_store
+        from risk.store.gate import gate_for
+        from risk.store.group_commit import GroupCommitter
 
         chosen = settings or get_settings()
         engine = open_store(chosen.store_url)

@@ -10,10 +10,10 @@ from sqlalchemy import Engine
 
 from features.errors import ServiceError
 from risk.service.auth import KeyCache
-from risk.service.group_commit import GroupCommitter
 from risk.service.network import NetworkViewCache
 from risk.service.runs import RunCache
 from risk.settings import Settings
+from risk.store.group_commit import GroupCommitter
 
 if TYPE_CHECKING:
     from models.explainer import Explainer

@@ -14,8 +14,8 @@ from features.registry import REGISTRY
 from models.explain_text import check_lang
 from risk.account_features import KEY_FEATURES
 from risk.service.errors import AccountNotFoundError
-from risk.service.group_commit import GroupCommitter
 from risk.service.runs import RunCache
+from risk.store.group_commit import GroupCommitter
 from risk.store.records import ScoreRecord
 from risk.store.scores import view_account, view_account_in
 from risk.vocab import Lang

@@ -9,8 +9,8 @@ from sqlalchemy import Connection
 
 from models.explain_text import check_lang
 from risk.service.errors import AccountNotFoundError, ModelUnavailableError
-from risk.service.group_commit import GroupCommitter
 from risk.store.audit import append_audit_in
+from risk.store.group_commit import GroupCommitter
 from risk.store.records import ScoreRecord
 from risk.store.scores import account_score_in
 from risk.vocab import Lang
