@@ -15,7 +15,7 @@ from api.deps import StateDep
 from features.errors import ServiceError
 from risk.service.console_network import network_case
 from risk.service.network import FLOWS, network_list
-from risk.store.scores import BANDS
+from risk.vocab import BAND_NAMES
 
 NETWORKS_PER_PAGE = 50
 
@@ -35,7 +35,7 @@ def networks(
     refused = denied(request, user, "networks")
     if refused is not None:
         return refused
-    band = band if band in BANDS else "high"
+    band = band if band in BAND_NAMES else "high"
     listed = network_list(
         state.engine,
         min_band=band,
@@ -51,7 +51,7 @@ def networks(
         {
             "listed": listed,
             "filters": filters,
-            "bands": BANDS,
+            "bands": BAND_NAMES,
             **pager(f"{PREFIX}/networks", kept, page_number, listed.total, NETWORKS_PER_PAGE),
             "network_url": network_url,
         },
@@ -75,7 +75,7 @@ def network(request: Request, network_id: str, user: ConsoleUserDep, state: Stat
         {
             "case": case,
             "n": case.view,
-            "bands": BANDS,
+            "bands": BAND_NAMES,
             "flows": list(FLOWS.values()),
             "account_url": account_url,
             "queue_allowed": user.role in PAGE_ROLES["queue"],

@@ -28,8 +28,7 @@ from risk.service.console_queue import queue_view
 from risk.store.audit import list_audit, verify_audit_chain
 from risk.store.decisions import record_decision
 from risk.store.runs import list_runs
-from risk.store.scores import BANDS, DECISION_STATUSES
-from risk.vocab import ACTIONABLE_ROLES, DECISIONS, SCHEME_ROLES
+from risk.vocab import ACTIONABLE_ROLES, BAND_NAMES, DECISION_STATUSES, DECISIONS, SCHEME_ROLES
 
 PAGE_SIZE = 50  # accounts or networks on a list page
 # The queue's role filter: each role, and the two moderators act on together.
@@ -61,7 +60,7 @@ def queue(
     if user.role == REGULATOR:
         return page(request, "lookup.html", {}, user=user)
     status = status if status in DECISION_STATUSES else "pending"
-    band = band if band in BANDS else ""
+    band = band if band in BAND_NAMES else ""
     role = role if role in ROLE_CHOICES else ""
     view = queue_view(
         state.engine,
@@ -83,7 +82,7 @@ def queue(
         {
             "view": view,
             "filters": filters,
-            "bands": BANDS,
+            "bands": BAND_NAMES,
             "roles": list(ROLE_CHOICES),
             "statuses": DECISION_STATUSES,
             **pager(f"{PREFIX}/", kept, page_number, view.page.total, PAGE_SIZE),
