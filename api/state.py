@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from features.errors import ServiceError
-from risk.service.auth import KeyCache
-from risk.service.network import NetworkViewCache
+from risk.service.keys import KeyCache
+from risk.service.networks import NetworkViewCache
 from risk.service.runs import RunCache
 from risk.settings import Settings
 from risk.store.group_commit import GroupCommitter

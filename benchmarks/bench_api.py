@@ -12,7 +12,7 @@ and load-tests it with wrk (a Lua script rotates account ids): stored-score look
 Targets: lookups >= 1,000 req/s with p99 < 50 ms; explanation p99 < 100 ms. 127.0.0.1 only.
 
 What one stored lookup does (every guarantee kept): the key is checked against a per-worker
-cache (risk.service.auth, 2 s TTL: a revocation through the API is immediate in that worker,
+cache (risk.service.keys, 2 s TTL: a revocation through the API is immediate in that worker,
 elsewhere within 2 s); then the worker's group-commit thread (risk.store.group_commit) runs
 the lookup's SELECT (the latest published run resolved in the same statement, so a newly
 published run is seen by the next request; the score; the latest decision) and its audit

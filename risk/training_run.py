@@ -85,7 +85,7 @@ def merge_decision_labels(
 
     # A moderator looked at the account after the labels were made: the decision wins. Without
     # snapshot labels the decided accounts are the whole training set. ``decisions`` comes from
-    # ``risk.service.labels.labels_from_decisions`` (one row per account, its latest label).
+    # ``risk.service.decisions.labels_from_decisions`` (one row per account, its latest label).
     known = decisions[decisions["account_id"].isin(account_ids)]
     decided = known.set_index("account_id")["label"].astype("int64")
     if snapshot_labels is None:

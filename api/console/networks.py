@@ -13,8 +13,7 @@ from api.console.auth import ConsoleUserDep
 from api.console.render import error_page, page, pager
 from api.deps import StateDep
 from features.errors import ServiceError
-from risk.service.console_network import network_case
-from risk.service.network import FLOWS, network_list
+from risk.service.networks import FLOWS, network_case, network_list
 from risk.vocab import BAND_NAMES
 
 NETWORKS_PER_PAGE = 50

@@ -23,8 +23,8 @@ from api.console.render import STATIC_DIR, error_page, page, pager
 from api.deps import StateDep
 from api.roles import ADMIN, REGULATOR
 from features.errors import ServiceError
-from risk.service.console_account import account_page
-from risk.service.console_queue import queue_view
+from risk.service.accounts import account_page
+from risk.service.queue import queue_view
 from risk.store.audit import list_audit, verify_audit_chain
 from risk.store.decisions import record_decision
 from risk.store.runs import list_runs

@@ -10,7 +10,7 @@ from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.responses import json_response
 from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut, LangParam
 from risk.service.accounts import account_view_grouped
-from risk.service.explain import MAX_REASONS, explain_account
+from risk.service.explanations import MAX_REASONS, explain_account
 from risk.store.decisions import record_decision
 
 router = APIRouter(tags=["accounts"])

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import StateDep
 from api.schemas import HealthOut, ReadyOut
-from risk.service.health import readiness
+from risk.service.runs import readiness
 
 router = APIRouter(tags=["health"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.schemas import ErrorBody, NetworkOut, NetworksOut
-from risk.service.network import network_list, network_view
+from risk.service.networks import network_list, network_view
 from risk.vocab import Band
 
 router = APIRouter(tags=["networks"])

@@ -64,7 +64,7 @@ def train(
 
 def _decision_labels(store_url: str) -> Any:
     """One label per decided account, read from the store."""
-    from risk.service.labels import labels_from_decisions
+    from risk.service.decisions import labels_from_decisions
     from risk.store.db import open_store
 
     engine = open_store(store_url)

@@ -1,1 +1,2 @@
-"""What the API (and later the console) calls: account views, explanations, networks, labels."""
+"""The one door through which ``api/`` and the ``risk`` CLI reach the store: one module per domain
+(accounts, networks, queue, decisions, keys, runs, audit, explanations, reports, ...)."""

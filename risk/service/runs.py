@@ -1,16 +1,22 @@
-"""Published runs do not change: keep their records in memory once read.
+"""Scoring runs: their records kept in memory once published, and readiness (a run published,
+the store reachable, the champion loaded).
 
-(Pruning an old run sets its retention fields, but never on the latest run, the only one the
-account views that use this cache show.)
+Published runs do not change, so their records are kept once read. (Pruning an old run sets its
+retention fields, but never on the latest run, the only one the account views that use this
+cache show.)
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import Any
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from features.errors import ServiceError
 from risk.errors import RunNotFoundError
 from risk.store.records import RunRecord
-from risk.store.runs import get_run
+from risk.store.runs import get_run, latest_published_run
 
 
 class RunCache:
@@ -30,3 +36,31 @@ class RunCache:
         if record.status == "published":
             self._runs[run_id] = record
         return record
+
+
+def readiness(
+    engine: Engine, *, model_version: str | None, model_error: str | None
+) -> dict[str, Any]:
+    """Store reachable, a run published, the champion loaded; ``reasons`` says what is missing."""
+    reasons: list[str] = []
+    run_id = None
+    store_ok = True
+    try:
+        run = latest_published_run(engine)
+        if run is None:
+            reasons.append("no scoring run is published yet: run `risk score`")
+        else:
+            run_id = run.id
+    except (SQLAlchemyError, ServiceError) as error:
+        store_ok = False
+        reasons.append(f"store unreachable: {error}")
+    if model_version is None:
+        reasons.append(f"no model loaded: {model_error or 'unknown reason'}")
+    return {
+        "ready": not reasons,
+        "store": store_ok,
+        "model": model_version is not None,
+        "model_version": model_version,
+        "run_id": run_id,
+        "reasons": reasons,
+    }

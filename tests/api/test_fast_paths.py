@@ -9,7 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from api.schemas import AccountOut, ExplanationOut
-from risk.service.auth import KeyCache
+from risk.service.keys import KeyCache
 from tests.api.conftest import Keys, bearer
 from tests.api.world import World
 

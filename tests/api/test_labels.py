@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from risk.service.labels import labels_from_decisions
+from risk.service.decisions import labels_from_decisions
 from tests.api.world import World
 
 

@@ -145,7 +145,7 @@ def test_cli_trains_on_decided_accounts_only(
     world: World, unlabelled_snapshot: Path, risk_home: Path, snapshot_labels: pd.DataFrame
 ) -> None:
     from risk.cli import app
-    from risk.service.labels import labels_from_decisions
+    from risk.service.decisions import labels_from_decisions
     from risk.store.db import open_store
     from risk.store.decisions import record_decision
 
@@ -178,7 +178,7 @@ def test_cli_decisions_override_the_snapshot_labels(
     world: World, risk_home: Path, snapshot_labels: pd.DataFrame
 ) -> None:
     from risk.cli import app
-    from risk.service.labels import labels_from_decisions
+    from risk.service.decisions import labels_from_decisions
     from risk.store.db import open_store
 
     engine = open_store(world.store_url)

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from risk.service.console_network import network_case
 from risk.service.errors import NetworkNotFoundError
-from risk.service.network import NetworkViewCache, network_view
+from risk.service.networks import NetworkViewCache, network_case, network_view
 from risk.store.audit import list_audit
 from risk.store.decisions import record_decision
 from tests.risk.conftest import RunWriter, make_scores

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from risk.errors import StoreInputError
 from risk.scoring_table import networks_flagged
-from risk.service.network import network_list
+from risk.service.networks import network_list
 from risk.store.decisions import record_decision
 from risk.store.network_list import networks_page
 from risk.vocab import FLAGGED_BANDS

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from risk.errors import StoreInputError
 from risk.service.errors import NetworkNotFoundError
-from risk.service.network import FLAGGED_BANDS, FLOWS, MAX_FLAGGED_LISTED, network_view
+from risk.service.networks import FLAGGED_BANDS, FLOWS, MAX_FLAGGED_LISTED, network_view
 from risk.store.audit import list_audit
 from risk.store.networks import network_groups
 from tests.risk.conftest import AS_OF, RunWriter
