@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from api.errors import AuthenticationError, PermissionDeniedError
 from api.roles import allowed_roles
 from api.state import AppState
-from risk.store.records import ApiKeyRecord
+from risk.service.keys import ApiKeyRecord
 
 _bearer = HTTPBearer(
     auto_error=False, description="An API key from `risk keys create`, as a Bearer token."

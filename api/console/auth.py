@@ -19,8 +19,8 @@ from fastapi.responses import RedirectResponse
 from api.console.i18n import pick_lang
 from api.deps import get_state
 from api.state import AppState
+from risk.service.keys import ApiKeyRecord
 from risk.store.keys import authenticate
-from risk.store.records import ApiKeyRecord
 from risk.vocab import Lang
 
 KEY_COOKIE = "mlr_console_key"

@@ -24,10 +24,10 @@ from api.deps import StateDep
 from api.roles import ADMIN, REGULATOR
 from features.errors import ServiceError
 from risk.service.accounts import account_page
+from risk.service.audit import list_audit, verify_audit_chain
+from risk.service.decisions import record_decision
 from risk.service.queue import queue_view
-from risk.store.audit import list_audit, verify_audit_chain
-from risk.store.decisions import record_decision
-from risk.store.runs import list_runs
+from risk.service.runs import list_runs
 from risk.vocab import ACTIONABLE_ROLES, BAND_NAMES, DECISION_STATUSES, DECISIONS, SCHEME_ROLES
 
 PAGE_SIZE = 50  # accounts or networks on a list page
@@ -149,7 +149,7 @@ def decide(
         return refused
     try:
         record_decision(
-            state.engine,
+            engine=state.engine,
             account_id=account_id,
             decision=decision,
             note=note.strip() or None,
@@ -176,8 +176,8 @@ def audit(
     refused = denied(request, user, "audit")
     if refused is not None:
         return refused
-    entries = list_audit(state.engine, limit=200, target=target.strip() or None)
-    verification = verify_audit_chain(state.engine) if verify else None
+    entries = list_audit(engine=state.engine, limit=200, target=target.strip() or None)
+    verification = verify_audit_chain(engine=state.engine) if verify else None
     return page(
         request,
         "audit.html",
@@ -192,7 +192,7 @@ def runs(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
     refused = denied(request, user, "runs")
     if refused is not None:
         return refused
-    return page(request, "runs.html", {"runs": list_runs(state.engine, limit=30)}, user=user)
+    return page(request, "runs.html", {"runs": list_runs(engine=state.engine, limit=30)}, user=user)
 
 
 def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:

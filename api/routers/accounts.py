@@ -10,8 +10,8 @@ from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.responses import json_response
 from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut, LangParam
 from risk.service.accounts import account_view_grouped
+from risk.service.decisions import record_decision
 from risk.service.explanations import MAX_REASONS, explain_account
-from risk.store.decisions import record_decision
 
 router = APIRouter(tags=["accounts"])
 
@@ -74,6 +74,10 @@ def post_decision(
 ) -> dict[str, Any]:
     """Record a decision (append-only; the reviewer is the key's name; audited)."""
     record = record_decision(
-        engine, account_id=account_id, decision=body.decision, note=body.note, reviewer=key.name
+        engine=engine,
+        account_id=account_id,
+        decision=body.decision,
+        note=body.note,
+        reviewer=key.name,
     )
     return record.to_dict()

@@ -1,5 +1,5 @@
-"""Scoring runs: their records kept in memory once published, and readiness (a run published,
-the store reachable, the champion loaded).
+"""Scoring runs: listed, pruned, their records kept in memory once published, and readiness (a
+run published, the store reachable, the champion loaded).
 
 Published runs do not change, so their records are kept once read. (Pruning an old run sets its
 retention fields, but never on the latest run, the only one the account views that use this
@@ -8,6 +8,7 @@ cache show.)
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -15,8 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from features.errors import ServiceError
 from risk.errors import RunNotFoundError
+from risk.store import runs as store
 from risk.store.records import RunRecord
+from risk.store.retention import PruneResult, RetentionPolicy
+from risk.store.retention import prune_runs as prune
 from risk.store.runs import get_run, latest_published_run
+from risk.store.vacuum import VacuumResult, vacuum_store
 
 
 class RunCache:
@@ -64,3 +69,24 @@ def readiness(
         "run_id": run_id,
         "reasons": reasons,
     }
+
+
+def list_runs(*, engine: Engine, limit: int = 50) -> list[RunRecord]:
+    """Scoring runs, newest first (published, running and failed; pruned ones say so)."""
+    return store.list_runs(engine, limit=limit)
+
+
+def prune_runs(
+    *,
+    engine: Engine,
+    keep_last: int,
+    older_than: timedelta | None,
+    stale_after: timedelta,
+    dry_run: bool,
+    vacuum: bool,
+) -> tuple[PruneResult, VacuumResult | None]:
+    """Prune old runs under the retention policy (each run pruned is audited), then give the
+    space back when ``vacuum`` is asked for."""
+    policy = RetentionPolicy(keep_last=keep_last, older_than=older_than, stale_after=stale_after)
+    result = prune(engine, policy, dry_run=dry_run)
+    return result, vacuum_store(engine) if vacuum else None
