@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from risk.store import keys as store
+from risk.store.audit import append_audit
 from risk.store.keys import KEY_PREFIX, authenticate, hash_key
 from risk.store.records import ApiKeyRecord
 
@@ -75,4 +76,13 @@ def revoke_key(
     record = store.revoke_key(engine, name, actor=actor)
     if cache is not None:
         cache.forget(name)
+    return record
+
+
+def sign_in(*, engine: Engine, cache: KeyCache, key: str) -> ApiKeyRecord | None:
+    """The console's sign-in: the active key's record (through ``cache``), the sign-in audited;
+    None for an unknown or revoked key."""
+    record = cache.authenticate(engine, key)
+    if record is not None:
+        append_audit(engine, actor=record.name, action="console.sign_in", target=None)
     return record
