@@ -198,7 +198,7 @@ def serve_api(home: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     command = [
         sys.executable,
         "-c",
-        "from risk.cli import main; main()",
+        "from api.cli import main; main()",
         "serve",
         "--port",
         str(port),

@@ -1,7 +1,8 @@
-"""``risk demo``: the whole flow on a simulated platform, reusing whatever already exists.
+"""``risk demo`` without the serving: the whole flow on a simulated platform, reusing whatever
+already exists.
 
 simulate -> train and register -> nightly scoring -> regulator report -> demo keys. Serving is
-left to the caller (the CLI starts the API after printing where everything is).
+left to the caller (``api.cli`` starts the API after printing where everything is).
 """
 
 from __future__ import annotations
