@@ -50,8 +50,8 @@ def train(
 ) -> None:
     """Train the risk model on a labelled snapshot and register it in MLflow."""
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    from risk.service.training import labelled_snapshot, train_snapshot, training_config
     from risk.settings import get_settings
-    from risk.training_run import labelled_snapshot, train_snapshot, training_config
 
     settings = get_settings()
     decisions = _decision_labels(settings) if labels_from_decisions else None

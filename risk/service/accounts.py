@@ -1,11 +1,13 @@
 """One account as a moderator sees it: the stored score with its key features in context (the
-API's account view), and the console's account page composed from the same functions."""
+API's account view), the console's account page composed from the same functions, and how a
+score is written for people (the console and the regulator report alike)."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_FLOOR, Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +15,6 @@ from sqlalchemy import Engine
 
 from features.registry import REGISTRY
 from models.explain_text import check_lang
-from risk.account_features import KEY_FEATURES, SALES_FEATURES
 from risk.indicators.params import IndicatorParams
 from risk.indicators.registry import RULES_BY_ID
 from risk.service.errors import AccountNotFoundError
@@ -23,12 +24,13 @@ from risk.store.decisions import list_decisions
 from risk.store.group_commit import GroupCommitter
 from risk.store.records import DecisionRecord, ScoreRecord
 from risk.store.scores import view_account, view_account_in
-from risk.vocab import Lang
+from risk.vocab import KEY_FEATURES, SALES_FEATURES, Lang
 
 if TYPE_CHECKING:
     from models.explainer import Explainer
 
 REASONS_EACH_WAY = 5  # SHAP reasons each way on the console's account page
+_SCORE_STEP = Decimal("0.001")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,22 @@ class AccountView:
             "role": record.role,
             "role_probability": record.role_probability,
         }
+
+
+def score_text(score: float) -> str:
+    """A score (a probability) with three decimals, cut rather than rounded: 0.9996 -> 0.999.
+
+    Rounding writes 0.9996 as 1.000, which a reader takes for certainty that a probability
+    below 1 never is; and the band was decided on the exact score, so a 0.8996 under a 0.9
+    cut would read 0.900 while not being in the band above it. Cutting never shows more risk
+    than the model gave. A positive score below 0.001 reads "<0.001": 0.000 would claim
+    certainty the other way. The digits cut are those of the shortest decimal that reads back
+    as the same float (a stored 0.285 reads 0.285, not the 0.284 of its binary expansion).
+    """
+    exact = Decimal(repr(float(score)))
+    if 0 < exact < _SCORE_STEP:
+        return "<0.001"
+    return str(exact.quantize(_SCORE_STEP, rounding=ROUND_FLOOR))
 
 
 def _wire_time(moment: datetime | str) -> str:

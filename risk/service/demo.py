@@ -69,7 +69,7 @@ def ensure_champion(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     from features.validation import read_valid_snapshot
     from models.errors import ModelNotFoundError
     from models.mlflow_io import load_scorer
-    from risk.training_run import train_snapshot, training_config
+    from risk.service.training import train_snapshot, training_config
 
     ref = f"{settings.model_name}@{settings.model_alias}"
     try:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from risk.training_run import MIN_LABELS_PER_CLASS, merge_decision_labels
+from risk.service.training import MIN_LABELS_PER_CLASS, merge_decision_labels
 from tests.api.world import World, build_world
 from training.errors import TrainingDataError
 
