@@ -82,7 +82,8 @@ def demo(
 
     console = Console(soft_wrap=True)  # paths and keys stay on one line, ready to copy
     settings = get_settings()
-    result = run_demo(settings, DemoPlan(accounts=accounts, seed=seed), console.print)
+    plan = DemoPlan(accounts=accounts, seed=seed)
+    result = run_demo(settings=settings, plan=plan, say=console.print)
     address = f"http://{host}:{port}"
     console.print()
     console.print("[bold green]The demo is ready.[/]")

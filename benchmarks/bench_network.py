@@ -170,7 +170,7 @@ def _now(engine: Any, network_id: str) -> dict[str, Any]:
     """The view as ``network_view`` computes it now (in the database)."""
     from risk.service.networks import network_view
 
-    view = network_view(engine, network_id, actor="bench")
+    view = network_view(engine=engine, network_id=network_id, actor="bench")
     view["flagged_accounts"] = [a["account_id"] for a in view["flagged_accounts"]]
     del view["network_id"]
     return view

@@ -36,7 +36,7 @@ def networks(
         return refused
     band = band if band in BAND_NAMES else "high"
     listed = network_list(
-        state.engine,
+        engine=state.engine,
         min_band=band,
         region=region.strip() or None,
         limit=NETWORKS_PER_PAGE,
@@ -65,7 +65,9 @@ def network(request: Request, network_id: str, user: ConsoleUserDep, state: Stat
     if refused is not None:
         return refused
     try:
-        case = network_case(state.engine, network_id, actor=user.name, cache=state.networks)
+        case = network_case(
+            engine=state.engine, network_id=network_id, actor=user.name, cache=state.networks
+        )
     except ServiceError as error:
         return error_page(request, user, error.message, error.http_status)
     return page(

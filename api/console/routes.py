@@ -63,7 +63,7 @@ def queue(
     band = band if band in BAND_NAMES else ""
     role = role if role in ROLE_CHOICES else ""
     view = queue_view(
-        state.engine,
+        engine=state.engine,
         bands=[band] if band else None,
         region=region.strip() or None,
         network_id=network.strip() or None,
@@ -108,8 +108,8 @@ def account(request: Request, account_id: str, user: ConsoleUserDep, state: Stat
         return refused
     try:
         shown = account_page(
-            state.engine,
-            account_id,
+            engine=state.engine,
+            account_id=account_id,
             actor=user.name,
             runs=state.runs,
             networks=state.networks,

@@ -30,8 +30,8 @@ async def get_account(
 ) -> Response:
     """Latest published score, band, rank, reasons, indicators and key features (audited)."""
     view = await account_view_grouped(
-        state.committer,
-        account_id,
+        committer=state.committer,
+        account_id=account_id,
         actor=key.name,
         runs=state.runs,
         explainer=state.explainer,
@@ -52,8 +52,8 @@ async def get_explanation(
 ) -> Response:
     """SHAP reasons computed now from the account's stored features (audited)."""
     explanation = await explain_account(
-        state.committer,
-        account_id,
+        committer=state.committer,
+        account_id=account_id,
         actor=key.name,
         explainer=state.explainer,
         model_version=state.model_version or "",

@@ -55,14 +55,17 @@ def train(
 
     settings = get_settings()
     decisions = _decision_labels(settings) if labels_from_decisions else None
-    snapshot, merged = labelled_snapshot(snapshot_dir, labels, decisions)
+    snapshot, merged = labelled_snapshot(
+        snapshot_dir=snapshot_dir, labels_file=labels, decisions=decisions
+    )
     console = Console()
     if merged is not None:
         console.print(merged.describe(), highlight=False, soft_wrap=True)
     config = training_config(
-        settings, name=name, seed=seed, promote=promote, out_of_time=not no_out_of_time
+        settings=settings, name=name, seed=seed, promote=promote, out_of_time=not no_out_of_time
     )
-    render(train_snapshot(snapshot, settings, config, as_of), console)
+    result = train_snapshot(snapshot=snapshot, settings=settings, config=config, as_of=as_of)
+    render(result, console)
 
 
 def _decision_labels(settings: Settings) -> Any:
@@ -72,7 +75,7 @@ def _decision_labels(settings: Settings) -> Any:
 
     engine = open_engine(settings=settings)
     try:
-        return labels_from_decisions(engine)
+        return labels_from_decisions(engine=engine)
     finally:
         engine.dispose()
 

@@ -150,9 +150,9 @@ def reworded_reasons(
 
 
 def account_view(
+    *,
     engine: Engine,
     account_id: str,
-    *,
     actor: str,
     runs: RunCache,
     explainer: Explainer | None = None,
@@ -165,9 +165,9 @@ def account_view(
 
 
 async def account_view_grouped(
+    *,
     committer: GroupCommitter,
     account_id: str,
-    *,
     actor: str,
     runs: RunCache,
     explainer: Explainer | None = None,
@@ -260,13 +260,13 @@ def _network(
     """The account's network by tier (audited as a network view), or None without one."""
     if network_id is None:
         return None
-    return network_view(engine, network_id, actor=actor, cache=cache)
+    return network_view(engine=engine, network_id=network_id, actor=actor, cache=cache)
 
 
 def account_page(
+    *,
     engine: Engine,
     account_id: str,
-    *,
     actor: str,
     runs: RunCache,
     networks: NetworkViewCache | None = None,
@@ -275,7 +275,14 @@ def account_page(
 ) -> AccountPage:
     """The account as the console shows it; the account and network views are audited."""
     chosen = check_lang(lang)
-    view = account_view(engine, account_id, actor=actor, runs=runs, explainer=explainer, lang=lang)
+    view = account_view(
+        engine=engine,
+        account_id=account_id,
+        actor=actor,
+        runs=runs,
+        explainer=explainer,
+        lang=lang,
+    )
     record = view.record
     up, down, source = _reasons(view, explainer, chosen)
     return AccountPage(

@@ -33,7 +33,7 @@ def list_decisions(
     return store.list_decisions(engine, since=since, until=until, account_id=account_id)
 
 
-def labels_from_decisions(engine: Engine) -> pd.DataFrame:
+def labels_from_decisions(*, engine: Engine) -> pd.DataFrame:
     """One label per decided account (its latest confirm/dismiss wins), by account id."""
     decisions = store.list_decisions(engine)  # in the order they were made
     frame = pd.DataFrame(

@@ -79,7 +79,8 @@ def ensure_champion(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     except ModelNotFoundError:
         pass
     snapshot = read_valid_snapshot(snapshot_dir)
-    result = train_snapshot(snapshot, settings, training_config(settings, promote=True))
+    config = training_config(settings=settings, promote=True)
+    result = train_snapshot(snapshot=snapshot, settings=settings, config=config)
     say(f"  registered {result.model_name}/{result.version} as @{result.alias}")
     model_row = result.table.iloc[0].to_dict()
     say(
@@ -120,7 +121,7 @@ def create_demo_keys(settings: Settings) -> dict[str, str]:
     return keys
 
 
-def run_demo(settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
+def run_demo(*, settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
     """Every step of the demo, each reusing what an earlier demo left under RISK_HOME."""
     from risk.report.export import export_run_report
     from risk.store.db import open_store

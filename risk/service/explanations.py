@@ -61,9 +61,9 @@ def explain_request_in(
 
 
 async def explain_account(
+    *,
     committer: GroupCommitter,
     account_id: str,
-    *,
     actor: str,
     explainer: Explainer | None,
     model_version: str,

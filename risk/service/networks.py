@@ -134,7 +134,7 @@ def _kept_or_computed(
 
 
 def network_view(
-    engine: Engine, network_id: str, *, actor: str, cache: NetworkViewCache | None = None
+    *, engine: Engine, network_id: str, actor: str, cache: NetworkViewCache | None = None
 ) -> dict[str, Any]:
     """The network's accounts per tier, its flagged accounts and flows in the latest published
     run, from ``cache`` when kept there; every view is audited, kept or not."""
@@ -156,7 +156,7 @@ def network_view(
 
 
 def network_list(
-    engine: Engine, *, min_band: str, region: str | None, limit: int, offset: int
+    *, engine: Engine, min_band: str, region: str | None, limit: int, offset: int
 ) -> NetworkPage:
     """The latest published run's networks reaching ``min_band``, biggest flagged case first.
 
@@ -195,10 +195,10 @@ class NetworkCase:
 
 
 def network_case(
-    engine: Engine, network_id: str, *, actor: str, cache: NetworkViewCache | None = None
+    *, engine: Engine, network_id: str, actor: str, cache: NetworkViewCache | None = None
 ) -> NetworkCase:
     """The network in the latest published run (audited) with its decisions read now."""
-    view = network_view(engine, network_id, actor=actor, cache=cache)
+    view = network_view(engine=engine, network_id=network_id, actor=actor, cache=cache)
     listed = view["flagged_accounts"]
     decisions = network_decisions(
         engine,

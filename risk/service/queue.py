@@ -51,8 +51,8 @@ def queue_page(
 
 
 def queue_view(
-    engine: Engine,
     *,
+    engine: Engine,
     bands: Sequence[str] | None,
     region: str | None,
     network_id: str | None,

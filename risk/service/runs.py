@@ -44,7 +44,7 @@ class RunCache:
 
 
 def readiness(
-    engine: Engine, *, model_version: str | None, model_error: str | None
+    *, engine: Engine, model_version: str | None, model_error: str | None
 ) -> dict[str, Any]:
     """Store reachable, a run published, the champion loaded; ``reasons`` says what is missing."""
     reasons: list[str] = []

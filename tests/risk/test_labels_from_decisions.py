@@ -155,7 +155,7 @@ def test_cli_trains_on_decided_accounts_only(
     for account, label in sample[["account_id", "label"]].itertuples(index=False):
         decision = "confirm" if label == 1 else "dismiss"
         record_decision(engine, account_id=account, decision=decision, note=None, reviewer="t")
-    decided = len(labels_from_decisions(engine))  # includes the earlier test's few decisions
+    decided = len(labels_from_decisions(engine=engine))  # includes the earlier test's few decisions
     engine.dispose()
     result = CliRunner().invoke(
         app,
@@ -182,7 +182,7 @@ def test_cli_decisions_override_the_snapshot_labels(
     from risk.store.db import open_store
 
     engine = open_store(world.store_url)
-    decided = len(labels_from_decisions(engine))  # recorded by the tests above
+    decided = len(labels_from_decisions(engine=engine))  # recorded by the tests above
     engine.dispose()
     assert decided >= 2 * MIN_LABELS_PER_CLASS
     arguments = ["train", str(world.snapshot_dir), "--labels-from-decisions", "--no-out-of-time"]
