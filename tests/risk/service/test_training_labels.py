@@ -18,7 +18,7 @@ from tests.api.world import World, build_world
 from training.errors import TrainingDataError
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
