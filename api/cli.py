@@ -75,7 +75,7 @@ def demo(
 
     Everything lives under RISK_HOME (default .risk); a second run reuses what exists.
     """
-    # The demo's steps pull in MLflow, LightGBM and the simulator: only when the demo runs.
+    # The service (SQLAlchemy, the store) loads only when the demo runs, not for `risk --help`.
     from risk.service.config import shown_settings
     from risk.service.demo import DemoPlan, run_demo
     from risk.settings import get_settings
