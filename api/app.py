@@ -15,6 +15,7 @@ from api.metrics import Metrics, MetricsMiddleware
 from api.roles import ACCESS
 from api.routers import accounts, decisions, health, keys, networks, queue, reports, runs
 from api.state import AppState, load_champion
+from risk.service.database import close_committer, open_committer, open_engine
 from risk.settings import Settings, get_settings
 
 API_PREFIX = "/v1"  # every route path spells it out: the path is the roles-table key
@@ -38,14 +39,9 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from risk.service.gate import gate_for
-        from risk.service.group_commit import GroupCommitter
-        from risk.store.db import open_store
-
         chosen = settings or get_settings()
-        engine = open_store(chosen.store_url)
-        gate = gate_for(engine)
-        committer = GroupCommitter(engine, gate)
+        engine = open_engine(settings=chosen)
+        committer = open_committer(engine=engine)
         state = AppState(settings=chosen, engine=engine, committer=committer)
         if load_model:
             load_champion(state)
@@ -59,8 +55,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         try:
             yield
         finally:
-            committer.close()
-            gate.close()
+            close_committer(committer=committer)
             state.engine.dispose()
 
     app = FastAPI(

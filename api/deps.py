@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from api.errors import AuthenticationError, PermissionDeniedError
 from api.roles import allowed_roles
 from api.state import AppState
-from risk.store.records import ApiKeyRecord
+from risk.service.keys import ApiKeyRecord
 
 _bearer = HTTPBearer(
     auto_error=False, description="An API key from `risk keys create`, as a Bearer token."
@@ -46,7 +46,7 @@ async def current_key(
 ) -> ApiKeyRecord:
     """The caller's active key (401 without one, or for an unknown or revoked key).
 
-    Keys are cached per worker for ``risk.service.auth.KEY_TTL_SECONDS``; only a cache miss
+    Keys are cached per worker for ``risk.service.keys.KEY_TTL_SECONDS``; only a cache miss
     reads the store (in the thread pool: the event loop never waits on the database).
     """
     if credentials is None:

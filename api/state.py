@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from features.errors import ServiceError
-from risk.service.auth import KeyCache
-from risk.service.group_commit import GroupCommitter
-from risk.service.network import NetworkViewCache
+from risk.service.database import GroupCommitter
+from risk.service.explanations import load_champion as load_champion_model
+from risk.service.keys import KeyCache
+from risk.service.networks import NetworkViewCache
 from risk.service.runs import RunCache
 from risk.settings import Settings
 
@@ -43,17 +44,11 @@ class AppState:
 
 def load_champion(state: AppState) -> None:
     """Load the champion scorer and its explainer into ``state``; remember why if we cannot."""
-    from models.explainer import Explainer
-    from risk.scoring_model import load_model
-
-    settings = state.settings
-    reference = f"{settings.model_name}@{settings.model_alias}"
     try:
-        scorer = load_model(reference, settings.tracking_uri)
-        explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
+        champion = load_champion_model(settings=state.settings)
     except ServiceError as error:
         state.model_error = error.message
         log.warning("serving stored scores only: %s", error.message)
         return
-    state.scorer, state.explainer, state.model_error = scorer, explainer, None
-    log.info("loaded model %s", scorer.label)
+    state.scorer, state.explainer, state.model_error = champion.scorer, champion.explainer, None
+    log.info("loaded model %s", champion.scorer.label)

@@ -12,14 +12,14 @@ and load-tests it with wrk (a Lua script rotates account ids): stored-score look
 Targets: lookups >= 1,000 req/s with p99 < 50 ms; explanation p99 < 100 ms. 127.0.0.1 only.
 
 What one stored lookup does (every guarantee kept): the key is checked against a per-worker
-cache (risk.service.auth, 2 s TTL: a revocation through the API is immediate in that worker,
-elsewhere within 2 s); then the worker's group-commit thread (risk.service.group_commit) runs
+cache (risk.service.keys, 2 s TTL: a revocation through the API is immediate in that worker,
+elsewhere within 2 s); then the worker's group-commit thread (risk.store.group_commit) runs
 the lookup's SELECT (the latest published run resolved in the same statement, so a newly
 published run is seen by the next request; the score; the latest decision) and its audit
 append (chain head read + insert) in one write transaction shared with the lookups that arrived
 meanwhile, and the response is sent only after that transaction has committed. SQLite runs WAL
 with synchronous=NORMAL (risk/store/db.py): a commit survives a killed process; only a power
-cut can lose the last commits. Workers take turns on risk.service.gate (flock beside the file)
+cut can lose the last commits. Workers take turns on risk.store.gate (flock beside the file)
 instead of SQLite's sleeping busy handler. The body is rendered with orjson, tests pin it to
 the response model's output.
 
@@ -198,7 +198,7 @@ def serve_api(home: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     command = [
         sys.executable,
         "-c",
-        "from risk.cli import main; main()",
+        "from api.cli import main; main()",
         "serve",
         "--port",
         str(port),

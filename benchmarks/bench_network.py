@@ -135,7 +135,7 @@ def _status_mb(field: str) -> float:
 
 def _before(engine: Any, network_id: str) -> dict[str, Any]:
     """The view as it was computed before: every account and its features into pandas."""
-    from risk.service import network as service
+    from risk.service import networks as service
     from risk.store.scores import network_scores
 
     records = network_scores(engine, network_id)
@@ -168,9 +168,9 @@ def _before(engine: Any, network_id: str) -> dict[str, Any]:
 
 def _now(engine: Any, network_id: str) -> dict[str, Any]:
     """The view as ``network_view`` computes it now (in the database)."""
-    from risk.service.network import network_view
+    from risk.service.networks import network_view
 
-    view = network_view(engine, network_id, actor="bench")
+    view = network_view(engine=engine, network_id=network_id, actor="bench")
     view["flagged_accounts"] = [a["account_id"] for a in view["flagged_accounts"]]
     del view["network_id"]
     return view
@@ -178,7 +178,7 @@ def _now(engine: Any, network_id: str) -> dict[str, Any]:
 
 def measure(url: str, way: str) -> None:
     """Child process: time one way of computing the view; print its figures as JSON."""
-    import risk.service.network
+    import risk.service.networks
     import risk.store.scores  # noqa: F401  (imports are not the view's memory)
     from risk.store.db import open_store
 

@@ -7,12 +7,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from risk.account_features import SHOWN_FEATURES
 from risk.drift import drift_report
 from risk.scoring_progress import StageClock
 from risk.scoring_stages import ReasonsFn
 from risk.scoring_table import rank_accounts
-from risk.vocab import EXPLAINED_BANDS
+from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
 
 REASONS_PER_ACCOUNT = 4
 STRONGEST_FEATURES = 12  # how many of the model's strongest features keep percentiles

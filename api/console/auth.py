@@ -2,9 +2,11 @@
 
 Why the key itself and not a server-side session id: the store has no session table, an
 in-process session map breaks with several workers and restarts, and checking the key on every
-request makes a revocation take effect at once. The cookie is as secret as the key: HttpOnly
-(no script reads it), SameSite=Strict plus an Origin check on POSTs (no cross-site request
-carries it), Secure over HTTPS, never put in a URL, so never in an access log.
+request (through the API's key cache, ``risk.service.keys.KeyCache``) makes a revocation take
+effect within ``KEY_TTL_SECONDS``, and at once in the worker that revoked it. The cookie is as
+secret as the key: HttpOnly (no script reads it), SameSite=Strict plus an Origin check on POSTs
+(no cross-site request carries it), Secure over HTTPS, never put in a URL, so never in an access
+log.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from fastapi.responses import RedirectResponse
 from api.console.i18n import pick_lang
 from api.deps import get_state
 from api.state import AppState
-from risk.store.keys import authenticate
-from risk.store.records import ApiKeyRecord
+from risk.service.keys import ApiKeyRecord
 from risk.vocab import Lang
 
 KEY_COOKIE = "mlr_console_key"
@@ -90,7 +91,7 @@ def check_same_origin(request: Request) -> None:
 def console_user(request: Request, state: Annotated[AppState, Depends(get_state)]) -> ConsoleUser:
     """The signed-in user; a missing, unknown or revoked key redirects to the sign-in page."""
     key = request.cookies.get(KEY_COOKIE)
-    record = None if not key else authenticate(state.engine, key)
+    record = None if not key else state.keys.authenticate(state.engine, key)
     if record is None:
         raise HTTPException(status_code=303, headers={"Location": LOGIN_PATH})
     return ConsoleUser(key=record, lang=request_lang(request))

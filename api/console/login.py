@@ -17,8 +17,7 @@ from api.console.auth import (
 from api.console.i18n import strings
 from api.console.render import page
 from api.deps import StateDep
-from risk.store.audit import append_audit
-from risk.store.keys import authenticate
+from risk.service.keys import sign_in
 
 router = APIRouter()
 
@@ -33,11 +32,10 @@ def login_form(request: Request) -> Response:
 def login(request: Request, state: StateDep, key: Annotated[str, Form(max_length=500)]) -> Response:
     """Check the key; on success remember it in the cookie and open the console."""
     check_same_origin(request)
-    record = authenticate(state.engine, key.strip())
+    record = sign_in(engine=state.engine, cache=state.keys, key=key.strip())
     if record is None:
         message = strings(request_lang(request))["bad_key"]
         return page(request, "login.html", {"error": message}, status_code=401)
-    append_audit(state.engine, actor=record.name, action="console.sign_in", target=None)
     response = redirect("/console/")
     set_key_cookie(response, request, key.strip())
     return response

@@ -13,9 +13,8 @@ from api.console.auth import ConsoleUserDep
 from api.console.render import error_page, page, pager
 from api.deps import StateDep
 from features.errors import ServiceError
-from risk.service.console_network import network_case
-from risk.service.network import FLOWS, network_list
-from risk.store.scores import BANDS
+from risk.service.networks import FLOWS, network_case, network_list
+from risk.vocab import BAND_NAMES
 
 NETWORKS_PER_PAGE = 50
 
@@ -35,9 +34,9 @@ def networks(
     refused = denied(request, user, "networks")
     if refused is not None:
         return refused
-    band = band if band in BANDS else "high"
+    band = band if band in BAND_NAMES else "high"
     listed = network_list(
-        state.engine,
+        engine=state.engine,
         min_band=band,
         region=region.strip() or None,
         limit=NETWORKS_PER_PAGE,
@@ -51,7 +50,7 @@ def networks(
         {
             "listed": listed,
             "filters": filters,
-            "bands": BANDS,
+            "bands": BAND_NAMES,
             **pager(f"{PREFIX}/networks", kept, page_number, listed.total, NETWORKS_PER_PAGE),
             "network_url": network_url,
         },
@@ -66,7 +65,9 @@ def network(request: Request, network_id: str, user: ConsoleUserDep, state: Stat
     if refused is not None:
         return refused
     try:
-        case = network_case(state.engine, network_id, actor=user.name, cache=state.networks)
+        case = network_case(
+            engine=state.engine, network_id=network_id, actor=user.name, cache=state.networks
+        )
     except ServiceError as error:
         return error_page(request, user, error.message, error.http_status)
     return page(
@@ -75,7 +76,7 @@ def network(request: Request, network_id: str, user: ConsoleUserDep, state: Stat
         {
             "case": case,
             "n": case.view,
-            "bands": BANDS,
+            "bands": BAND_NAMES,
             "flows": list(FLOWS.values()),
             "account_url": account_url,
             "queue_allowed": user.role in PAGE_ROLES["queue"],

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.console.auth import FLASH_COOKIE, LANG_COOKIE, ConsoleUser, request_lang
 from api.console.i18n import strings
-from risk.display import score_text
+from risk.service.accounts import score_text
 from risk.vocab import LANGS, Lang
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"

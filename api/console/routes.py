@@ -23,13 +23,12 @@ from api.console.render import STATIC_DIR, error_page, page, pager
 from api.deps import StateDep
 from api.roles import ADMIN, REGULATOR
 from features.errors import ServiceError
-from risk.service.console_account import account_page
-from risk.service.console_queue import queue_view
-from risk.store.audit import list_audit, verify_audit_chain
-from risk.store.decisions import record_decision
-from risk.store.runs import list_runs
-from risk.store.scores import BANDS, DECISION_STATUSES
-from risk.vocab import ACTIONABLE_ROLES, DECISIONS, SCHEME_ROLES
+from risk.service.accounts import account_page
+from risk.service.audit import list_audit, verify_audit_chain
+from risk.service.decisions import record_decision
+from risk.service.queue import queue_view
+from risk.service.runs import list_runs
+from risk.vocab import ACTIONABLE_ROLES, BAND_NAMES, DECISION_STATUSES, DECISIONS, SCHEME_ROLES
 
 PAGE_SIZE = 50  # accounts or networks on a list page
 # The queue's role filter: each role, and the two moderators act on together.
@@ -61,10 +60,10 @@ def queue(
     if user.role == REGULATOR:
         return page(request, "lookup.html", {}, user=user)
     status = status if status in DECISION_STATUSES else "pending"
-    band = band if band in BANDS else ""
+    band = band if band in BAND_NAMES else ""
     role = role if role in ROLE_CHOICES else ""
     view = queue_view(
-        state.engine,
+        engine=state.engine,
         bands=[band] if band else None,
         region=region.strip() or None,
         network_id=network.strip() or None,
@@ -83,7 +82,7 @@ def queue(
         {
             "view": view,
             "filters": filters,
-            "bands": BANDS,
+            "bands": BAND_NAMES,
             "roles": list(ROLE_CHOICES),
             "statuses": DECISION_STATUSES,
             **pager(f"{PREFIX}/", kept, page_number, view.page.total, PAGE_SIZE),
@@ -109,8 +108,8 @@ def account(request: Request, account_id: str, user: ConsoleUserDep, state: Stat
         return refused
     try:
         shown = account_page(
-            state.engine,
-            account_id,
+            engine=state.engine,
+            account_id=account_id,
             actor=user.name,
             runs=state.runs,
             networks=state.networks,
@@ -150,7 +149,7 @@ def decide(
         return refused
     try:
         record_decision(
-            state.engine,
+            engine=state.engine,
             account_id=account_id,
             decision=decision,
             note=note.strip() or None,
@@ -177,8 +176,8 @@ def audit(
     refused = denied(request, user, "audit")
     if refused is not None:
         return refused
-    entries = list_audit(state.engine, limit=200, target=target.strip() or None)
-    verification = verify_audit_chain(state.engine) if verify else None
+    entries = list_audit(engine=state.engine, limit=200, target=target.strip() or None)
+    verification = verify_audit_chain(engine=state.engine) if verify else None
     return page(
         request,
         "audit.html",
@@ -193,7 +192,7 @@ def runs(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
     refused = denied(request, user, "runs")
     if refused is not None:
         return refused
-    return page(request, "runs.html", {"runs": list_runs(state.engine, limit=30)}, user=user)
+    return page(request, "runs.html", {"runs": list_runs(engine=state.engine, limit=30)}, user=user)
 
 
 def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:

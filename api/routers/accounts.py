@@ -10,8 +10,8 @@ from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.responses import json_response
 from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut
 from risk.service.accounts import account_view_grouped
-from risk.service.explain import MAX_REASONS, explain_account
-from risk.store.decisions import record_decision
+from risk.service.decisions import record_decision
+from risk.service.explanations import MAX_REASONS, explain_account
 from risk.vocab import Lang
 
 router = APIRouter(tags=["accounts"])
@@ -31,8 +31,8 @@ async def get_account(
 ) -> Response:
     """Latest published score, band, rank, reasons, indicators and key features (audited)."""
     view = await account_view_grouped(
-        state.committer,
-        account_id,
+        committer=state.committer,
+        account_id=account_id,
         actor=key.name,
         runs=state.runs,
         explainer=state.explainer,
@@ -53,8 +53,8 @@ async def get_explanation(
 ) -> Response:
     """SHAP reasons computed now from the account's stored features (audited)."""
     explanation = await explain_account(
-        state.committer,
-        account_id,
+        committer=state.committer,
+        account_id=account_id,
         actor=key.name,
         explainer=state.explainer,
         model_version=state.model_version or "",
@@ -75,6 +75,10 @@ def post_decision(
 ) -> dict[str, Any]:
     """Record a decision (append-only; the reviewer is the key's name; audited)."""
     record = record_decision(
-        engine, account_id=account_id, decision=body.decision, note=body.note, reviewer=key.name
+        engine=engine,
+        account_id=account_id,
+        decision=body.decision,
+        note=body.note,
+        reviewer=key.name,
     )
     return record.to_dict()

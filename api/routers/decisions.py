@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import AuthorizedKey, EngineDep
 from api.schemas import DecisionOut
-from risk.store.decisions import list_decisions
+from risk.service.decisions import list_decisions
 
 router = APIRouter(tags=["decisions"])
 
@@ -35,9 +35,8 @@ def export_decisions(
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Every decision in the order made, optionally in [since, until) or for one account."""
-    rows = [
-        d.to_dict() for d in list_decisions(engine, since=since, until=until, account_id=account_id)
-    ]
+    decisions = list_decisions(engine=engine, since=since, until=until, account_id=account_id)
+    rows = [d.to_dict() for d in decisions]
     if format == "csv":
         return Response(_csv(rows), media_type="text/csv; charset=utf-8")
     return rows

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import StateDep
 from api.schemas import HealthOut, ReadyOut
-from risk.service.health import readiness
+from risk.service.runs import readiness
 
 router = APIRouter(tags=["health"])
 
@@ -24,7 +24,7 @@ async def health() -> dict[str, Any]:
 def ready(state: StateDep) -> Any:
     """Ready when the store answers, a run is published and the champion model is loaded."""
     report = readiness(
-        state.engine, model_version=state.model_version, model_error=state.model_error
+        engine=state.engine, model_version=state.model_version, model_error=state.model_error
     )
     return JSONResponse(report, status_code=200 if report["ready"] else 503)
 

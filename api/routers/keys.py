@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.schemas import CreatedKeyOut, KeyIn, KeyOut
-from risk.store.keys import create_key, list_keys, revoke_key
+from risk.service.keys import create_key, list_keys, revoke_key
 
 router = APIRouter(tags=["keys"])
 
@@ -16,13 +16,13 @@ router = APIRouter(tags=["keys"])
 @router.get("/v1/keys", response_model=list[KeyOut])
 def get_keys(key: AuthorizedKey, engine: EngineDep) -> list[dict[str, Any]]:
     """Every key (never the keys themselves nor their hashes)."""
-    return [{**k.to_dict(), "active": k.active} for k in list_keys(engine)]
+    return [{**k.to_dict(), "active": k.active} for k in list_keys(engine=engine)]
 
 
 @router.post("/v1/keys", response_model=CreatedKeyOut, status_code=201)
 def post_key(body: KeyIn, key: AuthorizedKey, engine: EngineDep) -> dict[str, Any]:
     """Create a key; the response is the only time it is shown."""
-    plaintext, record = create_key(engine, role=body.role, name=body.name, actor=key.name)
+    plaintext, record = create_key(engine=engine, role=body.role, name=body.name, actor=key.name)
     return {**record.to_dict(), "active": record.active, "key": plaintext}
 
 
@@ -31,6 +31,5 @@ def post_revoke(
     name: Annotated[str, Path(min_length=1, max_length=100)], key: AuthorizedKey, state: StateDep
 ) -> dict[str, Any]:
     """Revoke a key by name (idempotent; other workers stop accepting it within 2 s)."""
-    record = revoke_key(state.engine, name, actor=key.name)
-    state.keys.forget(name)
+    record = revoke_key(engine=state.engine, name=name, actor=key.name, cache=state.keys)
     return {**record.to_dict(), "active": record.active}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.schemas import ErrorBody, NetworkOut, NetworksOut
-from risk.service.network import network_list, network_view
+from risk.service.networks import network_list, network_view
 from risk.vocab import Band
 
 router = APIRouter(tags=["networks"])
@@ -31,7 +31,7 @@ def list_networks(
 
     Not audited, like the queue: opening a network or an account is.
     """
-    page = network_list(engine, min_band=min_band, region=region, limit=limit, offset=offset)
+    page = network_list(engine=engine, min_band=min_band, region=region, limit=limit, offset=offset)
     return page.to_dict()
 
 
@@ -46,4 +46,6 @@ def get_network(
     state: StateDep,
 ) -> dict[str, Any]:
     """The network in the latest published run (audited; computed once per run and worker)."""
-    return network_view(state.engine, network_id, actor=key.name, cache=state.networks)
+    return network_view(
+        engine=state.engine, network_id=network_id, actor=key.name, cache=state.networks
+    )

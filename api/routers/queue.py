@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import AuthorizedKey, EngineDep
 from api.schemas import QueueOut
-from risk.store.scores import review_queue
+from risk.service.queue import queue_page
 from risk.vocab import Band, DecisionStatus, SchemeRole
 
 router = APIRouter(tags=["queue"])
@@ -30,8 +30,8 @@ def get_queue(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Accounts to review, highest score first; decided accounts only when asked for."""
-    page = review_queue(
-        engine,
+    page = queue_page(
+        engine=engine,
         bands=band,
         region=region,
         network_id=network_id,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
-from risk.report.download import DownloadFormat
+from risk.service.reports import DownloadFormat, fetch_report
 from risk.vocab import Lang
 
 router = APIRouter(tags=["reports"])
@@ -31,24 +31,15 @@ def get_report(
     date_to: Annotated[date | None, Query(alias="to")] = None,
 ) -> Response:
     """The audit report of a published run ("latest" for the newest) in one format (audited)."""
-    from risk.report.content import Period
-    from risk.report.download import report_download
-    from risk.store.audit import append_audit
-
-    download = report_download(
-        state.settings,
-        engine,
+    download = fetch_report(
+        settings=state.settings,
+        engine=engine,
         run_id=run_id,
         format=format,
-        period=Period(date_from, date_to),
+        date_from=date_from,
+        date_to=date_to,
         lang=lang,
-    )
-    append_audit(
-        engine,
         actor=key.name,
-        action="report.fetch",
-        target=run_id,
-        details={"format": format, "lang": lang},
     )
     return Response(
         content=download.body,

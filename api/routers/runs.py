@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import AuthorizedKey, EngineDep
 from api.schemas import RunOut
-from risk.store.runs import list_runs
+from risk.service.runs import list_runs
 
 router = APIRouter(tags=["runs"])
 
@@ -18,4 +18,4 @@ def get_runs(
     key: AuthorizedKey, engine: EngineDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[dict[str, Any]]:
     """Scoring runs, newest first (published, running and failed; pruned ones say so)."""
-    return [run.to_dict() for run in list_runs(engine, limit=limit)]
+    return [run.to_dict() for run in list_runs(engine=engine, limit=limit)]

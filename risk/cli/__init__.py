@@ -1,4 +1,6 @@
-"""The ``risk`` command line: one Typer app, one module per group of sub-commands.
+"""The ``risk`` command line: one Typer app, one module per group of sub-commands. ``serve`` and
+``demo`` start the API, so ``api.cli`` adds them (``risk`` never imports ``api``); the console
+script runs ``api.cli:main``.
 
 Command modules import heavy libraries (MLflow, LightGBM, SHAP) inside the command functions so
 that ``risk --help`` stays instant.

@@ -15,11 +15,11 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def verify(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Walk the chain: exit 0 when intact, 1 naming the first broken entry."""
+    from risk.service.audit import verify_audit_chain
+    from risk.service.database import open_engine
     from risk.settings import get_settings
-    from risk.store.audit import verify_audit_chain
-    from risk.store.db import open_store
 
-    result = verify_audit_chain(open_store(get_settings().store_url))
+    result = verify_audit_chain(engine=open_engine(settings=get_settings()))
     if as_json:
         typer.echo(json.dumps(result.to_dict()))
     elif result.ok:
@@ -42,12 +42,12 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show the newest audit entries: seq, when, who, what, about what."""
+    from risk.service.audit import list_audit
+    from risk.service.database import open_engine
     from risk.settings import get_settings
-    from risk.store.audit import list_audit
-    from risk.store.db import open_store
 
-    engine = open_store(get_settings().store_url)
-    entries = list_audit(engine, limit=limit, actor=actor, target=target)
+    engine = open_engine(settings=get_settings())
+    entries = list_audit(engine=engine, limit=limit, actor=actor, target=target)
     if as_json:
         typer.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return

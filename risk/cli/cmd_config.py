@@ -7,8 +7,6 @@ import json
 import typer
 
 from risk.cli.app import app
-from risk.settings import get_settings
-from risk.store.db import masked_url
 
 
 @app.command("config")
@@ -16,17 +14,11 @@ def show_config(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
     """Show where state lives and the effective settings (from RISK_* variables)."""
-    settings = get_settings()
-    values = {
-        "home": str(settings.home),
-        "store_url": masked_url(settings.store_url),
-        "tracking_uri": settings.tracking_uri,
-        "model": f"{settings.model_name}@{settings.model_alias}",
-        "review_capacity": settings.review_capacity,
-        "band_precisions": list(settings.band_precisions),
-        "platform_name": settings.platform_name,
-        "keep_runs": settings.keep_runs,
-    }
+    # SQLAlchemy (to mask the store URL) loads only when the command runs, not for `risk --help`.
+    from risk.service.config import shown_settings
+    from risk.settings import get_settings
+
+    values = shown_settings(settings=get_settings())
     if as_json:
         typer.echo(json.dumps(values, ensure_ascii=False))
         return

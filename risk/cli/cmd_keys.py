@@ -18,10 +18,10 @@ app.add_typer(keys_app, name="keys")
 
 def _engine() -> Engine:
     """The configured store, migrated."""
+    from risk.service.database import open_engine
     from risk.settings import get_settings
-    from risk.store.db import open_store
 
-    return open_store(get_settings().store_url)
+    return open_engine(settings=get_settings())
 
 
 @keys_app.command("create")
@@ -30,9 +30,9 @@ def create(
     name: str = typer.Option(..., "--name", help="Unique name (who holds the key)."),
 ) -> None:
     """Create a key; prints it once on stdout (only its hash is stored)."""
-    from risk.store.keys import create_key
+    from risk.service.keys import create_key
 
-    key, record = create_key(_engine(), role=role, name=name)
+    key, record = create_key(engine=_engine(), role=role, name=name)
     typer.echo(key)
     typer.echo(
         f"created {record.role} key {record.name!r} ({record.key_prefix}...); "
@@ -44,18 +44,18 @@ def create(
 @keys_app.command("revoke")
 def revoke(name: str = typer.Argument(..., help="Name of the key to revoke.")) -> None:
     """Revoke a key by name; requests with it are refused from now on."""
-    from risk.store.keys import revoke_key
+    from risk.service.keys import revoke_key
 
-    record = revoke_key(_engine(), name)
+    record = revoke_key(engine=_engine(), name=name)
     typer.echo(f"revoked {record.name!r} at {record.revoked_at:%Y-%m-%dT%H:%M:%SZ}")
 
 
 @keys_app.command("list")
 def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List keys (name, role, prefix, created, revoked); never the keys themselves."""
-    from risk.store.keys import list_keys
+    from risk.service.keys import list_keys
 
-    keys = list_keys(_engine())
+    keys = list_keys(engine=_engine())
     if as_json:
         payload = [{**k.to_dict(), "active": k.active} for k in keys]
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -44,22 +44,18 @@ def export(
         return
     if out is None:
         raise typer.BadParameter("--out DIR is required", param_hint="--out")
-    from risk.report.content import Period
     from risk.report.errors import ReportInputError
-    from risk.report.export import export_run_report
+    from risk.service.reports import export_report
     from risk.settings import get_settings
-    from risk.store.db import open_store
 
     if lang not in LANGS:
         raise ReportInputError(f"--lang must be en or zh, got {lang!r}")
-    period = Period(_date(date_from, "--from"), _date(date_to, "--to"))
-    settings = get_settings()
-    files = export_run_report(
-        settings,
-        open_store(settings.store_url),
+    files = export_report(
+        settings=get_settings(),
         run_id=run,
         out_dir=out,
-        period=period,
+        date_from=_date(date_from, "--from"),
+        date_to=_date(date_to, "--to"),
         lang=lang,
         overwrite=overwrite,
     )

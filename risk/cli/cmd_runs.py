@@ -11,8 +11,7 @@ import typer
 from risk.cli.app import app
 
 if TYPE_CHECKING:
-    from risk.store.retention import PruneResult
-    from risk.store.vacuum import VacuumResult
+    from risk.service.runs import PruneResult, VacuumResult
 
 runs_app = typer.Typer(
     help="List scoring runs (newest first); `risk runs prune` removes the bulk of old ones.",
@@ -51,12 +50,12 @@ def list_scoring_runs(
     """List scoring runs: id, as_of, model, data fingerprint, counts, status, timing, pruning."""
     if context.invoked_subcommand is not None:
         return
+    from risk.service.database import open_engine
+    from risk.service.runs import list_runs
     from risk.settings import get_settings
-    from risk.store.db import open_store
-    from risk.store.runs import list_runs
 
-    engine = open_store(get_settings().store_url)
-    runs = list_runs(engine, limit=limit)
+    engine = open_engine(settings=get_settings())
+    runs = list_runs(engine=engine, limit=limit)
     if as_json:
         payload = [{**run.to_dict(), "seconds": _total_seconds(run)} for run in runs]
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -133,20 +132,19 @@ def prune(
     """Prune old scoring runs: drop their score rows at band low with no decision on record."""
     if dry_run and vacuum:
         raise typer.BadParameter("--vacuum changes the store; it cannot go with --dry-run")
+    from risk.service.database import open_engine
+    from risk.service.runs import prune_runs
     from risk.settings import get_settings
-    from risk.store.db import open_store
-    from risk.store.retention import RetentionPolicy, prune_runs
-    from risk.store.vacuum import vacuum_store
 
     settings = get_settings()
-    policy = RetentionPolicy(
+    result, vacuumed = prune_runs(
+        engine=open_engine(settings=settings),
         keep_last=settings.keep_runs if keep_last is None else keep_last,
         older_than=None if older_than is None else timedelta(days=older_than),
         stale_after=timedelta(hours=stale_after),
+        dry_run=dry_run,
+        vacuum=vacuum,
     )
-    engine = open_store(settings.store_url)
-    result = prune_runs(engine, policy, dry_run=dry_run)
-    vacuumed = vacuum_store(engine) if vacuum else None
     if as_json:
         payload = {**result.to_dict(), "vacuum": None if vacuumed is None else vacuumed.to_dict()}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))

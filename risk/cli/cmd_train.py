@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from risk.cli.app import app
+
+if TYPE_CHECKING:
+    from risk.settings import Settings
 
 SPLIT_NAMES = {"grouped_test": "networks", "out_of_time_test": "time"}
 SCORER_NAMES = {"logistic_regression": "logistic", "rules_only": "rules"}
@@ -47,29 +50,32 @@ def train(
 ) -> None:
     """Train the risk model on a labelled snapshot and register it in MLflow."""
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    from risk.service.training import labelled_snapshot, train_snapshot, training_config
     from risk.settings import get_settings
-    from risk.training_run import labelled_snapshot, train_snapshot, training_config
 
     settings = get_settings()
-    decisions = _decision_labels(settings.store_url) if labels_from_decisions else None
-    snapshot, merged = labelled_snapshot(snapshot_dir, labels, decisions)
+    decisions = _decision_labels(settings) if labels_from_decisions else None
+    snapshot, merged = labelled_snapshot(
+        snapshot_dir=snapshot_dir, labels_file=labels, decisions=decisions
+    )
     console = Console()
     if merged is not None:
         console.print(merged.describe(), highlight=False, soft_wrap=True)
     config = training_config(
-        settings, name=name, seed=seed, promote=promote, out_of_time=not no_out_of_time
+        settings=settings, name=name, seed=seed, promote=promote, out_of_time=not no_out_of_time
     )
-    render(train_snapshot(snapshot, settings, config, as_of), console)
+    result = train_snapshot(snapshot=snapshot, settings=settings, config=config, as_of=as_of)
+    render(result, console)
 
 
-def _decision_labels(store_url: str) -> Any:
+def _decision_labels(settings: Settings) -> Any:
     """One label per decided account, read from the store."""
-    from risk.service.labels import labels_from_decisions
-    from risk.store.db import open_store
+    from risk.service.database import open_engine
+    from risk.service.decisions import labels_from_decisions
 
-    engine = open_store(store_url)
+    engine = open_engine(settings=settings)
     try:
-        return labels_from_decisions(engine)
+        return labels_from_decisions(engine=engine)
     finally:
         engine.dispose()
 

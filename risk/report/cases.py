@@ -73,8 +73,9 @@ def _case(
         "account_id": str(row["account_id"]),
         "in_run": in_run,
         "rank": int(row["rank"]) if in_run else None,
-        # Exact, not rounded: people see it through risk.display.score_text as in the console;
-        # a rounded copy would be rounded twice (0.9999996 -> 1.0 -> "1.000", console "0.999").
+        # Exact, not rounded: people see it through risk.service.accounts.score_text as in the
+        # console; a rounded copy would be rounded twice (0.9999996 -> 1.0 -> "1.000", console
+        # "0.999").
         "score": score,
         "band": band,
         "band_label": BAND_NAMES[band][lang] if band in BAND_NAMES else None,

@@ -10,8 +10,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from risk.display import score_text
 from risk.report.errors import ReportError
+from risk.service.accounts import score_text
 
 SCHEMA_FILE = "dsa_statement.schema.json"
 # The restriction applies wherever the platform serves EU users; the platform narrows it if not.

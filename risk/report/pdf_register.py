@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from risk.display import score_text
 from risk.report.pdf_styles import BAND_COLOURS, FONT, GRID, HEAD_BG
+from risk.service.accounts import score_text
 
 FONT_SIZE = 6.8
 LEADING = 8.2

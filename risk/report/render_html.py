@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 
-from risk.display import score_text
 from risk.report.content import ReportContent
 from risk.report.i18n import BAND_NAMES, LABELS, pruned_note
+from risk.service.accounts import score_text
 
 
 def _environment() -> object:

@@ -1,10 +1,13 @@
-"""One account as a moderator sees it: the stored score with its key features in context."""
+"""One account as a moderator sees it: the stored score with its key features in context (the
+API's account view), the console's account page composed from the same functions, and how a
+score is written for people (the console and the regulator report alike)."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_FLOOR, Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -12,16 +15,22 @@ from sqlalchemy import Engine
 
 from features.registry import REGISTRY
 from models.explain_text import check_lang
-from risk.account_features import KEY_FEATURES
+from risk.indicators.params import IndicatorParams
+from risk.indicators.registry import RULES_BY_ID
 from risk.service.errors import AccountNotFoundError
-from risk.service.group_commit import GroupCommitter
+from risk.service.networks import NetworkViewCache, network_view
 from risk.service.runs import RunCache
-from risk.store.records import ScoreRecord
+from risk.store.decisions import list_decisions
+from risk.store.group_commit import GroupCommitter
+from risk.store.records import DecisionRecord, ScoreRecord
 from risk.store.scores import view_account, view_account_in
-from risk.vocab import Lang
+from risk.vocab import KEY_FEATURES, SALES_FEATURES, Lang
 
 if TYPE_CHECKING:
     from models.explainer import Explainer
+
+REASONS_EACH_WAY = 5  # SHAP reasons each way on the console's account page
+_SCORE_STEP = Decimal("0.001")
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,22 @@ class AccountView:
             "role": record.role,
             "role_probability": record.role_probability,
         }
+
+
+def score_text(score: float) -> str:
+    """A score (a probability) with three decimals, cut rather than rounded: 0.9996 -> 0.999.
+
+    Rounding writes 0.9996 as 1.000, which a reader takes for certainty that a probability
+    below 1 never is; and the band was decided on the exact score, so a 0.8996 under a 0.9
+    cut would read 0.900 while not being in the band above it. Cutting never shows more risk
+    than the model gave. A positive score below 0.001 reads "<0.001": 0.000 would claim
+    certainty the other way. The digits cut are those of the shortest decimal that reads back
+    as the same float (a stored 0.285 reads 0.285, not the 0.284 of its binary expansion).
+    """
+    exact = Decimal(repr(float(score)))
+    if 0 < exact < _SCORE_STEP:
+        return "<0.001"
+    return str(exact.quantize(_SCORE_STEP, rounding=ROUND_FLOOR))
 
 
 def _wire_time(moment: datetime | str) -> str:
@@ -125,9 +150,9 @@ def reworded_reasons(
 
 
 def account_view(
+    *,
     engine: Engine,
     account_id: str,
-    *,
     actor: str,
     runs: RunCache,
     explainer: Explainer | None = None,
@@ -140,9 +165,9 @@ def account_view(
 
 
 async def account_view_grouped(
+    *,
     committer: GroupCommitter,
     account_id: str,
-    *,
     actor: str,
     runs: RunCache,
     explainer: Explainer | None = None,
@@ -172,4 +197,103 @@ def _presented(
         model_version=f"{run.model_name}/{run.model_version}",
         reasons=reworded_reasons(record.reasons, explainer, lang),
         key_features=key_feature_values(record.features, record.percentiles, lang),
+    )
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    """Everything the account page shows, in the reader's language."""
+
+    view: AccountView
+    reasons_up: list[dict[str, Any]]
+    reasons_down: list[dict[str, Any]]
+    reasons_source: str  # "model" (explained now, up and down) or "stored" (the run's reasons)
+    indicators: list[dict[str, Any]]
+    network: dict[str, Any] | None
+    sales: list[dict[str, Any]]
+    decisions: list[DecisionRecord]
+
+    @property
+    def largest_contribution(self) -> float:
+        """The biggest absolute SHAP contribution shown (scales the bar chart)."""
+        shown = [abs(r.get("contribution") or 0.0) for r in self.reasons_up + self.reasons_down]
+        return max([*shown, 1e-9])
+
+
+def indicators_in(indicators: list[Any] | None, lang: Lang) -> list[dict[str, Any]]:
+    """Fired indicators with their rule title, worded in ``lang`` from the rule pack.
+
+    English keeps the stored sentence (written with the thresholds of the run); other
+    languages are re-worded from the evidence with the default thresholds.
+    """
+    constants = IndicatorParams().as_dict()
+    out = []
+    for item in indicators or []:
+        shown = dict(item)
+        rule = RULES_BY_ID.get(str(shown.get("rule_id", "")))
+        if rule is not None:
+            shown["title"] = rule.title_zh if lang == "zh" else rule.title_en
+            if lang != "en":
+                shown["text"] = rule.text(lang, shown.get("evidence") or {}, constants)
+        else:
+            shown["title"] = shown.get("rule_id", "")
+        out.append(shown)
+    return out
+
+
+def _reasons(
+    view: AccountView, explainer: Explainer | None, lang: Lang
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """SHAP reasons up and down explained now; the run's stored reasons without a model."""
+    if explainer is not None and view.record.features:
+        explained = explainer.explain_one(view.record.features, top=REASONS_EACH_WAY, lang=lang)
+        payload = explained.to_dict()
+        return payload["up"], payload["down"], "model"
+    up = [r for r in view.reasons if (r.get("contribution") or 0.0) >= 0]
+    down = [r for r in view.reasons if (r.get("contribution") or 0.0) < 0]
+    return up, down, "stored"
+
+
+def _network(
+    engine: Engine, network_id: str | None, *, actor: str, cache: NetworkViewCache | None
+) -> dict[str, Any] | None:
+    """The account's network by tier (audited as a network view), or None without one."""
+    if network_id is None:
+        return None
+    return network_view(engine=engine, network_id=network_id, actor=actor, cache=cache)
+
+
+def account_page(
+    *,
+    engine: Engine,
+    account_id: str,
+    actor: str,
+    runs: RunCache,
+    networks: NetworkViewCache | None = None,
+    explainer: Explainer | None = None,
+    lang: str = "en",
+) -> AccountPage:
+    """The account as the console shows it; the account and network views are audited."""
+    chosen = check_lang(lang)
+    view = account_view(
+        engine=engine,
+        account_id=account_id,
+        actor=actor,
+        runs=runs,
+        explainer=explainer,
+        lang=lang,
+    )
+    record = view.record
+    up, down, source = _reasons(view, explainer, chosen)
+    return AccountPage(
+        view=view,
+        reasons_up=up,
+        reasons_down=down,
+        reasons_source=source,
+        indicators=indicators_in(record.indicators, chosen),
+        network=_network(engine, record.network_id, actor=actor, cache=networks),
+        sales=feature_values(
+            SALES_FEATURES, record.features, record.percentiles, chosen, missing="–"
+        ),
+        decisions=list_decisions(engine, account_id=account_id),
     )

@@ -14,10 +14,8 @@ from risk.store.db import read_transaction
 from risk.store.records import QueuePage, ScoreRecord
 from risk.store.runs import latest_published_id_query, latest_published_in
 from risk.store.schema import decisions_table, runs_table, scores_table
-from risk.vocab import BAND_NAMES, SCHEME_ROLES
+from risk.vocab import BAND_NAMES, DECISION_STATUSES, SCHEME_ROLES
 
-DECISION_STATUSES = ("pending", "decided", "all")
-BANDS: tuple[str, ...] = BAND_NAMES
 MAX_PAGE = 1000  # rows in one page of a list (queue, networks)
 _s = scores_table.c
 _d = decisions_table.c
@@ -123,9 +121,11 @@ def _queue_filter(
     """The WHERE clause of a review-queue query."""
     clause = _s.run_id == run_id
     if bands:
-        unknown = sorted(set(bands) - set(BANDS))
+        unknown = sorted(set(bands) - set(BAND_NAMES))
         if unknown:
-            raise StoreInputError(f"unknown band(s) {', '.join(unknown)}; use {', '.join(BANDS)}")
+            raise StoreInputError(
+                f"unknown band(s) {', '.join(unknown)}; use {', '.join(BAND_NAMES)}"
+            )
         clause &= _s.band.in_(list(bands))
     if region is not None:
         clause &= _s.region == region

@@ -1,4 +1,5 @@
-"""The console writes every score as the regulator report does (risk.display.score_text)."""
+"""The console writes every score as the regulator report does (score_text of
+risk.service.accounts)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from api.console.routes import PAGE_SIZE
-from risk.display import score_text
+from risk.service.accounts import score_text
 from tests.api.conftest import Keys, bearer
 from tests.api.test_console_server import console_fixture  # noqa: F401  (fixture "console")
 

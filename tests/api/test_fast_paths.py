@@ -9,7 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from api.schemas import AccountOut, ExplanationOut
-from risk.service.auth import KeyCache
+from risk.service.keys import KeyCache
 from tests.api.conftest import Keys, bearer
 from tests.api.world import World
 
@@ -147,8 +147,8 @@ def test_write_gate_is_shared_by_processes_through_a_file_beside_the_store(tmp_p
     import os
     import threading
 
-    from risk.service.gate import gate_for
     from risk.store.db import make_engine
+    from risk.store.gate import gate_for
 
     engine = make_engine(f"sqlite:///{tmp_path / 'risk.db'}")
     gate = gate_for(engine)

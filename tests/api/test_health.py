@@ -88,7 +88,7 @@ def test_metrics_of_several_workers_add_up(
         "TMPDIR": str(scratch),  # where `risk serve` makes the workers' metrics directory
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    serve = "from risk.cli import main; main()"
+    serve = "from api.cli import main; main()"
     command = [sys.executable, "-c", serve, "serve", "--port", str(port), "--workers", "2"]
     server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
     url = f"http://127.0.0.1:{port}"

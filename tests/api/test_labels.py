@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from risk.service.labels import labels_from_decisions
+from risk.service.decisions import labels_from_decisions
 from tests.api.world import World
 
 
@@ -24,7 +24,7 @@ def test_labels_from_decisions(world: World, tmp_path: Path) -> None:
     source.close()
     target.close()
     engine = open_store(f"sqlite:///{store}")
-    before = labels_from_decisions(engine)
+    before = labels_from_decisions(engine=engine)
     a, b, c, d = [
         i.account_id for i in review_queue(engine, decision_status="pending", limit=4).items
     ]
@@ -37,7 +37,7 @@ def test_labels_from_decisions(world: World, tmp_path: Path) -> None:
         (d, "escalate"),  # escalating later does not undo the dismissal
     ]:
         record_decision(engine, account_id=account, decision=decision, note=None, reviewer="t")
-    labels = labels_from_decisions(engine)
+    labels = labels_from_decisions(engine=engine)
     engine.dispose()
     new = labels[~labels["account_id"].isin(before["account_id"])]
     assert dict(zip(new["account_id"], new["label"], strict=True)) == {a: 1, b: 1, d: 0}

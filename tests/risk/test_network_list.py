@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from risk.errors import StoreInputError
 from risk.scoring_table import networks_flagged
-from risk.service.network import network_list
+from risk.service.networks import network_list
 from risk.store.decisions import record_decision
 from risk.store.network_list import networks_page
 from risk.vocab import FLAGGED_BANDS
@@ -139,7 +139,7 @@ def test_a_page_past_the_end_is_empty_with_the_total(
 
 
 def test_no_published_run_lists_nothing_and_bad_input_is_refused(store_engine: Engine) -> None:
-    page = network_list(store_engine, min_band="high", region=None, limit=50, offset=0)
+    page = network_list(engine=store_engine, min_band="high", region=None, limit=50, offset=0)
     assert page.items == [] and page.total == 0 and page.run_id == ""
     for bad in ({"min_band": "severe"}, {"limit": 0}, {"limit": 1001}, {"offset": -1}):
         with pytest.raises(StoreInputError):

@@ -339,7 +339,7 @@ def test_people_see_the_exact_stored_score_cut_to_three_decimals(
     from markupsafe import escape
     from pypdf import PdfReader
 
-    from risk.display import score_text
+    from risk.service.accounts import score_text
     from risk.store.db import open_store
     from risk.store.scores import scores_frame
 

@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 
 from models.vocab import SCHEME_ROLES
-from risk.account_features import SHOWN_FEATURES
 from risk.scoring import ScoringSummary, run_scoring
 from risk.scoring_output import SCORE_TABLE_COLUMNS
-from risk.vocab import EXPLAINED_BANDS
+from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
 from tests.risk.scoring.conftest import ScoringWorld
 
 

@@ -23,8 +23,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
-from risk.service.gate import WriteGate
 from risk.store.db import write_transaction
+from risk.store.gate import WriteGate
 
 T = TypeVar("T")
 Work = Callable[[Connection], Any]

@@ -1,7 +1,9 @@
-"""SHAP reasons on demand for any scored account, from its stored feature values."""
+"""SHAP reasons on demand for any scored account, from its stored feature values, by the
+champion model loaded once (as the nightly run loads it: the registered model's alias)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -9,16 +11,38 @@ from sqlalchemy import Connection
 
 from models.explain_text import check_lang
 from risk.service.errors import AccountNotFoundError, ModelUnavailableError
-from risk.service.group_commit import GroupCommitter
+from risk.settings import Settings
 from risk.store.audit import append_audit_in
+from risk.store.group_commit import GroupCommitter
 from risk.store.records import ScoreRecord
 from risk.store.scores import account_score_in
 from risk.vocab import Lang
 
 if TYPE_CHECKING:
     from models.explainer import Explainer
+    from models.scorer import RiskScorer
 
 MAX_REASONS = 20
+
+
+@dataclass(frozen=True)
+class Champion:
+    """The champion model's scorer and the explainer built on it."""
+
+    scorer: RiskScorer
+    explainer: Explainer
+
+
+def load_champion(*, settings: Settings) -> Champion:
+    """The model registered under the settings' alias, loaded from MLflow with its explainer."""
+    # MLflow, LightGBM and SHAP load in seconds: only when a model is asked for.
+    from models.explainer import Explainer
+    from models.mlflow_io import load_scorer
+
+    reference = f"{settings.model_name}@{settings.model_alias}"
+    scorer = load_scorer(reference, settings.tracking_uri)
+    explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
+    return Champion(scorer=scorer, explainer=explainer)
 
 
 def explain_request_in(
@@ -37,9 +61,9 @@ def explain_request_in(
 
 
 async def explain_account(
+    *,
     committer: GroupCommitter,
     account_id: str,
-    *,
     actor: str,
     explainer: Explainer | None,
     model_version: str,

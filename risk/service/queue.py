@@ -1,4 +1,5 @@
-"""The console's review queue: one page of the store's queue with each account's top reason."""
+"""The review queue: one page of it (the API), and the same page with each account's top reason
+in the reader's language (the console)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,33 @@ class QueueView:
     top_reasons: dict[str, str]
 
 
-def queue_view(
-    engine: Engine,
+def queue_page(
     *,
+    engine: Engine,
+    bands: Sequence[str] | None,
+    region: str | None,
+    network_id: str | None,
+    decision_status: str,
+    roles: Sequence[str] | None,
+    limit: int,
+    offset: int,
+) -> QueuePage:
+    """Accounts to review in the latest published run, highest score first (not audited)."""
+    return review_queue(
+        engine,
+        bands=bands,
+        region=region,
+        network_id=network_id,
+        decision_status=decision_status,
+        roles=roles,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def queue_view(
+    *,
+    engine: Engine,
     bands: Sequence[str] | None,
     region: str | None,
     network_id: str | None,

@@ -9,10 +9,10 @@ from functools import partial
 import pytest
 from sqlalchemy import Connection, Engine, event
 
-from risk.service.gate import WriteGate, gate_for
-from risk.service.group_commit import GroupCommitter
 from risk.store.audit import append_audit_in, list_audit, verify_audit_chain
 from risk.store.db import open_store
+from risk.store.gate import WriteGate, gate_for
+from risk.store.group_commit import GroupCommitter
 from risk.store.scores import view_account_in
 from tests.risk.conftest import RunWriter, make_scores
 

@@ -21,8 +21,8 @@ MIN_LABELS_PER_CLASS = 20
 
 
 def training_config(
-    settings: Settings,
     *,
+    settings: Settings,
     name: str | None = None,
     seed: int | None = None,
     promote: bool = False,
@@ -45,7 +45,7 @@ def training_config(
 
 
 def train_snapshot(
-    snapshot: Snapshot, settings: Settings, config: TrainingConfig, as_of: str | None = None
+    *, snapshot: Snapshot, settings: Settings, config: TrainingConfig, as_of: str | None = None
 ) -> TrainingResult:
     """Train, evaluate (with the rules-only baseline), register and promote."""
     from risk.indicators.engine import indicator_score
@@ -85,7 +85,7 @@ def merge_decision_labels(
 
     # A moderator looked at the account after the labels were made: the decision wins. Without
     # snapshot labels the decided accounts are the whole training set. ``decisions`` comes from
-    # ``risk.service.labels.labels_from_decisions`` (one row per account, its latest label).
+    # ``risk.service.decisions.labels_from_decisions`` (one row per account, its latest label).
     known = decisions[decisions["account_id"].isin(account_ids)]
     decided = known.set_index("account_id")["label"].astype("int64")
     if snapshot_labels is None:
@@ -130,7 +130,7 @@ def _check_label_counts(labels: pd.Series, error: type[Exception]) -> None:
 
 
 def labelled_snapshot(
-    snapshot_dir: Path, labels_file: Path | None, decisions: pd.DataFrame | None
+    *, snapshot_dir: Path, labels_file: Path | None, decisions: pd.DataFrame | None
 ) -> tuple[Snapshot, DecisionLabels | None]:
     """The validated snapshot with its training labels (file, else its own; decisions on top)."""
     from features.validation import read_valid_snapshot

@@ -1,7 +1,8 @@
-"""``risk demo``: the whole flow on a simulated platform, reusing whatever already exists.
+"""``risk demo`` without the serving: the whole flow on a simulated platform, reusing whatever
+already exists.
 
 simulate -> train and register -> nightly scoring -> regulator report -> demo keys. Serving is
-left to the caller (the CLI starts the API after printing where everything is).
+left to the caller (``api.cli`` starts the API after printing where everything is).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def ensure_champion(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     from features.validation import read_valid_snapshot
     from models.errors import ModelNotFoundError
     from models.mlflow_io import load_scorer
-    from risk.training_run import train_snapshot, training_config
+    from risk.service.training import train_snapshot, training_config
 
     ref = f"{settings.model_name}@{settings.model_alias}"
     try:
@@ -78,7 +79,8 @@ def ensure_champion(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     except ModelNotFoundError:
         pass
     snapshot = read_valid_snapshot(snapshot_dir)
-    result = train_snapshot(snapshot, settings, training_config(settings, promote=True))
+    config = training_config(settings=settings, promote=True)
+    result = train_snapshot(snapshot=snapshot, settings=settings, config=config)
     say(f"  registered {result.model_name}/{result.version} as @{result.alias}")
     model_row = result.table.iloc[0].to_dict()
     say(
@@ -119,7 +121,7 @@ def create_demo_keys(settings: Settings) -> dict[str, str]:
     return keys
 
 
-def run_demo(settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
+def run_demo(*, settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
     """Every step of the demo, each reusing what an earlier demo left under RISK_HOME."""
     from risk.report.export import export_run_report
     from risk.store.db import open_store

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from risk.errors import StoreInputError
 from risk.service.errors import NetworkNotFoundError
-from risk.service.network import FLAGGED_BANDS, FLOWS, MAX_FLAGGED_LISTED, network_view
+from risk.service.networks import FLAGGED_BANDS, FLOWS, MAX_FLAGGED_LISTED, network_view
 from risk.store.audit import list_audit
 from risk.store.networks import network_groups
 from tests.risk.conftest import AS_OF, RunWriter
@@ -95,7 +95,7 @@ def test_network_view_equals_the_pandas_computation(
     publish_scores(_scores(seed=1), as_of=AS_OF - timedelta(days=1))  # an older run: not shown
     scores = _scores(seed=2)
     run_id = publish_scores(scores)
-    view = network_view(store_engine, NETWORK, actor="mod-a")
+    view = network_view(engine=store_engine, network_id=NETWORK, actor="mod-a")
     expected = _expected(scores, run_id)
     assert view == expected
     assert list(view["bands"]) == list(expected["bands"])  # most accounts first
@@ -111,10 +111,11 @@ def test_unknown_network_is_not_found_and_audited(
     store_engine: Engine, publish_scores: RunWriter
 ) -> None:
     with pytest.raises(NetworkNotFoundError):
-        network_view(store_engine, NETWORK, actor="mod-a")  # nothing published yet
+        # Nothing published yet.
+        network_view(engine=store_engine, network_id=NETWORK, actor="mod-a")
     publish_scores(_scores(seed=3))
     with pytest.raises(NetworkNotFoundError):
-        network_view(store_engine, "net-none", actor="mod-b")
+        network_view(engine=store_engine, network_id="net-none", actor="mod-b")
     details = [entry.details for entry in list_audit(store_engine)]
     assert details == [{"run_id": None, "accounts": 0}] * 2
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from risk.account_features import SALES_FEATURES
-from risk.service.accounts import feature_values
-from risk.service.console_account import indicators_in
+from risk.service.accounts import feature_values, indicators_in
+from risk.vocab import SALES_FEATURES
 
 ENTRY_FEE = {
     "rule_id": "CN-7-2-ENTRY-FEE",

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from risk.display import score_text
+from risk.service.accounts import score_text
 
 
 @pytest.mark.parametrize(

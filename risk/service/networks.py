@@ -1,4 +1,5 @@
-"""Networks: the flagged ones as cases, and one network's accounts per tier and money flows.
+"""Networks: the flagged ones as cases, one network's accounts per tier and money flows, and
+the console's network page (the view with each flagged account's decision).
 
 A published run never changes, so a network's view in it is computed once per worker and kept
 (``NetworkViewCache``): a moderator opening fifty accounts of one big network pays for it once.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,8 +17,8 @@ from sqlalchemy import Engine
 
 from risk.service.errors import NetworkNotFoundError
 from risk.store.audit import append_audit
-from risk.store.network_list import NetworkPage, networks_page
-from risk.store.networks import network_groups
+from risk.store.network_list import NetworkPage, network_decisions, networks_page
+from risk.store.networks import UNKNOWN_TIER, network_groups
 from risk.store.runs import latest_published_run
 from risk.vocab import FLAGGED_BANDS
 
@@ -132,7 +134,7 @@ def _kept_or_computed(
 
 
 def network_view(
-    engine: Engine, network_id: str, *, actor: str, cache: NetworkViewCache | None = None
+    *, engine: Engine, network_id: str, actor: str, cache: NetworkViewCache | None = None
 ) -> dict[str, Any]:
     """The network's accounts per tier, its flagged accounts and flows in the latest published
     run, from ``cache`` when kept there; every view is audited, kept or not."""
@@ -154,7 +156,7 @@ def network_view(
 
 
 def network_list(
-    engine: Engine, *, min_band: str, region: str | None, limit: int, offset: int
+    *, engine: Engine, min_band: str, region: str | None, limit: int, offset: int
 ) -> NetworkPage:
     """The latest published run's networks reaching ``min_band``, biggest flagged case first.
 
@@ -168,4 +170,50 @@ def network_list(
         region=region,
         limit=limit,
         offset=offset,
+    )
+
+
+@dataclass(frozen=True)
+class NetworkCase:
+    """A network as the console shows it: its view and how far its review has gone."""
+
+    view: dict[str, Any]
+    flagged_accounts: list[dict[str, Any]]  # the view's, each with its latest "decision" or None
+    decided: int
+    flagged_pending: int
+
+    @property
+    def depth(self) -> int | None:
+        """The deepest tier recorded (None when no account's tier is)."""
+        known = [int(tier["tier"]) for tier in self.view["tiers"] if tier["tier"] != UNKNOWN_TIER]
+        return max(known, default=None)
+
+    @property
+    def unlisted_flagged(self) -> int:
+        """Flagged accounts beyond the listed ones."""
+        return int(self.view["flagged"]) - len(self.flagged_accounts)
+
+
+def network_case(
+    *, engine: Engine, network_id: str, actor: str, cache: NetworkViewCache | None = None
+) -> NetworkCase:
+    """The network in the latest published run (audited) with its decisions read now."""
+    view = network_view(engine=engine, network_id=network_id, actor=actor, cache=cache)
+    listed = view["flagged_accounts"]
+    decisions = network_decisions(
+        engine,
+        run_id=view["run_id"],
+        network_id=network_id,
+        account_ids=[account["account_id"] for account in listed],
+        flagged_bands=FLAGGED_BANDS,
+    )
+    return NetworkCase(
+        view=view,
+        # New dicts: the view is shared through the cache and stays as computed.
+        flagged_accounts=[
+            {**account, "decision": decisions.latest.get(account["account_id"])}
+            for account in listed
+        ],
+        decided=decisions.decided,
+        flagged_pending=int(view["flagged"]) - decisions.flagged_decided,
     )

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from risk.training_run import MIN_LABELS_PER_CLASS, merge_decision_labels
+from risk.service.training import MIN_LABELS_PER_CLASS, merge_decision_labels
 from tests.api.world import World, build_world
 from training.errors import TrainingDataError
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_cli_trains_on_decided_accounts_only(
     world: World, unlabelled_snapshot: Path, risk_home: Path, snapshot_labels: pd.DataFrame
 ) -> None:
     from risk.cli import app
-    from risk.service.labels import labels_from_decisions
+    from risk.service.decisions import labels_from_decisions
     from risk.store.db import open_store
     from risk.store.decisions import record_decision
 
@@ -155,7 +155,7 @@ def test_cli_trains_on_decided_accounts_only(
     for account, label in sample[["account_id", "label"]].itertuples(index=False):
         decision = "confirm" if label == 1 else "dismiss"
         record_decision(engine, account_id=account, decision=decision, note=None, reviewer="t")
-    decided = len(labels_from_decisions(engine))  # includes the earlier test's few decisions
+    decided = len(labels_from_decisions(engine=engine))  # includes the earlier test's few decisions
     engine.dispose()
     result = CliRunner().invoke(
         app,
@@ -178,11 +178,11 @@ def test_cli_decisions_override_the_snapshot_labels(
     world: World, risk_home: Path, snapshot_labels: pd.DataFrame
 ) -> None:
     from risk.cli import app
-    from risk.service.labels import labels_from_decisions
+    from risk.service.decisions import labels_from_decisions
     from risk.store.db import open_store
 
     engine = open_store(world.store_url)
-    decided = len(labels_from_decisions(engine))  # recorded by the tests above
+    decided = len(labels_from_decisions(engine=engine))  # recorded by the tests above
     engine.dispose()
     assert decided >= 2 * MIN_LABELS_PER_CLASS
     arguments = ["train", str(world.snapshot_dir), "--labels-from-decisions", "--no-out-of-time"]

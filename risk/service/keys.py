@@ -1,4 +1,5 @@
-"""API key authentication with a short in-process cache (one store read per key per TTL)."""
+"""API keys: created (shown once), listed, revoked, and checked through a short in-process cache
+(one store read per key per TTL) by the API and the console alike."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 
+from risk.store import keys as store
+from risk.store.audit import append_audit
 from risk.store.keys import KEY_PREFIX, authenticate, hash_key
-from risk.store.records import ApiKeyRecord
+from risk.store.records import ApiKeyRecord as ApiKeyRecord  # who a key is, for the API
 
 # How long a worker trusts a key it has checked: a revocation made elsewhere (the CLI, another
 # worker) takes effect within this many seconds; one made through this worker at once.
@@ -52,3 +55,34 @@ class KeyCache:
         for digest, (_, record) in list(self._entries.items()):
             if record.name == name:
                 self._entries.pop(digest, None)
+
+
+def create_key(
+    *, engine: Engine, role: str, name: str, actor: str = "cli"
+) -> tuple[str, ApiKeyRecord]:
+    """A new key for a role: its plaintext (shown once, never stored) and its record (audited)."""
+    return store.create_key(engine, role=role, name=name, actor=actor)
+
+
+def list_keys(*, engine: Engine) -> list[ApiKeyRecord]:
+    """Every key (active and revoked), oldest first; never the keys nor their hashes."""
+    return store.list_keys(engine)
+
+
+def revoke_key(
+    *, engine: Engine, name: str, actor: str = "cli", cache: KeyCache | None = None
+) -> ApiKeyRecord:
+    """Revoke a key by name (idempotent, audited); this process's ``cache`` forgets it at once."""
+    record = store.revoke_key(engine, name, actor=actor)
+    if cache is not None:
+        cache.forget(name)
+    return record
+
+
+def sign_in(*, engine: Engine, cache: KeyCache, key: str) -> ApiKeyRecord | None:
+    """The console's sign-in: the active key's record (through ``cache``), the sign-in audited;
+    None for an unknown or revoked key."""
+    record = cache.authenticate(engine, key)
+    if record is not None:
+        append_audit(engine, actor=record.name, action="console.sign_in", target=None)
+    return record
