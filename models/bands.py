@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.isotonic import IsotonicRegression
 
 from models.errors import ModelError
 from models.vocab import BAND_NAMES
@@ -52,8 +53,6 @@ def _precision_curves(
     labels: NDArray[np.int64], scores: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Distinct scores (ascending), precision of ``score >= s`` and local precision at ``s``."""
-    from sklearn.isotonic import IsotonicRegression
-
     order = np.argsort(-scores, kind="stable")
     sorted_scores = scores[order]
     hits = np.cumsum(labels[order])

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.frozen import FrozenEstimator
 
 from models.errors import ModelError
 
@@ -84,8 +85,8 @@ def fit_calibrator(
     raw_score: NDArray[np.float64], y: NDArray[np.int_], method: CalibrationMethod
 ) -> ScoreCalibrator:
     """Fit a calibration curve on held-out log-odds with scikit-learn and keep its numbers."""
+    # lazy: sklearn.calibration adds ~0.7 s; models.mlflow_io (API start-up) imports this
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.frozen import FrozenEstimator
 
     y = np.asarray(y).astype(int)
     if len(np.unique(y)) < 2:

@@ -125,6 +125,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         """Train on ``X``; stop early on ``X_val``; calibrate on ``X_cal`` (default: half of
         ``X_val``, the half not used for stopping), data the booster never trained on.
         ``sample_weight`` weighs training rows (e.g. so each network counts alike)."""
+        # lazy: lightgbm adds ~0.5 s to import; models.mlflow_io (API start-up) imports this
         import lightgbm as lgb
 
         self.feature_names_ = [str(name) for name in X.columns]
@@ -175,6 +176,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
     ) -> tuple[pd.DataFrame, NDArray[np.int_], pd.DataFrame, NDArray[np.int_]]:
         if X_cal is not None and y_cal is not None:
             return X_val, _labels(y_val), X_cal, _labels(y_cal)
+        # lazy: sklearn.model_selection adds ~0.6 s; models.mlflow_io (API start-up) imports this
         from sklearn.model_selection import train_test_split
 
         labels = _labels(y_val)

@@ -6,7 +6,10 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
+import shap
 from numpy.typing import NDArray
 
 
@@ -19,12 +22,8 @@ def write_summary_plot(
     max_display: int = 20,
 ) -> Path:
     """Write SHAP's beeswarm summary (log-odds contributions vs feature values) as a PNG."""
-    import matplotlib
-
     if matplotlib.get_backend().lower() != "agg":
         matplotlib.use("Agg")  # reports are drawn on servers without a display
-    import matplotlib.pyplot as plt
-    import shap
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")

@@ -7,7 +7,6 @@ not which legal test it meets. ``shap.TreeExplainer`` on a LightGBM booster runs
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from features.registry import FeatureSpec
+from features.registry import REGISTRY, FeatureSpec
 from models.explain_errors import ExplainerError, ExplainInputError
 from models.explain_text import Explanation, Reason, ReasonBook, check_lang
 from models.vocab import Lang
@@ -42,6 +41,7 @@ class Explainer:
         *,
         chunk_rows: int = DEFAULT_CHUNK_ROWS,
     ) -> None:
+        # lazy: shap takes seconds to import (numba, matplotlib); risk/ and api/ import this module
         import shap
 
         if registry is None:
@@ -120,6 +120,7 @@ class Explainer:
         self, X: pd.DataFrame | NDArray[Any], path: Path, *, max_rows: int = 5000, seed: int = 0
     ) -> Path:
         """A SHAP beeswarm summary PNG of (a seeded sample of at most ``max_rows`` of) ``X``."""
+        # lazy: models.explain_plot imports shap and matplotlib at module level (seconds)
         from models.explain_plot import write_summary_plot
 
         matrix = self.matrix(X)
@@ -198,9 +199,8 @@ def top_cells(
 
 
 def _default_registry() -> Mapping[str, FeatureSpec]:
-    """``features.registry.REGISTRY``, looked up when needed (it is built from the spec modules)."""
-    registry: Mapping[str, FeatureSpec] = importlib.import_module("features.registry").REGISTRY
-    return registry
+    """``features.registry.REGISTRY`` (built from the spec modules)."""
+    return REGISTRY
 
 
 def _check_booster(booster: Any, feature_names: tuple[str, ...]) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ def scorer_from_files(
 ) -> RiskScorer:
     """Build a scorer from the artifact files written by :func:`write_model_files` (the role
     model only when its file is among them)."""
+    # lazy: lightgbm adds ~0.5 s to import; this module is on the API's start-up path
     import lightgbm as lgb
 
     def document(key: str) -> Any:
@@ -125,6 +127,7 @@ def scorer_from_files(
 
 def _pyfunc_class() -> type:
     """The pyfunc wrapper class (defined lazily so importing this module stays light)."""
+    # lazy: models.pyfunc imports this module and subclasses mlflow's PythonModel (slow import)
     from models.pyfunc import RiskPyfunc
 
     return RiskPyfunc
@@ -142,6 +145,7 @@ def log_and_register(
     staging_dir: Path,
 ) -> RegisteredVersion:
     """Log the model to the active MLflow run and register it as a new version of ``model_name``."""
+    # lazy: mlflow takes ~3 s to import; this module is on the API's start-up path
     import mlflow
     from mlflow.models import infer_signature
 
@@ -191,14 +195,13 @@ def _quiet_mlflow_logging() -> Iterator[None]:
 
 def _pip_requirements() -> list[str]:
     """Pinned requirements of the pyfunc (stated, not inferred: inference loads the model)."""
-    from importlib.metadata import version
-
     packages = ("mlflow", "lightgbm", "scikit-learn", "numpy", "pandas", "scipy")
     return [f"{package}=={version(package)}" for package in packages]
 
 
 def ensure_experiment(tracking_uri: str, name: str, artifact_root: Path) -> str:
     """The id of experiment ``name``, created with its artifacts under ``artifact_root``."""
+    # lazy: mlflow takes ~3 s to import; this module is on the API's start-up path
     import mlflow
 
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)
@@ -234,6 +237,7 @@ def parse_model_ref(model_ref: str) -> tuple[str, str | None, str | None]:
 
 def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
     """Resolve a registered model (alias or pinned version) to a ready scorer."""
+    # lazy: mlflow takes ~3 s to import; this module is on the API's start-up path
     import mlflow
     from mlflow.exceptions import MlflowException
 
@@ -278,6 +282,7 @@ def _artifact_location(client: Any, source: str) -> str:
 
 def current_alias_version(client: Any, name: str, alias: str) -> str | None:
     """The version an alias points at, or None when the alias (or the model) does not exist."""
+    # lazy: mlflow takes ~3 s to import; this module is on the API's start-up path
     from mlflow.exceptions import MlflowException
 
     try:

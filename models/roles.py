@@ -66,6 +66,7 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         sample_weight: NDArray[np.float64] | None = None,
     ) -> RoleClassifier:
         """Train on scheme accounts ``X`` with their ``roles`` (names from SCHEME_ROLES)."""
+        # lazy: lightgbm adds ~0.5 s to import; models.mlflow_io (API start-up) imports this
         import lightgbm as lgb
 
         self.feature_names_ = [str(name) for name in X.columns]
@@ -119,6 +120,7 @@ class RoleModel:
     @classmethod
     def from_json(cls, text: str) -> RoleModel:
         """Read the artifact written by :meth:`RoleClassifier.to_json`."""
+        # lazy: lightgbm adds ~0.5 s to import; models.mlflow_io (API start-up) imports this
         import lightgbm as lgb
 
         document = json.loads(text)

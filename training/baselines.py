@@ -8,6 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 Scorer = Callable[[pd.DataFrame], NDArray[np.float64]]
 
@@ -21,10 +24,6 @@ def logistic_regression_baseline(
     X: pd.DataFrame, y: NDArray[np.int_], feature_names: list[str], seed: int
 ) -> Scorer:
     """Fit a class-balanced logistic regression on log-scaled, standardized features."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer, StandardScaler
-
     model = make_pipeline(
         FunctionTransformer(_signed_log),
         StandardScaler(),

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from features.build import build_features
+from features.contract import LABELS
 from features.errors import DataContractError
+from features.loading import convert_table, read_raw_table
 from features.snapshot import Snapshot
+from features.validation_report import TableFile, ValidationReport
 from training.errors import TrainingDataError
 
 SLICE_COLUMNS = ("role", "family")  # label columns that define evaluation slices, when present
@@ -43,10 +47,6 @@ EXTRA_LABEL_COLUMNS = ("family",)  # simulator extras the data contract does not
 
 def read_labels_file(path: Path, account_ids: pd.Index) -> pd.DataFrame:
     """A labels file (.csv / .parquet) in canonical dtypes, checked against the accounts."""
-    from features.contract import LABELS
-    from features.loading import convert_table, read_raw_table
-    from features.validation_report import TableFile, ValidationReport
-
     file_format = path.suffix.lstrip(".").lower()
     if file_format not in ("csv", "parquet") or not path.is_file():
         raise DataContractError(f"{path}: labels must be an existing .csv or .parquet file")
@@ -72,8 +72,6 @@ def with_label_extras(labels: pd.DataFrame, path: Path | None) -> pd.DataFrame:
     if path is None or not Path(path).is_file():
         return labels
     if Path(path).suffix == ".parquet":
-        import pyarrow.parquet as pq
-
         present = [c for c in EXTRA_LABEL_COLUMNS if c in pq.read_schema(path).names]
         extras = pd.read_parquet(path, columns=["account_id", *present]) if present else None
     else:

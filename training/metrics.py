@@ -8,6 +8,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from sklearn.metrics import (
+    average_precision_score,
+    brier_score_loss,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
 
 Array = NDArray[Any]
 
@@ -20,8 +28,6 @@ def top_k_order(scores: Array, k: int) -> Array:
 
 def ranking_metrics(y: Array, scores: Array, network_id: Array, k: int) -> dict[str, float]:
     """AUC, AP, precision/recall at ``k``, networks reached by the top ``k``, Brier score."""
-    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
-
     y = np.asarray(y).astype(np.int64)
     scores = np.asarray(scores, dtype=np.float64)
     networks = np.asarray(network_id)
@@ -122,8 +128,6 @@ def _share(flags: Array, mask: Array) -> float:
 def role_metrics(true_roles: Array, predicted: Array, classes: tuple[str, ...]) -> dict[str, Any]:
     """Per-role precision/recall, the confusion matrix (true -> predicted -> accounts), macro F1
     and the macro F1 of always guessing the commonest role (the trivial baseline)."""
-    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-
     labels = list(classes)
     truth = np.asarray(true_roles, dtype=object).astype(str)
     guess = np.asarray(predicted, dtype=object).astype(str)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from features.build import resolve_as_of
 from features.loading import snapshot_fingerprint
 from features.registry import FEATURE_REGISTRY_VERSION, model_feature_names
 from features.snapshot import Snapshot
@@ -33,6 +34,7 @@ from training.evaluation import (
     slices,
 )
 from training.metrics import actionable_in_top_k, role_metrics
+from training.report import register_and_report
 from training.splits import PARTS, network_parts, out_of_time_split
 
 GROUPED = "grouped_test"
@@ -225,9 +227,6 @@ def train_and_register(
     extra_baselines: Mapping[str, Scorer] = {},
 ) -> TrainingResult:
     """Train, evaluate against baselines, log to MLflow, register and promote (or not)."""
-    from features.build import resolve_as_of
-    from training.report import register_and_report
-
     started = time.perf_counter()
     moment = resolve_as_of(snapshot, as_of)
     labels = snapshot_labels(snapshot, snapshot.labels)

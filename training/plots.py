@@ -6,22 +6,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from models.explainer import Explainer
+from models.reference import legitimate_medians
 
-def _pyplot() -> Any:
-    import matplotlib
 
-    matplotlib.use("Agg")  # no display on servers and in CI
-    import matplotlib.pyplot as plt
-
-    return plt
+def _headless() -> None:
+    """Draw with Agg: no display on servers and in CI (set when drawing, not on import)."""
+    matplotlib.use("Agg")
 
 
 def importance_plot(importance: pd.Series, path: Path, title: str, top: int = 20) -> Path:
     """Horizontal bars of the ``top`` most important features."""
-    plt = _pyplot()
+    _headless()
     shown = importance.head(top)[::-1]
     figure, axes = plt.subplots(figsize=(8, 0.3 * len(shown) + 1.5))
     axes.barh(shown.index, shown.to_numpy())
@@ -34,7 +35,7 @@ def importance_plot(importance: pd.Series, path: Path, title: str, top: int = 20
 
 def reliability_plot(curve: Sequence[Mapping[str, float]], path: Path) -> Path:
     """Observed scheme rate against mean predicted probability, per score bin."""
-    plt = _pyplot()
+    _headless()
     predicted = [row["mean_predicted"] for row in curve]
     observed = [row["observed_rate"] for row in curve]
     figure, axes = plt.subplots(figsize=(5, 5))
@@ -59,14 +60,11 @@ def shap_summary(
     seed: int,
 ) -> pd.Series:
     """Write the SHAP summary (beeswarm) PNG; return mean |SHAP| per feature (log-odds)."""
-    from models.explainer import Explainer
-    from models.reference import legitimate_medians
-
     explainer = Explainer(booster, feature_names, legitimate_medians(dict(reference)))
     sample = X
     if len(X) > rows:
         keep = np.sort(np.random.default_rng(seed).choice(len(X), rows, replace=False))
         sample = X.iloc[keep]
-    _pyplot()
+    _headless()
     explainer.summary_plot(sample, path, max_rows=rows, seed=seed)
     return explainer.global_importance(sample)

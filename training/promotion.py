@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import mlflow
 import pandas as pd
 
 from models.errors import ModelError
@@ -52,8 +53,6 @@ def champion_metrics(
 ) -> tuple[str | None, dict[str, float] | None, str]:
     """(version, metrics on ``test``, note) of the current champion; None if there is none or
     it cannot score today's feature table (it could not serve the batch job either)."""
-    import mlflow
-
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)
     version = current_alias_version(client, name, CHAMPION)
     if version is None:
@@ -78,8 +77,6 @@ def promote_new_version(
     force: bool,
 ) -> PromotionDecision:
     """Compare with the champion on the same held-out accounts, then set the alias (logged)."""
-    import mlflow
-
     champion_version, champion, note = champion_metrics(tracking_uri, name, test, k)
     if champion_version == version:
         champion_version, champion = None, None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mlflow
 import pandas as pd
 
 from features.registry import FEATURE_REGISTRY_VERSION
@@ -49,8 +50,6 @@ def register_and_report(
     table: pd.DataFrame,
 ) -> LoggedRun:
     """Log the run, register the model, decide its alias, write the model card."""
-    import mlflow
-
     features = list(classifier.feature_names_)
     held_out = _finite(dict(metrics))
     tags = {

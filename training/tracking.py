@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import mlflow
 import pandas as pd
 
 from models.mlflow_io import default_artifact_root, ensure_experiment
@@ -17,8 +18,6 @@ from training.config import TrainingConfig
 @contextmanager
 def training_run(tracking_uri: str, config: TrainingConfig) -> Iterator[tuple[str, str]]:
     """An active MLflow run in the configured experiment; yields (experiment id, run id)."""
-    import mlflow
-
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
     root = config.artifact_root or default_artifact_root(tracking_uri)
@@ -44,8 +43,6 @@ def log_inputs(
     config: TrainingConfig, classifier_params: Mapping[str, Any], tags: Mapping[str, str]
 ) -> None:
     """Parameters (training config and classifier) and identifying tags."""
-    import mlflow
-
     params = {
         "seed": config.seed,
         "review_capacity": config.review_capacity,

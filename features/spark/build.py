@@ -36,6 +36,7 @@ EVENT_TIME = {"accounts": ACCOUNTS, "orders": ORDERS, "commissions": COMMISSIONS
 
 def feature_schema() -> StructType:
     """The output schema: account_id, the registry features in registry order, region."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql.types import StructType, _parse_datatype_string
 
     schema = StructType().add("account_id", "string", nullable=False)
@@ -62,6 +63,7 @@ def _latest_in_batches(column: str, spec_name: str) -> object:
 
 def _event_times(table: SparkTable, column: str) -> DataFrame:
     """One timestamp column ``t``: Spark's own when stored typed, else converted in pandas."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
     from pyspark.sql.types import TimestampNTZType, TimestampType
 
@@ -73,6 +75,7 @@ def _event_times(table: SparkTable, column: str) -> DataFrame:
 
 def latest_event_time(snapshot: SparkSnapshot) -> pd.Timestamp:
     """The default ``as_of`` computed like ``Snapshot.latest_event_time``, on the cluster."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     candidates = []
@@ -94,6 +97,7 @@ def network_groups(networks: DataFrame, accounts_per_group: int) -> DataFrame:
     One pandas call per tiny network would spend its time in overhead; a group of whole networks
     is still exact (networks are independent) and a big network simply makes its group big.
     """
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     groups = max(1, math.ceil(networks.count() / max(accounts_per_group, 1)))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 def _checked_unique(accounts: DataFrame) -> None:
     """Refuse duplicate account ids (a join would silently multiply their rows)."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     duplicate = accounts.groupBy("account_id").count().filter(F.col("count") > 1).limit(1).collect()
@@ -34,6 +35,7 @@ def _checked_unique(accounts: DataFrame) -> None:
 
 def _parents(accounts: DataFrame) -> DataFrame:
     """(account_id, parent): the sponsor when it is an account, else null (a root)."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     links = accounts.select("account_id", "sponsor_id").filter(F.col("account_id").isNotNull())
@@ -44,6 +46,7 @@ def _parents(accounts: DataFrame) -> DataFrame:
 
 def _jump(pointers: DataFrame) -> DataFrame:
     """One pass: every pointer moves to its target's pointer; ``moved`` says if it changed."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     targets = pointers.select(
@@ -61,6 +64,7 @@ def _jump(pointers: DataFrame) -> DataFrame:
 
 def _first_in_cycle(pointers: DataFrame, parents: DataFrame) -> str | None:
     """An account whose settled pointer is not a root (only sponsor cycles do that)."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     roots = parents.filter(F.col("parent").isNull()).select(F.col("account_id").alias("root_id"))
@@ -75,6 +79,7 @@ def assign_networks(accounts: DataFrame, *, max_passes: int | None = None) -> Da
     Raises DataContractError for duplicate ids or sponsor cycles. ``max_passes`` defaults to
     log2(accounts) + 2, enough for any forest.
     """
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     _checked_unique(accounts)

@@ -26,6 +26,7 @@ PREFIX = {"accounts": "a__", "orders": "o__", "commissions": "c__"}
 
 
 def _prefixed(frame: DataFrame, table: str) -> list[Column]:
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     return [F.col(name).alias(PREFIX[table] + name) for name in frame.columns]
@@ -33,6 +34,7 @@ def _prefixed(frame: DataFrame, table: str) -> list[Column]:
 
 def _routed_orders(orders: DataFrame, groups: DataFrame) -> DataFrame:
     """Orders with ``group_id`` (seller's, and buyer's when another group)."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     seller = groups.select(F.col("account_id").alias("_s"), F.col("group_id").alias("_sn"))
@@ -45,6 +47,7 @@ def _routed_orders(orders: DataFrame, groups: DataFrame) -> DataFrame:
 
 def _ghosts(routed: DataFrame, accounts: DataFrame) -> DataFrame:
     """Account rows of the other side of cross-network orders, per network that needs them."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     foreign_seller = routed.filter(F.col("_sn") != F.col("group_id")).select(
@@ -63,6 +66,7 @@ def route_rows(snapshot: SparkSnapshot, groups: DataFrame) -> DataFrame:
 
     ``groups`` maps every account to its group: (account_id, group_id).
     """
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import functions as F
 
     accounts = snapshot.accounts.frame

@@ -32,6 +32,7 @@ def spark_session(
     conf: Mapping[str, str] | None = None,
 ) -> SparkSession:
     """Get or create the session; ``master`` None keeps what spark-submit configured."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import SparkSession
 
     if master is None or master.startswith("local"):

@@ -4,9 +4,13 @@ peak. Quitters keep whatever stock they hold, unless the plan buys it back."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from training.altsim.world import World
+if TYPE_CHECKING:
+    # world.py's day loop imports this module; World is only an annotation here
+    from training.altsim.world import World
 
 SLUMP = 0.3  # recruiting below this share of its peak counts as a slump
 MAX_HAZARD = 0.2

@@ -4,10 +4,15 @@ follows it, newcomers to the branch pay its way in, and the branch recruits hard
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from training.altsim.agents import Ints
-from training.altsim.world import World
+
+if TYPE_CHECKING:
+    # world.py's day loop imports this module; World is only an annotation here
+    from training.altsim.world import World
 
 BRANCH_RETAIL = 0.3  # share of its retail a branch member keeps once the branch turns
 

@@ -5,11 +5,16 @@ reported ``kind`` does not say it reliably."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from training.altsim.agents import Floats, Ints
 from training.altsim.plans import JOIN, RETAIL, SALE, TEAM, TRIGGERS, UPLINE
-from training.altsim.world import World
+
+if TYPE_CHECKING:
+    # world.py's day loop imports this module; World is only an annotation here
+    from training.altsim.world import World
 
 RATE_GRIDS = tuple(f"{t}_rate" for t in TRIGGERS)
 KIND_COLUMNS = ("kind_join", "kind_purchase", "kind_sale")

@@ -3,13 +3,18 @@ and what a new member pays to get in (entry fee, package, mandatory first stock 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from training.altsim.agents import Floats, Ints
 from training.altsim.ledger import PACKAGE
 from training.altsim.plans import JOIN, LEVELS
 from training.altsim.trade import MEAN_ORDER_UNITS, buy_stock
-from training.altsim.world import World
+
+if TYPE_CHECKING:
+    # world.py's day loop imports this module; World is only an annotation here
+    from training.altsim.world import World
 
 
 def birth_roots(world: World, day: int) -> None:

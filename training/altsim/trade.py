@@ -3,12 +3,17 @@ staged orders to a few buyer ids (刷单), own use, quota purchases and reorders
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from training.altsim.agents import Floats, Ints
 from training.altsim.ledger import CONSUMER, STAGED, STOCK
 from training.altsim.plans import PURCHASE, SALE
-from training.altsim.world import World
+
+if TYPE_CHECKING:
+    # world.py's day loop imports this module; World is only an annotation here
+    from training.altsim.world import World
 
 WEEKEND_LIFT = 1.3
 CONSUMER_REFUND_SHARE = 0.02

@@ -18,10 +18,15 @@ from numpy.random import Generator
 from numpy.typing import NDArray
 
 from training.altsim.agents import Agents
+from training.altsim.churn import quit_today
 from training.altsim.config import AltSimConfig
+from training.altsim.drift import turn_branches
 from training.altsim.ledger import Ledger
 from training.altsim.networks import Networks, draw_networks
+from training.altsim.pay import pay_today, settle_binary
 from training.altsim.plans import PlanTable
+from training.altsim.recruitment import birth_roots, recruit
+from training.altsim.trade import trade_today
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -86,12 +91,6 @@ def new_world(config: AltSimConfig) -> World:
 
 def run(config: AltSimConfig) -> World:
     """Simulate ``config.span_days`` days; the world holds the agents and the event log."""
-    from training.altsim.churn import quit_today
-    from training.altsim.drift import turn_branches
-    from training.altsim.pay import pay_today, settle_binary
-    from training.altsim.recruitment import birth_roots, recruit
-    from training.altsim.trade import trade_today
-
     world = new_world(config)
     for day in range(config.span_days):
         birth_roots(world, day)
