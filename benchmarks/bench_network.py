@@ -80,8 +80,8 @@ def _scores(features: pd.DataFrame, prefix: str, seed: int) -> pd.DataFrame:
 
 def build_store(url: str, accounts: int, others: int) -> None:
     """One published run: the big network and a small platform beside it."""
-    from risk.scoring_model import registry_feature_names
-    from risk.scoring_stages import numeric_feature_columns
+    from risk.scoring.model import registry_feature_names
+    from risk.scoring.stages import numeric_feature_columns
     from risk.store.db import open_store
     from risk.store.runs import begin_run, publish_run, write_scores
 

@@ -39,7 +39,7 @@ def _trained(snapshot_dir: Path, tracking_uri: str) -> None:
     """A small model registered @champion (made once)."""
     from features.validation import read_valid_snapshot
     from models.errors import ModelNotFoundError
-    from risk.scoring_model import load_model
+    from risk.scoring.model import load_model
     from training.config import TrainingConfig
     from training.pipeline import train_and_register
 

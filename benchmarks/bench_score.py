@@ -55,7 +55,7 @@ def _train(snapshot_dir: Path, tracking_uri: str, model_name: str) -> None:
     """Train and register ``model_name@champion`` unless the registry already has it."""
     from features.validation import read_valid_snapshot
     from models.errors import ModelNotFoundError
-    from risk.scoring_model import load_model
+    from risk.scoring.model import load_model
     from training.config import TrainingConfig
     from training.pipeline import train_and_register
 

@@ -194,7 +194,7 @@ def score(
     ),
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
-    from risk.engines import ENGINES, run_with_engine
+    from risk.scoring.engine import ENGINES, run_with_engine
     from risk.settings import get_settings
 
     if engine not in ENGINES:

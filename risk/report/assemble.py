@@ -68,7 +68,7 @@ def build_content(
     generated_at: datetime,
 ) -> ReportContent:
     """Everything the report shows for one run, from the store, MLflow and the registries."""
-    from risk.scoring_model import load_model
+    from risk.scoring.model import load_model
     from risk.store.decisions import list_decisions
     from risk.store.retention import dropped_rows
     from risk.store.scores import scores_frame

@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from risk.drift import PSI_WARNING, bin_shares, drift_report, population_stability_index
+from risk.scoring.drift import PSI_WARNING, bin_shares, drift_report, population_stability_index
 
 
 def _deciles(values: np.ndarray) -> tuple[list[float], list[float]]:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from risk.errors import StoreInputError
-from risk.scoring_table import networks_flagged
+from risk.scoring.table import networks_flagged
 from risk.service.networks import network_list
 from risk.store.decisions import record_decision
 from risk.store.network_list import networks_page

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from risk.scoring_output import SCORE_TABLE_COLUMNS, ScoreTableWriter, json_text
-from risk.scoring_table import (
+from risk.scoring.score_file import SCORE_TABLE_COLUMNS, ScoreTableWriter, json_text
+from risk.scoring.table import (
     band_counts,
     indicator_counts,
     networks_flagged,

@@ -34,7 +34,7 @@ def test_spark_run_publishes_the_local_runs_results(
     spark: Any, world: tuple[Path, str], tmp_path: Path
 ) -> None:
     from risk.scoring import run_scoring
-    from risk.scoring_spark import run_scoring_spark
+    from risk.scoring.spark import run_scoring_spark
     from risk.store.db import open_store
     from risk.store.scores import scores_frame
 

@@ -10,7 +10,7 @@ import pytest
 
 from models.vocab import SCHEME_ROLES
 from risk.scoring import ScoringSummary, run_scoring
-from risk.scoring_output import SCORE_TABLE_COLUMNS
+from risk.scoring.score_file import SCORE_TABLE_COLUMNS
 from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
 from tests.risk.scoring.conftest import ScoringWorld
 
@@ -122,8 +122,8 @@ def test_model_registered_without_role_model_scores_without_roles(
 
     from features.build import build_features
     from features.validation import read_valid_snapshot
-    from risk.scoring_model import load_model, score_accounts
-    from risk.scoring_progress import NullProgress, StageClock
+    from risk.scoring.model import load_model, score_accounts
+    from risk.scoring.progress import NullProgress, StageClock
 
     snapshot = read_valid_snapshot(scoring_world.snapshot_dir)
     as_of = snapshot.latest_event_time()

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from risk.scoring_output import ScoreTableWriter
-from risk.scoring_progress import StageClock
+from risk.scoring.progress import StageClock
+from risk.scoring.score_file import ScoreTableWriter
 from risk.vocab import EXPLAINED_BANDS
 
 ReasonsFn = Callable[[pd.DataFrame], list[list[Any]]]

@@ -9,15 +9,15 @@ from pathlib import Path
 import pandas as pd
 
 from features.utc import utc
-from risk.scoring_model import indicators, load_model, reasons_fn, score_accounts
-from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
-from risk.scoring_publish import (
+from risk.scoring.model import indicators, load_model, reasons_fn, score_accounts
+from risk.scoring.progress import NullProgress, ProgressReporter, StageClock
+from risk.scoring.publish import (
     ScoringSummary,
     already_published,
     publish_scored,
     run_key_of,
 )
-from risk.scoring_stages import explain_in_chunks
+from risk.scoring.stages import explain_in_chunks
 from risk.vocab import EXPLAINED_BANDS
 
 __all__ = ["ScoringSummary", "run_scoring"]

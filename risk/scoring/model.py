@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from risk.drift import drift_report
-from risk.scoring_progress import StageClock
-from risk.scoring_stages import ReasonsFn
-from risk.scoring_table import rank_accounts
+from risk.scoring.drift import drift_report
+from risk.scoring.progress import StageClock
+from risk.scoring.stages import ReasonsFn
+from risk.scoring.table import rank_accounts
 from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
 
 REASONS_PER_ACCOUNT = 4

@@ -1,9 +1,9 @@
-"""The nightly scoring run on Spark: the same stages and store as ``risk.scoring``, at lake scale.
+"""The nightly scoring run on Spark: the local run's stages and store, at lake scale.
 
 Features are computed per network on the cluster (``features.spark``); the registered model is
 broadcast to the executors, which score, band, explain and evaluate the legal indicators of
 their partitions with ``mapInPandas`` through the same adapters as the local run. The driver
-then ranks, measures drift and publishes the run (``risk.scoring_publish.publish_scored``, the local
+then ranks, measures drift and publishes the run (``risk.scoring.publish.publish_scored``, the local
 run's store steps).
 """
 
@@ -20,15 +20,15 @@ import pandas as pd
 
 from features.errors import DataContractError
 from features.utc import utc
-from risk.scoring_model import indicators, likely_roles, load_model, reasons_fn
-from risk.scoring_output import json_text
-from risk.scoring_progress import NullProgress, ProgressReporter, StageClock
-from risk.scoring_publish import (
+from risk.scoring.model import indicators, likely_roles, load_model, reasons_fn
+from risk.scoring.progress import NullProgress, ProgressReporter, StageClock
+from risk.scoring.publish import (
     ScoringSummary,
     already_published,
     publish_scored,
     run_key_of,
 )
+from risk.scoring.score_file import json_text
 from risk.vocab import EXPLAINED_BANDS
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def _unwrap_contract_error(error: Exception) -> Exception:
 def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(run table like the local engine's, feature table) on the driver, by account id."""
     from features.spark.build import local_feature_frame
-    from risk.scoring_table import rank_accounts
+    from risk.scoring.table import rank_accounts
 
     frame = pd.DataFrame(scored.toPandas()).sort_values("account_id", kind="stable")
     features = local_feature_frame(frame)

@@ -13,8 +13,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from features.utc import utc
-from risk.scoring_output import ScoreTableWriter
-from risk.scoring_progress import StageClock
+from risk.scoring.progress import StageClock
+from risk.scoring.score_file import ScoreTableWriter
 from risk.store.db import masked_url
 
 
@@ -127,10 +127,10 @@ def publish_scored(
     chunk_size: int,
 ) -> ScoringSummary:
     """Drift, counts, store rows, score table and the one-transaction publish."""
-    from risk.scoring_model import drift, percentile_features, registry_feature_names
-    from risk.scoring_output import ScoreTableWriter
-    from risk.scoring_stages import numeric_feature_columns, write_in_chunks
-    from risk.scoring_table import (
+    from risk.scoring.model import drift, percentile_features, registry_feature_names
+    from risk.scoring.score_file import ScoreTableWriter
+    from risk.scoring.stages import numeric_feature_columns, write_in_chunks
+    from risk.scoring.table import (
         band_counts,
         indicator_counts,
         networks_flagged,
