@@ -8,9 +8,7 @@ import numpy as np
 import pandas as pd
 
 from risk.scoring.drift import drift_report
-from risk.scoring.progress import StageClock
 from risk.scoring.stages import ReasonsFn
-from risk.scoring.table import rank_accounts
 from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
 
 REASONS_PER_ACCOUNT = 4
@@ -24,31 +22,15 @@ def load_model(model_ref: str, tracking_uri: str) -> Any:
     return load_scorer(model_ref, tracking_uri)
 
 
-def score_accounts(
-    features: pd.DataFrame, region: pd.Series, scorer: Any, clock: StageClock, as_of: pd.Timestamp
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Scores, bands and ranks of every account; returns (run table, model input)."""
-    with clock.stage("score"):
-        model_input = features[list(scorer.feature_names)]
-        scores = pd.Series(
-            np.asarray(scorer.predict_proba(model_input), dtype="float64"),
-            index=features.index,
-            name="score",
-        )
-        table = pd.DataFrame(
-            {
-                "network_id": features["network_id"].astype("str"),
-                "region": region.reindex(features.index).fillna("").astype("str"),
-                "tier": pd.to_numeric(features["tier"]).astype("int64"),
-                "score": scores,
-                "band": pd.Series(np.asarray(scorer.bands(scores.to_numpy())), index=scores.index),
-                "rank": rank_accounts(scores),
-            },
-            index=features.index,
-        )
-        table["as_of"] = as_of
-        table["role"], table["role_probability"] = likely_roles(model_input, table["band"], scorer)
-    return table, model_input
+def score_accounts(model_input: pd.DataFrame, scorer: Any) -> tuple[pd.Series, pd.Series]:
+    """Calibrated score and band of every account of the model input (same index)."""
+    scores = pd.Series(
+        np.asarray(scorer.predict_proba(model_input), dtype="float64"),
+        index=model_input.index,
+        name="score",
+    )
+    bands = pd.Series(np.asarray(scorer.bands(scores.to_numpy())), index=scores.index, name="band")
+    return scores, bands
 
 
 def likely_roles(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from features.utc import utc
-from risk.scoring.model import indicators, load_model, reasons_fn, score_accounts
+from risk.scoring.model import indicators, likely_roles, load_model, reasons_fn, score_accounts
 from risk.scoring.progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring.publish import (
     ScoringSummary,
@@ -18,6 +18,7 @@ from risk.scoring.publish import (
     run_key_of,
 )
 from risk.scoring.stages import explain_in_chunks
+from risk.scoring.table import run_table
 from risk.vocab import EXPLAINED_BANDS
 
 __all__ = ["ScoringSummary", "run_scoring"]
@@ -58,19 +59,28 @@ def run_scoring(
         features = build_features(snapshot, as_of)
         region = snapshot.accounts.set_index("account_id")["region"]
         del snapshot
-    table, model_input = score_accounts(features, region, scorer, clock, as_of)
-    with clock.stage("reasons", total=int(table["band"].isin(EXPLAINED_BANDS).sum())):
-        table["reasons"] = explain_in_chunks(
-            model_input,
-            table["band"],
-            reasons_fn(scorer),
-            clock,
-            stage="reasons",
-            chunk_size=chunk_size,
+    with clock.stage("score"):
+        model_input = features[list(scorer.feature_names)]
+        scores, bands = score_accounts(model_input, scorer)
+        roles = likely_roles(model_input, bands, scorer)
+    with clock.stage("reasons", total=int(bands.isin(EXPLAINED_BANDS).sum())):
+        reasons = explain_in_chunks(
+            model_input, bands, reasons_fn(scorer), clock, stage="reasons", chunk_size=chunk_size
         )
     with clock.stage("indicators"):
-        table["indicators"] = indicators(features)
+        fired = indicators(features)
     del model_input
+    table = run_table(
+        network_id=features["network_id"],
+        region=region,
+        tier=features["tier"],
+        scores=scores,
+        bands=bands,
+        as_of=as_of,
+        roles=roles,
+        reasons=reasons,
+        indicators=fired,
+    )
     return publish_scored(
         engine=engine,
         clock=clock,

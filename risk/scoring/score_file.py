@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from risk.scoring.table import empty_run_table
+
 SCORE_TABLE_COLUMNS: tuple[str, ...] = (
     "account_id",
     "network_id",
@@ -109,17 +111,7 @@ class ScoreTableWriter:
     def close(self) -> None:
         """Finish the temporary file (a table with no rows still gets its header)."""
         if self._writer is None:
-            empty = pd.DataFrame(
-                {
-                    "network_id": [],
-                    "score": [],
-                    "band": [],
-                    "rank": [],
-                    "reasons": [],
-                    "indicators": [],
-                },
-                index=pd.Index([], name="account_id"),
-            )
+            empty = empty_run_table()
             self.write(empty)
         self._writer.close()
 

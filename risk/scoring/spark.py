@@ -127,36 +127,30 @@ def _unwrap_contract_error(error: Exception) -> Exception:
 def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(run table like the local engine's, feature table) on the driver, by account id."""
     from features.spark.build import local_feature_frame
-    from risk.scoring.table import rank_accounts
+    from risk.scoring.table import run_table
 
     frame = pd.DataFrame(scored.toPandas()).sort_values("account_id", kind="stable")
     features = local_feature_frame(frame)
     frame.index = features.index
-    scores = pd.Series(frame["score"].to_numpy(dtype="float64"), index=frame.index, name="score")
-    table = pd.DataFrame(
-        {
-            "network_id": features["network_id"].astype("str"),
-            "region": features["region"].fillna("").astype("str"),
-            "tier": features["tier"].astype("int64"),
-            "score": scores,
-            "band": frame["band"].astype("str"),
-            "rank": rank_accounts(scores),
-        },
-        index=frame.index,
-    )
-    table["as_of"] = as_of
-    table["role"] = frame["role"].astype(object).where(frame["role"].notna(), None)
-    table["role_probability"] = frame["role_probability"].astype("float64")
     reasons = frame["reasons"].astype(object).to_numpy()
-    table["reasons"] = pd.Series(
-        [None if pd.isna(text) else json.loads(text) for text in reasons],
-        index=frame.index,
-        dtype=object,
-    )
-    table["indicators"] = pd.Series(
-        [json.loads(text) for text in frame["indicators"].astype(object).to_numpy()],
-        index=frame.index,
-        dtype=object,
+    table = run_table(
+        network_id=features["network_id"],
+        region=features["region"],
+        tier=features["tier"],
+        scores=frame["score"],
+        bands=frame["band"],
+        as_of=as_of,
+        roles=(frame["role"], frame["role_probability"]),
+        reasons=pd.Series(
+            [None if pd.isna(text) else json.loads(text) for text in reasons],
+            index=frame.index,
+            dtype=object,
+        ),
+        indicators=pd.Series(
+            [json.loads(text) for text in frame["indicators"].astype(object).to_numpy()],
+            index=frame.index,
+            dtype=object,
+        ),
     )
     return table, features.drop(columns=["region"])
 

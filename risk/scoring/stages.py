@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import ScoreTableWriter
+from risk.scoring.table import STORED_COLUMNS
 from risk.vocab import EXPLAINED_BANDS
 
 ReasonsFn = Callable[[pd.DataFrame], list[list[Any]]]
@@ -42,13 +43,8 @@ def explain_in_chunks(
 
 
 def store_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows ``write_scores`` takes: identity, score, band, rank, reasons, indicators and
-    likely role."""
-    columns = [
-        *("network_id", "region", "tier", "score", "band", "rank", "reasons", "indicators"),
-        *("role", "role_probability"),
-    ]
-    return table[columns].rename_axis("account_id").reset_index()
+    """The rows ``write_scores`` takes: the run table's stored columns and account_id."""
+    return table[list(STORED_COLUMNS)].rename_axis("account_id").reset_index()
 
 
 def write_in_chunks(

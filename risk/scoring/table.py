@@ -1,4 +1,5 @@
-"""Pure table steps of a scoring run: ranks, population percentiles, counts."""
+"""The run table every engine returns, and the pure table steps of a run: ranks, percentiles,
+counts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,53 @@ import numpy as np
 import pandas as pd
 
 from risk.vocab import BAND_NAMES, FLAGGED_BANDS
+
+# The scored table of a run (index account_id), in this order, whichever engine built it.
+RUN_TABLE_COLUMNS: tuple[str, ...] = (
+    *("network_id", "region", "tier", "score", "band", "rank", "as_of"),
+    *("role", "role_probability", "reasons", "indicators"),
+)
+# What the store keeps per account: the run's as_of lives on its run record, not on each row.
+STORED_COLUMNS: tuple[str, ...] = tuple(c for c in RUN_TABLE_COLUMNS if c != "as_of")
+
+
+def run_table(
+    *,
+    network_id: pd.Series,
+    region: pd.Series,
+    tier: pd.Series,
+    scores: pd.Series,
+    bands: pd.Series,
+    as_of: pd.Timestamp,
+    roles: tuple[pd.Series, pd.Series],
+    reasons: pd.Series,
+    indicators: pd.Series,
+) -> pd.DataFrame:
+    """The run table from per-account series (index account_id); ranks the scores."""
+    index = scores.index
+    role, role_probability = roles
+    table = pd.DataFrame(
+        {
+            "network_id": network_id.astype("str"),
+            "region": region.reindex(index).fillna("").astype("str"),
+            "tier": pd.to_numeric(tier).astype("int64"),
+            "score": scores.astype("float64"),
+            "band": bands.astype("str"),
+            "rank": rank_accounts(scores),
+            "as_of": as_of,
+            "role": role.astype(object).where(role.notna(), None),
+            "role_probability": role_probability.astype("float64"),
+            "reasons": reasons.astype(object),
+            "indicators": indicators.astype(object),
+        },
+        index=index,
+    )
+    return table[list(RUN_TABLE_COLUMNS)]
+
+
+def empty_run_table() -> pd.DataFrame:
+    """A run table without rows (a score file of no accounts still gets its header)."""
+    return pd.DataFrame(columns=list(RUN_TABLE_COLUMNS), index=pd.Index([], name="account_id"))
 
 
 def rank_accounts(scores: pd.Series) -> pd.Series:

@@ -10,12 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from risk.scoring.score_file import SCORE_TABLE_COLUMNS, ScoreTableWriter, json_text
+from risk.scoring.stages import store_frame
 from risk.scoring.table import (
+    RUN_TABLE_COLUMNS,
+    STORED_COLUMNS,
     band_counts,
     indicator_counts,
     networks_flagged,
     population_percentiles,
     rank_accounts,
+    run_table,
 )
 
 AS_OF = pd.Timestamp("2025-06-30T00:00:00Z")
@@ -23,38 +27,33 @@ AS_OF = pd.Timestamp("2025-06-30T00:00:00Z")
 
 def _run_table() -> pd.DataFrame:
     index = pd.Index(["a", "b", "c", "d"], name="account_id")
-    scores = pd.Series([0.9, 0.1, 0.5, 0.9], index=index)
-    return pd.DataFrame(
-        {
-            "network_id": ["n1", "n1", "n2", "n3"],
-            "score": scores,
-            "band": ["critical", "low", "medium", "high"],
-            "rank": rank_accounts(scores),
-            "indicators": [
-                [
-                    {
-                        "rule_id": "CN-1",
-                        "jurisdiction": "CN",
-                        "citation": "《禁止传销条例》第七条",
-                        "text": "拉人头",
-                        "evidence": {"recruits": 31},
-                    }
-                ],
-                [],
-                [],
-                [
-                    {
-                        "rule_id": "CN-1",
-                        "jurisdiction": "CN",
-                        "citation": "c",
-                        "text": "t",
-                        "evidence": {},
-                    }
-                ],
-            ],
-            "as_of": AS_OF,
-        },
-        index=index,
+    fired = [
+        [
+            {
+                "rule_id": "CN-1",
+                "jurisdiction": "CN",
+                "citation": "《禁止传销条例》第七条",
+                "text": "拉人头",
+                "evidence": {"recruits": 31},
+            }
+        ],
+        [],
+        [],
+        [{"rule_id": "CN-1", "jurisdiction": "CN", "citation": "c", "text": "t", "evidence": {}}],
+    ]
+    return run_table(
+        network_id=pd.Series(["n1", "n1", "n2", "n3"], index=index),
+        region=pd.Series({"a": "CN", "c": "US", "d": None}),
+        tier=pd.Series([0, 1, 0, 2], index=index),
+        scores=pd.Series([0.9, 0.1, 0.5, 0.9], index=index),
+        bands=pd.Series(["critical", "low", "medium", "high"], index=index),
+        as_of=AS_OF,
+        roles=(
+            pd.Series(["organizer", None, "recruiter", "organizer"], index=index),
+            pd.Series([0.8, np.nan, 0.6, 0.7], index=index),
+        ),
+        reasons=pd.Series([[], None, [], []], index=index, dtype=object),
+        indicators=pd.Series(fired, index=index, dtype=object),
     )
 
 
@@ -128,3 +127,21 @@ def test_discarded_table_leaves_nothing(tmp_path: Path) -> None:
     writer.write(_run_table().assign(reasons=None))
     writer.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_run_table_has_its_declared_columns_and_types() -> None:
+    table = _run_table()
+    assert tuple(table.columns) == RUN_TABLE_COLUMNS and table.index.name == "account_id"
+    assert table["region"].tolist() == ["CN", "", "US", ""]  # missing region: empty text
+    assert table["tier"].dtype == "int64" and table["rank"].tolist() == [1, 4, 3, 2]
+    assert table["role"].iloc[1] is None and np.isnan(table["role_probability"].iloc[1])
+    assert (table["as_of"] == AS_OF).all()
+    stored = store_frame(table)
+    assert tuple(stored.columns) == ("account_id", *STORED_COLUMNS) and "as_of" not in stored
+
+
+def test_score_table_of_no_accounts_still_has_its_header(tmp_path: Path) -> None:
+    writer = ScoreTableWriter(tmp_path / "scores.csv", "mlm-risk/3", AS_OF)
+    writer.close()
+    back = pd.read_csv(writer.commit())
+    assert list(back.columns) == list(SCORE_TABLE_COLUMNS) and back.empty

@@ -122,18 +122,17 @@ def test_model_registered_without_role_model_scores_without_roles(
 
     from features.build import build_features
     from features.validation import read_valid_snapshot
-    from risk.scoring.model import load_model, score_accounts
-    from risk.scoring.progress import NullProgress, StageClock
+    from risk.scoring.model import likely_roles, load_model, score_accounts
 
     snapshot = read_valid_snapshot(scoring_world.snapshot_dir)
-    as_of = snapshot.latest_event_time()
-    features = build_features(snapshot, as_of)
-    region = snapshot.accounts.set_index("account_id")["region"]
+    features = build_features(snapshot, snapshot.latest_event_time())
     scorer = load_model(scoring_world.model_ref, scoring_world.tracking_uri)
-    clock = StageClock(NullProgress())
-    with_roles, _ = score_accounts(features, region, scorer, clock, as_of)
-    old, _ = score_accounts(features, region, replace(scorer, role_model=None), clock, as_of)
-    assert old["role"].isna().all() and old["role_probability"].isna().all()
-    pd.testing.assert_series_equal(old["score"], with_roles["score"])
-    flagged = with_roles[with_roles["band"].isin(EXPLAINED_BANDS)]
-    assert len(flagged) and set(flagged["role"]) <= set(SCHEME_ROLES)
+    model_input = features[list(scorer.feature_names)]
+    scores, bands = score_accounts(model_input, scorer)
+    role, _ = likely_roles(model_input, bands, scorer)
+    old = replace(scorer, role_model=None)
+    old_role, old_probability = likely_roles(model_input, bands, old)
+    assert old_role.isna().all() and old_probability.isna().all()
+    pd.testing.assert_series_equal(score_accounts(model_input, old)[0], scores)
+    flagged = role[bands.isin(EXPLAINED_BANDS)]
+    assert len(flagged) and set(flagged) <= set(SCHEME_ROLES)
