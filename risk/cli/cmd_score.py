@@ -194,7 +194,7 @@ def score(
     ),
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
-    from risk.scoring.engine import ENGINES, run_with_engine
+    from risk.scoring import ENGINES, engine_named, run_scoring
     from risk.settings import get_settings
 
     if engine not in ENGINES:
@@ -211,10 +211,9 @@ def score(
             _stop_cleanly_on_sigterm(),
             RichProgress(err) if show_progress else nullcontext() as progress,
         ):
-            summary = run_with_engine(
-                engine,
-                spark_master=spark_master,
-                snapshot_dir=snapshot_dir if engine == "spark" else Path(snapshot_dir),
+            summary = run_scoring(
+                engine=engine_named(engine, spark_master=spark_master),
+                snapshot_dir=snapshot_dir,
                 as_of=timestamp,
                 model_ref=model_ref,
                 store_url=settings.store_url,

@@ -1,7 +1,19 @@
-"""The nightly scoring run: engines (local, Spark), the shared run skeleton and the publish."""
+"""The nightly scoring run: one skeleton (``run_scoring``) over an engine, local or Spark."""
 
-from risk.scoring.engine import ENGINES, run_with_engine
+from risk.scoring.engine import ENGINES, RunInputs, Scored, ScoringEngine, engine_named
+from risk.scoring.local import LocalEngine
 from risk.scoring.publish import ScoringSummary
 from risk.scoring.run import run_scoring
+from risk.scoring.spark import SparkEngine
 
-__all__ = ["ENGINES", "ScoringSummary", "run_scoring", "run_with_engine"]
+__all__ = [
+    "ENGINES",
+    "LocalEngine",
+    "RunInputs",
+    "Scored",
+    "ScoringEngine",
+    "ScoringSummary",
+    "SparkEngine",
+    "engine_named",
+    "run_scoring",
+]

@@ -1,28 +1,68 @@
-"""The engines of a scoring run and the publishing steps they share after scoring.
+"""The engine interface of a scoring run: what the local and the Spark engines each supply.
 
-``local`` is ``risk.scoring.run.run_scoring`` (one process, pandas); ``spark`` is
-``risk.scoring.spark.run_scoring_spark`` (features and scoring on a cluster). Both end in the
-same ``risk.scoring.publish.publish_scored``.
+As with feast's compute engines, the run itself (``risk.scoring.run.run_scoring``: validate,
+load the model, recognise a published run, score, publish) is written once; an engine supplies
+only reading the snapshot (``inputs``) and scoring its accounts (``score``). ``local`` is one
+process with pandas (``risk.scoring.local``); ``spark`` computes features and scores on a
+cluster (``risk.scoring.spark``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
-from risk.scoring.publish import ScoringSummary
+import pandas as pd
 
-Engine = Literal["local", "spark"]
+from risk.scoring.progress import StageClock
+
+if TYPE_CHECKING:
+    from models.scorer import RiskScorer
+
 ENGINES: tuple[str, ...] = ("local", "spark")
 
 
-def run_with_engine(engine: str, *, spark_master: str | None = None, **run: Any) -> ScoringSummary:
-    """Run the scoring with ``engine``; the keyword arguments are ``run_scoring``'s."""
-    if engine == "spark":
-        from risk.scoring.spark import run_scoring_spark
+@dataclass(frozen=True)
+class RunInputs:
+    """A validated snapshot as the run knows it: as_of, data fingerprint and location."""
 
-        return run_scoring_spark(spark_master=spark_master, **run)
-    if engine != "local":
-        raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
-    from risk.scoring.run import run_scoring
+    as_of: pd.Timestamp
+    fingerprint: str
+    location: str
 
-    return run_scoring(**run)
+
+@dataclass(frozen=True)
+class Scored:
+    """What an engine scored: the run table (``table.run_table``) and the feature table."""
+
+    table: pd.DataFrame
+    features: pd.DataFrame
+
+
+class ScoringEngine(ABC):
+    """Reads a snapshot and scores its accounts; one instance serves one run."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def inputs(self, snapshot_dir: str | Path, as_of: pd.Timestamp | None) -> RunInputs:
+        """Read and validate the snapshot (bad input raises DataContractError); keep it."""
+
+    @abstractmethod
+    def score(self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int) -> Scored:
+        """Features, scores, bands, reasons, roles and indicators of the snapshot read."""
+
+
+def engine_named(name: str, *, spark_master: str | None = None) -> ScoringEngine:
+    """A new engine by its name in ``ENGINES`` (``spark_master`` is for ``spark``)."""
+    if name == "spark":
+        from risk.scoring.spark import SparkEngine
+
+        return SparkEngine(spark_master=spark_master)
+    if name != "local":
+        raise ValueError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
+    from risk.scoring.local import LocalEngine
+
+    return LocalEngine()

@@ -69,7 +69,7 @@ def summary_of_record(record: Any, store_url: str, out: Path | None) -> ScoringS
     )
 
 
-def export_existing(engine: Engine, record: Any, out: Path) -> None:
+def export_existing(store: Engine, record: Any, out: Path) -> None:
     """Write the score table of an already published run (re-run asked for ``--out``)."""
     from risk.errors import StoreConflictError
     from risk.store.scores import scores_frame
@@ -77,7 +77,7 @@ def export_existing(engine: Engine, record: Any, out: Path) -> None:
     if record.pruned:
         raise StoreConflictError(f"run {record.id} was pruned: its score table is no longer whole")
 
-    frame = scores_frame(engine, record.id).set_index("account_id")
+    frame = scores_frame(store, record.id).set_index("account_id")
     model_version = f"{record.model_name}/{record.model_version}"
     score_file = ScoreTableWriter(out, model_version, utc(pd.Timestamp(record.as_of)))
     try:
@@ -100,22 +100,22 @@ def run_key_of(fingerprint: str, as_of: pd.Timestamp, scorer: Any) -> dict[str, 
 
 
 def already_published(
-    engine: Engine, run_key: dict[str, Any], store_url: str, out: Path | None
+    store: Engine, run_key: dict[str, Any], store_url: str, out: Path | None
 ) -> ScoringSummary | None:
     """The summary of the published run with this key (re-exporting ``out``), if there is one."""
     from risk.store.runs import find_published_run
 
-    existing = find_published_run(engine, **run_key)
+    existing = find_published_run(store, **run_key)
     if existing is None:
         return None
     if out is not None:
-        export_existing(engine, existing, out)
+        export_existing(store, existing, out)
     return summary_of_record(existing, store_url, out)
 
 
 def publish_scored(
     *,
-    engine: Any,
+    store: Engine,
     clock: StageClock,
     table: pd.DataFrame,
     features: pd.DataFrame,
@@ -149,25 +149,25 @@ def publish_scored(
         "networks_flagged": networks_flagged(table["network_id"], table["band"]),
         "indicators": indicator_counts(table["indicators"]),
     }
-    run_id = begin_run(engine, model_run_id=scorer.run_id, snapshot_path=snapshot_path, **run_key)
+    run_id = begin_run(store, model_run_id=scorer.run_id, snapshot_path=snapshot_path, **run_key)
     score_file = None if out is None else ScoreTableWriter(out, model_version, run_key["as_of"])
     try:
         with clock.stage("write", total=len(table)):
             written = write_in_chunks(
-                engine, run_id, table, stored, percentiles, clock,
+                store, run_id, table, stored, percentiles, clock,
                 stage="write", chunk_size=chunk_size, score_file=score_file,
             )  # fmt: skip
             if score_file is not None:
                 score_file.close()
         publish_run(
-            engine, run_id, accounts_scored=written, counts=counts,
+            store, run_id, accounts_scored=written, counts=counts,
             timings=dict(clock.seconds), drift=drift_found,
         )  # fmt: skip
     except BaseException as error:
         if score_file is not None:
             score_file.discard()
         with contextlib.suppress(Exception):
-            fail_run(engine, run_id, f"{type(error).__name__}: {error}")
+            fail_run(store, run_id, f"{type(error).__name__}: {error}")
         raise
     if score_file is not None:
         score_file.commit()

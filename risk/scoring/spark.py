@@ -1,10 +1,10 @@
-"""The nightly scoring run on Spark: the local run's stages and store, at lake scale.
+"""The Spark engine: the local engine's stages at lake scale.
 
 Features are computed per network on the cluster (``features.spark``); the registered model is
 broadcast to the executors, which score, band, explain and evaluate the legal indicators of
-their partitions with ``mapInPandas`` through the same adapters as the local run. The driver
-then ranks, measures drift and publishes the run (``risk.scoring.publish.publish_scored``, the local
-run's store steps).
+their partitions with ``mapInPandas`` through the same adapters as the local engine. The driver
+collects the run table; the run (``risk.scoring.run``) then measures drift and publishes it
+through the same store steps as a local run.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,14 +21,9 @@ import pandas as pd
 
 from features.errors import DataContractError
 from features.utc import utc
-from risk.scoring.model import indicators, likely_roles, load_model, reasons_fn
-from risk.scoring.progress import NullProgress, ProgressReporter, StageClock
-from risk.scoring.publish import (
-    ScoringSummary,
-    already_published,
-    publish_scored,
-    run_key_of,
-)
+from risk.scoring.engine import RunInputs, Scored, ScoringEngine
+from risk.scoring.model import indicators, likely_roles, reasons_fn
+from risk.scoring.progress import StageClock
 from risk.scoring.score_file import json_text
 from risk.vocab import EXPLAINED_BANDS
 
@@ -124,7 +120,16 @@ def _unwrap_contract_error(error: Exception) -> Exception:
     return DataContractError(message)
 
 
-def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+@contextmanager
+def _contract_errors() -> Iterator[None]:
+    """Raise a data-contract error of an executor as the DataContractError it was."""
+    try:
+        yield
+    except Exception as error:
+        raise _unwrap_contract_error(error) from error
+
+
+def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> Scored:
     """(run table like the local engine's, feature table) on the driver, by account id."""
     from features.spark.build import local_feature_frame
     from risk.scoring.table import run_table
@@ -152,72 +157,53 @@ def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame
             dtype=object,
         ),
     )
-    return table, features.drop(columns=["region"])
+    return Scored(table=table, features=features.drop(columns=["region"]))
 
 
-def _spark_inputs(
-    spark: SparkSession, snapshot_dir: str | Path, as_of: pd.Timestamp | None
-) -> tuple[SparkSnapshot, pd.Timestamp, DataFrame]:
-    """The raw tables, ``as_of`` and the network of every account (refusing bad input)."""
-    from features.spark.build import latest_event_time
-    from features.spark.networks import assign_networks
-    from features.spark.reading import read_spark_snapshot
+class SparkEngine(ScoringEngine):
+    """Features per group of networks on the cluster, scored on the executors with the model
+    broadcast; collected on the driver for the shared publish."""
 
-    snapshot = read_spark_snapshot(spark, snapshot_dir)
-    moment = latest_event_time(snapshot) if as_of is None else utc(as_of)
-    return snapshot, moment, assign_networks(snapshot.accounts.frame)
+    name = "spark"
 
+    def __init__(
+        self,
+        *,
+        spark: SparkSession | None = None,
+        spark_master: str | None = None,
+        accounts_per_group: int | None = None,
+    ) -> None:
+        from features.spark.session import spark_session
 
-def run_scoring_spark(
-    *,
-    snapshot_dir: str | Path,
-    as_of: pd.Timestamp | None,
-    model_ref: str,
-    store_url: str,
-    tracking_uri: str,
-    out: Path | None = None,
-    progress: ProgressReporter | None = None,
-    chunk_size: int = 50_000,
-    spark_master: str | None = None,
-    spark: SparkSession | None = None,
-    accounts_per_group: int | None = None,
-) -> ScoringSummary:
-    """Score every account of a snapshot on Spark and publish the run atomically."""
-    from features.spark.build import ACCOUNTS_PER_GROUP, spark_features
-    from features.spark.session import spark_session
-    from risk.store.db import open_store
+        self.spark = spark or spark_session(spark_master)
+        self.accounts_per_group = accounts_per_group
+        self._read: tuple[SparkSnapshot, pd.Timestamp, DataFrame] | None = None
 
-    clock = StageClock(progress or NullProgress())
-    spark = spark or spark_session(spark_master)
-    try:
-        with clock.stage("validate"):
-            snapshot, moment, networks = _spark_inputs(spark, snapshot_dir, as_of)
+    def inputs(self, snapshot_dir: str | Path, as_of: pd.Timestamp | None) -> RunInputs:
+        """The raw tables, ``as_of`` and the network of every account (refusing bad input)."""
+        from features.spark.build import latest_event_time
+        from features.spark.networks import assign_networks
+        from features.spark.reading import read_spark_snapshot
+
+        with _contract_errors():
+            snapshot = read_spark_snapshot(self.spark, snapshot_dir)
+            moment = latest_event_time(snapshot) if as_of is None else utc(as_of)
+            self._read = (snapshot, moment, assign_networks(snapshot.accounts.frame))
             fingerprint = spark_fingerprint(snapshot, moment)
-        with clock.stage("load model"):
-            scorer = load_model(model_ref, tracking_uri)
-        engine = open_store(store_url)
-        run_key = run_key_of(fingerprint, moment, scorer)
-        published = already_published(engine, run_key, store_url, out)
-        if published is not None:
-            return published
-        with clock.stage("features"):
-            per_group = accounts_per_group or ACCOUNTS_PER_GROUP
-            features = spark_features(
-                snapshot, moment, networks=networks, accounts_per_group=per_group
-            ).localCheckpoint(eager=True)
-        with clock.stage("score"):
-            table, feature_table = collect_scored(score_on_cluster(features, scorer, spark), moment)
-    except Exception as error:
-        raise _unwrap_contract_error(error) from error
-    return publish_scored(
-        engine=engine,
-        clock=clock,
-        table=table,
-        features=feature_table,
-        scorer=scorer,
-        run_key=run_key,
-        snapshot_path=snapshot.location,
-        store_url=store_url,
-        out=out,
-        chunk_size=chunk_size,
-    )
+        return RunInputs(as_of=moment, fingerprint=fingerprint, location=snapshot.location)
+
+    def score(self, scorer: Any, clock: StageClock, *, chunk_size: int) -> Scored:
+        """Features on the cluster, then scores, bands, reasons, roles and indicators."""
+        from features.spark.build import ACCOUNTS_PER_GROUP, spark_features
+
+        if self._read is None:
+            raise RuntimeError("SparkEngine.score before inputs: no snapshot read")
+        (snapshot, as_of, networks), self._read = self._read, None
+        with _contract_errors():
+            with clock.stage("features"):
+                per_group = self.accounts_per_group or ACCOUNTS_PER_GROUP
+                features = spark_features(
+                    snapshot, as_of, networks=networks, accounts_per_group=per_group
+                ).localCheckpoint(eager=True)
+            with clock.stage("score"):
+                return collect_scored(score_on_cluster(features, scorer, self.spark), as_of)

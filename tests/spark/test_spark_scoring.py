@@ -33,8 +33,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_spark_run_publishes_the_local_runs_results(
     spark: Any, world: tuple[Path, str], tmp_path: Path
 ) -> None:
-    from risk.scoring import run_scoring
-    from risk.scoring.spark import run_scoring_spark
+    from risk.scoring import SparkEngine, run_scoring
     from risk.store.db import open_store
     from risk.store.scores import scores_frame
 
@@ -44,12 +43,11 @@ def test_spark_run_publishes_the_local_runs_results(
     local = run_scoring(
         snapshot_dir=snapshot_dir, store_url=local_store, out=tmp_path / "local.parquet", **common
     )
-    ours = run_scoring_spark(
+    ours = run_scoring(
+        engine=SparkEngine(spark=spark, accounts_per_group=300),
         snapshot_dir=snapshot_dir,
         store_url=spark_store,
         out=tmp_path / "spark.parquet",
-        spark=spark,
-        accounts_per_group=300,
         **common,
     )
     assert not ours.already_published and ours.as_of == local.as_of
@@ -71,7 +69,7 @@ def test_spark_run_publishes_the_local_runs_results(
     assert stored["features"].equals(expected.loc[stored.index, "features"])
 
     # Same snapshot, as_of and model: the Spark engine recognises the local engine's run.
-    again = run_scoring_spark(
-        snapshot_dir=snapshot_dir, store_url=local_store, spark=spark, **common
+    again = run_scoring(
+        engine=SparkEngine(spark=spark), snapshot_dir=snapshot_dir, store_url=local_store, **common
     )
     assert again.already_published and again.run_id == local.run_id
