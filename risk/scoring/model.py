@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -11,18 +11,22 @@ from risk.scoring.drift import drift_report
 from risk.scoring.stages import ReasonsFn
 from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
 
+if TYPE_CHECKING:
+    from models.explain_text import Reason
+    from models.scorer import RiskScorer
+
 REASONS_PER_ACCOUNT = 4
 STRONGEST_FEATURES = 12  # how many of the model's strongest features keep percentiles
 
 
-def load_model(model_ref: str, tracking_uri: str) -> Any:
+def load_model(model_ref: str, tracking_uri: str) -> RiskScorer:
     """The registered model's scorer (thresholds, reference) from the MLflow registry."""
     from models.mlflow_io import load_scorer
 
     return load_scorer(model_ref, tracking_uri)
 
 
-def score_accounts(model_input: pd.DataFrame, scorer: Any) -> tuple[pd.Series, pd.Series]:
+def score_accounts(model_input: pd.DataFrame, scorer: RiskScorer) -> tuple[pd.Series, pd.Series]:
     """Calibrated score and band of every account of the model input (same index)."""
     scores = pd.Series(
         np.asarray(scorer.predict_proba(model_input), dtype="float64"),
@@ -34,7 +38,7 @@ def score_accounts(model_input: pd.DataFrame, scorer: Any) -> tuple[pd.Series, p
 
 
 def likely_roles(
-    model_input: pd.DataFrame, bands: pd.Series | np.ndarray, scorer: Any
+    model_input: pd.DataFrame, bands: pd.Series | np.ndarray, scorer: RiskScorer
 ) -> tuple[pd.Series, pd.Series]:
     """Likely scheme role and P(role | takes part) of accounts at band medium or above; missing
     for the others, and for every account when the model was registered without a role model."""
@@ -47,13 +51,13 @@ def likely_roles(
     return role, probability.rename("role_probability")
 
 
-def reasons_fn(scorer: Any) -> ReasonsFn:
+def reasons_fn(scorer: RiskScorer) -> ReasonsFn:
     """The explainer's top reasons in English (the API re-renders Chinese on demand)."""
     from models.explainer import Explainer
 
     explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
 
-    def explain(rows: pd.DataFrame) -> list[list[Any]]:
+    def explain(rows: pd.DataFrame) -> list[list[Reason]]:
         return list(explainer.reasons(rows, top=REASONS_PER_ACCOUNT, lang="en"))
 
     return explain
@@ -67,7 +71,7 @@ def indicators(features: pd.DataFrame) -> pd.Series:
     return fired.map(lambda items: list(items) if isinstance(items, list) else [])
 
 
-def drift(model_input: pd.DataFrame, scores: pd.Series, scorer: Any) -> dict[str, Any]:
+def drift(model_input: pd.DataFrame, scores: pd.Series, scorer: RiskScorer) -> dict[str, Any]:
     """PSI of the score and of each model feature against the training distribution."""
     reference = scorer.reference
     return drift_report(
@@ -85,14 +89,14 @@ def registry_feature_names() -> list[str]:
     return list(REGISTRY)
 
 
-def strongest_features(scorer: Any, count: int = STRONGEST_FEATURES) -> list[str]:
+def strongest_features(scorer: RiskScorer, count: int = STRONGEST_FEATURES) -> list[str]:
     """The model's most important features by total gain."""
     gain = np.asarray(scorer.booster.feature_importance(importance_type="gain"), dtype="float64")
     names = list(scorer.feature_names)
     return [names[i] for i in np.argsort(-gain, kind="stable")[:count]]
 
 
-def percentile_features(scorer: Any) -> list[str]:
+def percentile_features(scorer: RiskScorer) -> list[str]:
     """Features whose population percentile every account keeps: those the account views show
     people and the model's strongest (which its reasons most often name)."""
     return list(dict.fromkeys([*SHOWN_FEATURES, *strongest_features(scorer)]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -16,6 +16,10 @@ from features.utc import utc
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import ScoreTableWriter
 from risk.store.db import masked_url
+
+if TYPE_CHECKING:
+    from models.scorer import RiskScorer
+    from risk.store.records import RunRecord
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class ScoringSummary:
         }
 
 
-def summary_of_record(record: Any, store_url: str, out: Path | None) -> ScoringSummary:
+def summary_of_record(record: RunRecord, store_url: str, out: Path | None) -> ScoringSummary:
     """Summary of a run already in the store (idempotent re-run)."""
     return ScoringSummary(
         run_id=record.id,
@@ -69,7 +73,7 @@ def summary_of_record(record: Any, store_url: str, out: Path | None) -> ScoringS
     )
 
 
-def export_existing(store: Engine, record: Any, out: Path) -> None:
+def export_existing(store: Engine, record: RunRecord, out: Path) -> None:
     """Write the score table of an already published run (re-run asked for ``--out``)."""
     from risk.errors import StoreConflictError
     from risk.store.scores import scores_frame
@@ -89,7 +93,7 @@ def export_existing(store: Engine, record: Any, out: Path) -> None:
     score_file.commit()
 
 
-def run_key_of(fingerprint: str, as_of: pd.Timestamp, scorer: Any) -> dict[str, Any]:
+def run_key_of(fingerprint: str, as_of: pd.Timestamp, scorer: RiskScorer) -> dict[str, Any]:
     """What makes two runs the same run: data fingerprint, as_of and model version."""
     return dict(
         data_fingerprint=fingerprint,
@@ -119,7 +123,7 @@ def publish_scored(
     clock: StageClock,
     table: pd.DataFrame,
     features: pd.DataFrame,
-    scorer: Any,
+    scorer: RiskScorer,
     run_key: dict[str, Any],
     snapshot_path: str,
     store_url: str,

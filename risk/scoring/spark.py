@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,12 +25,14 @@ from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.model import indicators, likely_roles, reasons_fn
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import json_text
+from risk.scoring.stages import ReasonsFn
 from risk.vocab import EXPLAINED_BANDS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from features.spark.reading import SparkSnapshot
+    from models.scorer import RiskScorer
 
 SCORE_COLUMNS = (
     "score double, band string, reasons string, indicators string, "
@@ -42,7 +44,7 @@ def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
     return [dict(r) if isinstance(r, dict) else dict(r.to_dict()) for r in reasons]
 
 
-def score_batch(batch: pd.DataFrame, scorer: Any, explain: Callable[..., Any]) -> pd.DataFrame:
+def score_batch(batch: pd.DataFrame, scorer: RiskScorer, explain: ReasonsFn) -> pd.DataFrame:
     """Score, band, reasons and likely role (medium and above) and indicators of one batch of
     feature rows."""
     features = batch.set_index(pd.Index(batch["account_id"].astype("str"), name="account_id"))
@@ -67,7 +69,7 @@ def score_batch(batch: pd.DataFrame, scorer: Any, explain: Callable[..., Any]) -
     )
 
 
-def score_on_cluster(features: DataFrame, scorer: Any, spark: SparkSession) -> DataFrame:
+def score_on_cluster(features: DataFrame, scorer: RiskScorer, spark: SparkSession) -> DataFrame:
     """Feature rows + score columns, scored on the executors with the broadcast model."""
     from pyspark.sql.types import StructType, _parse_datatype_string
 
@@ -192,7 +194,7 @@ class SparkEngine(ScoringEngine):
             fingerprint = spark_fingerprint(snapshot, moment)
         return RunInputs(as_of=moment, fingerprint=fingerprint, location=snapshot.location)
 
-    def score(self, scorer: Any, clock: StageClock, *, chunk_size: int) -> Scored:
+    def score(self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int) -> Scored:
         """Features on the cluster, then scores, bands, reasons, roles and indicators."""
         from features.spark.build import ACCOUNTS_PER_GROUP, spark_features
 

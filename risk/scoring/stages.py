@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -14,12 +14,11 @@ from risk.scoring.score_file import ScoreTableWriter
 from risk.scoring.table import STORED_COLUMNS
 from risk.vocab import EXPLAINED_BANDS
 
-ReasonsFn = Callable[[pd.DataFrame], list[list[Any]]]
+if TYPE_CHECKING:
+    from models.explain_text import Reason
 
-
-def _as_dict(reason: Any) -> dict[str, Any]:
-    """A reason as {feature, value, contribution, text} (Reason objects or plain dicts)."""
-    return dict(reason) if isinstance(reason, dict) else dict(reason.to_dict())
+# The explainer's top reasons for rows of model input, one list per row.
+ReasonsFn: TypeAlias = Callable[[pd.DataFrame], "list[list[Reason]]"]
 
 
 def explain_in_chunks(
@@ -37,7 +36,7 @@ def explain_in_chunks(
     for start in range(0, len(to_explain), chunk_size):
         rows = to_explain[start : start + chunk_size]
         explained = explain(model_input.iloc[rows])
-        reasons.iloc[rows] = [[_as_dict(r) for r in account] for account in explained]
+        reasons.iloc[rows] = [[r.to_dict() for r in account] for account in explained]
         clock.advance(stage, len(rows))
     return reasons
 
