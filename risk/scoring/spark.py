@@ -9,12 +9,13 @@ through the same store steps as a local run.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,11 +23,10 @@ import pandas as pd
 from features.errors import DataContractError
 from features.utc import utc
 from risk.scoring.engine import RunInputs, Scored, ScoringEngine
-from risk.scoring.model import indicators, likely_roles, reasons_fn
+from risk.scoring.model import indicators, likely_roles, reasons_fn, score_accounts
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import json_text
-from risk.scoring.stages import ReasonsFn
-from risk.vocab import EXPLAINED_BANDS
+from risk.scoring.stages import ReasonsFn, explain_in_chunks
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -34,14 +34,26 @@ if TYPE_CHECKING:
     from features.spark.reading import SparkSnapshot
     from models.scorer import RiskScorer
 
-SCORE_COLUMNS = (
-    "score double, band string, reasons string, indicators string, "
-    "role string, role_probability double"
-)
+
+def reasons_type() -> str:
+    """Spark type of an account's reasons: the fields of ``Reason.to_dict``, in order.
+
+    Reasons cross from executors to the driver as structs, not JSON text: the store and the
+    score file encode them, once each, as they do for a local run.
+    """
+    from models.explain_text import Reason
+
+    spark_types = {"str": "string", "float": "double"}
+    fields = ",".join(f"{f.name}:{spark_types[str(f.type)]}" for f in dataclasses.fields(Reason))
+    return f"array<struct<{fields}>>"
 
 
-def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
-    return [dict(r) if isinstance(r, dict) else dict(r.to_dict()) for r in reasons]
+def score_columns() -> str:
+    """The columns ``score_batch`` adds (indicators as JSON text: evidence differs by rule)."""
+    return (
+        f"score double, band string, reasons {reasons_type()}, indicators string, "
+        "role string, role_probability double"
+    )
 
 
 def score_batch(batch: pd.DataFrame, scorer: RiskScorer, explain: ReasonsFn) -> pd.DataFrame:
@@ -50,20 +62,16 @@ def score_batch(batch: pd.DataFrame, scorer: RiskScorer, explain: ReasonsFn) -> 
     features = batch.set_index(pd.Index(batch["account_id"].astype("str"), name="account_id"))
     features = features.drop(columns=["account_id"])
     model_input = features[list(scorer.feature_names)]
-    scores = np.asarray(scorer.predict_proba(model_input), dtype="float64")
-    bands = np.asarray(scorer.bands(scores)).astype(str)
-    reasons: list[str | None] = [None] * len(batch)
-    chosen = np.flatnonzero(np.isin(bands, EXPLAINED_BANDS))
-    if len(chosen):
-        for row, found in zip(chosen, explain(model_input.iloc[chosen]), strict=True):
-            reasons[row] = json_text(_reason_dicts(list(found)))
-    fired = indicators(features).map(json_text).to_numpy()
+    scores, bands = score_accounts(model_input, scorer)
+    reasons = explain_in_chunks(
+        model_input, bands, explain, StageClock(), stage="reasons", chunk_size=max(len(batch), 1)
+    )
     role, role_probability = likely_roles(model_input, bands, scorer)
     return batch.assign(
-        score=scores,
-        band=bands,
-        reasons=reasons,
-        indicators=fired,
+        score=scores.to_numpy(),
+        band=bands.to_numpy(),
+        reasons=reasons.to_numpy(),
+        indicators=indicators(features).map(json_text).to_numpy(),
         role=role.to_numpy(),
         role_probability=role_probability.to_numpy(),
     )
@@ -81,7 +89,7 @@ def score_on_cluster(features: DataFrame, scorer: RiskScorer, spark: SparkSessio
         for batch in batches:
             yield score_batch(batch, model, explain)
 
-    extra = _parse_datatype_string(SCORE_COLUMNS)
+    extra = _parse_datatype_string(score_columns())
     assert isinstance(extra, StructType)
     schema = StructType(features.schema.fields + extra.fields)
     return features.mapInPandas(score_partition, schema=schema)
@@ -131,6 +139,13 @@ def _contract_errors() -> Iterator[None]:
         raise _unwrap_contract_error(error) from error
 
 
+def _reason_lists(collected: pd.Series) -> pd.Series:
+    """Collected reason arrays as the local engine's lists of dicts (None below medium)."""
+    values = collected.to_numpy(dtype=object)
+    lists = [list(v) if isinstance(v, np.ndarray | list) else None for v in values]
+    return pd.Series(lists, index=collected.index, dtype=object)
+
+
 def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> Scored:
     """(run table like the local engine's, feature table) on the driver, by account id."""
     from features.spark.build import local_feature_frame
@@ -139,7 +154,6 @@ def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> Scored:
     frame = pd.DataFrame(scored.toPandas()).sort_values("account_id", kind="stable")
     features = local_feature_frame(frame)
     frame.index = features.index
-    reasons = frame["reasons"].astype(object).to_numpy()
     table = run_table(
         network_id=features["network_id"],
         region=features["region"],
@@ -148,11 +162,7 @@ def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> Scored:
         bands=frame["band"],
         as_of=as_of,
         roles=(frame["role"], frame["role_probability"]),
-        reasons=pd.Series(
-            [None if pd.isna(text) else json.loads(text) for text in reasons],
-            index=frame.index,
-            dtype=object,
-        ),
+        reasons=_reason_lists(frame["reasons"]),
         indicators=pd.Series(
             [json.loads(text) for text in frame["indicators"].astype(object).to_numpy()],
             index=frame.index,

@@ -31,7 +31,10 @@ def explain_in_chunks(
     chunk_size: int,
 ) -> pd.Series:
     """Reasons for every account at band medium or above (None for the others)."""
-    reasons = pd.Series(None, index=model_input.index, dtype=object, name="reasons")
+    # A list of Nones: pd.Series(None, dtype=object) would hold NaN, which Arrow cannot take as
+    # a missing list (the Spark engine's executors send these reasons as structs).
+    missing = [None] * len(model_input)
+    reasons = pd.Series(missing, index=model_input.index, dtype=object, name="reasons")
     to_explain = np.flatnonzero(bands.isin(EXPLAINED_BANDS).to_numpy())
     for start in range(0, len(to_explain), chunk_size):
         rows = to_explain[start : start + chunk_size]

@@ -67,6 +67,8 @@ def test_spark_run_publishes_the_local_runs_results(
     assert stored.index.sort_values().equals(expected.index.sort_values())
     pd.testing.assert_series_equal(stored["band"], expected.loc[stored.index, "band"])
     assert stored["features"].equals(expected.loc[stored.index, "features"])
+    for column in ("reasons", "indicators", "role"):
+        assert stored[column].equals(expected.loc[stored.index, column]), column
 
     # Same snapshot, as_of and model: the Spark engine recognises the local engine's run.
     again = run_scoring(

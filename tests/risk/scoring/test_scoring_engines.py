@@ -23,3 +23,14 @@ def test_engine_named_gives_a_new_engine_per_run_and_refuses_unknown_names() -> 
 def test_scoring_before_reading_a_snapshot_is_a_bug() -> None:
     with pytest.raises(RuntimeError, match="before inputs"):
         LocalEngine().score(None, StageClock(), chunk_size=10)  # type: ignore[arg-type]
+
+
+def test_spark_reasons_travel_as_structs_with_the_reason_fields() -> None:
+    from models.explain_text import Reason
+    from risk.scoring.spark import reasons_type
+
+    fields = list(Reason("recruits_30d", 31.0, 0.8, "text").to_dict())
+    assert fields == ["feature", "value", "contribution", "text"]
+    assert reasons_type() == (
+        "array<struct<feature:string,value:double,contribution:double,text:string>>"
+    )
