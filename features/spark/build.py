@@ -2,8 +2,13 @@
 
 ``spark_features`` returns a Spark DataFrame with one row per account that had joined by
 ``as_of``: ``account_id``, every registry feature (same names and types as
-``features.build.build_features``) and ``region``. The signals themselves are the local pandas
-code, run once per network by ``groupBy("network_id").applyInPandas``.
+``features.build.build_features``), ``region`` and ``contract_error``. The signals themselves are
+the local pandas code, run once per network by ``groupBy("network_id").applyInPandas``.
+
+A group whose rows break the data contract returns one row carrying the DataContractError's
+message in ``contract_error`` instead of failing its task: an exception reaches the driver only
+as a worker's traceback text, a column reaches it as data. ``checked_features`` and
+``collect_features`` raise it on the driver as the DataContractError it was.
 """
 
 from __future__ import annotations
@@ -32,17 +37,18 @@ if TYPE_CHECKING:
 ACCOUNTS_PER_GROUP = 50_000  # accounts per pandas call (more for a group holding a huge network)
 SPARK_TYPES = {"int64": "bigint", "float64": "double", "str": "string"}
 EVENT_TIME = {"accounts": ACCOUNTS, "orders": ORDERS, "commissions": COMMISSIONS}
+CONTRACT_ERROR = "contract_error"  # null, or the contract error of the group's one row
 
 
 def feature_schema() -> StructType:
-    """The output schema: account_id, the registry features in registry order, region."""
+    """The output schema: account_id, the registry features in registry order, region, error."""
     # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql.types import StructType, _parse_datatype_string
 
     schema = StructType().add("account_id", "string", nullable=False)
     for name, spec in REGISTRY.items():
         schema = schema.add(name, _parse_datatype_string(SPARK_TYPES[spec.dtype]))
-    return schema.add("region", "string")
+    return schema.add("region", "string").add(CONTRACT_ERROR, "string")
 
 
 def _latest_in_batches(column: str, spec_name: str) -> object:
@@ -105,6 +111,38 @@ def network_groups(networks: DataFrame, accounts_per_group: int) -> DataFrame:
     return networks.select("account_id", group_id.alias("group_id"))
 
 
+def _error_row(message: str) -> pd.DataFrame:
+    """The one output row of a group that broke the data contract: its message, no features."""
+    names = ["account_id", *REGISTRY, "region"]
+    row = pd.DataFrame({name: pd.Series([None], dtype=object) for name in names})
+    return row.assign(account_id="", **{CONTRACT_ERROR: message})
+
+
+def group_features(group: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The group's feature rows, or its contract error as a row (see the module docstring)."""
+    try:
+        features = network_features(group, as_of)
+    except DataContractError as error:
+        return _error_row(error.message)
+    return features.assign(**{CONTRACT_ERROR: None})
+
+
+def _raise_reported(message: object) -> None:
+    """Raise the contract error a group reported (None: nothing reported)."""
+    if message is not None and not pd.isna(message):
+        raise DataContractError(str(message))
+
+
+def checked_features(features: DataFrame) -> DataFrame:
+    """The features without the error column; a group's contract error raised (checkpoint first)."""
+    # lazy: pyspark is an optional extra (features.spark imports without it)
+    from pyspark.sql import functions as F
+
+    first = features.agg(F.min(CONTRACT_ERROR)).first()
+    _raise_reported(None if first is None else first[0])
+    return features.drop(CONTRACT_ERROR)
+
+
 def spark_features(
     snapshot: SparkSnapshot,
     as_of: pd.Timestamp,
@@ -118,14 +156,17 @@ def spark_features(
     routed = route_rows(snapshot, network_groups(networks, accounts_per_group))
 
     def per_group(group: pd.DataFrame) -> pd.DataFrame:
-        return network_features(group, as_of)
+        return group_features(group, as_of)
 
     return routed.groupBy("group_id").applyInPandas(per_group, schema=feature_schema())
 
 
 def collect_features(features: DataFrame) -> pd.DataFrame:
-    """The Spark feature table as the local one: indexed by sorted account_id, same dtypes."""
-    return local_feature_frame(pd.DataFrame(features.toPandas()))
+    """The Spark feature table as the local one (by sorted account_id); raises contract errors."""
+    frame = pd.DataFrame(features.toPandas())
+    if CONTRACT_ERROR in frame.columns:
+        _raise_reported(frame[CONTRACT_ERROR].dropna().min())
+    return local_feature_frame(frame)
 
 
 def local_feature_frame(frame: pd.DataFrame) -> pd.DataFrame:

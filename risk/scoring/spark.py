@@ -13,14 +13,12 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from features.errors import DataContractError
 from features.utc import utc
 from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.model import indicators, likely_roles, reasons_fn, score_accounts
@@ -36,11 +34,8 @@ if TYPE_CHECKING:
 
 
 def reasons_type() -> str:
-    """Spark type of an account's reasons: the fields of ``Reason.to_dict``, in order.
-
-    Reasons cross from executors to the driver as structs, not JSON text: the store and the
-    score file encode them, once each, as they do for a local run.
-    """
+    """Spark type of an account's reasons: ``Reason.to_dict``'s fields, in order."""
+    # Structs, not JSON text: only the store and the score file encode reasons, as locally.
     from models.explain_text import Reason
 
     spark_types = {"str": "string", "float": "double"}
@@ -57,8 +52,7 @@ def score_columns() -> str:
 
 
 def score_batch(batch: pd.DataFrame, scorer: RiskScorer, explain: ReasonsFn) -> pd.DataFrame:
-    """Score, band, reasons and likely role (medium and above) and indicators of one batch of
-    feature rows."""
+    """Score, band, reasons and role (medium and up) and indicators of a batch of feature rows."""
     features = batch.set_index(pd.Index(batch["account_id"].astype("str"), name="account_id"))
     features = features.drop(columns=["account_id"])
     model_input = features[list(scorer.feature_names)]
@@ -121,24 +115,6 @@ def spark_fingerprint(snapshot: SparkSnapshot, as_of: pd.Timestamp) -> str:
     return digest.hexdigest()
 
 
-def _unwrap_contract_error(error: Exception) -> Exception:
-    """A data-contract error raised on an executor, as the DataContractError it was."""
-    text = str(error)
-    if "DataContractError" not in text:
-        return error
-    message = text.split("DataContractError:", 1)[-1].strip().split("\n\n")[0]
-    return DataContractError(message)
-
-
-@contextmanager
-def _contract_errors() -> Iterator[None]:
-    """Raise a data-contract error of an executor as the DataContractError it was."""
-    try:
-        yield
-    except Exception as error:
-        raise _unwrap_contract_error(error) from error
-
-
 def _reason_lists(collected: pd.Series) -> pd.Series:
     """Collected reason arrays as the local engine's lists of dicts (None below medium)."""
     values = collected.to_numpy(dtype=object)
@@ -173,8 +149,7 @@ def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> Scored:
 
 
 class SparkEngine(ScoringEngine):
-    """Features per group of networks on the cluster, scored on the executors with the model
-    broadcast; collected on the driver for the shared publish."""
+    """Features per group of networks, scores on the executors (model broadcast), on a cluster."""
 
     name = "spark"
 
@@ -197,25 +172,25 @@ class SparkEngine(ScoringEngine):
         from features.spark.networks import assign_networks
         from features.spark.reading import read_spark_snapshot
 
-        with _contract_errors():
-            snapshot = read_spark_snapshot(self.spark, snapshot_dir)
-            moment = latest_event_time(snapshot) if as_of is None else utc(as_of)
-            self._read = (snapshot, moment, assign_networks(snapshot.accounts.frame))
-            fingerprint = spark_fingerprint(snapshot, moment)
+        snapshot = read_spark_snapshot(self.spark, snapshot_dir)
+        moment = latest_event_time(snapshot) if as_of is None else utc(as_of)
+        self._read = (snapshot, moment, assign_networks(snapshot.accounts.frame))
+        fingerprint = spark_fingerprint(snapshot, moment)
         return RunInputs(as_of=moment, fingerprint=fingerprint, location=snapshot.location)
 
     def score(self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int) -> Scored:
         """Features on the cluster, then scores, bands, reasons, roles and indicators."""
-        from features.spark.build import ACCOUNTS_PER_GROUP, spark_features
+        from features.spark.build import ACCOUNTS_PER_GROUP, checked_features, spark_features
 
         if self._read is None:
             raise RuntimeError("SparkEngine.score before inputs: no snapshot read")
         (snapshot, as_of, networks), self._read = self._read, None
-        with _contract_errors():
-            with clock.stage("features"):
-                per_group = self.accounts_per_group or ACCOUNTS_PER_GROUP
-                features = spark_features(
-                    snapshot, as_of, networks=networks, accounts_per_group=per_group
-                ).localCheckpoint(eager=True)
-            with clock.stage("score"):
-                return collect_scored(score_on_cluster(features, scorer, self.spark), as_of)
+        with clock.stage("features"):
+            per_group = self.accounts_per_group or ACCOUNTS_PER_GROUP
+            features = spark_features(
+                snapshot, as_of, networks=networks, accounts_per_group=per_group
+            ).localCheckpoint(eager=True)
+            # Bad cells are found per group on the executors; refuse them before any scoring.
+            features = checked_features(features)
+        with clock.stage("score"):
+            return collect_scored(score_on_cluster(features, scorer, self.spark), as_of)

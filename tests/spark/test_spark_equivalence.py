@@ -89,6 +89,34 @@ def test_features_from_csv_match_the_local_engine_across_groups(
     assert_same_features(local, ours.drop(columns=["region"]))
 
 
+def test_a_bad_cell_read_on_an_executor_is_raised_on_the_driver(
+    spark: Any, csv_snapshot: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from features.spark.build import (
+        CONTRACT_ERROR,
+        checked_features,
+        collect_features,
+        spark_features,
+    )
+    from features.spark.reading import read_spark_snapshot
+
+    broken = Path(shutil.copytree(csv_snapshot, tmp_path / "broken"))
+    orders = pd.read_csv(broken / "orders.csv", dtype=str, keep_default_na=False)
+    orders.loc[5, "amount"] = "twelve"  # only the per-group conversion sees the cells
+    orders.to_csv(broken / "orders.csv", index=False)
+    tables = read_spark_snapshot(spark, broken)
+    as_of = pd.Timestamp("2030-01-01", tz="UTC")
+    features = spark_features(tables, as_of, accounts_per_group=150).localCheckpoint(eager=True)
+    for check in (checked_features, collect_features):
+        with pytest.raises(DataContractError, match="amount") as caught:
+            check(features)
+        assert caught.value.__cause__ is None and "Traceback" not in caught.value.message
+    fine = checked_features(spark_features(read_spark_snapshot(spark, csv_snapshot), as_of))
+    assert CONTRACT_ERROR not in fine.columns
+
+
 def _chain_and_fan(depth: int) -> tuple[pd.DataFrame, np.ndarray]:
     """A chain ``depth`` deep with side branches, plus a few roots; ids are not in tree order."""
     rng = np.random.default_rng(3)

@@ -75,3 +75,33 @@ def test_spark_run_publishes_the_local_runs_results(
         engine=SparkEngine(spark=spark), snapshot_dir=snapshot_dir, store_url=local_store, **common
     )
     assert again.already_published and again.run_id == local.run_id
+
+
+def test_spark_run_refuses_a_bad_cell_and_writes_nothing(
+    spark: Any, world: tuple[Path, str], tmp_path: Path
+) -> None:
+    from features.errors import DataContractError
+    from risk.scoring import SparkEngine, run_scoring
+    from risk.store.db import open_store
+    from risk.store.runs import list_runs
+    from training.simulator import SimulationConfig, simulate_platform, write_snapshot
+
+    _, tracking_uri = world
+    broken = tmp_path / "broken"
+    write_snapshot(simulate_platform(SimulationConfig(accounts=300, seed=3)), broken, "csv")
+    orders = pd.read_csv(broken / "orders.csv", dtype=str, keep_default_na=False)
+    orders.loc[7, "quantity"] = "a dozen"  # found per group on an executor, not on the driver
+    orders.to_csv(broken / "orders.csv", index=False)
+    store_url, out = f"sqlite:///{tmp_path}/spark.db", tmp_path / "scores.csv"
+    with pytest.raises(DataContractError, match="quantity") as caught:
+        run_scoring(
+            engine=SparkEngine(spark=spark, accounts_per_group=300),
+            snapshot_dir=broken,
+            as_of=None,
+            model_ref="mlm-risk@champion",
+            store_url=store_url,
+            tracking_uri=tracking_uri,
+            out=out,
+        )
+    assert caught.value.__cause__ is None  # raised on the driver, not unwrapped from a trace
+    assert list_runs(open_store(store_url)) == [] and not out.exists()
