@@ -68,7 +68,7 @@ def build_content(
     generated_at: datetime,
 ) -> ReportContent:
     """Everything the report shows for one run, from the store, MLflow and the registries."""
-    from risk.scoring.model import load_model
+    from models.mlflow_io import load_scorer
     from risk.store.decisions import list_decisions
     from risk.store.retention import dropped_rows
     from risk.store.scores import scores_frame
@@ -79,7 +79,7 @@ def build_content(
     dropped = dropped_rows(engine, run)
     decisions = list_decisions(engine, since=period.since, until=period.until)
     on_record = list_decisions(engine, until=period.until)
-    scorer = load_model(f"{run.model_name}/{run.model_version}", tracking_uri)
+    scorer = load_scorer(f"{run.model_name}/{run.model_version}", tracking_uri)
     artifacts = training_artifacts(tracking_uri, run.model_run_id)
     history = decision_history(decisions, lambda name: pseudonym(name, reviewer_salt))
     confirmed = {a for a, items in history.items() if items[-1]["decision"] == "confirm"}
