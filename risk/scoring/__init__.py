@@ -1,9 +1,9 @@
 """The nightly scoring run: one skeleton (``run_scoring``) over an engine, local or Spark."""
 
-from risk.scoring.engine import ENGINES, RunInputs, Scored, ScoringEngine, engine_named
+from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.local import LocalEngine
 from risk.scoring.publish import ScoringSummary
-from risk.scoring.run import run_scoring
+from risk.scoring.run import ENGINES, engine_named, run_scoring
 from risk.scoring.spark import SparkEngine
 
 __all__ = [

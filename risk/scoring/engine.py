@@ -21,8 +21,6 @@ from risk.scoring.progress import StageClock
 if TYPE_CHECKING:
     from models.scorer import RiskScorer
 
-ENGINES: tuple[str, ...] = ("local", "spark")
-
 
 @dataclass(frozen=True)
 class RunInputs:
@@ -53,16 +51,3 @@ class ScoringEngine(ABC):
     @abstractmethod
     def score(self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int) -> Scored:
         """Features, scores, bands, reasons, roles and indicators of the snapshot read."""
-
-
-def engine_named(name: str, *, spark_master: str | None = None) -> ScoringEngine:
-    """A new engine by its name in ``ENGINES`` (``spark_master`` is for ``spark``)."""
-    if name == "spark":
-        from risk.scoring.spark import SparkEngine
-
-        return SparkEngine(spark_master=spark_master)
-    if name != "local":
-        raise ValueError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
-    from risk.scoring.local import LocalEngine
-
-    return LocalEngine()

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from features.build import build_features
+from features.loading import snapshot_fingerprint
 from features.utc import utc
+from features.validation import read_valid_snapshot
 from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.model import indicators, likely_roles, reasons_fn, score_accounts
 from risk.scoring.progress import StageClock
@@ -34,9 +37,6 @@ class LocalEngine(ScoringEngine):
 
     def inputs(self, snapshot_dir: str | Path, as_of: pd.Timestamp | None) -> RunInputs:
         """Read and validate the snapshot; as_of defaults to its latest event."""
-        from features.loading import snapshot_fingerprint
-        from features.validation import read_valid_snapshot
-
         directory = Path(snapshot_dir)
         snapshot = read_valid_snapshot(directory)
         moment = snapshot.latest_event_time() if as_of is None else utc(as_of)
@@ -46,8 +46,6 @@ class LocalEngine(ScoringEngine):
 
     def _features(self, clock: StageClock) -> tuple[pd.DataFrame, pd.Series, pd.Timestamp]:
         """(feature table, region per account, as_of); the raw tables are let go here."""
-        from features.build import build_features
-
         if self._read is None:
             raise RuntimeError("LocalEngine.score before inputs: no snapshot read")
         # The orders are the bulk of the memory: the engine lets go of them once features exist.

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from features.registry import REGISTRY
+from models.explainer import Explainer
+from risk.indicators.engine import evaluate_indicators
 from risk.scoring.drift import drift_report
 from risk.scoring.stages import ReasonsFn
 from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
@@ -21,6 +24,7 @@ STRONGEST_FEATURES = 12  # how many of the model's strongest features keep perce
 
 def load_model(model_ref: str, tracking_uri: str) -> RiskScorer:
     """The registered model's scorer (thresholds, reference) from the MLflow registry."""
+    # lazy: models.mlflow_io brings scikit-learn (~2 s); importing risk.scoring stays light
     from models.mlflow_io import load_scorer
 
     return load_scorer(model_ref, tracking_uri)
@@ -53,8 +57,6 @@ def likely_roles(
 
 def reasons_fn(scorer: RiskScorer) -> ReasonsFn:
     """The explainer's top reasons in English (the API re-renders Chinese on demand)."""
-    from models.explainer import Explainer
-
     explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
 
     def explain(rows: pd.DataFrame) -> list[list[Reason]]:
@@ -65,8 +67,6 @@ def reasons_fn(scorer: RiskScorer) -> ReasonsFn:
 
 def indicators(features: pd.DataFrame) -> pd.Series:
     """Legal indicators fired per account (an empty list when none fired)."""
-    from risk.indicators.engine import evaluate_indicators
-
     fired = evaluate_indicators(features, lang="en").reindex(features.index)
     return fired.map(lambda items: list(items) if isinstance(items, list) else [])
 
@@ -84,8 +84,6 @@ def drift(model_input: pd.DataFrame, scores: pd.Series, scorer: RiskScorer) -> d
 
 def registry_feature_names() -> list[str]:
     """Every feature the registry defines (stored per account for the API's account view)."""
-    from features.registry import REGISTRY
-
     return list(REGISTRY)
 
 

@@ -13,9 +13,20 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from features.utc import utc
+from risk.errors import StoreConflictError
+from risk.scoring.model import drift, percentile_features, registry_feature_names
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import ScoreTableWriter
+from risk.scoring.stages import numeric_feature_columns, write_in_chunks
+from risk.scoring.table import (
+    band_counts,
+    indicator_counts,
+    networks_flagged,
+    population_percentiles,
+)
 from risk.store.db import masked_url
+from risk.store.runs import begin_run, fail_run, find_published_run, publish_run
+from risk.store.scores import scores_frame
 
 if TYPE_CHECKING:
     from models.scorer import RiskScorer
@@ -75,9 +86,6 @@ def summary_of_record(record: RunRecord, store_url: str, out: Path | None) -> Sc
 
 def export_existing(store: Engine, record: RunRecord, out: Path) -> None:
     """Write the score table of an already published run (re-run asked for ``--out``)."""
-    from risk.errors import StoreConflictError
-    from risk.store.scores import scores_frame
-
     if record.pruned:
         raise StoreConflictError(f"run {record.id} was pruned: its score table is no longer whole")
 
@@ -107,8 +115,6 @@ def already_published(
     store: Engine, run_key: dict[str, Any], store_url: str, out: Path | None
 ) -> ScoringSummary | None:
     """The summary of the published run with this key (re-exporting ``out``), if there is one."""
-    from risk.store.runs import find_published_run
-
     existing = find_published_run(store, **run_key)
     if existing is None:
         return None
@@ -131,17 +137,6 @@ def publish_scored(
     chunk_size: int,
 ) -> ScoringSummary:
     """Drift, counts, store rows, score table and the one-transaction publish."""
-    from risk.scoring.model import drift, percentile_features, registry_feature_names
-    from risk.scoring.score_file import ScoreTableWriter
-    from risk.scoring.stages import numeric_feature_columns, write_in_chunks
-    from risk.scoring.table import (
-        band_counts,
-        indicator_counts,
-        networks_flagged,
-        population_percentiles,
-    )
-    from risk.store.runs import begin_run, fail_run, publish_run
-
     model_version = f"{scorer.name}/{scorer.version}"
     with clock.stage("drift"):
         model_input = features[list(scorer.feature_names)]

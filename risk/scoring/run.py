@@ -10,11 +10,23 @@ from pathlib import Path
 import pandas as pd
 
 from risk.scoring.engine import ScoringEngine
+from risk.scoring.local import LocalEngine
 from risk.scoring.model import load_model
 from risk.scoring.progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring.publish import ScoringSummary, already_published, publish_scored, run_key_of
+from risk.scoring.spark import SparkEngine
+from risk.store.db import open_store
 
-__all__ = ["ScoringSummary", "run_scoring"]
+ENGINES: tuple[str, ...] = (LocalEngine.name, SparkEngine.name)
+
+
+def engine_named(name: str, *, spark_master: str | None = None) -> ScoringEngine:
+    """A new engine by its name in ``ENGINES`` (``spark_master`` is for ``spark``)."""
+    if name == SparkEngine.name:
+        return SparkEngine(spark_master=spark_master)
+    if name != LocalEngine.name:
+        raise ValueError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
+    return LocalEngine()
 
 
 def run_scoring(
@@ -30,9 +42,6 @@ def run_scoring(
     engine: ScoringEngine | None = None,
 ) -> ScoringSummary:
     """Score every account of a snapshot with ``engine`` (default local); publish atomically."""
-    from risk.scoring.local import LocalEngine
-    from risk.store.db import open_store
-
     engine = engine or LocalEngine()
     clock = StageClock(progress or NullProgress())
     # Everything that can refuse the input runs before the store is touched.

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 from risk.scoring.table import empty_run_table
 
@@ -101,12 +103,8 @@ class ScoreTableWriter:
     def _open(self, schema: pa.Schema) -> Any:
         """The Arrow writer of the temporary file."""
         if self.csv:
-            from pyarrow import csv
-
-            return csv.CSVWriter(str(self.temp), schema)
-        from pyarrow import parquet
-
-        return parquet.ParquetWriter(str(self.temp), schema)
+            return pa_csv.CSVWriter(str(self.temp), schema)
+        return pq.ParquetWriter(str(self.temp), schema)
 
     def close(self) -> None:
         """Finish the temporary file (a table with no rows still gets its header)."""

@@ -19,25 +19,36 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from features.loading import find_table_file, snapshot_fingerprint
+from features.snapshot import Snapshot
+from features.spark.build import (
+    ACCOUNTS_PER_GROUP,
+    checked_features,
+    latest_event_time,
+    local_feature_frame,
+    spark_features,
+)
+from features.spark.networks import assign_networks
+from features.spark.reading import SparkSnapshot, read_spark_snapshot
+from features.spark.session import spark_session
 from features.utc import utc
+from models.explain_text import Reason
 from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.model import indicators, likely_roles, reasons_fn, score_accounts
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import json_text
 from risk.scoring.stages import ReasonsFn, explain_in_chunks
+from risk.scoring.table import run_table
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from features.spark.reading import SparkSnapshot
     from models.scorer import RiskScorer
 
 
 def reasons_type() -> str:
     """Spark type of an account's reasons: ``Reason.to_dict``'s fields, in order."""
     # Structs, not JSON text: only the store and the score file encode reasons, as locally.
-    from models.explain_text import Reason
-
     spark_types = {"str": "string", "float": "double"}
     fields = ",".join(f"{f.name}:{spark_types[str(f.type)]}" for f in dataclasses.fields(Reason))
     return f"array<struct<{fields}>>"
@@ -73,6 +84,7 @@ def score_batch(batch: pd.DataFrame, scorer: RiskScorer, explain: ReasonsFn) -> 
 
 def score_on_cluster(features: DataFrame, scorer: RiskScorer, spark: SparkSession) -> DataFrame:
     """Feature rows + score columns, scored on the executors with the broadcast model."""
+    # lazy: pyspark is an optional extra (risk.scoring imports without it)
     from pyspark.sql.types import StructType, _parse_datatype_string
 
     shared = spark.sparkContext.broadcast(scorer)
@@ -92,9 +104,6 @@ def score_on_cluster(features: DataFrame, scorer: RiskScorer, spark: SparkSessio
 def spark_fingerprint(snapshot: SparkSnapshot, as_of: pd.Timestamp) -> str:
     """The local engine's fingerprint when the tables are local files, so runs are shared;
     otherwise SHA-256 of the input file names Spark lists (a lake's files are immutable)."""
-    from features.loading import find_table_file, snapshot_fingerprint
-    from features.snapshot import Snapshot
-
     directory = Path(snapshot.location)
     if "://" not in snapshot.location and all(
         Path(t.location).is_file() for t in snapshot.tables()
@@ -124,9 +133,6 @@ def _reason_lists(collected: pd.Series) -> pd.Series:
 
 def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> Scored:
     """(run table like the local engine's, feature table) on the driver, by account id."""
-    from features.spark.build import local_feature_frame
-    from risk.scoring.table import run_table
-
     frame = pd.DataFrame(scored.toPandas()).sort_values("account_id", kind="stable")
     features = local_feature_frame(frame)
     frame.index = features.index
@@ -160,18 +166,12 @@ class SparkEngine(ScoringEngine):
         spark_master: str | None = None,
         accounts_per_group: int | None = None,
     ) -> None:
-        from features.spark.session import spark_session
-
         self.spark = spark or spark_session(spark_master)
         self.accounts_per_group = accounts_per_group
         self._read: tuple[SparkSnapshot, pd.Timestamp, DataFrame] | None = None
 
     def inputs(self, snapshot_dir: str | Path, as_of: pd.Timestamp | None) -> RunInputs:
         """The raw tables, ``as_of`` and the network of every account (refusing bad input)."""
-        from features.spark.build import latest_event_time
-        from features.spark.networks import assign_networks
-        from features.spark.reading import read_spark_snapshot
-
         snapshot = read_spark_snapshot(self.spark, snapshot_dir)
         moment = latest_event_time(snapshot) if as_of is None else utc(as_of)
         self._read = (snapshot, moment, assign_networks(snapshot.accounts.frame))
@@ -180,8 +180,6 @@ class SparkEngine(ScoringEngine):
 
     def score(self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int) -> Scored:
         """Features on the cluster, then scores, bands, reasons, roles and indicators."""
-        from features.spark.build import ACCOUNTS_PER_GROUP, checked_features, spark_features
-
         if self._read is None:
             raise RuntimeError("SparkEngine.score before inputs: no snapshot read")
         (snapshot, as_of, networks), self._read = self._read, None

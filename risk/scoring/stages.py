@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import ScoreTableWriter
 from risk.scoring.table import STORED_COLUMNS
+from risk.store.runs import write_scores
 from risk.vocab import EXPLAINED_BANDS
 
 if TYPE_CHECKING:
@@ -62,8 +63,6 @@ def write_in_chunks(
     score_file: ScoreTableWriter | None = None,
 ) -> int:
     """Write the run's rows in rank order, chunk by chunk, to the store (and the score file)."""
-    from risk.store.runs import write_scores
-
     order = np.argsort(table["rank"].to_numpy(), kind="stable")
     written = 0
     for start in range(0, len(order), chunk_size):
