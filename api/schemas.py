@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from risk.vocab import Band, Decision, KeyRole, SchemeRole
+from risk.service.accounts import AccountOut as AccountOut  # routes declare it
+from risk.service.accounts import DecidedScoreRow, StoredReason
+from risk.vocab import Band, Decision, KeyRole
 from risk.vocab import Lang as LangParam
 
 
@@ -23,48 +25,6 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-class ReasonOut(BaseModel):
-    feature: str
-    value: float | None
-    contribution: float | None
-    text: str
-
-
-class KeyFeatureOut(BaseModel):
-    feature: str
-    value: float | None
-    display: str
-    percentile: float | None = Field(description="Population percentile 0-100 in this run.")
-    unit: str
-    riskier: str
-    description: str
-
-
-class AccountOut(BaseModel):
-    """An account's latest published score with its context."""
-
-    account_id: str
-    network_id: str | None
-    region: str | None
-    tier: int | None
-    score: float
-    band: str
-    rank: int
-    reasons: list[ReasonOut]
-    indicators: list[dict[str, Any]]
-    model_version: str
-    run_id: str
-    as_of: datetime
-    decision: str | None
-    decided_at: datetime | None
-    key_features: list[KeyFeatureOut]
-    role: SchemeRole | None = Field(
-        description="Likely role if the account takes part (band medium and up; null without "
-        "a role model)"
-    )
-    role_probability: float | None = Field(description="P(role | the account takes part)")
-
-
 class ExplanationOut(BaseModel):
     """SHAP reasons computed on demand (log-odds contributions)."""
 
@@ -74,32 +34,16 @@ class ExplanationOut(BaseModel):
     band: str
     model_version: str
     lang: LangParam
-    up: list[ReasonOut]
-    down: list[ReasonOut]
+    up: list[StoredReason]
+    down: list[StoredReason]
     base_value: float | None
     raw_score: float | None
-
-
-class QueueItem(BaseModel):
-    account_id: str
-    network_id: str | None
-    region: str | None
-    tier: int | None
-    score: float
-    band: str
-    rank: int
-    reasons: list[ReasonOut] | None
-    indicators: list[dict[str, Any]] | None
-    decision: str | None
-    decided_at: datetime | None
-    role: SchemeRole | None
-    role_probability: float | None
 
 
 class QueueOut(BaseModel):
     """One page of the review queue, riskiest first."""
 
-    items: list[QueueItem]
+    items: list[DecidedScoreRow]  # the score row, declared once in the store
     total: int
     limit: int
     offset: int

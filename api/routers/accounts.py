@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -38,7 +39,7 @@ async def get_account(
         explainer=state.explainer,
         lang=lang,
     )
-    return json_response(view.to_dict())
+    return json_response(asdict(view.out()))
 
 
 @router.get(

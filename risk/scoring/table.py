@@ -10,12 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from risk.store.records import SCORE_ROW_COLUMNS
 from risk.vocab import BAND_NAMES, FLAGGED_BANDS
 
-# The scored table of a run (index account_id), in this order, whichever engine built it.
+# The scored table of a run (index account_id): the store's score row, and the run's as_of
+# (the score file carries it on every row).
 RUN_TABLE_COLUMNS: tuple[str, ...] = (
-    *("network_id", "region", "tier", "score", "band", "rank", "as_of"),
-    *("role", "role_probability", "reasons", "indicators"),
+    *(column for column in SCORE_ROW_COLUMNS if column != "account_id"),
+    "as_of",
 )
 # What the store keeps per account: the run's as_of lives on its run record, not on each row.
 STORED_COLUMNS: tuple[str, ...] = tuple(c for c in RUN_TABLE_COLUMNS if c != "as_of")

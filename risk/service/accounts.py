@@ -5,13 +5,14 @@ score is written for people (the console and the regulator report alike)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from features.registry import REGISTRY
 from models.explain_text import check_lang
@@ -22,7 +23,9 @@ from risk.service.networks import NetworkViewCache, network_view
 from risk.service.runs import RunCache
 from risk.store.decisions import list_decisions
 from risk.store.group_commit import GroupCommitter
+from risk.store.records import DecidedScoreRow as DecidedScoreRow  # the API lists it
 from risk.store.records import DecisionRecord, ScoreRecord
+from risk.store.records import StoredReason as StoredReason  # the API shows it
 from risk.store.scores import view_account, view_account_in
 from risk.vocab import KEY_FEATURES, SALES_FEATURES, Lang
 
@@ -33,38 +36,49 @@ REASONS_EACH_WAY = 5  # SHAP reasons each way on the console's account page
 _SCORE_STEP = Decimal("0.001")
 
 
+class KeyFeature(TypedDict):
+    """A feature the account view shows: its value, as text, its percentile and its meaning."""
+
+    feature: str
+    value: float | None
+    display: str
+    percentile: float | None  # population percentile 0-100 in this run
+    unit: str
+    riskier: str
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountOut(DecidedScoreRow):
+    """The account as the API shows it: its score row with the run's context and key features."""
+
+    run_id: str
+    model_version: str
+    as_of: datetime
+    key_features: list[KeyFeature]
+
+
 @dataclass(frozen=True)
 class AccountView:
     """The latest published score of one account, ready to render."""
 
     record: ScoreRecord
-    as_of: str
+    as_of: datetime
     model_version: str
-    reasons: list[dict[str, Any]]
-    key_features: list[dict[str, Any]]
+    reasons: list[StoredReason]
+    key_features: list[KeyFeature]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form for the API."""
-        record = self.record
-        return {
-            "account_id": record.account_id,
-            "network_id": record.network_id,
-            "region": record.region,
-            "tier": record.tier,
-            "score": record.score,
-            "band": record.band,
-            "rank": record.rank,
-            "reasons": self.reasons,
-            "indicators": record.indicators or [],
-            "model_version": self.model_version,
-            "run_id": record.run_id,
-            "as_of": _wire_time(self.as_of),
-            "decision": record.decision,
-            "decided_at": None if record.decided_at is None else _wire_time(record.decided_at),
-            "key_features": self.key_features,
-            "role": record.role,
-            "role_probability": record.role_probability,
-        }
+    def out(self) -> AccountOut:
+        """The API's account: the score row's fields taken from the record, declared once."""
+        row = {field.name: getattr(self.record, field.name) for field in fields(DecidedScoreRow)}
+        row |= {"reasons": self.reasons, "indicators": self.record.indicators or []}
+        return AccountOut(
+            **row,
+            run_id=self.record.run_id,
+            model_version=self.model_version,
+            as_of=self.as_of,
+            key_features=self.key_features,
+        )
 
 
 def score_text(score: float) -> str:
@@ -83,12 +97,6 @@ def score_text(score: float) -> str:
     return str(exact.quantize(_SCORE_STEP, rounding=ROUND_FLOOR))
 
 
-def _wire_time(moment: datetime | str) -> str:
-    """A UTC timestamp as the API writes it: ISO 8601 ending in "Z" (the store keeps UTC)."""
-    text = moment if isinstance(moment, str) else moment.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def number(value: Any) -> float | None:
     """A stored JSON value as a finite float, else None."""
     if value is None:
@@ -104,10 +112,10 @@ def feature_values(
     lang: Lang,
     *,
     missing: str = "",
-) -> list[dict[str, Any]]:
+) -> list[KeyFeature]:
     """Each named feature's stored value, formatted text, population percentile and meaning."""
     features, percentiles = features or {}, percentiles or {}
-    out = []
+    out: list[KeyFeature] = []
     for name in names:
         spec = REGISTRY[name]
         value = number(features.get(name))
@@ -127,16 +135,16 @@ def feature_values(
 
 def key_feature_values(
     features: dict[str, Any] | None, percentiles: dict[str, Any] | None, lang: Lang
-) -> list[dict[str, Any]]:
+) -> list[KeyFeature]:
     """The account view's key features (``KEY_FEATURES``) with percentile and meaning."""
     return feature_values(KEY_FEATURES, features, percentiles, lang)
 
 
 def reworded_reasons(
-    reasons: list[Any] | None, explainer: Explainer | None, lang: Lang
-) -> list[dict[str, Any]]:
+    reasons: list[StoredReason] | None, explainer: Explainer | None, lang: Lang
+) -> list[StoredReason]:
     """Stored reasons (English), re-worded from the registry when another language is asked."""
-    stored = [dict(reason) for reason in reasons or []]
+    stored = [reason.copy() for reason in reasons or []]
     if lang == "en" or explainer is None:
         return stored
     columns = {name: i for i, name in enumerate(explainer.feature_names)}
@@ -193,7 +201,7 @@ def _presented(
     run = runs.get(engine, record.run_id)
     return AccountView(
         record=record,
-        as_of=run.as_of.isoformat(),
+        as_of=run.as_of,
         model_version=f"{run.model_name}/{run.model_version}",
         reasons=reworded_reasons(record.reasons, explainer, lang),
         key_features=key_feature_values(record.features, record.percentiles, lang),
@@ -205,12 +213,12 @@ class AccountPage:
     """Everything the account page shows, in the reader's language."""
 
     view: AccountView
-    reasons_up: list[dict[str, Any]]
-    reasons_down: list[dict[str, Any]]
+    reasons_up: list[StoredReason]
+    reasons_down: list[StoredReason]
     reasons_source: str  # "model" (explained now, up and down) or "stored" (the run's reasons)
     indicators: list[dict[str, Any]]
     network: dict[str, Any] | None
-    sales: list[dict[str, Any]]
+    sales: list[KeyFeature]
     decisions: list[DecisionRecord]
 
     @property
@@ -243,7 +251,7 @@ def indicators_in(indicators: list[Any] | None, lang: Lang) -> list[dict[str, An
 
 def _reasons(
     view: AccountView, explainer: Explainer | None, lang: Lang
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+) -> tuple[list[StoredReason], list[StoredReason], str]:
     """SHAP reasons up and down explained now; the run's stored reasons without a model."""
     if explainer is not None and view.record.features:
         explained = explainer.explain_one(view.record.features, top=REASONS_EACH_WAY, lang=lang)

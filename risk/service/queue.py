@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -77,7 +77,7 @@ def queue_view(
     )
     top: dict[str, str] = {}
     for item in page.items:  # one page (<= 1000 rows): the first reason of each
-        first: list[Any] = (item.reasons or [])[:1]
+        first = (item.reasons or [])[:1]
         worded = reworded_reasons(first, explainer, chosen)
         if worded:
             top[item.account_id] = str(worded[0].get("text", ""))

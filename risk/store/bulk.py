@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from risk.errors import StoreInputError
 from risk.jsontext import json_column
+from risk.store.records import SCORE_ROW_COLUMNS
 
 
 def json_texts(values: Sequence[Any]) -> list[str | None]:
@@ -72,21 +73,8 @@ def insert_rows(
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
 
 
-SCORE_COLUMNS = (
-    "account_id",
-    "network_id",
-    "region",
-    "tier",
-    "score",
-    "band",
-    "rank",
-    "reasons",
-    "indicators",
-    "features",
-    "percentiles",
-    "role",
-    "role_probability",
-)
+# The scores table's columns after run_id: the score row, then the account views' values.
+SCORE_COLUMNS: tuple[str, ...] = (*SCORE_ROW_COLUMNS, "features", "percentiles")
 JSON_COLUMNS = ("reasons", "indicators", "features", "percentiles")
 REQUIRED_SCORE_COLUMNS = ("account_id", "score", "band", "rank")
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
+
+from risk.vocab import Band, Decision, SchemeRole
 
 
 def _json_safe(value: Any) -> Any:
-    """Timestamps become ISO 8601 text; everything else is already JSON-safe."""
-    return value.isoformat() if isinstance(value, datetime) else value
+    """Timestamps (at any depth) become ISO 8601 text; everything else is already JSON-safe."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 class _Record:
@@ -25,11 +35,8 @@ class _Record:
         return cls(**{name: mapping[name] for name in names if name in mapping})
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict (ISO timestamps)."""
-        return {
-            field.name: _json_safe(getattr(self, field.name))
-            for field in fields(self)  # type: ignore[arg-type]
-        }
+        """A JSON-safe dict (ISO timestamps), nested records included."""
+        return dict(_json_safe(asdict(self)))  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
@@ -61,47 +68,64 @@ class RunRecord(_Record):
         return self.pruned_at is not None
 
 
-@dataclass(frozen=True)
-class ScoreRecord(_Record):
-    """One account's score in one run; ``decision*`` is the account's latest decision."""
+class StoredReason(TypedDict):
+    """One reason as a run stores it (DATA_CONTRACT.md): the feature, its value, its push on
+    the score in log-odds, and the sentence."""
 
-    run_id: str
+    feature: str
+    value: float | None
+    contribution: float | None
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScoreRow(_Record):
+    """One account's row in a scoring run, declared once: the store's ``scores`` table holds
+    these columns (``SCORE_ROW_COLUMNS``), the run table produces them, and the review queue
+    and the account view show them (pydantic serialises this dataclass)."""
+
     account_id: str
     network_id: str | None
     region: str | None
     tier: int | None
     score: float
-    band: str
+    band: Band
     rank: int
-    reasons: list[Any] | None
-    indicators: list[Any] | None
-    features: dict[str, Any] | None
-    percentiles: dict[str, Any] | None
-    role: str | None = None  # likely scheme role (band medium and up, with a role model)
+    reasons: list[StoredReason] | None = None  # band medium and up
+    indicators: list[dict[str, Any]] | None = None  # the legal indicators fired, with evidence
+    role: SchemeRole | None = None  # likely scheme role (band medium and up, with a role model)
     role_probability: float | None = None
-    decision: str | None = None
+
+
+SCORE_ROW_COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(ScoreRow))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecidedScoreRow(ScoreRow):
+    """A score row with the account's latest decision (any run): what the queue lists."""
+
+    decision: Decision | None = None
     decided_at: datetime | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ScoreRecord(DecidedScoreRow):
+    """Everything the store keeps of one account in one run, with its latest decision."""
+
+    run_id: str
+    features: dict[str, Any] | None = None  # the registry's values, for the account views
+    percentiles: dict[str, Any] | None = None  # population percentile of the shown features
+
+
 @dataclass(frozen=True)
-class QueuePage:
+class QueuePage(_Record):
     """One page of the review queue and how many accounts match in all."""
 
-    items: list[ScoreRecord]
+    items: Sequence[DecidedScoreRow]
     total: int
     limit: int
     offset: int
     run_id: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict."""
-        return {
-            "items": [item.to_dict() for item in self.items],
-            "total": self.total,
-            "limit": self.limit,
-            "offset": self.offset,
-            "run_id": self.run_id,
-        }
 
 
 @dataclass(frozen=True)
@@ -134,7 +158,7 @@ class AuditEntry(_Record):
 
 
 @dataclass(frozen=True)
-class AuditVerification:
+class AuditVerification(_Record):
     """The result of walking the audit chain."""
 
     ok: bool
@@ -142,16 +166,6 @@ class AuditVerification:
     first_bad_seq: int | None
     reason: str | None
     head_hash: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict."""
-        return {
-            "ok": self.ok,
-            "entries": self.entries,
-            "first_bad_seq": self.first_bad_seq,
-            "reason": self.reason,
-            "head_hash": self.head_hash,
-        }
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel
+from pydantic import TypeAdapter
 
 from api.schemas import AccountOut, ExplanationOut
 from risk.service.keys import KeyCache
@@ -14,9 +14,13 @@ from tests.api.conftest import Keys, bearer
 from tests.api.world import World
 
 
-def _as_the_model_renders(model: type[BaseModel], body: dict[str, Any]) -> dict[str, Any]:
-    """What FastAPI's response-model pass would have sent for this body (fails if invalid)."""
-    return model.model_validate(body).model_dump(mode="json")
+def _as_the_model_renders(model: type[Any], body: dict[str, Any]) -> dict[str, Any]:
+    """What FastAPI's response-model pass would have sent for this body (fails if invalid);
+    the model is a pydantic model or a dataclass pydantic serialises."""
+    adapter = TypeAdapter(model)
+    rendered = adapter.dump_python(adapter.validate_python(body), mode="json")
+    assert isinstance(rendered, dict)
+    return rendered
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
