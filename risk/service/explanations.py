@@ -12,10 +12,9 @@ from sqlalchemy import Connection
 from models.explain_text import check_lang
 from risk.service.errors import AccountNotFoundError, ModelUnavailableError
 from risk.settings import Settings
-from risk.store.audit import append_audit_in
 from risk.store.group_commit import GroupCommitter
 from risk.store.records import ScoreRecord
-from risk.store.scores import account_score_in
+from risk.store.scores import audited_score_in
 from risk.vocab import Lang
 
 if TYPE_CHECKING:
@@ -49,15 +48,13 @@ def explain_request_in(
     connection: Connection, account_id: str, *, actor: str, lang: Lang
 ) -> ScoreRecord | None:
     """The account's stored score, the explanation request appended to the audit log."""
-    record = account_score_in(connection, account_id)
-    append_audit_in(
+    return audited_score_in(
         connection,
+        account_id,
         actor=actor,
         action="account.explain",
-        target=account_id,
-        details={"run_id": None if record is None else record.run_id, "lang": lang},
+        details=lambda _: {"lang": lang},
     )
-    return record
 
 
 async def explain_account(

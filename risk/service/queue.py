@@ -65,8 +65,8 @@ def queue_view(
 ) -> QueueView:
     """Accounts to review, riskiest first, each with its first reason re-worded in ``lang``."""
     chosen = check_lang(lang)
-    page = review_queue(
-        engine,
+    page = queue_page(
+        engine=engine,
         bands=bands,
         region=region,
         network_id=network_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -219,20 +219,35 @@ def scores_frame(engine: Engine, run_id: str) -> pd.DataFrame:
     return frame
 
 
-def view_account_in(connection: Connection, account_id: str, *, actor: str) -> ScoreRecord | None:
-    """The account's latest published score, the view appended to the audit log (caller's
-    write transaction)."""
+def audited_score_in(
+    connection: Connection,
+    account_id: str,
+    *,
+    actor: str,
+    action: str,
+    details: Callable[[ScoreRecord | None], dict[str, Any]],
+) -> ScoreRecord | None:
+    """The account's latest published score, the read appended to the audit log as ``action``
+    (the run read, and ``details`` of the record) in the caller's write transaction."""
     from risk.store.audit import append_audit_in
 
     record = account_score_in(connection, account_id)
+    run = {"run_id": None if record is None else record.run_id}
     append_audit_in(
-        connection,
-        actor=actor,
-        action="account.view",
-        target=account_id,
-        details={"run_id": None if record is None else record.run_id, "found": record is not None},
+        connection, actor=actor, action=action, target=account_id, details=run | details(record)
     )
     return record
+
+
+def _found(record: ScoreRecord | None) -> dict[str, Any]:
+    return {"found": record is not None}
+
+
+def view_account_in(connection: Connection, account_id: str, *, actor: str) -> ScoreRecord | None:
+    """The account's latest published score, the view audited (caller's write transaction)."""
+    return audited_score_in(
+        connection, account_id, actor=actor, action="account.view", details=_found
+    )
 
 
 def view_account(engine: Engine, account_id: str, *, actor: str) -> ScoreRecord | None:
