@@ -19,8 +19,7 @@ from typing import TypeGuard
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# risk and api join once their moves land (the lead extends this tuple).
-CHECKED = ("features", "models", "training")
+CHECKED = ("features", "models", "training", "risk", "api")
 EXEMPT = ("risk/cli/", "api/cli.py")  # the CLI: start-up time is the reason by definition
 MARK = "# lazy:"
 IMPORT_CALLS = frozenset({"import_module", "__import__"})

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from features.utc import utc_iso
+from models.mlflow_io import load_scorer
 from risk.report.cases import case_register, decision_history
 from risk.report.content import (
     Period,
@@ -22,6 +23,9 @@ from risk.report.content import (
 )
 from risk.report.keys import pseudonym
 from risk.report.model_card import model_card, training_artifacts
+from risk.store.decisions import list_decisions
+from risk.store.retention import dropped_rows
+from risk.store.scores import scores_frame
 from risk.vocab import FLAGGED_BANDS, Lang
 
 
@@ -68,11 +72,6 @@ def build_content(
     generated_at: datetime,
 ) -> ReportContent:
     """Everything the report shows for one run, from the store, MLflow and the registries."""
-    from models.mlflow_io import load_scorer
-    from risk.store.decisions import list_decisions
-    from risk.store.retention import dropped_rows
-    from risk.store.scores import scores_frame
-
     run = resolve_run(engine, run_id)
     frame = scores_frame(engine, run.id)
     # The rows a prune removed, tallied: the figures below count them as if still stored.

@@ -6,6 +6,11 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import MaxNLocator
+
+from risk.report.fonts import cjk_font_path
 from risk.report.i18n import BAND_NAMES, label
 from risk.vocab import Lang
 
@@ -14,17 +19,11 @@ _PNG_METADATA = {"Software": None}  # no version string, no timestamp in the fil
 
 
 def _figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure
-
     return Figure(figsize=(width, height), dpi=110, layout="constrained")
 
 
 def _font(lang: Lang) -> Any:
     """FontProperties of the CJK font (it carries Latin glyphs too, so one font for both)."""
-    from matplotlib.font_manager import FontProperties
-
-    from risk.report.fonts import cjk_font_path
-
     return FontProperties(fname=str(cjk_font_path()), size=9)
 
 
@@ -112,8 +111,6 @@ def feature_chart(top: list[Mapping[str, Any]], lang: Lang) -> bytes:
 
 def network_chart(networks: list[Mapping[str, Any]], lang: Lang) -> bytes:
     """One pyramid per network: accounts per tier (grey), flagged ones (red), root on top."""
-    from matplotlib.ticker import MaxNLocator
-
     font = _font(lang)
     count = max(len(networks), 1)
     figure = _figure(2.0 * count + 0.6, 2.8)

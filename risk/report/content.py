@@ -14,10 +14,15 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from features.registry import REGISTRY
+from models.explain_text import ReasonBook
+from risk.indicators.params import IndicatorParams
+from risk.indicators.registry import ALL_RULES, RULES_BY_ID
 from risk.report.errors import ReportInputError, ReportRunNotFoundError
 from risk.report.i18n import BAND_NAMES, DECISION_NAMES, GLOSSARY, METHODOLOGY
 from risk.store.records import DecisionRecord, RunRecord
 from risk.store.retention_tallies import SCORE_CELLS, DroppedRows, score_cells
+from risk.store.runs import get_run, latest_published_run
 from risk.vocab import DECISIONS, FLAGGED_BANDS, Lang
 
 REPORT_FORMAT = "mlm-risk-audit-report/1"
@@ -83,8 +88,6 @@ class ReportContent:
 
 def resolve_run(engine: Engine, run_id: str) -> RunRecord:
     """The published run asked for ("latest" = the newest published run)."""
-    from risk.store.runs import get_run, latest_published_run
-
     run = latest_published_run(engine) if run_id == "latest" else get_run(engine, run_id)
     if run is None:
         raise ReportRunNotFoundError(
@@ -103,8 +106,6 @@ def decision_summary(
     engine: Engine, decisions: Sequence[DecisionRecord], pending: int, lang: Lang
 ) -> list[dict[str, Any]]:
     """Per decision kind: count and hours from the shown run's publication to the decision."""
-    from risk.store.runs import get_run
-
     published = {}
     for run_id in sorted({d.run_id for d in decisions}):
         run = get_run(engine, run_id)
@@ -140,8 +141,6 @@ def decision_summary(
 
 def indicator_summary(counts: Mapping[str, int], lang: Lang) -> list[dict[str, Any]]:
     """Every rule in report order with the accounts that met it in this run (zero included)."""
-    from risk.indicators.registry import ALL_RULES
-
     return [
         {
             "rule_id": rule.rule_id,
@@ -227,8 +226,6 @@ def chart_data(
 
 def appendix(lang: Lang) -> dict[str, Any]:
     """Methodology, the citation table of every rule, the bilingual glossary."""
-    from risk.indicators.registry import ALL_RULES
-
     return {
         "methodology": METHODOLOGY[lang],
         "citations": [
@@ -247,11 +244,6 @@ def appendix(lang: Lang) -> dict[str, Any]:
 
 def text_renderers(scorer: Any, lang: Lang) -> tuple[Callable[..., str], Callable[..., str]]:
     """Reason and indicator sentences in ``lang`` (the run stores English; Chinese is re-worded)."""
-    from features.registry import REGISTRY
-    from models.explain_text import ReasonBook
-    from risk.indicators.params import IndicatorParams
-    from risk.indicators.registry import RULES_BY_ID
-
     if lang == "en":
         return (lambda r: str(r.get("text", ""))), (lambda i: str(i.get("text", "")))
     names = list(scorer.feature_names)

@@ -10,7 +10,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
+
 from risk.report.errors import ReportError
+from risk.report.schema_check import first_schema_error
 from risk.service.accounts import score_text
 
 SCHEMA_FILE = "dsa_statement.schema.json"
@@ -114,10 +117,6 @@ def statements(content: Any) -> dict[str, Any]:
 
 def validate_statements(document: dict[str, Any]) -> None:
     """Raise ReportError naming the statement and field when one breaks the schema."""
-    import jsonschema_rs
-
-    from risk.report.schema_check import first_schema_error
-
     validator = jsonschema_rs.Draft202012Validator(statement_schema())
     for index, item in enumerate(document.get("statements", [])):
         error = first_schema_error(validator, item)

@@ -15,10 +15,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jsonschema_rs
 from sqlalchemy import Engine
 
 from risk.report.content import Period, ReportContent
+from risk.report.dsa import statements, validate_statements
 from risk.report.errors import ReportError, ReportInputError
+from risk.report.render_csv import render_case_csv, render_summary_csv
+from risk.report.render_html import render_html
+from risk.report.render_json import dumps
+from risk.report.schema_check import first_schema_error
 from risk.vocab import LANGS, Lang
 
 if TYPE_CHECKING:
@@ -44,15 +50,11 @@ def report_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _report_validator() -> Any:
-    import jsonschema_rs
-
     return jsonschema_rs.Draft202012Validator(report_schema())
 
 
 def validate_report(document: dict[str, Any]) -> None:
     """Raise ReportError naming the first place where ``report.json`` breaks its schema."""
-    from risk.report.schema_check import first_schema_error
-
     error = first_schema_error(_report_validator(), document)
     if error is not None:
         where, message = error
@@ -76,11 +78,6 @@ def write_files(
     directory: Path, content: ReportContent, formats: Collection[str], key_fingerprint: str
 ) -> None:
     """Render the asked formats (and the charts they show) into ``directory``."""
-    from risk.report.charts import render_charts
-    from risk.report.dsa import statements, validate_statements
-    from risk.report.render_csv import render_case_csv, render_summary_csv
-    from risk.report.render_json import dumps
-
     if "json" in formats:
         document = content.to_dict()
         validate_report(document)
@@ -97,17 +94,19 @@ def write_files(
         (directory / "case_register.csv").write_bytes(render_case_csv(content))
         (directory / "summary.csv").write_bytes(render_summary_csv(content))
     if {"pdf", "html"} & set(formats):
+        # lazy: matplotlib (~1 s): the API imports this module at start-up; only charts need it
+        from risk.report.charts import render_charts
+
         charts = render_charts(content)
         chart_dir = directory / "charts"
         chart_dir.mkdir()
         for name, data in charts.items():
             (chart_dir / name).write_bytes(data)
         if "html" in formats:
-            from risk.report.render_html import render_html
-
             html = render_html(content, charts, key_fingerprint=key_fingerprint)
             (directory / "report.html").write_bytes(html)
         if "pdf" in formats:
+            # lazy: reportlab (~0.5 s): the API imports this module at start-up; only PDFs need it
             from risk.report.render_pdf_register import render_pdf
 
             pdf = render_pdf(content, charts, key_fingerprint=key_fingerprint)
@@ -140,6 +139,7 @@ def export_report(
     overwrite: bool = False,
 ) -> list[Path]:
     """Build the report of a published run into ``out_dir``; returns every file written."""
+    # lazy: MLflow, scikit-learn (~3 s), cryptography (~0.1 s): the API imports this at start-up
     from risk.report.assemble import build_content
     from risk.report.keys import key_fingerprint, reviewer_salt, signing_key
     from risk.report.manifest import write_manifest

@@ -8,9 +8,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import mlflow
 import numpy as np
 import pandas as pd
+from mlflow.exceptions import MlflowException
 
+from features.registry import REGISTRY
 from risk.report.errors import ReportError
 from risk.report.i18n import LABEL_SOURCE, LIMITATIONS, METRIC_NAMES, PURPOSE
 from risk.store.retention_tallies import DroppedRows
@@ -21,9 +24,6 @@ REPORT_ARTIFACTS = ("data.json", "mean_abs_shap.json", "metrics.json", "threshol
 
 def training_artifacts(tracking_uri: str, mlflow_run_id: str | None) -> dict[str, Any]:
     """The training run's report JSON files by name (none when the run logged no report)."""
-    import mlflow
-    from mlflow.exceptions import MlflowException
-
     if not mlflow_run_id:
         return {}
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)
@@ -106,8 +106,6 @@ def feature_table(
     feature_names: list[str], importance: Mapping[str, float], lang: Lang
 ) -> list[dict[str, Any]]:
     """Every model feature: its registry definition and mean |SHAP| at training."""
-    from features.registry import REGISTRY
-
     rows = []
     for name in feature_names:
         spec = REGISTRY.get(name)

@@ -12,6 +12,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import PageBreak, Table, TableStyle
+
 from risk.report.pdf_styles import BAND_COLOURS, FONT, GRID, HEAD_BG
 from risk.service.accounts import score_text
 
@@ -41,8 +46,6 @@ BAND_COLUMN = 3
 
 @lru_cache(maxsize=65536)
 def _width(text: str) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     return float(stringWidth(text, FONT, FONT_SIZE))
 
 
@@ -64,8 +67,6 @@ def fit(text: str, width: float) -> str:
 @lru_cache(maxsize=4096)
 def wrap(text: str, width: float, lines: int = LINES) -> str:
     """``text`` broken at spaces into at most ``lines`` lines ("\\n"), the last one fitted."""
-    from reportlab.lib.utils import simpleSplit
-
     parts = simpleSplit(text, FONT, FONT_SIZE, width - 2 * PADDING) or [""]
     if len(parts) > lines:
         parts = [*parts[: lines - 1], " ".join(parts[lines - 1 :])]
@@ -108,9 +109,6 @@ def _cells(case: Mapping[str, Any], number: Mapping[str, int]) -> list[str]:
 
 
 def _style(bands: Sequence[str | None]) -> Any:
-    from reportlab.lib import colors
-    from reportlab.platypus import TableStyle
-
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), FONT_SIZE),
@@ -135,8 +133,6 @@ def _style(bands: Sequence[str | None]) -> Any:
 def _page_table(
     header: list[str], cases: Sequence[Mapping[str, Any]], rows: list[list[str]]
 ) -> Any:
-    from reportlab.platypus import Table
-
     table = Table(
         [header, *rows],
         colWidths=[w for _, w, _ in COLUMNS],
@@ -164,8 +160,6 @@ def register_tables(
     heading_height: float,
 ) -> list[Any]:
     """One table per landscape page (header row repeated), separated by page breaks."""
-    from reportlab.platypus import PageBreak
-
     header = [wrap(f"{t['network']} / {t['tier']}" if k == "network" else t[k], w)
               for k, w, _ in COLUMNS]  # fmt: skip
     number = {rule: i for i, rule in enumerate(rule_ids, 1)}

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import TableStyle
+
+from risk.report.fonts import cjk_font_path
 from risk.vocab import Lang
 
 FONT = "WQY"
@@ -15,11 +22,6 @@ BAND_COLOURS = {"low": "#3d7a3d", "medium": "#9a7400", "high": "#d35400", "criti
 
 def register_font() -> str:
     """Register the installed CJK TrueType collection with reportlab (once per process)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from risk.report.fonts import cjk_font_path
-
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(cjk_font_path()), subfontIndex=0))
     return FONT
@@ -27,9 +29,6 @@ def register_font() -> str:
 
 def styles(lang: Lang) -> dict[str, Any]:
     """Paragraph styles; Chinese text wraps between any two characters (CJK word wrap)."""
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
-
     wrap = "CJK" if lang == "zh" else None
     base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12.5, wordWrap=wrap)
     navy = colors.HexColor(NAVY)
@@ -54,9 +53,6 @@ def styles(lang: Lang) -> dict[str, Any]:
 
 def table_style(*, numeric_from: int | None = None, header: bool = True) -> Any:
     """Grid, header shading, top alignment; numeric columns right-aligned."""
-    from reportlab.lib import colors
-    from reportlab.platypus import TableStyle
-
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 8),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 
+from jinja2 import Environment, PackageLoader, select_autoescape
+
 from risk.report.content import ReportContent
 from risk.report.i18n import BAND_NAMES, LABELS, pruned_note
 from risk.service.accounts import score_text
 
 
 def _environment() -> object:
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
     environment = Environment(
         loader=PackageLoader("risk.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),

@@ -7,6 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Image, KeepTogether, LongTable, PageBreak, Paragraph, Spacer
+
 from risk.report.content import ReportContent
 from risk.report.i18n import BAND_NAMES, LABELS, pruned_note
 from risk.report.pdf_styles import styles, table_style
@@ -17,8 +21,6 @@ class _Doc:
     """What every section builder needs: words, styles, page widths."""
 
     def __init__(self, content: ReportContent) -> None:
-        from reportlab.lib.pagesizes import A4
-
         self.c = content.to_dict()
         self.lang: Lang = content.lang
         self.t = {key: words[self.lang] for key, words in LABELS.items()}
@@ -26,13 +28,9 @@ class _Doc:
         self.portrait_width = A4[0] - 2 * 42
 
     def p(self, text: Any, style: str = "cell") -> Any:
-        from reportlab.platypus import Paragraph
-
         return Paragraph(escape("" if text is None else str(text)), self.s[style])
 
     def table(self, rows: list[list[Any]], widths: list[float], **style: Any) -> Any:
-        from reportlab.platypus import LongTable
-
         total = sum(widths)
         scaled = [w * self.portrait_width / total for w in widths]
         table = LongTable(rows, colWidths=scaled, repeatRows=1, hAlign="LEFT")
@@ -45,8 +43,6 @@ def _num(value: Any, pattern: str = "{:,}") -> str:
 
 
 def _cover(d: _Doc, key_fingerprint: str) -> list[Any]:
-    from reportlab.platypus import PageBreak, Spacer
-
     meta, t = d.c["meta"], d.t
     period = meta["period"]
     shown = (
@@ -82,8 +78,6 @@ def _cover(d: _Doc, key_fingerprint: str) -> list[Any]:
 
 
 def _summary(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
-    from reportlab.platypus import PageBreak
-
     s, t = d.c["summary"], d.t
     bands = [[d.p(t["band"]), d.p(t["accounts"])]] + [
         [d.p(BAND_NAMES[b][d.lang]), d.p(_num(n), "num")] for b, n in s["bands"].items()
@@ -119,17 +113,12 @@ def _summary(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
 
 
 def _image(data: bytes, width: float) -> Any:
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image
-
     reader = ImageReader(io.BytesIO(data))
     w, h = reader.getSize()
     return Image(io.BytesIO(data), width=width, height=width * h / w, hAlign="LEFT")
 
 
 def _charts(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
-    from reportlab.platypus import KeepTogether, PageBreak
-
     return [
         d.p(d.t["charts"], "h1"),
         _image(charts["band_distribution.png"], d.portrait_width * 0.62),
@@ -141,8 +130,6 @@ def _charts(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
 
 
 def _model_card(d: _Doc) -> list[Any]:
-    from reportlab.platypus import PageBreak
-
     mc, t = d.c["model_card"], d.t
     data = mc["training_data"]
     parts = [[d.p(t[k]) for k in ("part", "accounts", "positives", "networks")]] + [

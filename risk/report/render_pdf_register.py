@@ -6,7 +6,11 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+
 from risk.report.content import ReportContent
+from risk.report.pdf_register import register_tables
 from risk.report.pdf_styles import FONT, register_font
 from risk.report.render_pdf import _charts, _cover, _Doc, _model_card, _summary
 
@@ -14,18 +18,12 @@ LANDSCAPE_MARGINS = (30.0, 32.0, 30.0, 30.0)  # left, bottom, right, top
 
 
 def _landscape_frame_size() -> tuple[float, float]:
-    from reportlab.lib.pagesizes import A4, landscape
-
     left, bottom, right, top = LANDSCAPE_MARGINS
     wide = landscape(A4)
     return wide[0] - left - right, wide[1] - bottom - top
 
 
 def _register(d: _Doc) -> list[Any]:
-    from reportlab.platypus import NextPageTemplate, PageBreak
-
-    from risk.report.pdf_register import register_tables
-
     t, cases = d.t, d.c["case_register"]
     rule_ids = [r["rule_id"] for r in d.c["appendix"]["citations"]]
     key = " · ".join(f"{i} = {rule}" for i, rule in enumerate(rule_ids, 1))
@@ -95,9 +93,6 @@ def render_pdf(
     content: ReportContent, charts: Mapping[str, bytes], *, key_fingerprint: str
 ) -> bytes:
     """``report.pdf``: cover, summary, charts, model card, case register, appendix."""
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-
     register_font()
     d = _Doc(content)
     buffer = io.BytesIO()

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from features.validation import read_valid_snapshot
+from models.errors import ModelNotFoundError
+from models.mlflow_io import load_scorer
+from risk.report.export import export_run_report
+from risk.scoring import run_scoring
+from risk.service.training import train_snapshot, training_config
 from risk.settings import Settings
+from risk.store.db import open_store
+from risk.store.keys import create_key
+from training.simulator import SimulationConfig, simulate_platform, write_snapshot
 
 Say = Callable[[str], None]
 
@@ -53,8 +62,6 @@ def _step(name: str, say: Say, seconds: dict[str, float]) -> Iterator[None]:
 
 def ensure_snapshot(out_dir: Path, plan: DemoPlan, say: Say) -> Path:
     """Simulate the platform once; later runs reuse the files (same seed, same bytes)."""
-    from training.simulator import SimulationConfig, simulate_platform, write_snapshot
-
     if (out_dir / "accounts.parquet").exists():
         say(f"  reusing the simulated platform in {out_dir}")
         return out_dir
@@ -66,11 +73,6 @@ def ensure_snapshot(out_dir: Path, plan: DemoPlan, say: Say) -> Path:
 
 def ensure_champion(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     """The champion model's ``name/version``, training and registering one if there is none."""
-    from features.validation import read_valid_snapshot
-    from models.errors import ModelNotFoundError
-    from models.mlflow_io import load_scorer
-    from risk.service.training import train_snapshot, training_config
-
     ref = f"{settings.model_name}@{settings.model_alias}"
     try:
         scorer = load_scorer(ref, settings.tracking_uri)
@@ -92,8 +94,6 @@ def ensure_champion(snapshot_dir: Path, settings: Settings, say: Say) -> str:
 
 def score_snapshot(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     """Run (or find) the nightly scoring run of the snapshot; its run id."""
-    from risk.scoring import run_scoring
-
     summary = run_scoring(
         snapshot_dir=snapshot_dir,
         as_of=None,
@@ -108,9 +108,6 @@ def score_snapshot(snapshot_dir: Path, settings: Settings, say: Say) -> str:
 
 def create_demo_keys(settings: Settings) -> dict[str, str]:
     """A fresh moderator and regulator key (plaintext exists only now; the store keeps hashes)."""
-    from risk.store.db import open_store
-    from risk.store.keys import create_key
-
     engine = open_store(settings.store_url)
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     keys = {}
@@ -123,9 +120,6 @@ def create_demo_keys(settings: Settings) -> dict[str, str]:
 
 def run_demo(*, settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
     """Every step of the demo, each reusing what an earlier demo left under RISK_HOME."""
-    from risk.report.export import export_run_report
-    from risk.store.db import open_store
-
     settings.ensure_home()
     seconds: dict[str, float] = {}
     base = demo_dir(settings)

@@ -34,7 +34,7 @@ class Champion:
 
 def load_champion(*, settings: Settings) -> Champion:
     """The model registered under the settings' alias, loaded from MLflow with its explainer."""
-    # MLflow, LightGBM and SHAP load in seconds: only when a model is asked for.
+    # lazy: MLflow, LightGBM and SHAP (~3 s): the API imports this module at start-up
     from models.explainer import Explainer
     from models.mlflow_io import load_scorer
 

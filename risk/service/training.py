@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from features.validation import read_valid_snapshot
+from risk.indicators.engine import indicator_score
 from risk.settings import Settings
+from training.config import TrainingConfig
+from training.data import read_labels_file, with_label_extras
+from training.errors import TrainingDataError
 
 if TYPE_CHECKING:
     from features.snapshot import Snapshot
-    from training.config import TrainingConfig
     from training.pipeline import TrainingResult
 
 # Below this many labels of either class a model cannot be split, early-stopped and evaluated
@@ -29,8 +33,6 @@ def training_config(
     out_of_time: bool = True,
 ) -> TrainingConfig:
     """The training config the settings ask for (CLI flags override name, seed, promotion)."""
-    from training.config import TrainingConfig
-
     return TrainingConfig(
         model_name=name or settings.model_name,
         experiment=name or settings.model_name,
@@ -48,7 +50,7 @@ def train_snapshot(
     *, snapshot: Snapshot, settings: Settings, config: TrainingConfig, as_of: str | None = None
 ) -> TrainingResult:
     """Train, evaluate (with the rules-only baseline), register and promote."""
-    from risk.indicators.engine import indicator_score
+    # lazy: MLflow, LightGBM, SHAP (5-10 s): train checks its data first; a demo rerun never trains
     from training.pipeline import train_and_register
 
     settings.ensure_home()
@@ -81,8 +83,6 @@ def merge_decision_labels(
     snapshot_labels: pd.DataFrame | None, decisions: pd.DataFrame, account_ids: pd.Series
 ) -> DecisionLabels:
     """Decisions (confirm = 1, dismiss = 0) override snapshot labels and add accounts it lacks."""
-    from training.errors import TrainingDataError
-
     # A moderator looked at the account after the labels were made: the decision wins. Without
     # snapshot labels the decided accounts are the whole training set. ``decisions`` comes from
     # ``risk.service.decisions.labels_from_decisions`` (one row per account, its latest label).
@@ -133,9 +133,6 @@ def labelled_snapshot(
     *, snapshot_dir: Path, labels_file: Path | None, decisions: pd.DataFrame | None
 ) -> tuple[Snapshot, DecisionLabels | None]:
     """The validated snapshot with its training labels (file, else its own; decisions on top)."""
-    from features.validation import read_valid_snapshot
-    from training.data import read_labels_file, with_label_extras
-
     snapshot = read_valid_snapshot(snapshot_dir)
     if labels_file is not None:
         labels = read_labels_file(labels_file, snapshot.accounts["account_id"])
