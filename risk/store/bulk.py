@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import IntegrityError
 
@@ -27,8 +29,6 @@ def json_object_texts(frame: pd.DataFrame) -> list[str | None]:
     per cell (about 3x faster than json.dumps of a dict per row). Non-numeric frames fall back
     to the per-row encoder. NaN and infinities become null.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     if len(frame.columns) == 0:
         return ["{}"] * len(frame)

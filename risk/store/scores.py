@@ -9,8 +9,9 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, exists, func, select
 
 from risk.errors import RunNotFoundError, StoreInputError
+from risk.store.audit import append_audit_in
 from risk.store.bulk import SCORE_COLUMNS
-from risk.store.db import read_transaction
+from risk.store.db import read_transaction, write_transaction
 from risk.store.records import QueuePage, ScoreRecord
 from risk.store.runs import latest_published_id_query, latest_published_in
 from risk.store.schema import decisions_table, runs_table, scores_table
@@ -229,8 +230,6 @@ def audited_score_in(
 ) -> ScoreRecord | None:
     """The account's latest published score, the read appended to the audit log as ``action``
     (the run read, and ``details`` of the record) in the caller's write transaction."""
-    from risk.store.audit import append_audit_in
-
     record = account_score_in(connection, account_id)
     run = {"run_id": None if record is None else record.run_id}
     append_audit_in(
@@ -252,7 +251,5 @@ def view_account_in(connection: Connection, account_id: str, *, actor: str) -> S
 
 def view_account(engine: Engine, account_id: str, *, actor: str) -> ScoreRecord | None:
     """An account's score, with the view written to the audit log in the same transaction."""
-    from risk.store.db import write_transaction
-
     with write_transaction(engine) as connection:
         return view_account_in(connection, account_id, actor=actor)
