@@ -70,7 +70,7 @@ def check_lang(lang: str) -> Lang:
 
 
 class ReasonBook:
-    """Per model feature: its spec and its rendered reference, so a sentence is one format."""
+    """Per model feature: its spec and the legitimate sellers' median its reasons compare with."""
 
     def __init__(
         self,
@@ -86,18 +86,11 @@ class ReasonBook:
         no_reference = [s.name for s in self.specs if s.model_input and s.name not in reference]
         if no_reference:
             raise ExplainerError(f"no training reference for features: {', '.join(no_reference)}")
-        self._references = {
-            lang: [_render(s, float(reference.get(s.name, math.nan)), lang) for s in self.specs]
-            for lang in LANGS
-        }
+        self.references = [float(reference.get(s.name, math.nan)) for s in self.specs]
 
     def text(self, column: int, value: float, lang: Lang) -> str:
         """The reason sentence for one account's value of one model feature."""
-        spec = self.specs[column]
-        template = spec.reason_zh if lang == "zh" else spec.reason_en
-        return template.format_map(
-            {"value": _render(spec, value, lang), "reference": self._references[lang][column]}
-        )
+        return reason_text(self.specs[column], value, self.references[column], lang)
 
     def reasons(
         self,
@@ -111,6 +104,18 @@ class ReasonBook:
         return [Reason(self.specs[c].name, v, x, self.text(c, v, lang)) for c, v, x in cells]
 
 
-def _render(spec: FeatureSpec, value: float, lang: Lang) -> str:
-    """A value as the registry formats it, or the word for unknown."""
-    return _UNKNOWN[lang] if math.isnan(value) else spec.format_value(value)
+def reason_text(spec: FeatureSpec, value: float | None, reference: float | None, lang: Lang) -> str:
+    """A reason's sentence in ``lang``: the spec's template with the account's value and the
+    legitimate sellers' median it is compared with, each formatted by the spec. The one way a
+    reason is worded: the explainer, the score file and every reader of a run use it."""
+    template = spec.reason_zh if lang == "zh" else spec.reason_en
+    return template.format_map(
+        {"value": _render(spec, value, lang), "reference": _render(spec, reference, lang)}
+    )
+
+
+def _render(spec: FeatureSpec, value: float | None, lang: Lang) -> str:
+    """A value as the registry formats it, or the word for unknown (missing or NaN)."""
+    if value is None or math.isnan(value):
+        return _UNKNOWN[lang]
+    return spec.format_value(value)

@@ -12,6 +12,7 @@ import pytest
 
 from features.registry import FeatureSpec
 from models.explain_errors import ExplainerError, ExplainInputError
+from models.explain_text import reason_text
 from models.explainer import Explainer
 from models.reference import legitimate_medians
 
@@ -237,6 +238,19 @@ def test_stored_reference_document_medians_explain_with_unknowns(
         "average order 80 (legitimate sellers: median unknown)"
     )
     assert explainer.book.text(3, 80.0, "zh") == "平均订单金额80（正常卖家中位数：未知）"
+
+
+def test_one_function_words_a_reason_from_its_spec_value_and_reference(
+    explainer: Explainer, trained: tuple[lgb.Booster, dict[str, float]]
+) -> None:
+    spec = REGISTRY["avg_order_value"]
+    assert reason_text(spec, 80.0, 55.0, "en") == "average order 80 (legitimate sellers: median 55)"
+    assert reason_text(spec, None, 55.0, "zh") == "平均订单金额未知（正常卖家中位数：55）"
+    assert reason_text(spec, 80.0, float("nan"), "en").endswith("median unknown)")
+    column = FEATURES.index("avg_order_value")
+    median = trained[1]["avg_order_value"]
+    for lang in ("en", "zh"):
+        assert explainer.book.text(column, 80.0, lang) == reason_text(spec, 80.0, median, lang)
 
 
 def test_bad_setup_and_bad_input_are_clear_errors(
