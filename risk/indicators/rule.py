@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
+from string import Formatter
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from risk.indicators.params import IndicatorParams
 from risk.vocab import Lang
@@ -15,6 +19,19 @@ from risk.vocab import Lang
 Jurisdiction = Literal["CN", "US", "EU"]
 Predicate = Callable[[pd.DataFrame, IndicatorParams], "pd.Series[bool]"]
 EvidenceValue = float | int | None
+ParamValue = float | int | bool
+
+
+class FiredIndicator(TypedDict):
+    """One indicator an account meets, as a run stores it: the rule, its citation, the values it
+    was measured on and the thresholds in force that its sentences name. The sentences are worded
+    when read (``risk.indicators.wording``), in the reader's language."""
+
+    rule_id: str
+    jurisdiction: str
+    citation: str
+    evidence: dict[str, EvidenceValue]
+    params: dict[str, ParamValue]
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,34 @@ class Rule:
             values.update({k: _MISSING for k, v in evidence.items() if v is None})
         values.constants = constants or {}
         return template.format_map(values)
+
+    def template_params(self) -> tuple[str, ...]:
+        """The thresholds (:class:`IndicatorParams` fields) its sentences name, in order."""
+        return _params_named((self.text_en, self.text_zh), self.evidence_columns)
+
+    def params_in(self, constants: Mapping[str, Any]) -> dict[str, ParamValue]:
+        """The thresholds in force that its sentences name: what a run stores with it."""
+        return {name: constants[name] for name in self.template_params()}
+
+    def fired(
+        self, evidence: dict[str, EvidenceValue], params: dict[str, ParamValue]
+    ) -> FiredIndicator:
+        """The stored form of this rule met on ``evidence`` under ``params`` (no sentence)."""
+        return {
+            "rule_id": self.rule_id,
+            "jurisdiction": self.jurisdiction,
+            "citation": self.citation,
+            "evidence": evidence,
+            "params": params,
+        }
+
+
+@cache
+def _params_named(templates: tuple[str, ...], evidence: tuple[str, ...]) -> tuple[str, ...]:
+    """Placeholders of the templates that are not evidence columns, first appearance first."""
+    fields = (name for text in templates for _, name, _, _ in Formatter().parse(text) if name)
+    roots = (re.split(r"[.\[]", name, maxsplit=1)[0] for name in fields)
+    return tuple(dict.fromkeys(name for name in roots if name not in evidence))
 
 
 class _Placeholders(dict[str, Any]):
