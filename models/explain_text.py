@@ -1,4 +1,8 @@
-"""Reason objects and their sentences, rendered only from the feature registry's templates."""
+"""Reason objects and their sentences, rendered only from the feature registry's templates.
+
+A reason is data (feature, value, contribution, reference); its sentence is worded when read,
+in the reader's language, by ``reason_text``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from features.registry import FeatureSpec
+from features.registry import REGISTRY, FeatureSpec
 from models.explain_errors import ExplainerError, ExplainInputError
 from models.vocab import LANGS, Lang
 
@@ -26,20 +30,20 @@ def json_float(value: float) -> float | None:
 
 @dataclass(frozen=True)
 class Reason:
-    """One feature's push on one account's score, with the sentence a moderator reads."""
+    """One feature's push on one account's score, and what its sentence compares the value with."""
 
     feature: str
     value: float
     contribution: float  # log-odds
-    text: str
+    reference: float  # the legitimate sellers' median of the feature (NaN when unknown)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{feature, value, contribution, text}`` as in DATA_CONTRACT.md (JSON-safe)."""
+        """``{feature, value, contribution, reference}``, what a run stores (JSON-safe)."""
         return {
             "feature": self.feature,
             "value": json_float(self.value),
             "contribution": json_float(self.contribution),
-            "text": self.text,
+            "reference": json_float(self.reference),
         }
 
 
@@ -97,11 +101,13 @@ class ReasonBook:
         columns: NDArray[np.intp],
         values: NDArray[np.float64],
         contributions: NDArray[np.float64],
-        lang: Lang,
     ) -> list[Reason]:
         """Reasons for selected cells (parallel arrays: column, account value, contribution)."""
-        cells = zip(columns.tolist(), values.tolist(), contributions.tolist(), strict=True)
-        return [Reason(self.specs[c].name, v, x, self.text(c, v, lang)) for c, v, x in cells]
+        references = [self.references[c] for c in columns.tolist()]
+        cells = zip(
+            columns.tolist(), values.tolist(), contributions.tolist(), references, strict=True
+        )
+        return [Reason(self.specs[c].name, v, x, r) for c, v, x, r in cells]
 
 
 def reason_text(spec: FeatureSpec, value: float | None, reference: float | None, lang: Lang) -> str:
@@ -112,6 +118,24 @@ def reason_text(spec: FeatureSpec, value: float | None, reference: float | None,
     return template.format_map(
         {"value": _render(spec, value, lang), "reference": _render(spec, reference, lang)}
     )
+
+
+def stored_reason_text(reason: Mapping[str, Any], lang: Lang) -> str:
+    """A reason as a run stored it (``Reason.to_dict``), worded in ``lang`` from the registry.
+
+    A reason stored before runs kept the reference (issue 14) has its English sentence in
+    ``text`` instead: it shows that, as does a feature the registry no longer has.
+    """
+    spec = REGISTRY.get(str(reason.get("feature", "")))
+    if spec is None or "reference" not in reason:
+        return str(reason.get("text", ""))
+    value, reference = _number(reason.get("value")), _number(reason.get("reference"))
+    return reason_text(spec, value, reference, lang)
+
+
+def _number(value: Any) -> float | None:
+    """A stored JSON number as a float (null stays None)."""
+    return None if value is None else float(value)
 
 
 def _render(spec: FeatureSpec, value: float | None, lang: Lang) -> str:

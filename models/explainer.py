@@ -1,4 +1,4 @@
-"""The model's reasons: TreeSHAP contributions (log-odds) ranked into registry sentences.
+"""The model's reasons: TreeSHAP contributions (log-odds) ranked into reasons the registry words.
 
 Kept apart from the legal indicators on purpose: these say why the *model* scored an account,
 not which legal test it meets. ``shap.TreeExplainer`` on a LightGBM booster runs LightGBM's own
@@ -17,8 +17,7 @@ from numpy.typing import NDArray
 
 from features.registry import REGISTRY, FeatureSpec
 from models.explain_errors import ExplainerError, ExplainInputError
-from models.explain_text import Explanation, Reason, ReasonBook, check_lang
-from models.vocab import Lang
+from models.explain_text import Explanation, Reason, ReasonBook
 
 if TYPE_CHECKING:
     import lightgbm
@@ -30,7 +29,7 @@ DEFAULT_CHUNK_ROWS = 8192  # bounds memory: a chunk's (rows, features + 1) float
 
 
 class Explainer:
-    """TreeSHAP reasons for a LightGBM booster, worded by the feature registry."""
+    """TreeSHAP reasons for a LightGBM booster, each with the median its sentence compares to."""
 
     def __init__(
         self,
@@ -63,18 +62,13 @@ class Explainer:
         return self.base_value, np.vstack(chunks)
 
     def reasons(
-        self,
-        X: pd.DataFrame | NDArray[Any],
-        top: int = 4,
-        lang: Lang = "en",
-        direction: Direction = "up",
+        self, X: pd.DataFrame | NDArray[Any], top: int = 4, direction: Direction = "up"
     ) -> list[list[Reason]]:
         """Per account, the ``top`` features pushing its score up (or down), strongest first."""
-        lang = check_lang(lang)
         matrix = self.matrix(X)
         out: list[list[Reason]] = []
         for part in _chunks(matrix, self.chunk_rows):
-            out.extend(self.rank(part, self._shap(part), top=top, lang=lang, direction=direction))
+            out.extend(self.rank(part, self._shap(part), top=top, direction=direction))
         return out
 
     def rank(
@@ -83,27 +77,22 @@ class Explainer:
         contributions: NDArray[np.float64],
         *,
         top: int = 4,
-        lang: Lang = "en",
         direction: Direction = "up",
     ) -> list[list[Reason]]:
         """Reasons from contributions already computed (``values`` = the same rows' features)."""
-        lang = check_lang(lang)
         if len(values) == 0:
             return []
         rows, cols = top_cells(contributions, self.book.explainable, top, direction)
-        flat = self.book.reasons(cols, values[rows, cols], contributions[rows, cols], lang)
+        flat = self.book.reasons(cols, values[rows, cols], contributions[rows, cols])
         ends = np.cumsum(np.bincount(rows, minlength=len(values))).tolist()
         return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
-    def explain_one(
-        self, row: Mapping[str, float] | NDArray[Any], top: int = 4, lang: Lang = "en"
-    ) -> Explanation:
+    def explain_one(self, row: Mapping[str, float] | NDArray[Any], top: int = 4) -> Explanation:
         """One account on demand: top reasons up and down, through a float64 numpy row."""
-        lang = check_lang(lang)
         values = self._row(row)
         contrib = self._contributions_one(values)
-        up = self.rank(values, contrib, top=top, lang=lang, direction="up")[0]
-        down = self.rank(values, contrib, top=top, lang=lang, direction="down")[0]
+        up = self.rank(values, contrib, top=top, direction="up")[0]
+        down = self.rank(values, contrib, top=top, direction="down")[0]
         raw = self.base_value + float(contrib.sum())
         return Explanation(tuple(up), tuple(down), self.base_value, raw)
 

@@ -71,7 +71,6 @@ def queue(
         roles=ROLE_CHOICES.get(role),
         limit=PAGE_SIZE,
         offset=(page_number - 1) * PAGE_SIZE,
-        explainer=state.explainer,
         lang=user.lang,
     )
     filters = {"band": band, "role": role, "region": region, "network": network, "status": status}

@@ -36,7 +36,6 @@ async def get_account(
         account_id=account_id,
         actor=key.name,
         runs=state.runs,
-        explainer=state.explainer,
         lang=lang,
     )
     return json_response(asdict(view.out()))

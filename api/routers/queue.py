@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import AuthorizedKey, EngineDep
 from api.schemas import QueueOut
 from risk.service.queue import queue_page
-from risk.vocab import Band, DecisionStatus, SchemeRole
+from risk.vocab import Band, DecisionStatus, Lang, SchemeRole
 
 router = APIRouter(tags=["queue"])
 
@@ -28,8 +28,10 @@ def get_queue(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    lang: Lang = "en",
 ) -> dict[str, Any]:
-    """Accounts to review, highest score first; decided accounts only when asked for."""
+    """Accounts to review, highest score first; decided accounts only when asked for. Reasons
+    and indicators are worded in ``lang``."""
     page = queue_page(
         engine=engine,
         bands=band,
@@ -39,5 +41,6 @@ def get_queue(
         roles=role,
         limit=limit,
         offset=offset,
+        lang=lang,
     )
     return page.to_dict()

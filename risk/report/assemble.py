@@ -19,7 +19,6 @@ from risk.report.content import (
     decision_summary,
     indicator_summary,
     resolve_run,
-    text_renderers,
 )
 from risk.report.keys import pseudonym
 from risk.report.model_card import model_card, training_artifacts
@@ -82,7 +81,6 @@ def build_content(
     artifacts = training_artifacts(tracking_uri, run.model_run_id)
     history = decision_history(decisions, lambda name: pseudonym(name, reviewer_salt))
     confirmed = {a for a, items in history.items() if items[-1]["decision"] == "confirm"}
-    reason_text, indicator_text = text_renderers(scorer, lang)
     counts = dict(run.counts or {})
     bands = dict(counts.get("bands", {}))
     summary = {
@@ -113,7 +111,7 @@ def build_content(
             dropped=dropped,
             lang=lang,
         ),
-        cases=case_register(frame, history, lang, reason_text, indicator_text),
+        cases=case_register(frame, history, lang),
         charts=chart_data(frame, bands, artifacts.get("mean_abs_shap.json", {}), dropped),
         appendix=appendix(lang),
     )

@@ -9,12 +9,11 @@ from typing import Any
 import pandas as pd
 
 from features.utc import utc_iso
+from models.explain_text import stored_reason_text
+from risk.indicators.wording import indicator_text
 from risk.report.i18n import ACTIONS, BAND_NAMES, DECISION_NAMES
 from risk.store.records import DecisionRecord
 from risk.vocab import FLAGGED_BANDS, Lang
-
-ReasonText = Callable[[Mapping[str, Any]], str]
-IndicatorText = Callable[[Mapping[str, Any]], str]
 
 
 def _number(value: Any) -> float | None:
@@ -53,14 +52,8 @@ def _register_rows(frame: pd.DataFrame, decided: Sequence[str]) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def _case(
-    row: Mapping[str, Any],
-    history: list[dict[str, Any]],
-    lang: Lang,
-    reason_text: ReasonText,
-    indicator_text: IndicatorText,
-) -> dict[str, Any]:
-    """One register entry (JSON-safe)."""
+def _case(row: Mapping[str, Any], history: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
+    """One register entry (JSON-safe), its reasons and indicators worded in ``lang``."""
     latest = history[-1] if history else None
     status = latest["decision"] if latest else "pending"
     in_run = isinstance(row.get("band"), str)
@@ -86,7 +79,7 @@ def _case(
                 "feature": r.get("feature"),
                 "value": _number(r.get("value")),
                 "contribution": _number(r.get("contribution")),
-                "text": reason_text(r),
+                "text": stored_reason_text(r, lang),
             }
             for r in reasons
         ],
@@ -95,7 +88,7 @@ def _case(
                 "rule_id": item.get("rule_id"),
                 "jurisdiction": item.get("jurisdiction"),
                 "citation": item.get("citation"),
-                "text": indicator_text(item),
+                "text": indicator_text(item, lang),
             }
             for item in indicators
         ],
@@ -109,16 +102,9 @@ def _case(
 
 
 def case_register(
-    frame: pd.DataFrame,
-    history: Mapping[str, list[dict[str, Any]]],
-    lang: Lang,
-    reason_text: ReasonText,
-    indicator_text: IndicatorText,
+    frame: pd.DataFrame, history: Mapping[str, list[dict[str, Any]]], lang: Lang
 ) -> list[dict[str, Any]]:
     """Register entries in rank order (decided accounts absent from the run at the end)."""
     rows = _register_rows(frame, sorted(history))
     records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
-    return [
-        _case(row, history.get(str(row["account_id"]), []), lang, reason_text, indicator_text)
-        for row in records
-    ]
+    return [_case(row, history.get(str(row["account_id"]), []), lang) for row in records]

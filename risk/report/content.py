@@ -4,8 +4,7 @@ registries. Ordering is deterministic; ``generated_at`` is the only field that v
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -14,10 +13,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from features.registry import REGISTRY
-from models.explain_text import ReasonBook
-from risk.indicators.params import IndicatorParams
-from risk.indicators.registry import ALL_RULES, RULES_BY_ID
+from risk.indicators.registry import ALL_RULES
 from risk.report.errors import ReportInputError, ReportRunNotFoundError
 from risk.report.i18n import BAND_NAMES, DECISION_NAMES, GLOSSARY, METHODOLOGY
 from risk.store.records import DecisionRecord, RunRecord
@@ -240,26 +236,3 @@ def appendix(lang: Lang) -> dict[str, Any]:
         ],
         "glossary": GLOSSARY,
     }
-
-
-def text_renderers(scorer: Any, lang: Lang) -> tuple[Callable[..., str], Callable[..., str]]:
-    """Reason and indicator sentences in ``lang`` (the run stores English; Chinese is re-worded)."""
-    if lang == "en":
-        return (lambda r: str(r.get("text", ""))), (lambda i: str(i.get("text", "")))
-    names = list(scorer.feature_names)
-    book = ReasonBook(names, scorer.reference_medians, REGISTRY)
-    column = {name: i for i, name in enumerate(names)}
-    constants = IndicatorParams().as_dict()
-
-    def reason(item: Mapping[str, Any]) -> str:
-        value = item.get("value")
-        number = math.nan if value is None else float(value)
-        at = column.get(str(item.get("feature")))
-        return str(item.get("text", "")) if at is None else book.text(at, number, "zh")
-
-    def indicator(item: Mapping[str, Any]) -> str:
-        rule = RULES_BY_ID.get(str(item.get("rule_id")))
-        evidence = dict(item.get("evidence") or {})
-        return str(item.get("text", "")) if rule is None else rule.text("zh", evidence, constants)
-
-    return reason, indicator

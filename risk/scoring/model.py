@@ -56,11 +56,11 @@ def likely_roles(
 
 
 def reasons_fn(scorer: RiskScorer) -> ReasonsFn:
-    """The explainer's top reasons in English (the API re-renders Chinese on demand)."""
+    """The explainer's top reasons, as data: readers word them in their reader's language."""
     explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
 
     def explain(rows: pd.DataFrame) -> list[list[Reason]]:
-        return list(explainer.reasons(rows, top=REASONS_PER_ACCOUNT, lang="en"))
+        return list(explainer.reasons(rows, top=REASONS_PER_ACCOUNT))
 
     return explain
 

@@ -2,7 +2,9 @@
 
 Written under a temporary name beside the target and renamed only once the run is published,
 so a reader of ``--out`` never sees a partial file. JSON columns are JSON text (UTF-8,
-Chinese unescaped); ``as_of`` is a UTC timestamp in Parquet and ISO 8601 text in CSV.
+Chinese unescaped); ``as_of`` is a UTC timestamp in Parquet and ISO 8601 text in CSV. The run
+stores reasons and indicators as data; the file keeps the contract's English ``text`` of each,
+worded here as the file is written.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from models.explain_text import stored_reason_text
+from risk.indicators.wording import indicator_text
 from risk.scoring.table import empty_run_table
 
 SCORE_TABLE_COLUMNS: tuple[str, ...] = (
@@ -55,6 +59,39 @@ def json_text(value: Any) -> str | None:
     return _ENCODER.encode(value)
 
 
+def contract_reasons(reasons: Any) -> list[dict[str, Any]] | None:
+    """A run's reasons of one account as the contract's ``{feature, value, contribution,
+    text}``, worded in English; missing (band low) stays missing."""
+    if not isinstance(reasons, list | np.ndarray):
+        return None
+    return [
+        {
+            "feature": reason["feature"],
+            "value": reason.get("value"),
+            "contribution": reason.get("contribution"),
+            "text": stored_reason_text(reason, "en"),
+        }
+        for reason in reasons
+    ]
+
+
+def contract_indicators(indicators: Any) -> list[dict[str, Any]] | None:
+    """A run's indicators of one account as the contract's ``{rule_id, jurisdiction,
+    citation, text, evidence}``, worded in English."""
+    if not isinstance(indicators, list | np.ndarray):
+        return None
+    return [
+        {
+            "rule_id": item["rule_id"],
+            "jurisdiction": item["jurisdiction"],
+            "citation": item["citation"],
+            "text": indicator_text(item, "en"),
+            "evidence": item["evidence"],
+        }
+        for item in indicators
+    ]
+
+
 def score_table_batch(
     chunk: pd.DataFrame, model_version: str, as_of: pd.Timestamp, *, csv: bool
 ) -> pa.Table:
@@ -71,8 +108,12 @@ def score_table_batch(
         "score": pa.array(chunk["score"].to_numpy(dtype="float64")),
         "band": pa.array(chunk["band"].astype(str).to_numpy(dtype=object), pa.string()),
         "rank": pa.array(chunk["rank"].to_numpy(dtype="int64")),
-        "reasons": pa.array([json_text(v) for v in chunk["reasons"]], pa.string()),
-        "indicators": pa.array([json_text(v) for v in chunk["indicators"]], pa.string()),
+        "reasons": pa.array(
+            [json_text(contract_reasons(v)) for v in chunk["reasons"]], pa.string()
+        ),
+        "indicators": pa.array(
+            [json_text(contract_indicators(v)) for v in chunk["indicators"]], pa.string()
+        ),
         "model_version": pa.array([model_version] * n, pa.string()),
         "as_of": as_of_column,
     }

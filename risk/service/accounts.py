@@ -1,10 +1,12 @@
 """One account as a moderator sees it: the stored score with its key features in context (the
 API's account view), the console's account page composed from the same functions, and how a
-score is written for people (the console and the regulator report alike)."""
+score is written for people (the console and the regulator report alike). A run stores reasons
+and indicators as data; they are worded here, in the reader's language."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
@@ -15,9 +17,8 @@ from sqlalchemy import Engine
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from features.registry import REGISTRY
-from models.explain_text import check_lang
-from risk.indicators.params import IndicatorParams
-from risk.indicators.registry import RULES_BY_ID
+from models.explain_text import check_lang, stored_reason_text
+from risk.indicators.wording import worded_indicators
 from risk.service.errors import AccountNotFoundError
 from risk.service.networks import NetworkViewCache, network_view
 from risk.service.runs import RunCache
@@ -65,13 +66,14 @@ class AccountView:
     record: ScoreRecord
     as_of: datetime
     model_version: str
-    reasons: list[StoredReason]
+    reasons: list[StoredReason]  # worded in the reader's language
+    indicators: list[dict[str, Any]]  # worded in the reader's language, with their titles
     key_features: list[KeyFeature]
 
     def out(self) -> AccountOut:
         """The API's account: the score row's fields taken from the record, declared once."""
         row = {field.name: getattr(self.record, field.name) for field in fields(DecidedScoreRow)}
-        row |= {"reasons": self.reasons, "indicators": self.record.indicators or []}
+        row |= {"reasons": self.reasons, "indicators": self.indicators}
         return AccountOut(
             **row,
             run_id=self.record.run_id,
@@ -140,21 +142,21 @@ def key_feature_values(
     return feature_values(KEY_FEATURES, features, percentiles, lang)
 
 
-def reworded_reasons(
-    reasons: list[StoredReason] | None, explainer: Explainer | None, lang: Lang
-) -> list[StoredReason]:
-    """Stored reasons (English), re-worded from the registry when another language is asked."""
-    stored = [reason.copy() for reason in reasons or []]
-    if lang == "en" or explainer is None:
-        return stored
-    columns = {name: i for i, name in enumerate(explainer.feature_names)}
-    for reason in stored:
-        column = columns.get(reason.get("feature", ""))
-        value = number(reason.get("value"))
-        if column is not None:
-            shown = math.nan if value is None else value
-            reason["text"] = explainer.book.text(column, shown, lang)
-    return stored
+def worded_reason(reason: Mapping[str, Any], lang: Lang) -> StoredReason:
+    """A reason as a run stored it (or as the explainer gives it now) with its sentence in
+    ``lang``; one stored before runs kept the reference shows its stored English."""
+    return {
+        "feature": str(reason.get("feature", "")),
+        "value": number(reason.get("value")),
+        "contribution": number(reason.get("contribution")),
+        "reference": number(reason.get("reference")),
+        "text": stored_reason_text(reason, lang),
+    }
+
+
+def worded_reasons(reasons: Sequence[Mapping[str, Any]] | None, lang: Lang) -> list[StoredReason]:
+    """Every reason worded in ``lang`` (none stored: an empty list)."""
+    return [worded_reason(reason, lang) for reason in reasons or []]
 
 
 def account_view(
@@ -163,13 +165,12 @@ def account_view(
     account_id: str,
     actor: str,
     runs: RunCache,
-    explainer: Explainer | None = None,
     lang: str = "en",
 ) -> AccountView:
     """The account's latest published score (the view is audited); 404 if it has none."""
     chosen = check_lang(lang)
     record = view_account(engine, account_id, actor=actor)
-    return _presented(engine, account_id, record, runs, explainer, chosen)
+    return _presented(engine, account_id, record, runs, chosen)
 
 
 async def account_view_grouped(
@@ -178,24 +179,19 @@ async def account_view_grouped(
     account_id: str,
     actor: str,
     runs: RunCache,
-    explainer: Explainer | None = None,
     lang: str = "en",
 ) -> AccountView:
     """``account_view`` with the audited read group-committed with other requests' (the API)."""
     chosen = check_lang(lang)
     record = await committer.run(partial(view_account_in, account_id=account_id, actor=actor))
-    return _presented(committer.engine, account_id, record, runs, explainer, chosen)
+    return _presented(committer.engine, account_id, record, runs, chosen)
 
 
 def _presented(
-    engine: Engine,
-    account_id: str,
-    record: ScoreRecord | None,
-    runs: RunCache,
-    explainer: Explainer | None,
-    lang: Lang,
+    engine: Engine, account_id: str, record: ScoreRecord | None, runs: RunCache, lang: Lang
 ) -> AccountView:
-    """The view of a score read (404 without one), with its run's context and key features."""
+    """The view of a score read (404 without one), with its run's context and key features,
+    its reasons and indicators worded in ``lang``."""
     if record is None:
         raise AccountNotFoundError(f"account {account_id!r} has no score in the published run")
     run = runs.get(engine, record.run_id)
@@ -203,7 +199,8 @@ def _presented(
         record=record,
         as_of=run.as_of,
         model_version=f"{run.model_name}/{run.model_version}",
-        reasons=reworded_reasons(record.reasons, explainer, lang),
+        reasons=worded_reasons(record.reasons, lang),
+        indicators=worded_indicators(record.indicators, lang),
         key_features=key_feature_values(record.features, record.percentiles, lang),
     )
 
@@ -228,35 +225,14 @@ class AccountPage:
         return max([*shown, 1e-9])
 
 
-def indicators_in(indicators: list[Any] | None, lang: Lang) -> list[dict[str, Any]]:
-    """Fired indicators with their rule title, worded in ``lang`` from the rule pack.
-
-    English keeps the stored sentence (written with the thresholds of the run); other
-    languages are re-worded from the evidence with the default thresholds.
-    """
-    constants = IndicatorParams().as_dict()
-    out = []
-    for item in indicators or []:
-        shown = dict(item)
-        rule = RULES_BY_ID.get(str(shown.get("rule_id", "")))
-        if rule is not None:
-            shown["title"] = rule.title_zh if lang == "zh" else rule.title_en
-            if lang != "en":
-                shown["text"] = rule.text(lang, shown.get("evidence") or {}, constants)
-        else:
-            shown["title"] = shown.get("rule_id", "")
-        out.append(shown)
-    return out
-
-
 def _reasons(
     view: AccountView, explainer: Explainer | None, lang: Lang
 ) -> tuple[list[StoredReason], list[StoredReason], str]:
     """SHAP reasons up and down explained now; the run's stored reasons without a model."""
     if explainer is not None and view.record.features:
-        explained = explainer.explain_one(view.record.features, top=REASONS_EACH_WAY, lang=lang)
-        payload = explained.to_dict()
-        return payload["up"], payload["down"], "model"
+        explained = explainer.explain_one(view.record.features, top=REASONS_EACH_WAY).to_dict()
+        up, down = worded_reasons(explained["up"], lang), worded_reasons(explained["down"], lang)
+        return up, down, "model"
     up = [r for r in view.reasons if (r.get("contribution") or 0.0) >= 0]
     down = [r for r in view.reasons if (r.get("contribution") or 0.0) < 0]
     return up, down, "stored"
@@ -283,14 +259,7 @@ def account_page(
 ) -> AccountPage:
     """The account as the console shows it; the account and network views are audited."""
     chosen = check_lang(lang)
-    view = account_view(
-        engine=engine,
-        account_id=account_id,
-        actor=actor,
-        runs=runs,
-        explainer=explainer,
-        lang=lang,
-    )
+    view = account_view(engine=engine, account_id=account_id, actor=actor, runs=runs, lang=lang)
     record = view.record
     up, down, source = _reasons(view, explainer, chosen)
     return AccountPage(
@@ -298,7 +267,7 @@ def account_page(
         reasons_up=up,
         reasons_down=down,
         reasons_source=source,
-        indicators=indicators_in(record.indicators, chosen),
+        indicators=view.indicators,
         network=_network(engine, record.network_id, actor=actor, cache=networks),
         sales=feature_values(
             SALES_FEATURES, record.features, record.percentiles, chosen, missing="–"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from models.explain_text import check_lang
+from risk.service.accounts import worded_reasons
 from risk.service.errors import AccountNotFoundError, ModelUnavailableError
 from risk.settings import Settings
 from risk.store.group_commit import GroupCommitter
@@ -77,9 +78,8 @@ async def explain_account(
     if record is None:
         raise AccountNotFoundError(f"account {account_id!r} has no score in the published run")
     # ~1 ms of numpy under the GIL: a thread would add a hop and no parallelism.
-    explanation = explainer.explain_one(
-        record.features or {}, top=min(top, MAX_REASONS), lang=chosen
-    )
+    explanation = explainer.explain_one(record.features or {}, top=min(top, MAX_REASONS))
+    explained = explanation.to_dict()
     return {
         "account_id": account_id,
         "run_id": record.run_id,
@@ -87,5 +87,7 @@ async def explain_account(
         "band": record.band,
         "model_version": model_version,
         "lang": chosen,
-        **explanation.to_dict(),
+        **explained,
+        "up": worded_reasons(explained["up"], chosen),
+        "down": worded_reasons(explained["down"], chosen),
     }

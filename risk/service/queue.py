@@ -1,21 +1,19 @@
-"""The review queue: one page of it (the API), and the same page with each account's top reason
-in the reader's language (the console)."""
+"""The review queue: one page of it, reasons and indicators worded in the reader's language (the
+API), and the same page with each account's top reason (the console)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
 from models.explain_text import check_lang
-from risk.service.accounts import reworded_reasons
-from risk.store.records import QueuePage
+from risk.indicators.wording import worded_indicators
+from risk.service.accounts import worded_reasons
+from risk.store.records import DecidedScoreRow, QueuePage
 from risk.store.scores import review_queue
-
-if TYPE_CHECKING:
-    from models.explainer import Explainer
+from risk.vocab import Lang
 
 
 @dataclass(frozen=True)
@@ -36,9 +34,12 @@ def queue_page(
     roles: Sequence[str] | None,
     limit: int,
     offset: int,
+    lang: str = "en",
 ) -> QueuePage:
-    """Accounts to review in the latest published run, highest score first (not audited)."""
-    return review_queue(
+    """Accounts to review in the latest published run, highest score first (not audited), their
+    reasons and indicators worded in ``lang``."""
+    chosen = check_lang(lang)
+    page = review_queue(
         engine,
         bands=bands,
         region=region,
@@ -48,6 +49,14 @@ def queue_page(
         limit=limit,
         offset=offset,
     )
+    return replace(page, items=[_worded(item, chosen) for item in page.items])
+
+
+def _worded(item: DecidedScoreRow, lang: Lang) -> DecidedScoreRow:
+    """A queue row with its reasons and indicators worded in ``lang`` (missing stays missing)."""
+    reasons = None if item.reasons is None else worded_reasons(item.reasons, lang)
+    indicators = None if item.indicators is None else worded_indicators(item.indicators, lang)
+    return replace(item, reasons=reasons, indicators=indicators)
 
 
 def queue_view(
@@ -60,11 +69,9 @@ def queue_view(
     limit: int,
     roles: Sequence[str] | None = None,
     offset: int,
-    explainer: Explainer | None = None,
     lang: str = "en",
 ) -> QueueView:
-    """Accounts to review, riskiest first, each with its first reason re-worded in ``lang``."""
-    chosen = check_lang(lang)
+    """Accounts to review, riskiest first, each with its first reason worded in ``lang``."""
     page = queue_page(
         engine=engine,
         bands=bands,
@@ -74,11 +81,7 @@ def queue_view(
         roles=roles,
         limit=limit,
         offset=offset,
+        lang=lang,
     )
-    top: dict[str, str] = {}
-    for item in page.items:  # one page (<= 1000 rows): the first reason of each
-        first = (item.reasons or [])[:1]
-        worded = reworded_reasons(first, explainer, chosen)
-        if worded:
-            top[item.account_id] = str(worded[0].get("text", ""))
+    top = {item.account_id: item.reasons[0].get("text", "") for item in page.items if item.reasons}
     return QueueView(page=page, top_reasons=top)

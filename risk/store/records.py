@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired
 
 from sqlalchemy import Row
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
@@ -69,13 +69,19 @@ class RunRecord(_Record):
 
 
 class StoredReason(TypedDict):
-    """One reason as a run stores it (DATA_CONTRACT.md): the feature, its value, its push on
-    the score in log-odds, and the sentence."""
+    """One reason as a run stores it: the feature, its value, its push on the score in log-odds
+    and the legitimate sellers' median (``reference``) its sentence compares the value with.
+
+    The sentence is not stored: readers word it in their reader's language from the registry
+    (``models.explain_text.stored_reason_text``) and put it in ``text`` of their copy. Runs
+    stored before issue 14 have no ``reference`` but their English sentence in ``text``.
+    """
 
     feature: str
     value: float | None
     contribution: float | None
-    text: str
+    reference: NotRequired[float | None]  # absent in runs stored before issue 14
+    text: NotRequired[str]  # those runs' English sentence; in a reader's copy, its words
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,7 +98,8 @@ class ScoreRow(_Record):
     band: Band
     rank: int
     reasons: list[StoredReason] | None = None  # band medium and up
-    indicators: list[dict[str, Any]] | None = None  # the legal indicators fired, with evidence
+    # the legal indicators fired: risk.indicators.rule.FiredIndicator (words added when read)
+    indicators: list[dict[str, Any]] | None = None
     role: SchemeRole | None = None  # likely scheme role (band medium and up, with a role model)
     role_probability: float | None = None
 

@@ -12,7 +12,7 @@ import pytest
 
 from features.registry import FeatureSpec
 from models.explain_errors import ExplainerError, ExplainInputError
-from models.explain_text import reason_text
+from models.explain_text import check_lang, reason_text, stored_reason_text
 from models.explainer import Explainer
 from models.reference import legitimate_medians
 
@@ -125,7 +125,8 @@ def test_top_reason_names_the_downline_share_in_english(
     assert top.feature == "downline_sales_share"
     assert top.value == pytest.approx(0.92)
     assert top.contribution > 0
-    assert top.text == (
+    assert top.reference == pytest.approx(trained[1]["downline_sales_share"])
+    assert reason_text(REGISTRY[top.feature], top.value, top.reference, "en") == (
         f"92% of its sales go to its own downline agents (legitimate sellers: median {reference})"
     )
 
@@ -134,10 +135,11 @@ def test_top_reason_in_chinese_survives_json_and_utf8_files(
     explainer: Explainer, trained: tuple[lgb.Booster, dict[str, float]], tmp_path: Path
 ) -> None:
     reference = f"{trained[1]['downline_sales_share']:.0%}"
-    top = explainer.explain_one(RISKY, lang="zh").up[0]
+    top = explainer.explain_one(RISKY).up[0]
     expected = f"92%的销售额流向其自己的下线代理（正常卖家中位数：{reference}）"
-    assert top.text == expected
-    document = json.dumps([top.to_dict()], ensure_ascii=False, allow_nan=False)
+    assert reason_text(REGISTRY[top.feature], top.value, top.reference, "zh") == expected
+    worded = {**top.to_dict(), "text": expected}
+    document = json.dumps([worded], ensure_ascii=False, allow_nan=False)
     assert "下线代理" in document
     path = tmp_path / "reasons.json"
     path.write_text(document, encoding="utf-8")
@@ -173,9 +175,9 @@ def test_reasons_are_the_strongest_pushes_in_order(explainer: Explainer) -> None
 
 def test_batch_and_single_account_agree(explainer: Explainer) -> None:
     X, _ = _accounts(40, seed=13)
-    batch = explainer.reasons(X, top=4, lang="zh")
+    batch = explainer.reasons(X, top=4)
     for i in range(0, 40, 7):
-        single = explainer.explain_one(X.iloc[i].to_numpy(), top=4, lang="zh")
+        single = explainer.explain_one(X.iloc[i].to_numpy(), top=4)
         assert list(single.up) == batch[i]
 
 
@@ -211,7 +213,8 @@ def test_missing_values_render_as_unknown_and_json_null(explainer: Explainer) ->
     listed = [r for r in (*one.up, *one.down) if r.feature == "avg_order_value"]
     for reason in listed:
         assert reason.to_dict()["value"] is None
-        assert reason.text.startswith("average order unknown")
+        text = reason_text(REGISTRY[reason.feature], reason.value, reason.reference, "en")
+        assert text.startswith("average order unknown")
     json.dumps(one.to_dict(), allow_nan=False)
 
 
@@ -253,6 +256,24 @@ def test_one_function_words_a_reason_from_its_spec_value_and_reference(
         assert explainer.book.text(column, 80.0, lang) == reason_text(spec, 80.0, median, lang)
 
 
+def test_a_reason_is_stored_as_data_and_worded_when_read(explainer: Explainer) -> None:
+    from features.registry import REGISTRY as REAL
+
+    top = explainer.explain_one(RISKY).up[0]
+    assert list(top.to_dict()) == ["feature", "value", "contribution", "reference"]
+    stored = {"feature": "recruits_30d", "value": 31.0, "contribution": 0.8, "reference": 2.0}
+    spec = REAL["recruits_30d"]
+    for lang in ("en", "zh"):
+        assert stored_reason_text(stored, lang) == reason_text(spec, 31.0, 2.0, lang)  # type: ignore[arg-type]
+    assert "未知" in stored_reason_text({**stored, "reference": None}, "zh")
+    # stored before runs kept the reference: its English sentence, in every language
+    old = {"feature": "recruits_30d", "value": 31.0, "contribution": 0.8, "text": "Stored."}
+    assert stored_reason_text(old, "zh") == "Stored."
+    assert (
+        stored_reason_text({**stored, "feature": "retired_feature", "text": "Old."}, "en") == "Old."
+    )
+
+
 def test_bad_setup_and_bad_input_are_clear_errors(
     trained: tuple[lgb.Booster, dict[str, float]], explainer: Explainer
 ) -> None:
@@ -268,7 +289,7 @@ def test_bad_setup_and_bad_input_are_clear_errors(
     with pytest.raises(ExplainInputError, match="recruits_30d"):
         explainer.explain_one({**RISKY, "recruits_30d": "many"})  # type: ignore[dict-item]
     with pytest.raises(ExplainInputError, match="language"):
-        explainer.explain_one(RISKY, lang="fr")  # type: ignore[arg-type]
+        check_lang("fr")
     assert explainer.reasons(np.zeros((0, 5))) == []
 
 
@@ -286,11 +307,12 @@ def test_every_registry_template_renders_in_both_languages(tmp_path: Path) -> No
     )
     explainer = Explainer(booster, names, X[y == 0].median().to_dict())  # the real REGISTRY
     row, cells = X.to_numpy()[0], np.arange(len(names))  # one cell per feature: its own value
-    worded = {lang: explainer.book.reasons(cells, row, row, lang) for lang in ("en", "zh")}
-    for reasons in worded.values():
-        assert [r.feature for r in reasons] == names
-        assert all(r.text and "{" not in r.text for r in reasons)
-    zh = [r.to_dict() for r in worded["zh"]]
+    stored = [r.to_dict() for r in explainer.book.reasons(cells, row, row)]
+    assert [r["feature"] for r in stored] == names
+    worded = {lang: [stored_reason_text(r, lang) for r in stored] for lang in ("en", "zh")}
+    for texts in worded.values():
+        assert all(text and "{" not in text for text in texts)
+    zh = [{**r, "text": text} for r, text in zip(stored, worded["zh"], strict=True)]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in r["text"]) for r in zh)
     path = tmp_path / "zh.json"
     path.write_text(json.dumps(zh, ensure_ascii=False, allow_nan=False), encoding="utf-8")

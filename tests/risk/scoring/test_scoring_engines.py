@@ -29,8 +29,8 @@ def test_spark_reasons_travel_as_structs_with_the_reason_fields() -> None:
     from models.explain_text import Reason
     from risk.scoring.spark import reasons_type
 
-    fields = list(Reason("recruits_30d", 31.0, 0.8, "text").to_dict())
-    assert fields == ["feature", "value", "contribution", "text"]
+    fields = list(Reason("recruits_30d", 31.0, 0.8, 2.0).to_dict())
+    assert fields == ["feature", "value", "contribution", "reference"]
     assert reasons_type() == (
-        "array<struct<feature:string,value:double,contribution:double,text:string>>"
+        "array<struct<feature:string,value:double,contribution:double,reference:double>>"
     )

@@ -49,6 +49,9 @@ def _check_published_run(world: ScoringWorld, store_url: str, summary: ScoringSu
     explained = frame[frame["band"].isin(EXPLAINED_BANDS)]
     assert len(explained) > 0
     assert explained["reasons"].map(lambda r: isinstance(r, list) and len(r) > 0).all()
+    # reasons are stored as data, worded when read
+    stored = {"feature", "value", "contribution", "reference"}
+    assert all(set(reason) == stored for reason in explained["reasons"].explode())
     assert frame["indicators"].map(lambda items: isinstance(items, list)).all()
     # the likely role is stored from band medium up (the model was trained with roles)
     assert set(explained["role"]) <= set(SCHEME_ROLES) and explained["role"].notna().all()
