@@ -12,8 +12,7 @@ from risk.indicators.derived import DERIVED_SOURCES, prepare, source_columns
 from risk.indicators.errors import MissingFeatureColumnsError, UnknownJurisdictionError
 from risk.indicators.params import IndicatorParams
 from risk.indicators.registry import ALL_RULES, RULE_PACKS
-from risk.indicators.rule import Rule, as_mask, evidence_values
-from risk.vocab import Lang
+from risk.indicators.rule import FiredIndicator, Rule, as_mask, evidence_values
 
 
 def select_rules(jurisdictions: Collection[str] | None = None) -> tuple[Rule, ...]:
@@ -40,24 +39,26 @@ def fired_matrix(
 def evaluate_indicators(
     features: pd.DataFrame,
     params: IndicatorParams | None = None,
-    lang: Lang = "en",
     jurisdictions: Collection[str] | None = None,
 ) -> pd.Series:
-    """Per account, the list of indicators met: {rule_id, jurisdiction, citation, text, evidence}.
+    """Per account, the indicators met as data: {rule_id, jurisdiction, citation, evidence,
+    params}, ``params`` being the thresholds in force that the rule's sentences name.
 
     Ordered by jurisdiction pack then rule; an empty list when none fired. Masks are computed
-    for the whole table; dicts are built only for the cells that fired.
+    for the whole table; dicts are built only for the cells that fired. The sentences are
+    worded when read, in any language (``risk.indicators.wording``).
     """
     params = params or IndicatorParams()
     rules = select_rules(jurisdictions)
     prepared = _prepared(features, rules)
     fired = _masks(prepared, rules, params)
-    result: list[list[dict[str, Any]]] = [[] for _ in range(len(prepared))]
+    result: list[list[FiredIndicator]] = [[] for _ in range(len(prepared))]
     constants = params.as_dict()
     for rule in rules:
+        used = rule.params_in(constants)  # one dict per rule, shared by its rows (read only)
         rows = np.flatnonzero(fired[rule.rule_id].to_numpy())
         for row, evidence in zip(rows, _evidence(prepared, rule, rows), strict=True):
-            result[row].append(_indicator(rule, evidence, constants, lang))
+            result[row].append(rule.fired(evidence, used))
     return pd.Series(result, index=features.index, name="indicators", dtype="object")
 
 
@@ -91,15 +92,3 @@ def _evidence(prepared: pd.DataFrame, rule: Rule, rows: np.ndarray) -> list[dict
     columns = [evidence_values(prepared[name], rows) for name in rule.evidence_columns]
     names = rule.evidence_columns
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-
-
-def _indicator(
-    rule: Rule, evidence: dict[str, Any], constants: dict[str, Any], lang: Lang
-) -> dict[str, Any]:
-    return {
-        "rule_id": rule.rule_id,
-        "jurisdiction": rule.jurisdiction,
-        "citation": rule.citation,
-        "text": rule.text(lang, evidence, constants),
-        "evidence": evidence,
-    }

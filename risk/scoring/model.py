@@ -66,8 +66,8 @@ def reasons_fn(scorer: RiskScorer) -> ReasonsFn:
 
 
 def indicators(features: pd.DataFrame) -> pd.Series:
-    """Legal indicators fired per account (an empty list when none fired)."""
-    fired = evaluate_indicators(features, lang="en").reindex(features.index)
+    """Legal indicators fired per account, as data (an empty list when none fired)."""
+    fired = evaluate_indicators(features).reindex(features.index)
     return fired.map(lambda items: list(items) if isinstance(items, list) else [])
 
 

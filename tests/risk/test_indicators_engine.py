@@ -21,6 +21,7 @@ from risk.indicators import (
     indicator_score,
 )
 from risk.indicators.errors import MissingFeatureColumnsError, UnknownJurisdictionError
+from risk.indicators.wording import indicator_text, worded_indicator
 from tests.risk.test_indicators_support import SHOP, rows
 
 # an organizer of a large entry-fee scheme: meets every indicator of every pack at once
@@ -65,7 +66,9 @@ BANNED_WORDS = ("illegal", "unlawful", "guilty", "violat", "crime")
 
 
 def _everything_items(lang: str = "en") -> list[dict[str, Any]]:
-    return evaluate_indicators(rows(EVERYTHING), lang=lang).iloc[0]  # type: ignore[arg-type]
+    """Every indicator of EVERYTHING, worded in ``lang`` as a reader gets it."""
+    items = evaluate_indicators(rows(EVERYTHING)).iloc[0]
+    return [worded_indicator(item, lang) for item in items]  # type: ignore[arg-type]
 
 
 def test_all_zero_and_retail_shops_meet_no_indicator() -> None:
@@ -84,11 +87,23 @@ def test_every_rule_fires_in_registry_order() -> None:
     assert indicator_score(rows(EVERYTHING)).tolist() == [pytest.approx(1.0)]
 
 
-def test_item_shape_matches_the_data_contract() -> None:
-    for item, rule in zip(_everything_items(), ALL_RULES, strict=True):
-        assert set(item) == {"rule_id", "jurisdiction", "citation", "text", "evidence"}
+def test_items_are_data_with_the_thresholds_their_sentences_name() -> None:
+    items = evaluate_indicators(rows(EVERYTHING)).iloc[0]
+    defaults = IndicatorParams().as_dict()
+    for item, rule in zip(items, ALL_RULES, strict=True):
+        assert list(item) == ["rule_id", "jurisdiction", "citation", "evidence", "params"]
         assert item["citation"] == rule.citation
         assert list(item["evidence"]) == list(rule.evidence_columns)
+        assert item["params"] == rule.params_in(defaults)
+
+
+def test_items_keep_the_thresholds_of_their_run_for_every_language() -> None:
+    lenient = IndicatorParams(cn_criminal_participants=25, cn_criminal_tiers=2)
+    items = evaluate_indicators(rows(EVERYTHING), params=lenient).iloc[0]
+    network = next(i for i in items if i["rule_id"] == "CN-CRIM-78-NETWORK")
+    assert network["params"] == {"cn_criminal_participants": 25, "cn_criminal_tiers": 2}
+    assert "threshold: 25 or more in 2 or more" in indicator_text(network, "en")
+    assert "标准为 25 人以上且 2 级以上" in indicator_text(network, "zh")
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.rule_id)
@@ -124,7 +139,9 @@ def test_json_round_trip_keeps_chinese(tmp_path: Path) -> None:
 
 
 def test_csv_and_parquet_round_trip_keep_chinese(tmp_path: Path) -> None:
-    indicators = evaluate_indicators(rows(EVERYTHING, {}), lang="zh")
+    indicators = evaluate_indicators(rows(EVERYTHING, {})).map(
+        lambda items: [worded_indicator(item, "zh") for item in items]
+    )
     table = pd.DataFrame(
         {
             "account_id": indicators.index,
@@ -223,9 +240,9 @@ def test_real_feature_table_from_the_simulator() -> None:
 
     snapshot = simulate_platform(SimulationConfig(accounts=1500, seed=3))
     features = build_features(snapshot)
-    items = evaluate_indicators(features, lang="zh")
+    items = evaluate_indicators(features)
     assert items.index.equals(features.index)
-    fired = [item for account in items for item in account]
+    fired = [worded_indicator(item, "zh") for account in items for item in account]
     assert fired and all("指标特征" in item["text"] for item in fired)
     assert json.loads(json.dumps(fired, ensure_ascii=False)) == fired
     assert snapshot.labels is not None

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from risk.indicators import IndicatorParams, evaluate_indicators, fired_matrix
+from risk.indicators.wording import worded_indicator
 
 # A legitimate independent shop: no upline, no downline, no fees, no commissions, only retail.
 SHOP: dict[str, Any] = {
@@ -62,6 +63,8 @@ def fires(rule_id: str, params: IndicatorParams | None = None, /, **override: An
 
 
 def indicator(rule_id: str, lang: str = "en", /, **override: Any) -> dict[str, Any]:
-    """The indicator dict of ``rule_id`` for one SHOP row with ``override`` (it must fire)."""
-    items = evaluate_indicators(rows(override), lang=lang).iloc[0]  # type: ignore[arg-type]
-    return next(item for item in items if item["rule_id"] == rule_id)
+    """The indicator of ``rule_id`` for one SHOP row with ``override`` (it must fire), worded
+    in ``lang`` as a reader gets it (title and text added to the stored data)."""
+    items = evaluate_indicators(rows(override)).iloc[0]
+    item = next(item for item in items if item["rule_id"] == rule_id)
+    return worded_indicator(item, lang)  # type: ignore[arg-type]

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from models.explain_text import stored_reason_text
 from models.vocab import SCHEME_ROLES
+from risk.indicators.wording import indicator_text
 from risk.scoring import ScoringSummary, run_scoring
 from risk.scoring.score_file import SCORE_TABLE_COLUMNS
 from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
 from tests.risk.scoring.conftest import ScoringWorld
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+INDICATOR_DATA = {"rule_id", "jurisdiction", "citation", "evidence", "params"}
 
 
 def _score(world: ScoringWorld, store_url: str, out: Path | None = None) -> ScoringSummary:
@@ -53,6 +59,8 @@ def _check_published_run(world: ScoringWorld, store_url: str, summary: ScoringSu
     stored = {"feature", "value", "contribution", "reference"}
     assert all(set(reason) == stored for reason in explained["reasons"].explode())
     assert frame["indicators"].map(lambda items: isinstance(items, list)).all()
+    fired = [item for items in frame["indicators"] for item in items]
+    assert fired and all(set(item) == INDICATOR_DATA for item in fired)  # no text stored
     # the likely role is stored from band medium up (the model was trained with roles)
     assert set(explained["role"]) <= set(SCHEME_ROLES) and explained["role"].notna().all()
     assert explained["role_probability"].between(1 / len(SCHEME_ROLES), 1.0).all()
@@ -89,6 +97,27 @@ def test_run_publishes_every_account_and_writes_the_score_table(
         for item in json.loads(text):
             assert set(item) == {"rule_id", "jurisdiction", "citation", "text", "evidence"}
     assert not list(out.parent.glob(".*.tmp"))
+    _check_stored_evidence_words_in_any_language(sqlite_store_url, summary.run_id, table)
+
+
+def _check_stored_evidence_words_in_any_language(
+    store_url: str, run_id: str, table: pd.DataFrame
+) -> None:
+    """What the run stored words in English and Chinese; the score file's texts are its English."""
+    from risk.store.db import open_store
+    from risk.store.scores import scores_frame
+
+    frame = scores_frame(open_store(store_url), run_id).set_index("account_id")
+    written = table.set_index("account_id")
+    for account, row in frame[frame["band"].isin(EXPLAINED_BANDS)].iterrows():
+        english = [stored_reason_text(r, "en") for r in row["reasons"]]
+        chinese = [stored_reason_text(r, "zh") for r in row["reasons"]]
+        assert all(english) and not any(CJK.search(text) for text in english)
+        assert all(CJK.search(text) for text in chinese)
+        assert [r["text"] for r in json.loads(written.loc[account, "reasons"])] == english
+        file_texts = [i["text"] for i in json.loads(written.loc[account, "indicators"])]
+        assert file_texts == [indicator_text(i, "en") for i in row["indicators"]]
+        assert all("指标特征" in indicator_text(i, "zh") for i in row["indicators"])
 
 
 @pytest.mark.slow
