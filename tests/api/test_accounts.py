@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.api.conftest import Keys, bearer
+from tests.api.conftest import Keys, bearer, start_server, world_settings
 from tests.api.world import World
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -40,6 +42,46 @@ def test_account_view_in_chinese_rewords_stored_reasons(
     assert all(CJK.search(r["text"]) for r in chinese["reasons"])
     assert not any(CJK.search(r["text"]) for r in english["reasons"])
     assert CJK.search(chinese["key_features"][0]["description"])
+
+
+def _read_without_a_model(
+    world: World, home: Path, key: str, path: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """One GET on a server that loaded no model (the run's stored data only)."""
+    server = start_server(world_settings(world, home), load_model=False)
+    try:
+        response = httpx.get(f"{server.url}{path}", params=params, headers=bearer(key), timeout=30)
+    finally:
+        server.stop()
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_without_a_model_chinese_readers_get_the_runs_evidence_in_chinese(
+    world: World, keys: Keys, tmp_path: Path
+) -> None:
+    flagged = {"lang": "zh", "band": ["high", "critical"], "limit": 20}
+    queue = _read_without_a_model(world, tmp_path, keys.moderator, "/v1/queue", flagged)
+    reasons = [r for item in queue["items"] for r in item["reasons"]]
+    indicators = [i for item in queue["items"] for i in item["indicators"]]
+    assert reasons and all(CJK.search(r["text"]) for r in reasons)
+    assert all(r["reference"] is None or isinstance(r["reference"], float) for r in reasons)
+    assert indicators and all(
+        "指标特征" in i["text"] and CJK.search(i["title"]) for i in indicators
+    )
+    assert all(isinstance(i["params"], dict) for i in indicators)  # the run's thresholds
+
+
+def test_queue_and_account_view_word_the_stored_evidence_in_english_by_default(
+    http: httpx.Client, keys: Keys, targets: dict[str, str]
+) -> None:
+    queue = http.get("/v1/queue", params={"limit": 5}, headers=bearer(keys.moderator)).json()
+    reasons = [r for item in queue["items"] for r in item["reasons"]]
+    assert reasons and all(r["text"] and not CJK.search(r["text"]) for r in reasons)
+    body = http.get(f"/v1/accounts/{targets['account']}", headers=bearer(keys.moderator)).json()
+    for item in body["indicators"]:
+        assert item["text"].startswith(("Meets", "Its")) and item["title"]
 
 
 def test_explanation_on_demand_adds_up_and_speaks_chinese(
