@@ -104,6 +104,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def build(workdir: Path, accounts: int) -> Path:
     """The scored world under ``workdir/home`` (built once, reused on later runs)."""
     from tests.api.world import build_world
+    from tests.trained_world import build_trained_world
 
     home = workdir / "home"
     marker = home / "world.json"
@@ -113,7 +114,8 @@ def build(workdir: Path, accounts: int) -> Path:
 
     shutil.rmtree(home, ignore_errors=True)
     started = time.perf_counter()
-    world = build_world(home, accounts=accounts, seed=21)
+    trained = build_trained_world(home / "trained", accounts=accounts, seed=21)
+    world = build_world(home, trained)
     marker.write_text(json.dumps({"accounts": accounts, "run_id": world.run_id}))
     print(f"built a scored world of {accounts:,} accounts in {time.perf_counter() - started:.0f} s")
     return home

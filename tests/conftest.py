@@ -1,13 +1,16 @@
-"""Fixtures shared across test packages: one migrated MLflow tracking database per test run."""
+"""Fixtures shared across test packages: one migrated MLflow tracking database and one trained
+world (simulated platform + model registered @champion) per test run."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.models.mlflow_template import copy_template, make_template
+from tests.trained_world import TrainedWorld, build_trained_world
 
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
@@ -22,3 +25,20 @@ def mlflow_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tracking_uri(mlflow_template: Path, tmp_path: Path) -> str:
     """A private copy of the template for one test."""
     return copy_template(mlflow_template, tmp_path / "tracking")
+
+
+@pytest.fixture(scope="session")
+def trained_world(
+    tmp_path_factory: pytest.TempPathFactory, mlflow_template: Path
+) -> Iterator[TrainedWorld]:
+    """The run's one simulated platform (3,000 accounts, seed 11) with a model trained on it by
+    the training pipeline and registered @champion. Shared read-only: tests that write to
+    MLflow use ``copy_tracking``; tests that break the snapshot copy it first."""
+    world = build_trained_world(
+        tmp_path_factory.mktemp("trained-world"), mlflow_template=mlflow_template
+    )
+    built = world.fingerprint()
+    yield world
+    assert world.fingerprint() == built, (
+        f"a test changed the shared trained world under {world.root}: work on a copy"
+    )

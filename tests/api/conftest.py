@@ -17,6 +17,7 @@ import uvicorn
 from api.app import create_app
 from risk.settings import Settings
 from tests.api.world import World, build_world
+from tests.trained_world import TrainedWorld
 
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
@@ -74,8 +75,9 @@ def world_settings(world: World, home: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build_world(tmp_path_factory.mktemp("api-world"), accounts=3000, seed=11)
+def world(trained_world: TrainedWorld, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The shared trained world, scored and published in the API tests' own store."""
+    return build_world(tmp_path_factory.mktemp("api-world"), trained_world)
 
 
 @dataclass(frozen=True)

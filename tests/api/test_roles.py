@@ -11,6 +11,7 @@ import pytest
 from models.vocab import SCHEME_ROLES
 from tests.api.conftest import Keys, bearer, start_server, world_settings
 from tests.api.world import World
+from tests.trained_world import copy_tracking, register_without_roles
 
 pytestmark = pytest.mark.slow
 
@@ -27,10 +28,19 @@ def test_account_shows_its_likely_role_from_band_medium_up(
     assert low.json()["role"] is None and low.json()["role_probability"] is None
 
 
+def _whole_queue(http: httpx.Client, keys: Keys) -> list[dict[str, object]]:
+    """Every account in the queue (status all), page by page."""
+    items: list[dict[str, object]] = []
+    while True:
+        params = {"status": "all", "limit": 1000, "offset": len(items)}
+        page = http.get("/v1/queue", params=params, headers=bearer(keys.moderator)).json()
+        items += page["items"]
+        if not page["items"] or len(items) >= page["total"]:
+            return items
+
+
 def test_queue_filters_by_likely_role(http: httpx.Client, keys: Keys) -> None:
-    everyone = http.get(
-        "/v1/queue", params={"status": "all", "limit": 1000}, headers=bearer(keys.moderator)
-    ).json()
+    everyone = _whole_queue(http, keys)
     seen = {}
     for role in SCHEME_ROLES:
         page = http.get(
@@ -43,7 +53,7 @@ def test_queue_filters_by_likely_role(http: httpx.Client, keys: Keys) -> None:
         assert ranks == sorted(ranks)
         seen[role] = page["total"]
     assert seen["organizer"] + seen["recruiter"] > 0
-    assert sum(seen.values()) == sum(1 for item in everyone["items"] if item["role"])
+    assert sum(seen.values()) == sum(1 for item in everyone if item["role"])
     # The people moderators act on, in one queue: organizers and recruiters together.
     acting = http.get(
         "/v1/queue",
@@ -88,15 +98,15 @@ def test_console_queue_shows_organizers_and_recruiters_together(server: str, key
 def test_a_model_registered_without_a_role_model_still_serves(
     world: World, keys: Keys, targets: dict[str, str], tmp_path: Path
 ) -> None:
-    from features.validation import read_valid_snapshot
+    from models.mlflow_io import load_scorer
     from risk.settings import Settings
-    from tests.api.world import register_model
 
-    snapshot = read_valid_snapshot(world.snapshot_dir)
-    register_model(snapshot, world.tracking_uri, tmp_path, roles=False, alias="before-roles")
-    settings = world_settings(world, tmp_path / "home")
-    settings = Settings.model_validate({**settings.model_dump(), "model_alias": "before-roles"})
-    started = start_server(settings)
+    tracking_uri = copy_tracking(world.tracking_uri, tmp_path / "tracking")
+    register_without_roles(tracking_uri, world.snapshot_dir, "before-roles", tmp_path / "staging")
+    assert load_scorer("mlm-risk@before-roles", tracking_uri).role_model is None
+    settings = world_settings(world, tmp_path / "home").model_dump()
+    settings.update(mlflow_tracking_uri=tracking_uri, model_alias="before-roles")
+    started = start_server(Settings.model_validate(settings))
     try:
         account = targets["account"]
         headers = bearer(keys.moderator)

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from risk.settings import Settings, get_settings
-from tests.risk.scoring.conftest import ScoringWorld, scoring_world  # noqa: F401 (fixture)
+from tests.trained_world import TrainedWorld
 
 GENERATED_AT = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
 REPORT_FILES = [
@@ -54,7 +54,7 @@ def _export(world: ReportWorld | None, **kwargs: object) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def report_world(
-    scoring_world: ScoringWorld,  # noqa: F811
+    trained_world: TrainedWorld,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> ReportWorld:
     """A published run with decisions, and its report exported in English and Chinese."""
@@ -66,11 +66,11 @@ def report_world(
     root = tmp_path_factory.mktemp("report-world")
     store_url = f"sqlite:///{root / 'risk.db'}"
     summary = run_scoring(
-        snapshot_dir=scoring_world.snapshot_dir,
+        snapshot_dir=trained_world.snapshot_dir,
         as_of=None,
-        model_ref=scoring_world.model_ref,
+        model_ref=trained_world.model_ref,
         store_url=store_url,
-        tracking_uri=scoring_world.tracking_uri,
+        tracking_uri=trained_world.tracking_uri,
     )
     engine = open_store(store_url)
     ids = scores_frame(engine, summary.run_id)["account_id"].tolist()
@@ -81,11 +81,11 @@ def report_world(
         record_decision(engine, account_id=account, decision=decision, note="", reviewer=reviewer)
     reports = {lang: root / f"report-{lang}" for lang in ("en", "zh")}
     for lang, out in reports.items():
-        _export(None, engine=engine, tracking_uri=scoring_world.tracking_uri, run_id="latest",
+        _export(None, engine=engine, tracking_uri=trained_world.tracking_uri, run_id="latest",
                 out_dir=out, keys_dir=root / "home" / "keys", lang=lang)  # fmt: skip
     engine.dispose()
     return ReportWorld(
-        store_url, scoring_world.tracking_uri, root / "home", summary.run_id,
+        store_url, trained_world.tracking_uri, root / "home", summary.run_id,
         {a: d for a, d, _ in plan}, ("mod-alice", "mod-bob", "mod-carol"), reports,
     )  # fmt: skip
 

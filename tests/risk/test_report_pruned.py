@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from risk.settings import Settings
-from tests.risk.scoring.conftest import ScoringWorld, scoring_world  # noqa: F401 (fixture)
+from tests.trained_world import TrainedWorld
 
 GENERATED_AT = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
 
@@ -49,7 +49,7 @@ def _export(world_root: Path, engine: Any, tracking_uri: str, run_id: str, out: 
 
 @pytest.fixture(scope="module")
 def pruned_world(
-    scoring_world: ScoringWorld,  # noqa: F811
+    trained_world: TrainedWorld,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> PrunedWorld:
     """Two runs of one snapshot a month apart; decisions; the older one exported, pruned,
@@ -63,10 +63,10 @@ def pruned_world(
     root = tmp_path_factory.mktemp("pruned-world")
     store_url = f"sqlite:///{root / 'risk.db'}"
     scoring = dict(
-        snapshot_dir=scoring_world.snapshot_dir,
-        model_ref=scoring_world.model_ref,
+        snapshot_dir=trained_world.snapshot_dir,
+        model_ref=trained_world.model_ref,
         store_url=store_url,
-        tracking_uri=scoring_world.tracking_uri,
+        tracking_uri=trained_world.tracking_uri,
     )
     latest = run_scoring(as_of=None, **scoring)  # type: ignore[arg-type]
     older = run_scoring(as_of=latest.as_of - pd.Timedelta(days=30), **scoring)  # type: ignore[arg-type]
@@ -78,13 +78,13 @@ def pruned_world(
     for account, decision in plan:
         record_decision(engine, account_id=account, decision=decision, note="", reviewer="mod-a")
     before, after = root / "before", root / "after"
-    _export(root, engine, scoring_world.tracking_uri, older.run_id, before)
+    _export(root, engine, trained_world.tracking_uri, older.run_id, before)
     [action] = prune_runs(engine, RetentionPolicy(keep_last=1)).actions
     assert action.run_id == older.run_id and action.rows_dropped > 0
-    _export(root, engine, scoring_world.tracking_uri, older.run_id, after)
+    _export(root, engine, trained_world.tracking_uri, older.run_id, after)
     engine.dispose()
     return PrunedWorld(
-        store_url, scoring_world.tracking_uri, root, older.run_id, latest.run_id,
+        store_url, trained_world.tracking_uri, root, older.run_id, latest.run_id,
         before, after, frame, str(low.iloc[0]),
     )  # fmt: skip
 
@@ -178,7 +178,7 @@ def test_api_lists_the_pruned_run_and_serves_its_report(
 @pytest.mark.slow
 def test_rescoring_a_pruned_runs_snapshot_refuses_a_partial_score_table(
     pruned_world: PrunedWorld,
-    scoring_world: ScoringWorld,  # noqa: F811
+    trained_world: TrainedWorld,
     tmp_path: Path,
 ) -> None:
     from risk.errors import StoreConflictError
@@ -193,11 +193,11 @@ def test_rescoring_a_pruned_runs_snapshot_refuses_a_partial_score_table(
     out = tmp_path / "scores.parquet"
     with pytest.raises(StoreConflictError, match="was pruned"):
         run_scoring(
-            snapshot_dir=scoring_world.snapshot_dir,
+            snapshot_dir=trained_world.snapshot_dir,
             as_of=pd.Timestamp(pruned.as_of),
-            model_ref=scoring_world.model_ref,
+            model_ref=trained_world.model_ref,
             store_url=pruned_world.store_url,
-            tracking_uri=scoring_world.tracking_uri,
+            tracking_uri=trained_world.tracking_uri,
             out=out,
         )
     assert not out.exists()

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.trained_world import TrainedWorld
+
 pytest.importorskip("pyspark")
 pytestmark = [
     pytest.mark.spark,
@@ -18,27 +20,17 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    from tests.models.mlflow_template import make_template
-    from tests.risk.scoring.conftest import train_and_register, write_simulated_snapshot
-
-    root = tmp_path_factory.mktemp("spark-scoring")
-    tracking_uri = f"sqlite:///{make_template(root)}"
-    snapshot_dir = write_simulated_snapshot(root / "snapshot", accounts=1500, seed=7)
-    train_and_register(snapshot_dir, tracking_uri)
-    return snapshot_dir, tracking_uri
-
-
 def test_spark_run_publishes_the_local_runs_results(
-    spark: Any, world: tuple[Path, str], tmp_path: Path
+    spark: Any, trained_world: TrainedWorld, tmp_path: Path
 ) -> None:
     from risk.scoring import SparkEngine, run_scoring
     from risk.store.db import open_store
     from risk.store.scores import scores_frame
 
-    snapshot_dir, tracking_uri = world
-    common = dict(as_of=None, model_ref="mlm-risk@champion", tracking_uri=tracking_uri)
+    snapshot_dir = trained_world.snapshot_dir
+    common = dict(
+        as_of=None, model_ref=trained_world.model_ref, tracking_uri=trained_world.tracking_uri
+    )
     local_store, spark_store = f"sqlite:///{tmp_path}/local.db", f"sqlite:///{tmp_path}/spark.db"
     local = run_scoring(
         snapshot_dir=snapshot_dir, store_url=local_store, out=tmp_path / "local.parquet", **common
@@ -78,7 +70,7 @@ def test_spark_run_publishes_the_local_runs_results(
 
 
 def test_spark_run_refuses_a_bad_cell_and_writes_nothing(
-    spark: Any, world: tuple[Path, str], tmp_path: Path
+    spark: Any, trained_world: TrainedWorld, tmp_path: Path
 ) -> None:
     from features.errors import DataContractError
     from risk.scoring import SparkEngine, run_scoring
@@ -86,7 +78,6 @@ def test_spark_run_refuses_a_bad_cell_and_writes_nothing(
     from risk.store.runs import list_runs
     from training.simulator import SimulationConfig, simulate_platform, write_snapshot
 
-    _, tracking_uri = world
     broken = tmp_path / "broken"
     write_snapshot(simulate_platform(SimulationConfig(accounts=300, seed=3)), broken, "csv")
     orders = pd.read_csv(broken / "orders.csv", dtype=str, keep_default_na=False)
@@ -98,9 +89,9 @@ def test_spark_run_refuses_a_bad_cell_and_writes_nothing(
             engine=SparkEngine(spark=spark, accounts_per_group=300),
             snapshot_dir=broken,
             as_of=None,
-            model_ref="mlm-risk@champion",
+            model_ref=trained_world.model_ref,
             store_url=store_url,
-            tracking_uri=tracking_uri,
+            tracking_uri=trained_world.tracking_uri,
             out=out,
         )
     assert caught.value.__cause__ is None  # raised on the driver, not unwrapped from a trace

@@ -11,17 +11,18 @@ from typer.testing import CliRunner
 
 from risk.cli import app
 from risk.settings import get_settings
-from tests.risk.scoring.conftest import ScoringWorld, add_sponsor_cycle, copy_snapshot
+from tests.risk.scoring.conftest import add_sponsor_cycle, copy_snapshot
+from tests.trained_world import TrainedWorld
 
 
 @pytest.fixture
 def risk_env(
-    scoring_world: ScoringWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    trained_world: TrainedWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
     """RISK_* pointing at a fresh store and the session's MLflow store; yields the store URL."""
     monkeypatch.setenv("RISK_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("RISK_DATABASE_URL", raising=False)
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", scoring_world.tracking_uri)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", trained_world.tracking_uri)
     get_settings.cache_clear()
     yield get_settings().store_url
     get_settings.cache_clear()
@@ -35,24 +36,24 @@ def _runs(store_url: str) -> list[object]:
 
 
 @pytest.mark.slow
-def test_json_mode_prints_one_summary_object(scoring_world: ScoringWorld, risk_env: str) -> None:
-    result = CliRunner().invoke(app, ["score", str(scoring_world.snapshot_dir), "--json"])
+def test_json_mode_prints_one_summary_object(trained_world: TrainedWorld, risk_env: str) -> None:
+    result = CliRunner().invoke(app, ["score", str(trained_world.snapshot_dir), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["status"] == "published" and summary["accounts_scored"] > 0
     assert set(summary["counts"]["bands"]) == {"low", "medium", "high", "critical"}
-    again = CliRunner().invoke(app, ["score", str(scoring_world.snapshot_dir), "--quiet"])
+    again = CliRunner().invoke(app, ["score", str(trained_world.snapshot_dir), "--quiet"])
     assert again.exit_code == 0 and again.stdout == ""
-    human = CliRunner().invoke(app, ["score", str(scoring_world.snapshot_dir)])
+    human = CliRunner().invoke(app, ["score", str(trained_world.snapshot_dir)])
     assert human.exit_code == 0 and "already published" in human.stdout
     assert len(_runs(risk_env)) == 1
 
 
 @pytest.mark.slow
 def test_bad_snapshot_exits_1_and_writes_nothing(
-    scoring_world: ScoringWorld, risk_env: str, tmp_path: Path
+    trained_world: TrainedWorld, risk_env: str, tmp_path: Path
 ) -> None:
-    broken = copy_snapshot(scoring_world.snapshot_dir, tmp_path / "broken")
+    broken = copy_snapshot(trained_world.snapshot_dir, tmp_path / "broken")
     add_sponsor_cycle(broken)
     out = tmp_path / "scores.csv"
     result = CliRunner().invoke(app, ["score", str(broken), "--out", str(out)])
@@ -63,8 +64,8 @@ def test_bad_snapshot_exits_1_and_writes_nothing(
 
 
 @pytest.mark.slow
-def test_unknown_model_exits_3(scoring_world: ScoringWorld, risk_env: str) -> None:
-    args = ["score", str(scoring_world.snapshot_dir), "--model", "no-such-model@champion"]
+def test_unknown_model_exits_3(trained_world: TrainedWorld, risk_env: str) -> None:
+    args = ["score", str(trained_world.snapshot_dir), "--model", "no-such-model@champion"]
     result = CliRunner().invoke(app, [*args, "--json"])
     assert result.exit_code == 3
     assert json.loads(result.stdout) == {
@@ -94,18 +95,18 @@ def test_help_documents_the_exit_codes() -> None:
 
 @pytest.mark.slow
 def test_unreachable_store_exits_4(
-    scoring_world: ScoringWorld, risk_env: str, monkeypatch: pytest.MonkeyPatch
+    trained_world: TrainedWorld, risk_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RISK_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     get_settings.cache_clear()
-    result = CliRunner().invoke(app, ["score", str(scoring_world.snapshot_dir), "--quiet"])
+    result = CliRunner().invoke(app, ["score", str(trained_world.snapshot_dir), "--quiet"])
     assert result.exit_code == 4, result.output
 
 
 @pytest.mark.slow
-def test_fail_on_drift_exits_5_but_publishes(scoring_world: ScoringWorld, risk_env: str) -> None:
+def test_fail_on_drift_exits_5_but_publishes(trained_world: TrainedWorld, risk_env: str) -> None:
     # three months in, the platform looks nothing like the year the model was trained on
-    args = ["score", str(scoring_world.snapshot_dir), "--as-of", "2025-03-15", "--fail-on-drift"]
+    args = ["score", str(trained_world.snapshot_dir), "--as-of", "2025-03-15", "--fail-on-drift"]
     result = CliRunner().invoke(app, [*args, "--json"])
     assert result.exit_code == 5, result.output
     summary = json.loads(result.stdout)

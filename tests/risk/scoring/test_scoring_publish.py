@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from risk.scoring import run_scoring
-from tests.risk.scoring.conftest import ScoringWorld
+from tests.trained_world import TrainedWorld
 
 CLI = "from risk.cli import main; main()"
 
@@ -43,7 +43,7 @@ def _wait_for_rows(engine: Engine, process: subprocess.Popen[bytes], timeout: fl
 
 @pytest.mark.slow
 def test_run_killed_mid_write_is_invisible_and_previous_run_still_served(
-    scoring_world: ScoringWorld, sqlite_store_url: str, tmp_path: Path
+    trained_world: TrainedWorld, sqlite_store_url: str, tmp_path: Path
 ) -> None:
     from risk.store.db import open_store
     from risk.store.runs import get_run, latest_published_run
@@ -52,20 +52,20 @@ def test_run_killed_mid_write_is_invisible_and_previous_run_still_served(
     store_url = sqlite_store_url
     # the previous night: an earlier as_of, so the killed run would be the latest if it showed
     previous = run_scoring(
-        snapshot_dir=scoring_world.snapshot_dir,
+        snapshot_dir=trained_world.snapshot_dir,
         as_of=pd.Timestamp("2025-12-01T00:00:00Z"),
-        model_ref=scoring_world.model_ref,
+        model_ref=trained_world.model_ref,
         store_url=store_url,
-        tracking_uri=scoring_world.tracking_uri,
+        tracking_uri=trained_world.tracking_uri,
     )
     env = {
         **os.environ,
         "RISK_HOME": str(tmp_path / "home"),
         "RISK_DATABASE_URL": store_url,
-        "MLFLOW_TRACKING_URI": scoring_world.tracking_uri,
+        "MLFLOW_TRACKING_URI": trained_world.tracking_uri,
     }
     out = tmp_path / "scores.parquet"
-    args = [sys.executable, "-c", CLI, "score", str(scoring_world.snapshot_dir), "--quiet"]
+    args = [sys.executable, "-c", CLI, "score", str(trained_world.snapshot_dir), "--quiet"]
     # small chunks: the run commits many write transactions, so the kill lands between them
     process = subprocess.Popen([*args, "--out", str(out), "--chunk-size", "100"], env=env)
     engine = open_store(store_url)
@@ -88,11 +88,11 @@ def test_run_killed_mid_write_is_invisible_and_previous_run_still_served(
 
     # the next run of the same snapshot clears the leftovers and publishes
     rerun = run_scoring(
-        snapshot_dir=scoring_world.snapshot_dir,
+        snapshot_dir=trained_world.snapshot_dir,
         as_of=None,
-        model_ref=scoring_world.model_ref,
+        model_ref=trained_world.model_ref,
         store_url=store_url,
-        tracking_uri=scoring_world.tracking_uri,
+        tracking_uri=trained_world.tracking_uri,
         out=out,
     )
     newest = latest_published_run(engine)

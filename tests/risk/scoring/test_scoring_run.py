@@ -15,13 +15,13 @@ from risk.indicators.wording import indicator_text
 from risk.scoring import ScoringSummary, run_scoring
 from risk.scoring.score_file import SCORE_TABLE_COLUMNS
 from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
-from tests.risk.scoring.conftest import ScoringWorld
+from tests.trained_world import TrainedWorld
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 INDICATOR_DATA = {"rule_id", "jurisdiction", "citation", "evidence", "params"}
 
 
-def _score(world: ScoringWorld, store_url: str, out: Path | None = None) -> ScoringSummary:
+def _score(world: TrainedWorld, store_url: str, out: Path | None = None) -> ScoringSummary:
     return run_scoring(
         snapshot_dir=world.snapshot_dir,
         as_of=None,
@@ -32,13 +32,13 @@ def _score(world: ScoringWorld, store_url: str, out: Path | None = None) -> Scor
     )
 
 
-def _accounts_as_of(world: ScoringWorld, summary: ScoringSummary) -> set[str]:
+def _accounts_as_of(world: TrainedWorld, summary: ScoringSummary) -> set[str]:
     accounts = pd.read_parquet(world.snapshot_dir / "accounts.parquet")
     joined = pd.to_datetime(accounts["joined_at"], utc=True) <= summary.as_of
     return set(accounts.loc[joined, "account_id"].astype(str))
 
 
-def _check_published_run(world: ScoringWorld, store_url: str, summary: ScoringSummary) -> None:
+def _check_published_run(world: TrainedWorld, store_url: str, summary: ScoringSummary) -> None:
     from risk.store.db import open_store
     from risk.store.runs import latest_published_run
     from risk.store.scores import scores_frame
@@ -78,12 +78,12 @@ def _check_published_run(world: ScoringWorld, store_url: str, summary: ScoringSu
 
 @pytest.mark.slow
 def test_run_publishes_every_account_and_writes_the_score_table(
-    scoring_world: ScoringWorld, sqlite_store_url: str, tmp_path: Path
+    trained_world: TrainedWorld, sqlite_store_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "exports" / "scores.csv"
-    summary = _score(scoring_world, sqlite_store_url, out)
+    summary = _score(trained_world, sqlite_store_url, out)
     assert not summary.already_published
-    _check_published_run(scoring_world, sqlite_store_url, summary)
+    _check_published_run(trained_world, sqlite_store_url, summary)
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert tuple(table.columns) == SCORE_TABLE_COLUMNS
     assert len(table) == summary.accounts_scored
@@ -122,14 +122,14 @@ def _check_stored_evidence_words_in_any_language(
 
 @pytest.mark.slow
 def test_rerun_returns_the_published_run_without_rewriting(
-    scoring_world: ScoringWorld, sqlite_store_url: str, tmp_path: Path
+    trained_world: TrainedWorld, sqlite_store_url: str, tmp_path: Path
 ) -> None:
     from risk.store.db import open_store
     from risk.store.runs import list_runs
 
-    first = _score(scoring_world, sqlite_store_url)
+    first = _score(trained_world, sqlite_store_url)
     out = tmp_path / "again.parquet"
-    again = _score(scoring_world, sqlite_store_url, out)
+    again = _score(trained_world, sqlite_store_url, out)
     assert again.already_published and again.run_id == first.run_id
     assert again.counts == first.counts
     runs = list_runs(open_store(sqlite_store_url))
@@ -140,15 +140,15 @@ def test_rerun_returns_the_published_run_without_rewriting(
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_run_publishes_on_postgresql(scoring_world: ScoringWorld, postgres_store_url: str) -> None:
-    summary = _score(scoring_world, postgres_store_url)
-    _check_published_run(scoring_world, postgres_store_url, summary)
-    assert _score(scoring_world, postgres_store_url).run_id == summary.run_id
+def test_run_publishes_on_postgresql(trained_world: TrainedWorld, postgres_store_url: str) -> None:
+    summary = _score(trained_world, postgres_store_url)
+    _check_published_run(trained_world, postgres_store_url, summary)
+    assert _score(trained_world, postgres_store_url).run_id == summary.run_id
 
 
 @pytest.mark.slow
 def test_model_registered_without_role_model_scores_without_roles(
-    scoring_world: ScoringWorld,
+    trained_world: TrainedWorld,
 ) -> None:
     from dataclasses import replace
 
@@ -156,9 +156,9 @@ def test_model_registered_without_role_model_scores_without_roles(
     from features.validation import read_valid_snapshot
     from risk.scoring.model import likely_roles, load_model, score_accounts
 
-    snapshot = read_valid_snapshot(scoring_world.snapshot_dir)
+    snapshot = read_valid_snapshot(trained_world.snapshot_dir)
     features = build_features(snapshot, snapshot.latest_event_time())
-    scorer = load_model(scoring_world.model_ref, scoring_world.tracking_uri)
+    scorer = load_model(trained_world.model_ref, trained_world.tracking_uri)
     model_input = features[list(scorer.feature_names)]
     scores, bands = score_accounts(model_input, scorer)
     role, _ = likely_roles(model_input, bands, scorer)

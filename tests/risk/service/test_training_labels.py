@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from risk.service.training import MIN_LABELS_PER_CLASS, merge_decision_labels
 from tests.api.world import World, build_world
+from tests.trained_world import TrainedWorld
 from training.errors import TrainingDataError
 
 pytestmark = pytest.mark.slow
@@ -22,9 +23,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """A simulated platform, a champion model and a published scoring run in a SQLite store."""
-    return build_world(tmp_path_factory.mktemp("decisions-world"), accounts=2000, seed=5)
+def world(trained_world: TrainedWorld, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The shared trained world with a published scoring run, in a home of this module's own
+    (the tests record decisions in its store and train into its MLflow store)."""
+    return build_world(tmp_path_factory.mktemp("decisions-world"), trained_world)
 
 
 @pytest.fixture(scope="module")
