@@ -1,8 +1,8 @@
 """Every feature spec, in the column order of the feature table: one module per signal group.
 
 Each group module (``structure``, ``recruitment``, ``trade``, ``money``, ``churn``, ``network``,
-``relative``, ``authenticity``) declares, as its ``SPECS``, the specs of exactly the
-columns that its ``features.signals`` namesake computes; ``base`` holds the spec type and
+``relative``, ``authenticity``, ``neighbours``) declares, as its ``SPECS``, the specs of exactly
+the columns that its ``features.signals`` namesake computes; ``base`` holds the spec type and
 the declaration helpers. ``features.signals.tables`` (the point-in-time view) computes no column,
 so it has no partner here.
 """
@@ -15,6 +15,7 @@ from features.specs import (
     authenticity,
     churn,
     money,
+    neighbours,
     network,
     recruitment,
     relative,
@@ -40,4 +41,5 @@ SPECS: tuple[FeatureSpec, ...] = (
     ),
     *relative.SPECS,
     *authenticity.SPECS,
+    *neighbours.SPECS,
 )
