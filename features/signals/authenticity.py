@@ -34,27 +34,37 @@ SHARED_BUYER_MIN_SELLERS = 3
 RESTOCK_WINDOW_DAYS = 3  # "right after the stock arrived"
 
 
-def buyer_sellers_in_network(pit: PointInTime, sales: np.ndarray) -> np.ndarray:
-    """For each chosen consumer order, how many distinct members of the seller's network its
-    buyer id bought from (among the chosen orders)."""
+def kept_consumer_sales(pit: PointInTime) -> np.ndarray:
+    """Orders that are consumer sales and were not refunded (bool per order)."""
+    orders = pit.orders
+    return (orders["buyer"].to_numpy() == NOT_AN_ACCOUNT) & ~orders["refunded"].to_numpy()
+
+
+def shared_buyer_orders(pit: PointInTime, sales: np.ndarray) -> np.ndarray:
+    """For each chosen consumer order, whether its buyer id bought (among the chosen orders)
+    from at least SHARED_BUYER_MIN_SELLERS distinct members of the seller's network."""
     seller = pit.orders["seller"].to_numpy()[sales]
-    network = pit.forest.root[seller]
     consumer = pit.orders["consumer"].to_numpy()[sales]
+    shared = np.zeros(len(consumer), dtype=bool)
+    # a buyer id with fewer orders than that cannot qualify: most buyers are skipped here
+    candidate = np.flatnonzero(np.bincount(consumer)[consumer] >= SHARED_BUYER_MIN_SELLERS)
+    seller, consumer = seller[candidate], consumer[candidate]
+    network = pit.forest.root[seller]
     # one dense code per (network, buyer id), then one int64 key per (buyer code, seller)
     buyer_key, buyers = pd.factorize(network * (int(consumer.max(initial=0)) + 1) + consumer)
     accounts = max(pit.size, 1)
     distinct_pairs = pd.unique(buyer_key.astype(np.int64) * accounts + seller)
     sellers_per_buyer = np.bincount(distinct_pairs // accounts, minlength=len(buyers))
-    return sellers_per_buyer[buyer_key]
+    shared[candidate] = sellers_per_buyer[buyer_key] >= SHARED_BUYER_MIN_SELLERS
+    return shared
 
 
 def shared_consumer_sales(pit: PointInTime) -> np.ndarray:
     """Consumer sales (units) of each account to buyer ids shared across its network."""
-    orders = pit.orders
-    sales = (orders["buyer"].to_numpy() == NOT_AN_ACCOUNT) & ~orders["refunded"].to_numpy()
-    shared = buyer_sellers_in_network(pit, sales) >= SHARED_BUYER_MIN_SELLERS
-    seller = orders["seller"].to_numpy()[sales][shared]
-    return sum_by(seller, orders["amount"].to_numpy()[sales][shared], pit.size)
+    sales = kept_consumer_sales(pit)
+    shared = shared_buyer_orders(pit, sales)
+    seller = pit.orders["seller"].to_numpy()[sales][shared]
+    return sum_by(seller, pit.orders["amount"].to_numpy()[sales][shared], pit.size)
 
 
 def _restock_windows(pit: PointInTime) -> tuple[pd.DataFrame, np.ndarray]:
@@ -83,12 +93,14 @@ def _restock_windows(pit: PointInTime) -> tuple[pd.DataFrame, np.ndarray]:
 def post_restock_sales_excess(pit: PointInTime, consumer_orders: np.ndarray) -> np.ndarray:
     """Share of each account's kept consumer orders paid within the window after one of its
     own stock purchases, minus the share of its selling time those windows cover."""
+    stock, coverage = _restock_windows(pit)
     orders = pit.orders
-    sales = (orders["buyer"].to_numpy() == NOT_AN_ACCOUNT) & ~orders["refunded"].to_numpy()
+    stocked = np.bincount(stock["account"].to_numpy(), minlength=pit.size) > 0
+    # only a seller that bought stock can sell inside a window: the others are left out here
+    sales = kept_consumer_sales(pit) & stocked[orders["seller"].to_numpy()]
     sold = pd.DataFrame(
         {"seller": orders["seller"].to_numpy()[sales], "at": orders["created_us"].to_numpy()[sales]}
     ).sort_values("at", kind="stable")
-    stock, coverage = _restock_windows(pit)
     latest = pd.merge_asof(
         sold,
         stock.rename(columns={"account": "seller", "at": "stocked"}),
@@ -142,9 +154,8 @@ def authenticity_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
 
 def _consumer_order_counts(pit: PointInTime) -> np.ndarray:
     """Kept consumer orders per seller."""
-    orders = pit.orders
-    sales = (orders["buyer"].to_numpy() == NOT_AN_ACCOUNT) & ~orders["refunded"].to_numpy()
-    return np.bincount(orders["seller"].to_numpy()[sales], minlength=pit.size).astype(np.int64)
+    sold = pit.orders["seller"].to_numpy()[kept_consumer_sales(pit)]
+    return np.bincount(sold, minlength=pit.size).astype(np.int64)
 
 
 def _sums(
