@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 
 from features.registry import REGISTRY
+from features.signals.authenticity import authenticity_signals
 from features.signals.churn import churn_signals
 from features.signals.money import money_signals
+from features.signals.neighbours import neighbours_signals
 from features.signals.network import network_signals
 from features.signals.recruitment import recruitment_signals
 from features.signals.relative import relative_signals
@@ -40,6 +42,8 @@ def build_features(snapshot: Snapshot, as_of: pd.Timestamp | str | None = None) 
     table = table.join(churn_signals(pit, table))
     table = table.join(network_signals(pit, table))
     table = table.join(relative_signals(pit, table))
+    table = table.join(authenticity_signals(pit, table))
+    table = table.join(neighbours_signals(pit, table))
     return _finish(table, pit.account_id)
 
 

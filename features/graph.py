@@ -7,7 +7,8 @@ fast on a chain 100,000 deep and on a root with 500,000 direct recruits:
   pointer jumping, because scipy's depth-first order is quadratic on very wide nodes;
 - subtree sums as differences of prefix sums over the preorder (exact on int64 values);
 - subtree maxima with a sparse table over the preorder;
-- the top-level branch of each account as a running maximum over the preorder.
+- the top-level branch of each account as a running maximum over the preorder;
+- the sponsors a few links up (the upline chain) by following the parent array.
 """
 
 from __future__ import annotations
@@ -84,6 +85,16 @@ class Forest:
         last_head = np.maximum.accumulate(np.where(is_head, np.arange(self.size), -1))
         head = by_position[np.maximum(last_head[self.preorder], 0)]
         return np.where(self.tier == 0, np.arange(self.size), head)
+
+    def uplines(self, hops: int) -> np.ndarray:
+        """The sponsors 1..``hops`` links above each account: row ``h - 1`` holds the upline
+        ``h`` links up, NO_PARENT where the chain reaches the top sooner. Shape (hops, n)."""
+        chain = np.full((hops, self.size), NO_PARENT, dtype=np.int64)
+        current = self.parent
+        for hop in range(hops):
+            chain[hop] = current
+            current = np.where(current >= 0, self.parent[np.maximum(current, 0)], NO_PARENT)
+        return chain
 
     def network_sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over each account's whole network, broadcast back to the account."""

@@ -83,7 +83,10 @@ def _entry_costs(
 
 def relative_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
     """Each money signal and the entry costs divided by its network's typical order (0 where
-    nothing was sold)."""
+    nothing was sold); ``_typical_order`` (units) for the groups that price more amounts."""
     typical = network_typical_order(pit)
     relative = {new: ratio(base[old].to_numpy(), typical) for old, new in RELATIVE_OF.items()}
-    return pd.DataFrame({**relative, **_entry_costs(pit, base, typical)}, index=base.index)
+    return pd.DataFrame(
+        {**relative, **_entry_costs(pit, base, typical), "_typical_order": typical},
+        index=base.index,
+    )

@@ -38,7 +38,11 @@ def test_forest_matches_networkx(parent: np.ndarray, seed: int) -> None:
     values = np.random.default_rng(seed).integers(0, 100, len(parent))
     sums, depth = forest.subtree_sum(values), forest.downline_depth()
     head = forest.branch_head()
+    chain = forest.uplines(3)
     for node in range(len(parent)):
+        above = nx.shortest_path_length(graph.reverse(copy=False), node)  # upline -> links up
+        expected = [next((a for a, d in above.items() if d == h), NO_PARENT) for h in (1, 2, 3)]
+        assert chain[:, node].tolist() == expected
         below = sorted(nx.descendants(graph, node))
         at_tier_one = [a for a in [*nx.ancestors(graph, node), node] if forest.tier[a] == 1]
         assert head[node] == (at_tier_one[0] if at_tier_one else node)
@@ -61,6 +65,17 @@ def test_branch_head_is_the_tier_one_upline() -> None:
     # 0 -> (1 -> 3 -> 4, 2 -> 5); 6 alone; 7 -> 8
     forest = Forest.from_parent(np.array([NO_PARENT, 0, 0, 1, 3, 2, NO_PARENT, NO_PARENT, 7]))
     assert forest.branch_head().tolist() == [0, 1, 2, 1, 1, 2, 6, 7, 8]
+
+
+def test_uplines_stop_at_the_top() -> None:
+    # 0 -> 1 -> 2 -> 3 -> 4; 5 alone
+    forest = Forest.from_parent(np.array([NO_PARENT, 0, 1, 2, 3, NO_PARENT]))
+    assert forest.uplines(3).tolist() == [
+        [-1, 0, 1, 2, 3, -1],
+        [-1, -1, 0, 1, 2, -1],
+        [-1, -1, -1, 0, 1, -1],
+    ]
+    assert forest.uplines(0).shape == (0, 6)
 
 
 def test_chain_one_hundred_thousand_deep() -> None:
