@@ -254,6 +254,8 @@ class FittedWorld:
     test: pd.DataFrame  # the world's held-out networks
     features: list[str]
     booster: Any
+    thresholds: dict[str, float]  # the shipped model's bands, chosen on validation networks
+    training_prior: float  # the scheme share its calibration was fitted at
 
 
 def fit_world(snapshot: Snapshot, config: Any, structure: Structure) -> FittedWorld:
@@ -271,7 +273,9 @@ def fit_world(snapshot: Snapshot, config: Any, structure: Structure) -> FittedWo
     print(f"ships (chosen on validation): {fitted.shipping}: {fitted.selection.reason}")
     named = {"model": scorers["model"], "logistic": scorers[LOGISTIC], "rules": scorers["rules"]}
     test = table[(parts == "test").to_numpy()]
-    return FittedWorld(named, train_rows, test, features, fitted.classifier.booster_)
+    booster, prior = fitted.classifier.booster_, fitted.shipped.training_prior
+    assert prior is not None
+    return FittedWorld(named, train_rows, test, features, booster, fitted.thresholds, prior)
 
 
 def evaluate(
