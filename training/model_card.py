@@ -108,6 +108,19 @@ Chosen on the validation networks (stopping + calibration parts, never the held-
 {explained}"""
 
 
+def _prior_text(prior: Any) -> str:
+    """Which scheme share the score is a probability at, and what scoring runs do about it."""
+    if prior is None:
+        return "No training scheme share recorded: scores are banded as calibrated."
+    return (
+        f"The score is calibrated at the calibration networks' scheme share, {float(prior):.1%}"
+        " of accounts. A scoring run estimates the scored platform's own share from its scores"
+        " (EM, Saerens et al. 2002) and adjusts every score to it before banding, so that a band"
+        " keeps its precision at a platform's base rate (`risk score --prior-shift off` bands"
+        " the score as calibrated); the run records the estimate."
+    )
+
+
 def render_model_card(
     *,
     name: str,
@@ -171,6 +184,8 @@ unless promotion is forced).
 
 ## Bands (thresholds on the calibrated score, chosen on validation networks)
 {_table(pd.DataFrame([thresholds]))}
+
+{_prior_text((selection or {}).get("training_prior"))}
 
 ## Most important features (mean |SHAP| of the LightGBM booster)
 {top}

@@ -180,7 +180,9 @@ def test_lightgbm_ships_alone_where_it_wins(trained: TrainingResult) -> None:
     assert scorer.training_prior == pytest.approx(
         calibration["positives"] / calibration["accounts"]
     )
-    assert "LightGBM alone (gradient-boosted trees, calibrated)" in _model_card(trained)
+    card = _model_card(trained)
+    assert "LightGBM alone (gradient-boosted trees, calibrated)" in card
+    assert f"calibration networks' scheme share, {scorer.training_prior:.1%}" in card
     assert not [w for w in trained.warnings if "does not ship" in w]
 
 
