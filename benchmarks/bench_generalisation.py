@@ -5,6 +5,7 @@
     uv run python benchmarks/bench_generalisation.py --platforms alt_seed_11 --no-reverse
     uv run python benchmarks/bench_generalisation.py --speed          # generator speed only
     uv run python benchmarks/bench_generalisation.py --free --train-seed 2  # no legal constraints
+    uv run python benchmarks/bench_generalisation.py --bands 0.05    # band meaning, prior shift
 
 Trains the project's model exactly as bench_robustness.py does (60,000 accounts of the project
 simulator, seed 1 or ``--train-seed``; ``training.splits.network_parts``;
@@ -18,7 +19,9 @@ project simulator; the in-distribution reference trains on altsim and tests on i
 networks and other altsim seeds. ``--explain K`` prints, per platform, the families of the
 false alarms in the model's top K and of the misses (scheme accounts scored below the K-th
 highest legitimate account), with the features behind them (mean TreeSHAP, log-odds).
-``--speed`` times the generator alone on 50,000 and 100,000 accounts.
+``--speed`` times the generator alone on 50,000 and 100,000 accounts. ``--bands SHARE`` prints,
+per platform at its own scheme share and at SHARE (scheme networks subsampled), what the bands
+mean before and after the prior-shift correction of the scoring run (``models.prior_shift``).
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ class Trained:
     booster: object
     features: list[str]
     medians: dict[str, float]
+    thresholds: dict[str, float]
+    training_prior: float
 
 
 def train_on(
@@ -83,7 +88,15 @@ def train_on(
     labels = train_rows["label"].to_numpy()
     reference = build_reference(matrix, features, labels, fitted.scorers["model"](train_rows))
     medians = legitimate_medians(reference)
-    return Trained(fitted.scorers, fitted.test, fitted.booster, features, medians)
+    return Trained(
+        fitted.scorers,
+        fitted.test,
+        fitted.booster,
+        features,
+        medians,
+        fitted.thresholds,
+        fitted.training_prior,
+    )
 
 
 def altsim_table(config: AltSimConfig, structure: Structure = Structure()) -> pd.DataFrame:
@@ -135,6 +148,64 @@ def explain(trained: Trained, name: str, table: pd.DataFrame, k: int) -> None:
         print("    mean contribution (median value):")
         for feature, value in push.items():
             print(f"      {feature:45s} {value:+.2f}  ({values[feature]:.3g})")
+
+
+def at_scheme_share(table: pd.DataFrame, share: float, seed: int = 0) -> pd.DataFrame:
+    """The platform with only ``share`` of its accounts in schemes: every legitimate account,
+    and the scheme accounts of whole scheme networks drawn at random (the last one cut short)
+    until the share is reached. Features stay as computed on the whole world."""
+    label = table["label"].to_numpy()
+    legitimate, schemes = table[label == 0], table[label == 1]
+    wanted = round(share * len(legitimate) / (1.0 - share))
+    if wanted >= len(schemes):
+        return table
+    networks = schemes["network_id"].drop_duplicates().sample(frac=1.0, random_state=seed)
+    order = pd.Categorical(schemes["network_id"], categories=networks.to_numpy(), ordered=True)
+    kept = schemes.iloc[np.argsort(order.codes, kind="stable")[:wanted]]
+    return pd.concat([legitimate, kept])
+
+
+def band_meaning(trained: Trained, table: pd.DataFrame) -> dict[str, float]:
+    """What the bands mean on a platform, before and after the prior-shift correction
+    (``models.prior_shift``: EM estimate of the platform's scheme share, posteriors adjusted):
+    the share of scheme accounts at high or above, of legitimate accounts at medium or above,
+    and the precision of medium+, high+ and critical."""
+    from models.bands import assign_bands
+    from models.prior_shift import adjust_posteriors, estimate_prior_em
+
+    y = table["label"].to_numpy()
+    scores = trained.scorers["model"](table)
+    started = time.perf_counter()
+    estimate = estimate_prior_em(scores, trained.training_prior)
+    adjusted = adjust_posteriors(scores, trained.training_prior, estimate.prior)
+    seconds = time.perf_counter() - started
+    row = {"share": y.mean(), "est": estimate.prior, "em_iter": estimate.iterations}
+    for when, values in (("before", scores), ("after", adjusted)):
+        bands = assign_bands(values, trained.thresholds)
+        high, medium = np.isin(bands, ("high", "critical")), bands != "low"
+        row[f"{when}:S@high+"] = high[y == 1].mean()
+        row[f"{when}:S@med+"] = medium[y == 1].mean()
+        row[f"{when}:L@med+"] = medium[y == 0].mean()
+        for name, chosen in (("med+", medium), ("high+", high), ("crit", bands == "critical")):
+            row[f"{when}:P({name})"] = y[chosen].mean() if chosen.any() else float("nan")
+    row["em_ms"] = seconds * 1000
+    return row
+
+
+def bands_table(
+    title: str, trained: Trained, tables: dict[str, pd.DataFrame], share: float
+) -> None:
+    """Band meaning per platform at its own scheme share and at ``share``."""
+    rows = {}
+    for name, table in {"held_out_networks": trained.test, **tables}.items():
+        rows[name] = band_meaning(trained, table)
+        rows[f"{name} @{share:.0%}"] = band_meaning(trained, at_scheme_share(table, share))
+    shown = ", ".join(f"{band} >= {value:.3f}" for band, value in trained.thresholds.items())
+    print(f"\n{title}: bands before / after the prior-shift correction (training share")
+    print(f"{trained.training_prior:.3f}; bands {shown}); S = scheme, L = legitimate accounts")
+    print("at high+ / medium+; P(band) = precision; est = EM estimate of the scheme share")
+    frame = pd.DataFrame(rows).T
+    print(frame.to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 def _print(title: str, rows: dict[str, dict[str, float]], k: int) -> None:
@@ -195,6 +266,13 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true", help="time the generator only")
     parser.add_argument("--train-seed", type=int, default=1, help="seed of both training worlds")
     parser.add_argument("--free", action="store_true", help="no legal monotone constraints")
+    parser.add_argument(
+        "--bands",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="band meaning before/after the prior-shift correction, also at this scheme share",
+    )
     add_structure_options(parser)
     args = parser.parse_args()
     structure = structure_of(args)
@@ -218,6 +296,8 @@ def main() -> None:
     rows, pairs = _score_all(project, tables, args.k, args.explain)
     _print("trained on the project simulator; platform", rows, args.k)
     _pairs("trained on the project simulator", pairs)
+    if args.bands:
+        bands_table("trained on the project simulator", project, tables, args.bands)
 
     print("\n[altsim -> altsim: the in-distribution reference]")
     alt_world = AltSimConfig(accounts=args.train_accounts, seed=args.train_seed)
@@ -229,6 +309,8 @@ def main() -> None:
     rows, pairs = _score_all(alt, alt_tables, args.k, args.explain)
     _print(f"trained on altsim (seed {args.train_seed}); platform", rows, args.k)
     _pairs("trained on altsim", pairs)
+    if args.bands:
+        bands_table(f"trained on altsim (seed {args.train_seed})", alt, alt_tables, args.bands)
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

@@ -254,22 +254,28 @@ class FittedWorld:
     test: pd.DataFrame  # the world's held-out networks
     features: list[str]
     booster: Any
+    thresholds: dict[str, float]  # the shipped model's bands, chosen on validation networks
+    training_prior: float  # the scheme share its calibration was fitted at
 
 
 def fit_world(snapshot: Snapshot, config: Any, structure: Structure) -> FittedWorld:
     """Fit the pipeline's model and baselines on ``snapshot`` (no MLflow); prints top gains."""
+    from models.blend import LOGISTIC
     from risk.indicators.engine import indicator_score
-    from training.pipeline import LOGISTIC, _scorers, fit_on_parts
+    from training.pipeline import _scorers, fit_on_parts
 
     table, parts, features = _training_table(snapshot, config.seed, structure)
     fitted = fit_on_parts(table, parts, features, config)
     train_rows = table[(parts == "train").to_numpy()]
-    scorers = _scorers(fitted, train_rows, features, {"rules": indicator_score}, config.seed)
+    scorers = _scorers(fitted, {"rules": indicator_score})
     top = fitted.classifier.feature_importance().head(8)
     print("top features by gain:", ", ".join(f"{n} {v / top.sum():.0%}" for n, v in top.items()))
+    print(f"ships (chosen on validation): {fitted.shipping}: {fitted.selection.reason}")
     named = {"model": scorers["model"], "logistic": scorers[LOGISTIC], "rules": scorers["rules"]}
     test = table[(parts == "test").to_numpy()]
-    return FittedWorld(named, train_rows, test, features, fitted.classifier.booster_)
+    booster, prior = fitted.classifier.booster_, fitted.shipped.training_prior
+    assert prior is not None
+    return FittedWorld(named, train_rows, test, features, booster, fitted.thresholds, prior)
 
 
 def evaluate(

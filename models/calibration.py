@@ -12,13 +12,14 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit
+from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.frozen import FrozenEstimator
 
 from models.errors import ModelError
 
 CalibrationMethod = Literal["isotonic", "sigmoid"]
+LOG_ODDS_EPSILON = 1e-9  # isotonic curves reach 0 and 1: their log-odds are kept finite
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,16 @@ class ScoreCalibrator:
         else:
             probability = expit(-(self.a * raw + self.b))
         return np.clip(probability, 0.0, 1.0)
+
+    def log_odds(self, raw_score: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Calibrated log-odds, logit(transform(raw)), without saturating: for Platt scaling the
+        linear part itself; for isotonic the logit of the probability kept inside
+        [``LOG_ODDS_EPSILON``, 1 - ``LOG_ODDS_EPSILON``]."""
+        raw = np.asarray(raw_score, dtype=np.float64)
+        if self.method == "sigmoid":
+            return -(self.a * raw + self.b)
+        probability = np.clip(self.transform(raw), LOG_ODDS_EPSILON, 1.0 - LOG_ODDS_EPSILON)
+        return np.asarray(logit(probability), dtype=np.float64)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

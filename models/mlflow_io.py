@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.blend import Blend, Shipped
 from models.calibration import ScoreCalibrator
 from models.classifier import RiskClassifier
 from models.errors import ModelError, ModelNotFoundError
@@ -40,8 +41,10 @@ ARTIFACT_FILES = {
     "metrics": "metrics.json",
 }
 # Optional: models registered before the role model, or trained on labels without roles,
-# have no such file and load without a role estimate.
-OPTIONAL_ARTIFACT_FILES = {"roles": "roles.json"}
+# have no roles file and load without a role estimate; a model where LightGBM ships alone has
+# no blend file; models registered before the training scheme share was recorded have no prior
+# file (their posteriors cannot be adjusted to a platform's scheme share).
+OPTIONAL_ARTIFACT_FILES = {"roles": "roles.json", "blend": "blend.json", "prior": "prior.json"}
 
 
 @dataclass(frozen=True)
@@ -73,16 +76,28 @@ def write_model_files(
     reference: Mapping[str, Any],
     metrics: Mapping[str, Any],
     role_classifier: RoleClassifier | None = None,
+    shipped: Shipped | None = None,
 ) -> dict[str, str]:
-    """Write the model's artifact files into ``directory``; artifact key -> path."""
+    """Write the model's artifact files into ``directory``; artifact key -> path. ``shipped``
+    (default: the classifier's own calibration, LightGBM alone, no training prior) is what
+    scores: its calibrator, the blend if one ships, the scheme share it was calibrated at."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = {key: directory / name for key, name in ARTIFACT_FILES.items()}
     paths["booster"].write_text(classifier.booster_.model_to_string(), encoding="utf-8")
     if role_classifier is not None:
         paths["roles"] = directory / OPTIONAL_ARTIFACT_FILES["roles"]
         paths["roles"].write_text(role_classifier.to_json(), encoding="utf-8")
+    shipped = shipped or Shipped(classifier.calibrator_)
+    optional: dict[str, Any] = {}
+    if shipped.blend is not None:
+        optional["blend"] = shipped.blend.to_dict()
+    if shipped.training_prior is not None:
+        optional["prior"] = {"training_prior": shipped.training_prior}
+    for key, document in optional.items():
+        paths[key] = directory / OPTIONAL_ARTIFACT_FILES[key]
+        paths[key].write_text(json.dumps(document, indent=1), encoding="utf-8")
     documents: dict[str, Any] = {
-        "calibration": classifier.calibrator_.to_dict(),
+        "calibration": shipped.calibrator.to_dict(),
         "features": list(classifier.feature_names_),
         "thresholds": dict(thresholds),
         "reference": dict(reference),
@@ -108,6 +123,8 @@ def scorer_from_files(
         booster = lgb.Booster(model_file=artifacts["booster"])
         roles = artifacts.get("roles")
         role_model = None if roles is None else RoleModel.from_json(Path(roles).read_text("utf-8"))
+        blend = Blend.from_dict(document("blend")) if "blend" in artifacts else None
+        prior = document("prior")["training_prior"] if "prior" in artifacts else None
         return RiskScorer(
             name=name,
             version=version,
@@ -120,6 +137,8 @@ def scorer_from_files(
             booster=booster,
             calibrator=ScoreCalibrator.from_dict(document("calibration")),
             role_model=role_model,
+            blend=blend,
+            training_prior=None if prior is None else float(prior),
         )
     except (KeyError, OSError, ValueError, lgb.basic.LightGBMError) as error:
         raise ModelError(f"model {model_uri} has a missing or broken artifact: {error}") from error
@@ -141,6 +160,7 @@ def log_and_register(
     metrics: Mapping[str, Any],
     input_example: pd.DataFrame,
     role_classifier: RoleClassifier | None = None,
+    shipped: Shipped | None = None,
     model_name: str,
     staging_dir: Path,
 ) -> RegisteredVersion:
@@ -152,12 +172,14 @@ def log_and_register(
     run = mlflow.active_run()
     if run is None:
         raise ModelError("log_and_register needs an active MLflow run")
+    shipped = shipped or Shipped(classifier.calibrator_)
     artifacts = write_model_files(
-        staging_dir, classifier, thresholds, reference, metrics, role_classifier
+        staging_dir, classifier, thresholds, reference, metrics, role_classifier, shipped
     )
     # the feature table's own dtypes (registry int64/float64) make the signature
     example = input_example[list(classifier.feature_names_)]
-    output = pd.DataFrame({"probability": classifier.predict_proba(example)[:, 1]})
+    scores = shipped.predict_proba(classifier.booster_, classifier.feature_names_, example)
+    output = pd.DataFrame({"probability": scores})
     with _quiet_mlflow_logging():
         info = mlflow.pyfunc.log_model(
             name=MODEL_ARTIFACT_NAME,

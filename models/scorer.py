@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -11,8 +11,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from models.bands import assign_bands
+from models.blend import Blend, model_log_odds, shipped_kind
 from models.calibration import ScoreCalibrator
 from models.classifier import feature_matrix
+from models.errors import ModelError
+from models.prior_shift import adjust_posteriors
 from models.reference import legitimate_medians
 from models.roles import RoleModel
 
@@ -32,6 +35,12 @@ class RiskScorer:
     booster: Any = field(repr=False)  # lightgbm.Booster
     calibrator: ScoreCalibrator = field(repr=False)
     role_model: RoleModel | None = field(default=None, repr=False)  # None: registered without
+    # None: LightGBM alone; else the blend with the logistic regression that ships instead
+    blend: Blend | None = field(default=None, repr=False)
+    # scheme share the calibration was fitted at (None: registered before it was recorded)
+    training_prior: float | None = None
+    # scheme share of the platform being scored, when a run adjusted the posteriors to it
+    platform_prior: float | None = None
 
     @property
     def label(self) -> str:
@@ -47,14 +56,39 @@ class RiskScorer:
         """The model's input columns of a feature table, in order, as float64."""
         return feature_matrix(X, self.feature_names)
 
+    @property
+    def kind(self) -> str:
+        """What scores: ``lightgbm``, ``blend`` or ``logistic_regression`` (explanations always
+        come from the LightGBM booster)."""
+        return shipped_kind(self.blend)
+
     def raw_score(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
         """Booster log-odds (what SHAP contributions add up to)."""
         matrix = self.matrix(X) if isinstance(X, pd.DataFrame) else np.asarray(X, np.float64)
         return np.asarray(self.booster.predict(matrix, raw_score=True), dtype=np.float64)
 
+    def model_log_odds(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
+        """The log-odds the calibrator maps: the booster's, or the blend's when one ships."""
+        matrix = self.matrix(X) if isinstance(X, pd.DataFrame) else np.asarray(X, np.float64)
+        return model_log_odds(self.booster, self.blend, matrix)
+
     def predict_proba(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
-        """Calibrated P(the account takes part in a pyramid-style scheme), one per row."""
-        return self.calibrator.transform(self.raw_score(X))
+        """Calibrated P(the account takes part in a pyramid-style scheme), one per row; on the
+        platform's scheme share when ``platform_prior`` is set (``for_platform``)."""
+        calibrated = self.calibrator.transform(self.model_log_odds(X))
+        if self.platform_prior is None or self.training_prior is None:
+            return calibrated
+        return adjust_posteriors(calibrated, self.training_prior, self.platform_prior)
+
+    def for_platform(self, prior: float | None) -> RiskScorer:
+        """This scorer with posteriors adjusted to a platform whose scheme share is ``prior``
+        (None: as calibrated in training)."""
+        if prior is not None and self.training_prior is None:
+            raise ModelError(
+                f"model {self.label} records no training scheme share: its posteriors cannot be "
+                "adjusted to a platform's (retrain it to record one)"
+            )
+        return replace(self, platform_prior=prior)
 
     def bands(self, scores: NDArray[np.float64]) -> NDArray[np.str_]:
         """Band name per calibrated score, by the thresholds stored with the model."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
     review_capacity: int = Field(default=100, ge=1, description="Moderators' daily capacity k.")
     band_precisions: tuple[float, float, float] = Field(
         default=(0.5, 0.8, 0.95), description="Target precisions for medium, high, critical."
+    )
+    prior_shift: Literal["em", "off"] | None = Field(
+        default=None,
+        description="Scoring runs adjust scores to the platform's estimated scheme share before"
+        " banding (em) or not (off); unset: the scoring run's default.",
     )
     reasons_per_account: int = Field(default=4, ge=1)
     keep_runs: int = Field(

@@ -8,31 +8,34 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from scipy.special import expit
+
+from models.classifier import feature_matrix
+from models.linear import LinearModel, fit_linear
 
 Scorer = Callable[[pd.DataFrame], NDArray[np.float64]]
 
 
-def _signed_log(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    # Money and counts are heavy-tailed; a log keeps a linear model from being ruled by outliers.
-    return np.sign(values) * np.log1p(np.abs(values))
+def fit_logistic(
+    X: pd.DataFrame, y: NDArray[np.int_], feature_names: list[str], seed: int
+) -> LinearModel:
+    """A class-balanced logistic regression on log-scaled, standardized features, as numbers
+    (the same model is the baseline and, when it ships, part of the registered model)."""
+    return fit_linear(feature_matrix(X, feature_names), y, feature_names, seed)
+
+
+def linear_scorer(model: LinearModel) -> Scorer:
+    """P(scheme) of the logistic regression (class-balanced, so not calibrated to any prior)."""
+    names = list(model.feature_names)
+
+    def score(frame: pd.DataFrame) -> NDArray[np.float64]:
+        return np.asarray(expit(model.log_odds(feature_matrix(frame, names))), dtype=np.float64)
+
+    return score
 
 
 def logistic_regression_baseline(
     X: pd.DataFrame, y: NDArray[np.int_], feature_names: list[str], seed: int
 ) -> Scorer:
     """Fit a class-balanced logistic regression on log-scaled, standardized features."""
-    model = make_pipeline(
-        FunctionTransformer(_signed_log),
-        StandardScaler(),
-        LogisticRegression(class_weight="balanced", max_iter=2000, random_state=seed),
-    )
-    model.fit(X[feature_names].to_numpy(dtype=np.float64), y)
-
-    def score(frame: pd.DataFrame) -> NDArray[np.float64]:
-        matrix = frame[feature_names].to_numpy(dtype=np.float64)
-        return np.asarray(model.predict_proba(matrix)[:, 1], dtype=np.float64)
-
-    return score
+    return linear_scorer(fit_logistic(X, y, feature_names, seed))

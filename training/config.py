@@ -26,6 +26,13 @@ class TrainingConfig:
     # training rows weigh network_size ** -power: the accounts of one network are one case,
     # not thousands of independent ones (0 = every account alike, 1 = every network alike)
     network_weight_power: float = 1.0
+    # What may ship instead of LightGBM alone (training/selection.py): weights on LightGBM's
+    # calibrated log-odds in a blend with the logistic regression (1 = LightGBM alone, 0 = the
+    # logistic regression alone), chosen on the validation networks; (1.0,) = LightGBM always.
+    blend_weights: tuple[float, ...] = (1.0, 0.75, 0.5, 0.25, 0.0)
+    # validation AP another candidate must gain over LightGBM alone to ship instead: seeds of
+    # one simulator differ by up to ~0.001 where neither is really ahead
+    blend_margin: float = 0.005
     out_of_time: bool = True
     out_of_time_train_share: float = 0.7  # train as of when this share of accounts had joined
     force_promote: bool = False
@@ -41,6 +48,10 @@ class TrainingConfig:
             raise TrainingError(
                 f"band precisions must be increasing and in (0, 1]: {self.band_precisions}"
             )
+        if not self.blend_weights or not all(0.0 <= w <= 1.0 for w in self.blend_weights):
+            raise TrainingError(f"blend weights must be in [0, 1]: {self.blend_weights}")
+        if self.blend_margin < 0.0:
+            raise TrainingError("blend_margin must not be negative")
         if not 0.0 <= self.network_weight_power <= 1.0:
             raise TrainingError("network_weight_power must be in [0, 1]")
         if self.calibration not in ("isotonic", "sigmoid"):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from models.blend import LIGHTGBM
 from training.baselines import Scorer
 from training.data import SLICE_COLUMNS
 from training.metrics import ranking_metrics, reliability_curve, slice_metrics
+from training.selection import worse_on
 
 MODEL = "model"
 
@@ -42,16 +44,35 @@ def slices(
     }
 
 
+def _baselines(
+    results: Mapping[str, Mapping[str, float]],
+) -> Iterator[tuple[str, Mapping[str, float]]]:
+    """(name, metrics) of every baseline: every row but the model and its LightGBM part."""
+    return ((n, r) for n, r in results.items() if n not in (MODEL, LIGHTGBM))
+
+
 def beats_baselines(results: Mapping[str, Mapping[str, float]], k: int) -> bool:
     """The model beats every baseline on average precision and precision at k."""
     model = results[MODEL]
     keys = ("average_precision", f"precision_at_{k}")
     return all(
         model[key] > other[key] or (model[key] == other[key] == 1.0)
-        for name, other in results.items()
-        if name != MODEL
+        for _, other in _baselines(results)
         for key in keys
     )
+
+
+def baseline_shortfall(results: Mapping[str, Mapping[str, float]], k: int) -> str | None:
+    """Why the model may not be champion: the baselines it is *worse* than (average precision or
+    precision at k) on these accounts, or None when it is worse than none."""
+    model = results[MODEL]
+    found = []
+    for name, other in _baselines(results):
+        worse = worse_on(model, other, k)
+        if worse:
+            shown = ", ".join(f"{key} {model[key]:.4f} vs {other[key]:.4f}" for key in worse)
+            found.append(f"{name} ({shown})")
+    return f"worse than {'; '.join(found)} on the held-out networks" if found else None
 
 
 def reliability(table: pd.DataFrame, scores: np.ndarray) -> list[dict[str, float]]:

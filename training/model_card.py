@@ -58,6 +58,69 @@ by score, {_cell(top.get("by_score_and_role"))} when filtered to predicted organ
 recruiters."""
 
 
+SHIPPED_TEXT = {
+    "lightgbm": "LightGBM alone (gradient-boosted trees, calibrated).",
+    "blend": "a blend of LightGBM and the logistic regression: the weighted mean of their "
+    "calibrated log-odds (weight {weight:.2f} on LightGBM), calibrated again.",
+    "logistic_regression": "the logistic regression alone (the baseline itself, calibrated on "
+    "the calibration networks).",
+}
+
+
+def _selection_section(selection: Mapping[str, Any], k: Any) -> str:
+    """What ships, why, every candidate on the validation networks, and what explains it."""
+    if not selection:
+        return "LightGBM alone (no selection recorded)."
+    kind = str(selection.get("kind"))
+    text = SHIPPED_TEXT.get(kind, kind).format(weight=float(selection["weight_lightgbm"]))
+    rows = [
+        {
+            "candidate": name,
+            "weight on LightGBM": values.get("weight_lightgbm"),
+            "AP": values.get("average_precision"),
+            f"P@{k}": values.get(f"precision_at_{k}"),
+            "ROC AUC": values.get("roc_auc"),
+        }
+        for name, values in dict(selection.get("validation", {})).items()
+    ]
+    explained = (
+        "Explanations (reasons, SHAP) come from the LightGBM booster, which scores alone."
+        if kind == "lightgbm"
+        else "**Explanations (reasons, SHAP, the feature importance below) come from the LightGBM "
+        "booster, not from the score that ships**: they say why LightGBM rates the account as it "
+        "does, which is only part of the shipped score (none of it when the logistic regression "
+        "ships alone). The stored score and band are the shipped model's."
+    )
+    fallback = (
+        "\n\nThe held-out guard replaced the validation's choice: on the held-out networks the "
+        "logistic regression was ahead, so it ships (the held-out figures of the shipped model "
+        "are then the result of a choice between two models, mildly optimistic)."
+        if selection.get("held_out_fallback")
+        else ""
+    )
+    return f"""What scores: **{text}** Candidate `{selection.get("shipped")}`.
+
+Chosen on the validation networks (stopping + calibration parts, never the held-out test):
+{selection.get("reason")}.{fallback}
+
+{_table(pd.DataFrame(rows))}
+
+{explained}"""
+
+
+def _prior_text(prior: Any) -> str:
+    """Which scheme share the score is a probability at, and what scoring runs do about it."""
+    if prior is None:
+        return "No training scheme share recorded: scores are banded as calibrated."
+    return (
+        f"The score is calibrated at the calibration networks' scheme share, {float(prior):.1%}"
+        " of accounts. A scoring run estimates the scored platform's own share from its scores"
+        " (EM, Saerens et al. 2002) and adjusts every score to it before banding, so that a band"
+        " keeps its precision at a platform's base rate (`risk score --prior-shift off` bands"
+        " the score as calibrated); the run records the estimate."
+    )
+
+
 def render_model_card(
     *,
     name: str,
@@ -71,6 +134,7 @@ def render_model_card(
     fingerprint: str,
     registry_version: str,
     promotion: str,
+    selection: Mapping[str, Any] | None = None,
 ) -> str:
     """Intended use, data, metrics with baselines, slices, bands, limitations."""
     parts = pd.DataFrame.from_dict(dict(data["parts"]), orient="index").reset_index(names="part")
@@ -84,6 +148,7 @@ def render_model_card(
     top = ", ".join(f"`{n}`" for n in importance.head(10).index)
     roles = _roles_section(metrics.get("roles") or {}, metrics.get("k"))
     splits = "\n".join(f"- `{k}`: {v}" for k, v in SPLIT_TEXT.items())
+    shipped = _selection_section(selection or {}, metrics.get("k"))
     return f"""# Model card: {name} version {version}
 
 MLflow run `{run_id}`. Data fingerprint `{fingerprint}` (SHA-256 of the snapshot files and
@@ -94,6 +159,9 @@ Ranks seller accounts by the calibrated probability that they take part in a pyr
 (传销化) scheme, for human moderators who review the top of the queue. It is an indicator for
 review, not a verdict: every action needs a moderator's decision and a statement of reasons.
 
+## What ships
+{shipped}
+
 ## Data
 {_table(parts)}
 
@@ -103,7 +171,11 @@ Splits are by whole network (seeded, stratified by whether a network holds schem
 ## Metrics (model and baselines)
 {_table(table)}
 
+`model` is what ships; `lightgbm` (shown when something else ships) is LightGBM alone.
 Beats every baseline on the grouped test: **{metrics.get("beats_baselines")}**.
+Worse than a baseline there: **{metrics.get("baseline_shortfall") or "no"}** (a model worse than
+one of its own baselines on the held-out networks is registered as challenger, never champion,
+unless promotion is forced).
 
 {chr(10).join(slice_sections)}
 
@@ -113,7 +185,9 @@ Beats every baseline on the grouped test: **{metrics.get("beats_baselines")}**.
 ## Bands (thresholds on the calibrated score, chosen on validation networks)
 {_table(pd.DataFrame([thresholds]))}
 
-## Most important features (mean |SHAP|)
+{_prior_text((selection or {}).get("training_prior"))}
+
+## Most important features (mean |SHAP| of the LightGBM booster)
 {top}
 
 ## Promotion

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -14,18 +14,20 @@ from features.build import resolve_as_of
 from features.loading import snapshot_fingerprint
 from features.registry import FEATURE_REGISTRY_VERSION, model_feature_names
 from features.snapshot import Snapshot
-from models.bands import choose_band_thresholds
+from models.blend import LIGHTGBM, LOGISTIC, Shipped
 from models.classifier import RiskClassifier
+from models.linear import LinearModel
 from models.reference import build_reference
 from models.roles import RoleClassifier
 from models.vocab import ACTIONABLE_ROLES, SCHEME_ROLES
-from training.baselines import Scorer, logistic_regression_baseline
+from training.baselines import Scorer, fit_logistic
 from training.config import TrainingConfig
 from training.data import labelled_features, snapshot_labels
 from training.directions import legal_directions
 from training.errors import TrainingDataError
 from training.evaluation import (
     MODEL,
+    baseline_shortfall,
     beats_baselines,
     compare_scorers,
     metrics_table,
@@ -35,11 +37,18 @@ from training.evaluation import (
 )
 from training.metrics import actionable_in_top_k, role_metrics
 from training.report import register_and_report
+from training.selection import (
+    Candidate,
+    Selection,
+    build_candidates,
+    choose,
+    held_out_fallback,
+    shipped_scores,
+)
 from training.splits import PARTS, network_parts, out_of_time_split
 
 GROUPED = "grouped_test"
 OUT_OF_TIME = "out_of_time_test"
-LOGISTIC = "logistic_regression"
 
 
 @dataclass(frozen=True)
@@ -67,11 +76,42 @@ class TrainingResult:
 
 @dataclass(frozen=True)
 class Fitted:
-    """A classifier trained on the train part, with its validation bands."""
+    """LightGBM and the logistic regression trained on the train part, the candidates built
+    from them (``training.selection``) and the one that ships, with its validation bands."""
 
     classifier: RiskClassifier
-    thresholds: dict[str, float]
-    validation: dict[str, float]
+    linear: LinearModel
+    selection: Selection
+    features: list[str]
+    shipping: str  # the shipped candidate: the selection's choice unless the held-out guard's
+
+    @property
+    def candidate(self) -> Candidate:
+        return self.selection.candidates[self.shipping]
+
+    @property
+    def shipped(self) -> Shipped:
+        """Calibrator, blend and training scheme share of the shipped candidate."""
+        return self.candidate.shipped
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Band thresholds of the shipped candidate, chosen on the validation networks."""
+        return self.candidate.thresholds
+
+    @property
+    def validation(self) -> dict[str, float]:
+        """The shipped candidate's ranking metrics on the validation networks."""
+        return self.candidate.validation
+
+    def score(self, frame: pd.DataFrame, name: str | None = None) -> np.ndarray:
+        """Probabilities of the shipped candidate (or candidate ``name``) for a feature table."""
+        candidate = self.selection.candidates[name or self.shipping]
+        return shipped_scores(candidate, self.classifier, self.features, frame)
+
+    def ship(self, name: str) -> Fitted:
+        """The same fit with candidate ``name`` shipping."""
+        return replace(self, shipping=name)
 
 
 def network_weights(network_id: pd.Series, power: float) -> np.ndarray:
@@ -84,8 +124,9 @@ def network_weights(network_id: pd.Series, power: float) -> np.ndarray:
 def fit_on_parts(
     table: pd.DataFrame, parts: pd.Series, features: list[str], config: TrainingConfig
 ) -> Fitted:
-    """Train on ``train``, stop early on ``stopping``, calibrate on ``calibration``; bands on
-    both validation parts (neither was used to grow trees)."""
+    """Train on ``train``, stop early on ``stopping``, calibrate on ``calibration``; the
+    logistic regression on ``train``; choose what ships and its bands on both validation parts
+    (neither was used to grow trees)."""
     part = {name: table[parts.reindex(table.index).to_numpy() == name] for name in PARTS}
     for name in ("train", "stopping", "calibration"):
         if part[name]["label"].nunique() < 2:
@@ -107,11 +148,21 @@ def fit_on_parts(
         part["calibration"]["label"],
         sample_weight=network_weights(part["train"]["network_id"], config.network_weight_power),
     )
-    validation = pd.concat([part["stopping"], part["calibration"]])
-    scores = classifier.predict_proba(validation[features])[:, 1]
-    thresholds = choose_band_thresholds(validation["label"], scores, config.band_precisions)
-    evaluated = compare_scorers(validation, {MODEL: scores}, config.review_capacity)[MODEL]
-    return Fitted(classifier, thresholds, evaluated)
+    linear = fit_logistic(part["train"], part["train"]["label"].to_numpy(), features, config.seed)
+    candidates = build_candidates(
+        classifier,
+        linear,
+        part["calibration"],
+        pd.concat([part["stopping"], part["calibration"]]),
+        features=features,
+        weights=config.blend_weights,
+        method=classifier.calibration,
+        band_precisions=config.band_precisions,
+        k=config.review_capacity,
+    )
+    k = config.review_capacity
+    selection = choose(candidates, weights=config.blend_weights, margin=config.blend_margin, k=k)
+    return Fitted(classifier, linear, selection, features, selection.chosen)
 
 
 def scheme_roles_of(table: pd.DataFrame) -> pd.DataFrame:
@@ -160,17 +211,15 @@ def evaluate_roles(
     }
 
 
-def _scorers(
-    fitted: Fitted, train: pd.DataFrame, features: list[str], extra: Mapping[str, Scorer], seed: int
-) -> dict[str, Scorer]:
-    """The model and the baselines, each a function of a feature table."""
-    classifier = fitted.classifier
+def _scorers(fitted: Fitted, extra: Mapping[str, Scorer]) -> dict[str, Scorer]:
+    """The shipped model, LightGBM alone when a blend ships, and the baselines, each a function
+    of a feature table (the logistic regression calibrated on the calibration networks)."""
 
-    def model(frame: pd.DataFrame) -> np.ndarray:
-        return classifier.predict_proba(frame[features])[:, 1]
+    def candidate(name: str) -> Scorer:
+        return lambda frame: fitted.score(frame, name)
 
-    logistic = logistic_regression_baseline(train, train["label"].to_numpy(), features, seed)
-    return {MODEL: model, LOGISTIC: logistic, **extra}
+    components = {} if fitted.shipping == LIGHTGBM else {LIGHTGBM: candidate(LIGHTGBM)}
+    return {MODEL: candidate(fitted.shipping), **components, LOGISTIC: candidate(LOGISTIC), **extra}
 
 
 def _part_sizes(table: pd.DataFrame, parts: pd.Series) -> dict[str, dict[str, int]]:
@@ -207,14 +256,16 @@ def _out_of_time(
     test = table[(parts.reindex(table.index) == "test").to_numpy()]
     test = test[test["joined_at"] > split.train_as_of]
     train = early[(early_parts == "train").to_numpy()]
-    scores = score_all(test, _scorers(fitted, train, features, extra, config.seed))
+    scores = score_all(test, _scorers(fitted, extra))
     info = {
+        "shipped": fitted.shipping,
         "train_as_of": split.train_as_of.isoformat(),
         "test_as_of": split.test_as_of.isoformat(),
         "train_accounts": len(train),
         "test_accounts": len(test),
-        "note": "trained on train networks as of train_as_of; tested on held-out networks' "
-        "accounts that joined later, features as of test_as_of",
+        "note": "trained on train networks as of train_as_of (what ships chosen on its own "
+        "validation networks); tested on held-out networks' accounts that joined later, "
+        "features as of test_as_of",
     }
     return info, compare_scorers(test, scores, config.review_capacity)
 
@@ -238,14 +289,34 @@ def train_and_register(
     fitted = fit_on_parts(table, parts, features, config)
     train = table[(parts == "train").to_numpy()]
     test = table[(parts == "test").to_numpy()]
-    scores = score_all(test, _scorers(fitted, train, features, extra_baselines, config.seed))
-    evaluation = {GROUPED: compare_scorers(test, scores, config.review_capacity)}
-    metrics: dict[str, Any] = {"validation": fitted.validation}
+    k = config.review_capacity
+    scores = score_all(test, _scorers(fitted, extra_baselines))
+    grouped = compare_scorers(test, scores, k)
+    chosen = fitted.shipping
+    if held_out_fallback(grouped, shipped=chosen, model=MODEL, k=k):
+        # the guard: the logistic regression beat the validation's choice on held-out networks
+        fitted = fitted.ship(LOGISTIC)
+        scores = score_all(test, _scorers(fitted, extra_baselines))
+        grouped = compare_scorers(test, scores, k)
+    evaluation = {GROUPED: grouped}
+    selection = {
+        **fitted.selection.summary(),
+        "shipped": fitted.shipping,
+        "kind": fitted.candidate.kind,
+        "weight_lightgbm": fitted.candidate.weight,
+        "held_out_fallback": fitted.shipping != chosen,
+        "training_prior": fitted.shipped.training_prior,
+    }
+    if fitted.shipping != chosen:
+        selection["reason"] += (
+            f"; on the held-out networks the logistic regression beat {chosen}, so the "
+            "logistic regression ships (never worse than its own baseline)"
+        )
+    metrics: dict[str, Any] = {"validation": fitted.validation, "selection": selection}
     if config.out_of_time:
         metrics["out_of_time"], evaluation[OUT_OF_TIME] = _out_of_time(
             snapshot, labels, table, parts, moment, features, config, extra_baselines
         )
-    k = config.review_capacity
     role_model, role_note = fit_roles(train, features, config)
     metrics.update(
         {
@@ -253,12 +324,13 @@ def train_and_register(
             "slices": slices(test, scores[MODEL], fitted.thresholds["medium"], k),
             "reliability": reliability(test, scores[MODEL]),
             "beats_baselines": beats_baselines(evaluation[GROUPED], k),
+            "baseline_shortfall": baseline_shortfall(evaluation[GROUPED], k),
             "roles": evaluate_roles(role_model, role_note, test, scores[MODEL], k),
             "best_iteration": fitted.classifier.best_iteration_,
             "k": k,
         }
     )
-    train_scores = fitted.classifier.predict_proba(train[features])[:, 1]
+    train_scores = fitted.score(train)
     reference = build_reference(
         train[features].to_numpy(dtype=np.float64),
         features,
@@ -277,6 +349,7 @@ def train_and_register(
         tracking_uri=tracking_uri,
         config=config,
         classifier=fitted.classifier,
+        shipped=fitted.shipped,
         role_classifier=role_model,
         thresholds=fitted.thresholds,
         test=test,
@@ -303,5 +376,22 @@ def train_and_register(
         table=summary_table,
         thresholds=fitted.thresholds,
         seconds=time.perf_counter() - started,
-        warnings=[] if metrics["beats_baselines"] else ["the model does not beat every baseline"],
+        warnings=_warnings(metrics),
     )
+
+
+def _warnings(metrics: Mapping[str, Any]) -> list[str]:
+    """What the training output should flag: a shipped model that is not LightGBM alone, one
+    that does not beat (or is worse than) a baseline on the held-out networks."""
+    found = []
+    selection = metrics["selection"]
+    if selection["kind"] != LIGHTGBM:
+        found.append(
+            f"LightGBM alone does not ship, {selection['shipped']} does; explanations still come "
+            "from the LightGBM booster"
+        )
+    if metrics["baseline_shortfall"]:
+        found.append(f"the shipped model is {metrics['baseline_shortfall']}")
+    elif not metrics["beats_baselines"]:
+        found.append("the model does not beat every baseline (it ties one)")
+    return found

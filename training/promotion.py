@@ -33,12 +33,17 @@ def decide(
     *,
     k: int,
     force: bool,
+    shortfall: str | None = None,
 ) -> tuple[str, str]:
-    """(alias, reason): champion when forced, when there is no usable champion, or when at
-    least as good as the champion on average precision and precision at k; else challenger."""
+    """(alias, reason): champion when forced; challenger when worse than one of its own
+    baselines on the held-out networks (``shortfall`` says which); champion when there is no
+    usable champion, or when at least as good as the champion on average precision and precision
+    at k; else challenger."""
     keys = ("average_precision", f"precision_at_{k}")
     if force:
         return CHAMPION, "promotion forced (--promote)"
+    if shortfall:
+        return CHALLENGER, f"not champion: {shortfall}"
     if champion is None:
         return CHAMPION, "no usable champion yet"
     worse = [key for key in keys if new[key] < champion[key]]
@@ -75,12 +80,14 @@ def promote_new_version(
     new_metrics: Mapping[str, float],
     k: int,
     force: bool,
+    shortfall: str | None = None,
 ) -> PromotionDecision:
-    """Compare with the champion on the same held-out accounts, then set the alias (logged)."""
+    """Compare with the champion on the same held-out accounts, then set the alias (logged).
+    A new version worse than one of its own baselines there (``shortfall``) is a challenger."""
     champion_version, champion, note = champion_metrics(tracking_uri, name, test, k)
     if champion_version == version:
         champion_version, champion = None, None
-    alias, reason = decide(new_metrics, champion, k=k, force=force)
+    alias, reason = decide(new_metrics, champion, k=k, force=force, shortfall=shortfall)
     if note and champion_version is not None and champion is None and not force:
         reason = f"{reason}: {note}"
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)

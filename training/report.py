@@ -12,6 +12,7 @@ import mlflow
 import pandas as pd
 
 from features.registry import FEATURE_REGISTRY_VERSION
+from models.blend import Shipped
 from models.classifier import RiskClassifier
 from models.mlflow_io import log_and_register
 from models.roles import RoleClassifier
@@ -40,6 +41,7 @@ def register_and_report(
     tracking_uri: str,
     config: TrainingConfig,
     classifier: RiskClassifier,
+    shipped: Shipped,
     role_classifier: RoleClassifier | None,
     thresholds: Mapping[str, float],
     test: pd.DataFrame,
@@ -52,23 +54,35 @@ def register_and_report(
     """Log the run, register the model, decide its alias, write the model card."""
     features = list(classifier.feature_names_)
     held_out = _finite(dict(metrics))
+    selection = metrics["selection"]
     tags = {
         "data_fingerprint": fingerprint,
         "feature_registry_version": FEATURE_REGISTRY_VERSION,
         "as_of": str(data["as_of"]),
         "model_name": config.model_name,
+        # what scores: lightgbm, blend or logistic_regression (explanations: LightGBM always)
+        "model.shipped": str(selection["kind"]),
+        "model.candidate": str(selection["shipped"]),
+        "model.weight_lightgbm": str(selection["weight_lightgbm"]),
+        "model.held_out_fallback": str(bool(selection["held_out_fallback"])).lower(),
+        "model.selection_reason": str(selection["reason"])[:5000],
     }
     with (
         training_run(tracking_uri, config) as (experiment_id, run_id),
         tempfile.TemporaryDirectory(prefix="risk-train-") as scratch,
     ):
         log_inputs(config, classifier.get_params(), tags)
-        mlflow.log_metrics(flatten_metrics(metrics["evaluation"]) | role_metric_values(metrics))
+        mlflow.log_metrics(
+            flatten_metrics(metrics["evaluation"])
+            | flatten_metrics({"validation": selection["validation"]})
+            | role_metric_values(metrics)
+        )
         report = Path(scratch) / "report"
         report.mkdir()
         write_json(report / "metrics.json", held_out)
         write_json(report / "thresholds.json", dict(thresholds))
         write_json(report / "data.json", dict(data))
+        write_json(report / "selection.json", dict(selection))
         importance_plot(classifier.feature_importance(), report / "feature_importance.png", "gain")
         reliability_plot(metrics["reliability"], report / "reliability.png")
         mean_shap = shap_summary(
@@ -88,6 +102,7 @@ def register_and_report(
             metrics=held_out,
             input_example=test[features].head(5),
             role_classifier=role_classifier,
+            shipped=shipped,
             model_name=config.model_name,
             staging_dir=Path(scratch) / "model",
         )
@@ -99,6 +114,7 @@ def register_and_report(
             new_metrics=metrics["evaluation"]["grouped_test"][MODEL],
             k=config.review_capacity,
             force=config.force_promote,
+            shortfall=metrics.get("baseline_shortfall"),
         )
         card = render_model_card(
             name=config.model_name,
@@ -112,6 +128,7 @@ def register_and_report(
             fingerprint=fingerprint,
             registry_version=FEATURE_REGISTRY_VERSION,
             promotion=f"alias `{decision.alias}`: {decision.reason}",
+            selection=selection,
         )
         (report / "model_card.md").write_text(card, encoding="utf-8")
         mlflow.log_artifacts(str(report), artifact_path="report")

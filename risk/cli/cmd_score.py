@@ -157,6 +157,14 @@ def render_summary(summary: Any, console: Console) -> None:
     console.print(stages)
     for warning in data["drift"].get("warnings", []):
         console.print(f"[bold yellow]drift warning:[/] {warning}")
+    prior = data["drift"].get("prior_shift") or {}
+    if prior.get("applied"):
+        console.print(
+            f"Prior shift: scheme share estimated at {prior['estimated_prior']:.1%} (training"
+            f" {prior['training_prior']:.1%}); scores adjusted to it before banding"
+        )
+    elif prior:
+        console.print(f"Prior shift ({prior.get('mode')}): not applied, {prior.get('note')}")
     console.print(
         f"Store: {data['store']}" + (f"   Score table: {data['out']}" if data["out"] else "")
     )
@@ -192,6 +200,12 @@ def score(
     spark_master: str | None = typer.Option(
         None, "--spark-master", help="Spark master URL, e.g. local[4] or yarn (--engine spark)."
     ),
+    prior_shift: str | None = typer.Option(
+        None,
+        "--prior-shift",
+        help="em: adjust scores to the snapshot's estimated scheme share before banding; off:"
+        " as calibrated in training (default: RISK_PRIOR_SHIFT, else em).",
+    ),
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
     from risk.scoring import ENGINES, engine_named, run_scoring
@@ -199,6 +213,8 @@ def score(
 
     if engine not in ENGINES:
         raise typer.BadParameter(f"use one of {', '.join(ENGINES)}", param_hint="--engine")
+    if prior_shift not in (None, "em", "off"):
+        raise typer.BadParameter("use em or off", param_hint="--prior-shift")
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         raise typer.BadParameter("must end in .csv or .parquet", param_hint="--out")
     timestamp, model_ref = _parse_as_of(as_of), _model_ref(model)
@@ -221,6 +237,7 @@ def score(
                 out=out,
                 progress=progress,
                 chunk_size=chunk_size,
+                prior_shift=prior_shift or settings.prior_shift,
             )
     except Exception as error:
         code = _exit_code(error)

@@ -94,7 +94,17 @@ def render(result: Any, console: Console) -> None:
             highlight=False,
         )
     console.print(_metrics_table(result.table, k))
-    console.print("  logistic = logistic regression on the same features; rules = legal indicators")
+    console.print(
+        "  model = what ships; lightgbm = LightGBM alone (shown when it does not ship);"
+        " logistic = logistic regression on the same features; rules = legal indicators"
+    )
+    selection = result.metrics.get("selection") or {}
+    if selection:
+        console.print(
+            f"  ships: [bold]{selection['shipped']}[/] ({selection['kind']}, weight"
+            f" {float(selection['weight_lightgbm']):.2f} on LightGBM): {selection['reason']}",
+            highlight=False,
+        )
     console.print(
         "  split [bold]networks[/]: held-out networks (none on both sides), as of the snapshot"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
@@ -33,10 +33,12 @@ class RunInputs:
 
 @dataclass(frozen=True)
 class Scored:
-    """What an engine scored: the run table (``table.run_table``) and the feature table."""
+    """What an engine scored: the run table (``table.run_table``), the feature table and what
+    the prior-shift correction did (``risk.scoring.prior``)."""
 
     table: pd.DataFrame
     features: pd.DataFrame
+    prior_shift: dict[str, Any] | None = None
 
 
 class ScoringEngine(ABC):
@@ -49,5 +51,8 @@ class ScoringEngine(ABC):
         """Read and validate the snapshot (bad input raises DataContractError); keep it."""
 
     @abstractmethod
-    def score(self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int) -> Scored:
-        """Features, scores, bands, reasons, roles and indicators of the snapshot read."""
+    def score(
+        self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int, prior_shift: str = "off"
+    ) -> Scored:
+        """Features, scores, bands, reasons, roles and indicators of the snapshot read; with
+        ``prior_shift`` ``em`` the scores adjusted to its estimated scheme share first."""

@@ -17,6 +17,7 @@ from features.utc import utc
 from features.validation import read_valid_snapshot
 from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.model import indicators, likely_roles, reasons_fn, score_accounts
+from risk.scoring.prior import for_platform
 from risk.scoring.progress import StageClock
 from risk.scoring.stages import explain_in_chunks
 from risk.scoring.table import run_table
@@ -55,11 +56,17 @@ class LocalEngine(ScoringEngine):
             region = snapshot.accounts.set_index("account_id")["region"]
         return features, region, as_of
 
-    def score(self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int) -> Scored:
+    def score(
+        self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int, prior_shift: str = "off"
+    ) -> Scored:
         """Features, then scores, bands, roles, reasons and indicators of every account."""
         features, region, as_of = self._features(clock)
         with clock.stage("score"):
             model_input = features[list(scorer.feature_names)]
+            calibrated = scorer
+            scorer, prior = for_platform(
+                calibrated, prior_shift, lambda: calibrated.predict_proba(model_input)
+            )
             scores, bands = score_accounts(model_input, scorer)
             roles = likely_roles(model_input, bands, scorer)
         with clock.stage("reasons", total=int(bands.isin(EXPLAINED_BANDS).sum())):
@@ -80,4 +87,4 @@ class LocalEngine(ScoringEngine):
             reasons=reasons,
             indicators=fired,
         )
-        return Scored(table=table, features=features)
+        return Scored(table=table, features=features, prior_shift=prior)

@@ -135,12 +135,20 @@ def publish_scored(
     store_url: str,
     out: Path | None,
     chunk_size: int,
+    prior_shift: dict[str, Any] | None = None,
 ) -> ScoringSummary:
-    """Drift, counts, store rows, score table and the one-transaction publish."""
+    """Drift, counts, store rows, score table and the one-transaction publish. The drift record
+    holds what the prior-shift correction did; the score's PSI is of the score as calibrated in
+    training (what the training reference describes; ``scorer`` is the run's, unadjusted)."""
     model_version = f"{scorer.name}/{scorer.version}"
     with clock.stage("drift"):
         model_input = features[list(scorer.feature_names)]
-        drift_found = drift(model_input, table["score"], scorer)
+        scores = table["score"]
+        if prior_shift and prior_shift.get("applied"):
+            scores = pd.Series(scorer.predict_proba(model_input), index=model_input.index)
+        drift_found = drift(model_input, scores, scorer)
+        if prior_shift is not None:
+            drift_found["prior_shift"] = prior_shift
         stored = features[numeric_feature_columns(features, registry_feature_names())]
         percentiles = population_percentiles(stored, percentile_features(scorer))
     counts = {

@@ -12,6 +12,7 @@ import pandas as pd
 from risk.scoring.engine import ScoringEngine
 from risk.scoring.local import LocalEngine
 from risk.scoring.model import load_model
+from risk.scoring.prior import DEFAULT_PRIOR_SHIFT
 from risk.scoring.progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring.publish import ScoringSummary, already_published, publish_scored, run_key_of
 from risk.scoring.spark import SparkEngine
@@ -40,8 +41,11 @@ def run_scoring(
     progress: ProgressReporter | None = None,
     chunk_size: int = 50_000,
     engine: ScoringEngine | None = None,
+    prior_shift: str | None = None,
 ) -> ScoringSummary:
-    """Score every account of a snapshot with ``engine`` (default local); publish atomically."""
+    """Score every account of a snapshot with ``engine`` (default local); publish atomically.
+    ``prior_shift`` (``em`` or ``off``, default ``DEFAULT_PRIOR_SHIFT``): adjust the scores to
+    the snapshot's estimated scheme share before banding (``risk.scoring.prior``)."""
     engine = engine or LocalEngine()
     clock = StageClock(progress or NullProgress())
     # Everything that can refuse the input runs before the store is touched.
@@ -54,12 +58,14 @@ def run_scoring(
     published = already_published(store, run_key, store_url, out)
     if published is not None:
         return published
-    scored = engine.score(scorer, clock, chunk_size=chunk_size)
+    mode = prior_shift or DEFAULT_PRIOR_SHIFT
+    scored = engine.score(scorer, clock, chunk_size=chunk_size, prior_shift=mode)
     return publish_scored(
         store=store,
         clock=clock,
         table=scored.table,
         features=scored.features,
+        prior_shift=scored.prior_shift,
         scorer=scorer,
         run_key=run_key,
         snapshot_path=inputs.location,

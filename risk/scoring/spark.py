@@ -35,6 +35,7 @@ from features.utc import utc
 from models.explain_text import Reason
 from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.model import indicators, likely_roles, reasons_fn, score_accounts
+from risk.scoring.prior import for_platform
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import json_text
 from risk.scoring.stages import ReasonsFn, explain_in_chunks
@@ -99,6 +100,21 @@ def score_on_cluster(features: DataFrame, scorer: RiskScorer, spark: SparkSessio
     assert isinstance(extra, StructType)
     schema = StructType(features.schema.fields + extra.fields)
     return features.mapInPandas(score_partition, schema=schema)
+
+
+def scores_on_cluster(features: DataFrame, scorer: RiskScorer, spark: SparkSession) -> np.ndarray:
+    """Every account's calibrated score, collected (what the prior-shift estimate needs)."""
+    shared = spark.sparkContext.broadcast(scorer)
+
+    def score_partition(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        model = shared.value
+        for batch in batches:
+            yield pd.DataFrame({"score": model.predict_proba(batch[list(model.feature_names)])})
+
+    collected = pd.DataFrame(
+        features.mapInPandas(score_partition, schema="score double").toPandas()
+    )
+    return collected["score"].to_numpy(dtype="float64")
 
 
 def spark_fingerprint(snapshot: SparkSnapshot, as_of: pd.Timestamp) -> str:
@@ -178,8 +194,11 @@ class SparkEngine(ScoringEngine):
         fingerprint = spark_fingerprint(snapshot, moment)
         return RunInputs(as_of=moment, fingerprint=fingerprint, location=snapshot.location)
 
-    def score(self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int) -> Scored:
-        """Features on the cluster, then scores, bands, reasons, roles and indicators."""
+    def score(
+        self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int, prior_shift: str = "off"
+    ) -> Scored:
+        """Features on the cluster, then scores, bands, reasons, roles and indicators (with the
+        prior-shift correction, a first pass collects every account's calibrated score)."""
         if self._read is None:
             raise RuntimeError("SparkEngine.score before inputs: no snapshot read")
         (snapshot, as_of, networks), self._read = self._read, None
@@ -191,4 +210,9 @@ class SparkEngine(ScoringEngine):
             # Bad cells are found per group on the executors; refuse them before any scoring.
             features = checked_features(features)
         with clock.stage("score"):
-            return collect_scored(score_on_cluster(features, scorer, self.spark), as_of)
+            calibrated = scorer
+            scorer, prior = for_platform(
+                calibrated, prior_shift, lambda: scores_on_cluster(features, calibrated, self.spark)
+            )
+            scored = collect_scored(score_on_cluster(features, scorer, self.spark), as_of)
+            return dataclasses.replace(scored, prior_shift=prior)

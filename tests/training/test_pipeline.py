@@ -156,3 +156,92 @@ def _model_card(result: TrainingResult) -> str:
         run_id=result.run_id, artifact_path="report/model_card.md", tracking_uri=result.tracking_uri
     )
     return Path(path).read_text(encoding="utf-8")
+
+
+def _held_out_test(snapshot: Snapshot, result: TrainingResult, seed: int) -> pd.DataFrame:
+    assert snapshot.labels is not None
+    table = labelled_features(snapshot, snapshot.labels, result.as_of)
+    parts = network_parts(table["network_id"], table["label"], seed=seed)
+    return table[(parts == "test").to_numpy()]
+
+
+def test_lightgbm_ships_alone_where_it_wins(trained: TrainingResult) -> None:
+    selection = trained.metrics["selection"]
+    assert selection["shipped"] == selection["kind"] == "lightgbm"
+    assert not selection["held_out_fallback"]
+    # on the held-out networks the model row is LightGBM itself (the out-of-time check fits
+    # and chooses again, on its own validation networks)
+    assert "lightgbm" not in trained.metrics["evaluation"]["grouped_test"]
+    tags = mlflow.MlflowClient(trained.tracking_uri).get_run(trained.run_id).data.tags
+    assert tags["model.shipped"] == "lightgbm" and tags["model.weight_lightgbm"] == "1.0"
+    scorer = load_scorer(trained.model_uri, trained.tracking_uri)
+    assert scorer.kind == "lightgbm" and scorer.blend is None
+    calibration = trained.data["parts"]["calibration"]
+    assert scorer.training_prior == pytest.approx(
+        calibration["positives"] / calibration["accounts"]
+    )
+    card = _model_card(trained)
+    assert "LightGBM alone (gradient-boosted trees, calibrated)" in card
+    assert f"calibration networks' scheme share, {scorer.training_prior:.1%}" in card
+    assert not [w for w in trained.warnings if "does not ship" in w]
+
+
+@pytest.fixture(scope="module")
+def baseline_wins(
+    small_platform: Snapshot, tmp_path_factory: pytest.TempPathFactory, mlflow_template: Path
+) -> TrainingResult:
+    """A world where the logistic regression beats LightGBM: a two-stump booster."""
+    from tests.models.mlflow_template import copy_template
+
+    directory = tmp_path_factory.mktemp("baseline-wins")
+    config = TrainingConfig(
+        seed=3,
+        artifact_root=directory / "artifacts",
+        shap_rows=100,
+        out_of_time=False,
+        classifier={"n_estimators": 2, "num_leaves": 2, "early_stopping_rounds": 1},
+    )
+    uri = copy_template(mlflow_template, directory / "tracking")
+    return train_and_register(small_platform, None, config, uri, {"rules_only": _rules})
+
+
+def test_where_the_baseline_wins_the_better_model_ships(
+    baseline_wins: TrainingResult, small_platform: Snapshot
+) -> None:
+    selection = baseline_wins.metrics["selection"]
+    assert selection["kind"] in ("blend", "logistic_regression")
+    held_out = baseline_wins.metrics["evaluation"]["grouped_test"]
+    lightgbm, model = held_out["lightgbm"], held_out["model"]
+    assert model["average_precision"] > lightgbm["average_precision"] + 0.05
+    for baseline in ("logistic_regression", "rules_only"):  # never worse than its baselines
+        for key in ("average_precision", "precision_at_100"):
+            assert model[key] >= held_out[baseline][key]
+    assert baseline_wins.alias == "champion"
+    assert any("LightGBM alone does not ship" in w for w in baseline_wins.warnings)
+
+    run = mlflow.MlflowClient(baseline_wins.tracking_uri).get_run(baseline_wins.run_id)
+    assert run.data.tags["model.shipped"] == selection["kind"]
+    assert run.data.metrics["grouped_test.model.average_precision"] == pytest.approx(
+        model["average_precision"]
+    )
+    assert "validation.lightgbm.average_precision" in run.data.metrics
+    card = _model_card(baseline_wins)
+    assert "## What ships" in card and "come from the LightGBM" in card
+
+    # what ships loads through load_scorer and scores exactly as evaluated
+    from sklearn.metrics import average_precision_score
+
+    scorer = load_scorer("mlm-risk@champion", baseline_wins.tracking_uri)
+    assert scorer.kind == selection["kind"] and scorer.blend is not None
+    test = _held_out_test(small_platform, baseline_wins, seed=3)
+    scores = scorer.predict_proba(test)
+    assert average_precision_score(test["label"], scores) == pytest.approx(
+        model["average_precision"], abs=1e-12
+    )
+    pyfunc = mlflow.pyfunc.load_model(scorer.model_uri)
+    np.testing.assert_allclose(
+        pyfunc.predict(test[model_feature_names()])["probability"].to_numpy(), scores
+    )
+    # explanations still read the LightGBM booster, whose own scores are the weak ones
+    booster_ap = average_precision_score(test["label"], scorer.raw_score(test))
+    assert booster_ap == pytest.approx(lightgbm["average_precision"], abs=1e-9)
