@@ -12,7 +12,7 @@ import pytest
 from models.prior_shift import adjust_posteriors
 from risk.scoring import ScoringSummary, run_scoring
 from risk.vocab import EXPLAINED_BANDS
-from tests.risk.scoring.conftest import ScoringWorld
+from tests.trained_world import TrainedWorld
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def few_schemes(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _score(
-    world: ScoringWorld, snapshot: Path, store: str, prior_shift: str | None
+    world: TrainedWorld, snapshot: Path, store: str, prior_shift: str | None
 ) -> tuple[ScoringSummary, pd.DataFrame]:
     from risk.store.db import open_store
     from risk.store.scores import scores_frame
@@ -47,12 +47,12 @@ def _score(
 
 
 def test_scores_are_adjusted_to_the_platforms_scheme_share_before_banding(
-    scoring_world: ScoringWorld, few_schemes: Path, sqlite_store_url: str, tmp_path: Path
+    trained_world: TrainedWorld, few_schemes: Path, sqlite_store_url: str, tmp_path: Path
 ) -> None:
     other_store = tmp_path / "off.db"
     shutil.copyfile(sqlite_store_url.removeprefix("sqlite:///"), other_store)
-    em, adjusted = _score(scoring_world, few_schemes, sqlite_store_url, None)  # the default
-    off, calibrated = _score(scoring_world, few_schemes, f"sqlite:///{other_store}", "off")
+    em, adjusted = _score(trained_world, few_schemes, sqlite_store_url, None)  # the default
+    off, calibrated = _score(trained_world, few_schemes, f"sqlite:///{other_store}", "off")
 
     record = em.drift["prior_shift"]
     labels = pd.read_parquet(few_schemes / "labels.parquet").set_index("account_id")["label"]
