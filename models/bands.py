@@ -9,9 +9,7 @@ from numpy.typing import NDArray
 from sklearn.isotonic import IsotonicRegression
 
 from models.errors import ModelError
-from models.vocab import BAND_NAMES
-
-DEFAULT_TARGET_PRECISIONS: tuple[float, float, float] = (0.5, 0.8, 0.95)
+from models.vocab import BAND_NAMES, DEFAULT_TARGET_PRECISIONS
 
 
 def choose_band_thresholds(

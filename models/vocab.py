@@ -9,6 +9,8 @@ from typing import Literal, get_args
 
 Band = Literal["low", "medium", "high", "critical"]
 BAND_NAMES: tuple[Band, ...] = get_args(Band)
+# What each band above low promises: the precision of medium, high and critical.
+DEFAULT_TARGET_PRECISIONS: tuple[float, float, float] = (0.5, 0.8, 0.95)
 
 SchemeRole = Literal["organizer", "recruiter", "participant"]
 SCHEME_ROLES: tuple[SchemeRole, ...] = get_args(SchemeRole)

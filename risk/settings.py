@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.vocab import DEFAULT_TARGET_PRECISIONS
+
 
 class Settings(BaseSettings):
     """Everything configurable; environment variables ``RISK_*`` (and ``MLFLOW_TRACKING_URI``)."""
@@ -29,7 +31,8 @@ class Settings(BaseSettings):
     platform_name: str = Field(default="Example Social Commerce Platform")
     review_capacity: int = Field(default=100, ge=1, description="Moderators' daily capacity k.")
     band_precisions: tuple[float, float, float] = Field(
-        default=(0.5, 0.8, 0.95), description="Target precisions for medium, high, critical."
+        default=DEFAULT_TARGET_PRECISIONS,
+        description="Target precisions for medium, high, critical.",
     )
     prior_shift: Literal["em", "off"] | None = Field(
         default=None,

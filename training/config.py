@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.vocab import DEFAULT_TARGET_PRECISIONS
 from training.errors import TrainingError
 
 
@@ -18,7 +19,7 @@ class TrainingConfig:
     experiment: str = "mlm-risk"
     seed: int = 7
     review_capacity: int = 100  # moderators' daily capacity k
-    band_precisions: tuple[float, float, float] = (0.5, 0.8, 0.95)
+    band_precisions: tuple[float, float, float] = DEFAULT_TARGET_PRECISIONS
     # Platt scaling: keeps the booster's ranking (no ties), never claims certainty (no 1.0 for a
     # whole plateau) and, with two parameters, carries better to other platforms than isotonic.
     calibration: str = "sigmoid"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from risk.cli.app import app
+from risk.jsontext import json_text
 
 audit_app = typer.Typer(help="Verify and read the hash-chained audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -21,7 +20,7 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
 
     result = verify_audit_chain(engine=open_engine(settings=get_settings()))
     if as_json:
-        typer.echo(json.dumps(result.to_dict()))
+        typer.echo(json_text(result.to_dict()))
     elif result.ok:
         typer.echo(f"audit log intact: {result.entries} entries, head {result.head_hash}")
     else:
@@ -49,10 +48,10 @@ def list_(
     engine = open_engine(settings=get_settings())
     entries = list_audit(engine=engine, limit=limit, actor=actor, target=target)
     if as_json:
-        typer.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        typer.echo(json_text([e.to_dict() for e in entries], pretty=True))
         return
     for e in entries:
-        details = json.dumps(e.details, ensure_ascii=False) if e.details else ""
+        details = json_text(e.details) if e.details else ""
         typer.echo(
             f"{e.seq:>6}  {e.at:%Y-%m-%dT%H:%M:%SZ}  {e.actor:16} {e.action:16} "
             f"{e.target or '-':20} {details}".rstrip()

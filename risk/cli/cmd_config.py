@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from risk.cli.app import app
+from risk.jsontext import json_text
 
 
 @app.command("config")
@@ -20,7 +19,7 @@ def show_config(
 
     values = shown_settings(settings=get_settings())
     if as_json:
-        typer.echo(json.dumps(values, ensure_ascii=False))
+        typer.echo(json_text(values))
         return
     for key, value in values.items():
         typer.echo(f"{key:16} {value}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import typer
 
 from risk.cli.app import app
+from risk.jsontext import json_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -58,7 +58,7 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
     keys = list_keys(engine=_engine())
     if as_json:
         payload = [{**k.to_dict(), "active": k.active} for k in keys]
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        typer.echo(json_text(payload, pretty=True))
         return
     for k in keys:
         state = "active" if k.active else f"revoked {k.revoked_at:%Y-%m-%d}"

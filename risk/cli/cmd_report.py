@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import typer
 
 from risk.cli.app import app
+from risk.jsontext import json_text
 from risk.vocab import LANGS
 
 report_app = typer.Typer(
@@ -60,7 +60,7 @@ def export(
         overwrite=overwrite,
     )
     if as_json:
-        typer.echo(json.dumps({"out": str(out), "files": [str(f) for f in files]}, indent=2))
+        typer.echo(json_text({"out": str(out), "files": [str(f) for f in files]}, pretty=True))
         return
     typer.echo(
         f"report written to {out} ({len(files)} files); check it with: risk report verify {out}"
@@ -81,7 +81,7 @@ def verify(
     trusted = None if public_key is None else public_key.read_bytes()
     result = verify_report(directory, trusted_public_key=trusted)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        typer.echo(json_text(result.to_dict(), pretty=True))
     elif result.ok:
         typer.echo(f"OK: {result.files_checked} files match the signed manifest in {directory}")
     else:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from risk.cli.app import app
+from risk.jsontext import json_text
 
 if TYPE_CHECKING:
     from risk.service.runs import PruneResult, VacuumResult
@@ -58,7 +58,7 @@ def list_scoring_runs(
     runs = list_runs(engine=engine, limit=limit)
     if as_json:
         payload = [{**run.to_dict(), "seconds": _total_seconds(run)} for run in runs]
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        typer.echo(json_text(payload, pretty=True))
         return
     if not runs:
         typer.echo("no scoring runs yet")
@@ -147,6 +147,6 @@ def prune(
     )
     if as_json:
         payload = {**result.to_dict(), "vacuum": None if vacuumed is None else vacuumed.to_dict()}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        typer.echo(json_text(payload, pretty=True))
         return
     _print_prune(result, vacuumed)

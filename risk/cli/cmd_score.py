@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from risk.cli.app import app
+from risk.jsontext import json_text
 
 EXIT_PUBLISHED = 0
 EXIT_BAD_INPUT = 1
@@ -245,15 +245,11 @@ def score(
             raise
         message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
         if as_json:
-            typer.echo(
-                json.dumps(
-                    {"status": "error", "exit_code": code, "error": message}, ensure_ascii=False
-                )
-            )
+            typer.echo(json_text({"status": "error", "exit_code": code, "error": message}))
         err.print(f"[bold red]error:[/] {message}", highlight=False)
         raise typer.Exit(code) from error
     if as_json:
-        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+        typer.echo(json_text(summary.to_dict()))
     elif not quiet:
         render_summary(summary, Console(file=sys.stdout))
     if fail_on_drift and summary.drift.get("warnings"):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from risk.cli.app import app
+from risk.jsontext import json_text
 
 
 @app.command("validate")
@@ -20,7 +20,7 @@ def validate(
 
     report = validate_snapshot(directory)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json_text(report.to_dict(), pretty=True))
     else:
         for line in report.render().splitlines():
             colour = "red" if line.startswith("ERROR") else None
