@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
+from typing_extensions import TypedDict, Unpack  # pydantic-compatible TypedDict on 3.11
 
 from models.explain_text import check_lang
 from risk.indicators.wording import worded_indicators
@@ -24,31 +25,23 @@ class QueueView:
     top_reasons: dict[str, str]
 
 
-def queue_page(
-    *,
-    engine: Engine,
-    bands: Sequence[str] | None,
-    region: str | None,
-    network_id: str | None,
-    decision_status: str,
-    roles: Sequence[str] | None,
-    limit: int,
-    offset: int,
-    lang: str = "en",
-) -> QueuePage:
+class QueueQuery(TypedDict):
+    """What selects a queue page: the filters and the page (the store's ``review_queue``)."""
+
+    bands: Sequence[str] | None
+    region: str | None
+    network_id: str | None
+    decision_status: str
+    roles: Sequence[str] | None
+    limit: int
+    offset: int
+
+
+def queue_page(*, engine: Engine, lang: str = "en", **query: Unpack[QueueQuery]) -> QueuePage:
     """Accounts to review in the latest published run, highest score first (not audited), their
     reasons and indicators worded in ``lang``."""
     chosen = check_lang(lang)
-    page = review_queue(
-        engine,
-        bands=bands,
-        region=region,
-        network_id=network_id,
-        decision_status=decision_status,
-        roles=roles,
-        limit=limit,
-        offset=offset,
-    )
+    page = review_queue(engine, **query)
     return replace(page, items=[_worded(item, chosen) for item in page.items])
 
 
@@ -59,29 +52,8 @@ def _worded(item: DecidedScoreRow, lang: Lang) -> DecidedScoreRow:
     return replace(item, reasons=reasons, indicators=indicators)
 
 
-def queue_view(
-    *,
-    engine: Engine,
-    bands: Sequence[str] | None,
-    region: str | None,
-    network_id: str | None,
-    decision_status: str,
-    limit: int,
-    roles: Sequence[str] | None = None,
-    offset: int,
-    lang: str = "en",
-) -> QueueView:
+def queue_view(*, engine: Engine, lang: str = "en", **query: Unpack[QueueQuery]) -> QueueView:
     """Accounts to review, riskiest first, each with its first reason worded in ``lang``."""
-    page = queue_page(
-        engine=engine,
-        bands=bands,
-        region=region,
-        network_id=network_id,
-        decision_status=decision_status,
-        roles=roles,
-        limit=limit,
-        offset=offset,
-        lang=lang,
-    )
+    page = queue_page(engine=engine, lang=lang, **query)
     top = {item.account_id: item.reasons[0].get("text", "") for item in page.items if item.reasons}
     return QueueView(page=page, top_reasons=top)
