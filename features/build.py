@@ -17,7 +17,7 @@ from features.signals.network import network_signals
 from features.signals.recruitment import recruitment_signals
 from features.signals.relative import relative_signals
 from features.signals.structure import structure_signals
-from features.signals.tables import MONEY_SCALE, cut
+from features.signals.tables import MONEY_SCALE, cut, joined_accounts, sponsorship_forest
 from features.signals.trade import trade_signals
 from features.snapshot import Snapshot
 from features.utc import utc
@@ -45,6 +45,18 @@ def build_features(snapshot: Snapshot, as_of: pd.Timestamp | str | None = None) 
     table = table.join(authenticity_signals(pit, table))
     table = table.join(neighbours_signals(pit, table))
     return _finish(table, pit.account_id)
+
+
+def branch_heads(snapshot: Snapshot, as_of: pd.Timestamp | str | None = None) -> pd.Series:
+    """The account id of the head of each account's top-level branch at ``as_of`` (index
+    ``account_id``, the accounts ``build_features`` lists): its tier-1 upline, itself at tier
+    1; a root heads its own branch, the whole network (``Forest.branch_head``, as the
+    ``branch_*`` features pool it). Only the accounts table is read."""
+    as_of_us = int(pd.DatetimeIndex([resolve_as_of(snapshot, as_of)]).as_unit("us").asi8[0])
+    accounts = joined_accounts(snapshot, as_of_us)
+    account_id = pd.Index(accounts["account_id"].to_numpy(), name="account_id")
+    head = sponsorship_forest(accounts, account_id).branch_head()
+    return pd.Series(account_id.to_numpy()[head], index=account_id, name="branch_id")
 
 
 def _finish(table: pd.DataFrame, account_id: pd.Index) -> pd.DataFrame:

@@ -82,16 +82,12 @@ def cut(snapshot: Snapshot, as_of: pd.Timestamp) -> PointInTime:
     """The point-in-time view of ``snapshot``: only events at or before ``as_of``."""
     as_of = utc(as_of)
     as_of_us = int(pd.DatetimeIndex([as_of]).as_unit("us").asi8[0])
-    accounts = snapshot.accounts
-    joined_all = micros(accounts["joined_at"])
-    accounts = accounts.loc[joined_all <= as_of_us].sort_values("account_id", kind="stable")
+    accounts = joined_accounts(snapshot, as_of_us)
     account_id = pd.Index(accounts["account_id"].to_numpy(), name="account_id")
     joined_us = micros(accounts["joined_at"])
     left_raw = accounts["left_at"]
     left_us = micros(left_raw)
     left = left_raw.notna().to_numpy() & (left_us <= as_of_us)
-    # A sponsor that had not joined by as_of is unknown at as_of: the account is a root then.
-    parent = positions_of(accounts["sponsor_id"], account_id)
     return PointInTime(
         as_of=as_of,
         as_of_us=as_of_us,
@@ -100,10 +96,24 @@ def cut(snapshot: Snapshot, as_of: pd.Timestamp) -> PointInTime:
         left=left,
         left_us=np.where(left, left_us, as_of_us),
         entry_fee=money_units(accounts["entry_fee"]),
-        forest=Forest.from_parent(np.where(parent == NOT_AN_ACCOUNT, NO_PARENT, parent)),
+        forest=sponsorship_forest(accounts, account_id),
         orders=_orders(snapshot.orders, account_id, joined_us, as_of_us),
         commissions=_commissions(snapshot.commissions, account_id, as_of_us),
     )
+
+
+def joined_accounts(snapshot: Snapshot, as_of_us: int) -> pd.DataFrame:
+    """The accounts that had joined by ``as_of``, sorted by ``account_id``."""
+    accounts = snapshot.accounts
+    joined_all = micros(accounts["joined_at"])
+    return accounts.loc[joined_all <= as_of_us].sort_values("account_id", kind="stable")
+
+
+def sponsorship_forest(accounts: pd.DataFrame, account_id: pd.Index) -> Forest:
+    """The sponsorship forest of ``joined_accounts`` (positions in ``account_id``)."""
+    # A sponsor that had not joined by as_of is unknown at as_of: the account is a root then.
+    parent = positions_of(accounts["sponsor_id"], account_id)
+    return Forest.from_parent(np.where(parent == NOT_AN_ACCOUNT, NO_PARENT, parent))
 
 
 def _orders(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from features.build import build_features
+from features.build import branch_heads, build_features
 from features.loading import snapshot_fingerprint
 from features.utc import utc
 from features.validation import read_valid_snapshot
@@ -45,22 +45,28 @@ class LocalEngine(ScoringEngine):
         fingerprint = snapshot_fingerprint(snapshot, moment)
         return RunInputs(as_of=moment, fingerprint=fingerprint, location=str(directory))
 
-    def _features(self, clock: StageClock) -> tuple[pd.DataFrame, pd.Series, pd.Timestamp]:
-        """(feature table, region per account, as_of); the raw tables are let go here."""
+    def _features(self, clock: StageClock) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
+        """(feature table, region and branch head per account, as_of); the raw tables are let
+        go here."""
         if self._read is None:
             raise RuntimeError("LocalEngine.score before inputs: no snapshot read")
         # The orders are the bulk of the memory: the engine lets go of them once features exist.
         (snapshot, as_of), self._read = self._read, None
         with clock.stage("features"):
             features = build_features(snapshot, as_of)
-            region = snapshot.accounts.set_index("account_id")["region"]
-        return features, region, as_of
+            accounts = pd.DataFrame(
+                {
+                    "region": snapshot.accounts.set_index("account_id")["region"],
+                    "branch_id": branch_heads(snapshot, as_of),
+                }
+            )
+        return features, accounts, as_of
 
     def score(
         self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int, prior_shift: str = "off"
     ) -> Scored:
         """Features, then scores, bands, roles, reasons and indicators of every account."""
-        features, region, as_of = self._features(clock)
+        features, accounts, as_of = self._features(clock)
         with clock.stage("score"):
             model_input = features[list(scorer.feature_names)]
             calibrated = scorer
@@ -78,7 +84,7 @@ class LocalEngine(ScoringEngine):
             fired = indicators(features)
         table = run_table(
             network_id=features["network_id"],
-            region=region,
+            region=accounts["region"],
             tier=features["tier"],
             scores=scores,
             bands=bands,
@@ -86,5 +92,6 @@ class LocalEngine(ScoringEngine):
             roles=roles,
             reasons=reasons,
             indicators=fired,
+            branch_id=accounts["branch_id"],
         )
         return Scored(table=table, features=features, prior_shift=prior)

@@ -102,6 +102,10 @@ class ScoreRow(_Record):
     indicators: list[dict[str, Any]] | None = None
     role: SchemeRole | None = None  # likely scheme role (band medium and up, with a role model)
     role_probability: float | None = None
+    # mean of the top max(3, 10%) member scores of its network / its top-level branch
+    # (risk.scoring.table.group_scores); NULL in runs scored before revision 0005
+    network_score: float | None = None
+    branch_score: float | None = None
 
 
 SCORE_ROW_COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(ScoreRow))

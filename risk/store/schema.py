@@ -104,6 +104,9 @@ class Score(Base):
     # Revision 0004: likely scheme role and P(role | takes part), set from band medium up.
     role: Mapped[str | None] = mapped_column(String(16))
     role_probability: Mapped[float | None] = mapped_column(Float)
+    # Revision 0005: the score of its network and of its top-level branch (group_scores).
+    network_score: Mapped[float | None] = mapped_column(Float)
+    branch_score: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         Index("ix_scores_account_run", "account_id", "run_id"),

@@ -14,6 +14,7 @@ from models.vocab import SCHEME_ROLES
 from risk.indicators.wording import indicator_text
 from risk.scoring import ScoringSummary, run_scoring
 from risk.scoring.score_file import SCORE_TABLE_COLUMNS
+from risk.scoring.table import group_scores
 from risk.vocab import EXPLAINED_BANDS, SHOWN_FEATURES
 from tests.trained_world import TrainedWorld
 
@@ -66,6 +67,12 @@ def _check_published_run(world: TrainedWorld, store_url: str, summary: ScoringSu
     assert explained["role_probability"].between(1 / len(SCHEME_ROLES), 1.0).all()
     below = frame[~frame["band"].isin(EXPLAINED_BANDS)]
     assert below["role"].isna().all() and below["role_probability"].isna().all()
+    # the network and branch scores: the stored scores summed per group, on every member
+    indexed = frame.set_index("account_id")
+    network_score = group_scores(indexed["score"], indexed["network_id"])
+    assert indexed["network_score"].to_numpy() == pytest.approx(network_score.to_numpy())
+    assert indexed["branch_score"].between(0.0, 1.0).all()
+    assert (indexed.groupby("network_id")["network_score"].nunique() == 1).all()
     first = frame.iloc[0]
     assert first["features"] and first["percentiles"]
     # Every feature an account view shows is placed in the population, plus the model's strongest.
