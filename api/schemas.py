@@ -88,6 +88,10 @@ class NetworkOut(BaseModel):
 
 class NetworkSummaryOut(BaseModel):
     network_id: str
+    network_score: float | None = Field(
+        description="Mean of the top max(3, 10%) member scores of the network, 0-1 (null for "
+        "runs scored before network scores were stored). The list is ordered by it first."
+    )
     accounts: int
     flagged: int = Field(description="Accounts at band high or critical.")
     bands: dict[str, int] = Field(description="Accounts per band, every band listed.")
@@ -100,7 +104,8 @@ class NetworkSummaryOut(BaseModel):
 
 
 class NetworksOut(BaseModel):
-    """One page of the flagged networks, most flagged accounts first, then top score."""
+    """One page of the flagged networks: highest network score first, then most flagged
+    accounts, then top score, then network id."""
 
     items: list[NetworkSummaryOut]
     total: int

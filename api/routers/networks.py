@@ -27,7 +27,8 @@ def list_networks(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
-    """The latest published run's flagged networks, most flagged accounts first, then top score.
+    """The latest published run's flagged networks, highest network score first (the mean of
+    its top max(3, 10%) member scores), then most flagged accounts, then top score.
 
     Not audited, like the queue: opening a network or an account is.
     """

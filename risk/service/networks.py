@@ -158,7 +158,8 @@ def network_view(
 def network_list(
     *, engine: Engine, min_band: str, region: str | None, limit: int, offset: int
 ) -> NetworkPage:
-    """The latest published run's networks reaching ``min_band``, biggest flagged case first.
+    """The latest published run's networks reaching ``min_band``, riskiest scheme first (by
+    network score, then flagged accounts: ``networks_page``).
 
     Not audited, like the review queue: a list shows counts, no account's data; opening a
     network or an account is audited.

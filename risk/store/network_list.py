@@ -1,8 +1,9 @@
 """The networks of a run as cases to review: one row per network, summed in the database.
 
 One GROUP BY over the run's accounts in networks reaching the band asked for filters, orders
-and pages the networks; only the page leaves the database. Decisions are counted for the
-page's networks only, starting from the decisions (far fewer than the scores).
+(network score first) and pages the networks; only the page leaves the database. Decisions
+are counted for the page's networks only, starting from the decisions (far fewer than the
+scores).
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ _d = decisions_table.c
 
 @dataclass(frozen=True)
 class NetworkSummary:
-    """One network of the run: its size, bands, strongest score, depth and review progress."""
+    """One network of the run: its score, size, bands, strongest score, depth and review
+    progress."""
 
     network_id: str
+    network_score: float | None  # risk.scoring.table.group_scores (None: run before rev. 0005)
     accounts: int
     flagged: int  # accounts in a flagged band
     bands: dict[str, int]  # accounts per band, every band listed
@@ -112,6 +115,8 @@ def _grouped(
             *[_count_where(_s.band == band).label(f"band_{band}") for band in BAND_NAMES],
             func.max(_band_level()).label("max_level"),
             func.max(_s.score).label("top_score"),
+            # the same on every member's row: max() just carries it through the GROUP BY
+            func.max(_s.network_score).label("network_score"),
             func.max(_s.tier).label("depth"),
             _regions(dialect).label("regions"),
         )
@@ -151,6 +156,7 @@ def _summary(row: Any, decided: tuple[int, int]) -> NetworkSummary:
     regions = row.regions if isinstance(row.regions, list) else []
     return NetworkSummary(
         network_id=row.network_id,
+        network_score=None if row.network_score is None else float(row.network_score),
         accounts=int(row.accounts),
         flagged=int(row.flagged),
         bands={band: int(row._mapping[f"band_{band}"]) for band in BAND_NAMES},
@@ -172,11 +178,13 @@ def networks_page(
     limit: int = 50,
     offset: int = 0,
 ) -> NetworkPage:
-    """The latest published run's networks that reach ``min_band``, biggest case first.
+    """The latest published run's networks that reach ``min_band``, riskiest scheme first.
 
-    Order: most flagged accounts first (each is a person the case's decision reaches, and a
-    large flagged downline is the scheme's harm), then the strongest score (the surest
-    evidence), then the network id (a stable order across pages).
+    Order: the highest network score first (the mean of its top max(3, 10%) member scores:
+    how strongly the subgraph as a whole looks like a scheme; networks of runs scored before
+    it existed have none and come last), then most flagged accounts (each is a person the
+    case's decision reaches, and a large flagged downline is the scheme's harm), then the
+    strongest score (the surest evidence), then the network id (a stable order across pages).
     """
     if min_band not in BAND_NAMES:
         raise StoreInputError(f"unknown band {min_band!r}; use {', '.join(BAND_NAMES)}")
@@ -196,7 +204,12 @@ def networks_page(
         rows = connection.execute(
             # The window counts the matching networks in the same pass as the page.
             select(grouped, func.count().over().label("total"))
-            .order_by(n.flagged.desc(), n.top_score.desc(), n.network_id)
+            .order_by(
+                n.network_score.desc().nulls_last(),
+                n.flagged.desc(),
+                n.top_score.desc(),
+                n.network_id,
+            )
             .limit(limit)
             .offset(offset)
         ).all()

@@ -25,6 +25,8 @@ def test_account_view_has_score_context_and_key_features(
     assert body["as_of"].startswith("2025-") or body["as_of"][:4].isdigit()
     assert body["reasons"] and all(r["contribution"] > 0 for r in body["reasons"])
     assert isinstance(body["indicators"], list)
+    # The scores of its network and its branch, beside its own (a scheme is a subgraph).
+    assert 0.0 <= body["network_score"] <= 1.0 and 0.0 <= body["branch_score"] <= 1.0
     features = {f["feature"]: f for f in body["key_features"]}
     assert {"downline_size", "consumer_sales_share", "recruits_30d"} <= set(features)
     # Each key feature is placed in the run's population (the scoring run stores these).

@@ -17,11 +17,14 @@ def _networks(http: httpx.Client, key: str, **params: Any) -> httpx.Response:
     return http.get("/v1/networks", params=params, headers=bearer(key))
 
 
-def test_flagged_networks_are_paged_biggest_case_first(http: httpx.Client, keys: Keys) -> None:
+def test_flagged_networks_are_paged_riskiest_network_first(http: httpx.Client, keys: Keys) -> None:
     whole = _networks(http, keys.moderator, limit=1000).json()
     items = whole["items"]
     assert whole["total"] == len(items) > 5
-    order = [(-item["flagged"], -item["top_score"], item["network_id"]) for item in items]
+    order = [
+        (-item["network_score"], -item["flagged"], -item["top_score"], item["network_id"])
+        for item in items
+    ]
     assert order == sorted(order)
     assert all(item["flagged"] >= 1 and item["max_band"] in ("high", "critical") for item in items)
     pages = [
@@ -51,6 +54,9 @@ def test_a_listed_network_agrees_with_its_view_and_the_queue(
         headers=bearer(keys.moderator),
     ).json()["items"]
     assert listed["top_score"] == max(m["score"] for m in members)
+    assert {m["network_score"] for m in members} == {listed["network_score"]}
+    top = sorted((m["score"] for m in members), reverse=True)[: max(3, -(-len(members) // 10))]
+    assert listed["network_score"] == pytest.approx(sum(top) / len(top))
     assert listed["regions"] == sorted({m["region"] for m in members if m["region"]})
     decided = [m for m in members if m["decision"]]
     assert listed["decided"] == len(decided)

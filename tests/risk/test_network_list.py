@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from risk.errors import StoreInputError
-from risk.scoring.table import networks_flagged
+from risk.scoring.table import group_scores, networks_flagged
 from risk.service.networks import network_list
 from risk.store.decisions import record_decision
 from risk.store.network_list import networks_page
@@ -35,15 +35,20 @@ def _scores(seed: int, count: int = 700) -> pd.DataFrame:
     band = np.select(
         [score >= 0.93, score >= 0.8, score >= 0.5], ["critical", "high", "medium"], "low"
     )
+    account_id = pd.Index([f"acct-{seed}-{i:04d}" for i in range(count)])
+    network_score = group_scores(pd.Series(score, index=account_id), pd.Series(network_id))
+    network_score[pd.isna(network_id)] = np.nan
+    network_score[network_id == "net-07"] = np.nan  # as if scored before revision 0005
     return pd.DataFrame(
         {
-            "account_id": [f"acct-{seed}-{i:04d}" for i in range(count)],
+            "account_id": account_id,
             "network_id": network_id,
             "region": REGIONS[rng.integers(0, len(REGIONS), count)],
             "tier": tier,
             "score": score,
             "band": band,
             "rank": np.arange(1, count + 1),
+            "network_score": network_score.to_numpy(),
             "features": [{"downline_size": 1}] * count,
         }
     )
@@ -69,9 +74,11 @@ def _expected(
         if region is not None and not (group["region"] == region).any():
             continue
         tiers = group["tier"].dropna()
+        network_score = group["network_score"].max()
         rows.append(
             {
                 "network_id": network_id,
+                "network_score": None if pd.isna(network_score) else float(network_score),
                 "accounts": len(group),
                 "flagged": int(group["flagged"].sum()),
                 "bands": {band: int((group["band"] == band).sum()) for band in BANDS},
@@ -83,7 +90,16 @@ def _expected(
                 "flagged_pending": int((group["flagged"] & ~group["decided"]).sum()),
             }
         )
-    return sorted(rows, key=lambda r: (-r["flagged"], -r["top_score"], r["network_id"]))
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["network_score"] is None,
+            -(r["network_score"] or 0.0),
+            -r["flagged"],
+            -r["top_score"],
+            r["network_id"],
+        ),
+    )
 
 
 def _listed(engine: Engine, **filters: Any) -> list[dict[str, Any]]:
@@ -122,6 +138,36 @@ def test_networks_page_equals_the_pandas_computation(
     # The default list is the run's flagged networks, as the run counted them when scored.
     assert page.total == networks_flagged(scores["network_id"], scores["band"])
     assert sum(item.decided for item in page.items) >= 1
+
+
+def test_networks_are_ranked_by_network_score_first(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    # n-big: most flagged accounts but a diluted network score; n-small: few, all high.
+    big = [0.95, 0.9, 0.9, 0.85, *[0.0] * 46]
+    small = [0.85, 0.8, 0.8]
+    scores = pd.Series(big + small, index=[f"a{i:03d}" for i in range(len(big) + len(small))])
+    network_id = pd.Series(["n-big"] * len(big) + ["n-small"] * len(small), index=scores.index)
+    order = scores.sort_values(ascending=False, kind="stable").index
+    band = np.select([scores >= 0.9, scores >= 0.8], ["critical", "high"], "low")
+    publish_scores(
+        pd.DataFrame(
+            {
+                "account_id": scores.index,
+                "network_id": network_id,
+                "score": scores,
+                "band": band,
+                "rank": pd.Series(range(1, len(scores) + 1), index=order).reindex(scores.index),
+                "network_score": group_scores(scores, network_id),
+            }
+        )
+    )
+    page = networks_page(store_engine, flagged_bands=FLAGGED_BANDS)
+    listed = [(item.network_id, item.network_score, item.flagged) for item in page.items]
+    assert listed == [
+        ("n-small", pytest.approx(0.8167, abs=1e-4), 3),
+        ("n-big", pytest.approx((0.95 + 0.9 + 0.9 + 0.85 + 0.0) / 5), 4),
+    ]
 
 
 def test_a_page_past_the_end_is_empty_with_the_total(
