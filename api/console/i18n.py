@@ -106,9 +106,12 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "networks_count": "{total} networks",
         "no_networks": "No networks match.",
         "networks_order": (
-            "Most flagged (high or critical) accounts first, then the highest score. Decided: "
+            "Highest network score (the mean of its top max(3, 10%) member scores) first, then "
+            "most flagged (high or critical) accounts, then the highest score. Decided: "
             "accounts with a decision on record; pending: flagged accounts still to decide."
         ),
+        "network_score": "Network score",
+        "branch_score": "Branch score",
         "bands": "Bands",
         "top_score": "Top score",
         "depth": "Deepest tier",
@@ -246,9 +249,12 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "networks_count": "共 {total} 个网络",
         "no_networks": "没有符合条件的网络。",
         "networks_order": (
-            "按高风险（高、极高）账户数从多到少排列，其次按最高评分。已处理：已有处理结论的账户；"
+            "按网络评分（成员中最高的 max(3, 10%) 个评分的平均值）从高到低排列，其次按高风险"
+            "（高、极高）账户数，再按最高评分。已处理：已有处理结论的账户；"
             "待处理：尚无结论的高风险账户。"
         ),
+        "network_score": "网络评分",
+        "branch_score": "分支评分",
         "bands": "风险等级分布",
         "top_score": "最高评分",
         "depth": "最深层级",

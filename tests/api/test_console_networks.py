@@ -39,6 +39,7 @@ def test_the_networks_page_lists_what_the_api_lists(
         shown = re.findall(LINKED.format(kind="networks"), page)
         assert shown == [item["network_id"] for item in api["items"]], params
         assert f"{api['total']} networks" in page
+        assert "Network score" in page or not api["items"]
     chinese = moderator.get("/console/networks", params={"lang": "zh"}).text
     assert "高风险待处理" in chinese and "个网络" in chinese
 
@@ -69,5 +70,6 @@ def test_a_network_page_shows_its_flagged_accounts_with_their_decisions(
 
     account = moderator.get(f"/console/accounts/{decided}").text
     assert f'id="network-link" href="/console/networks/{network}"' in account
+    assert 'id="network-score">0.' in account and 'id="branch-score">0.' in account
     missing = moderator.get("/console/networks/no-such-network")
     assert missing.status_code == 404 and "no-such-network" in missing.text
