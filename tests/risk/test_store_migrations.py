@@ -64,3 +64,28 @@ def test_role_columns_come_and_go_with_revision_0004(
     assert "ix_scores_run_role_rank" in indexes
     page = review_queue(store_engine, decision_status="all")
     assert page.total == 8 and {item.role for item in page.items} == {None}
+
+
+def test_group_score_columns_come_and_go_with_revision_0005(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    import risk.store.db
+    from risk.store.scores import review_queue
+
+    publish_scores(make_scores(8, seed=3))
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(risk.store.db.__file__).with_name("migrations"))
+    )
+    with store_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    columns = {column["name"] for column in inspect(store_engine).get_columns("scores")}
+    assert not {"network_score", "branch_score"} & columns
+    migrate(store_engine)  # back to head: the earlier run's rows are kept, their scores NULL
+    page = review_queue(store_engine, decision_status="all")
+    assert page.total == 8
+    assert {(item.network_score, item.branch_score) for item in page.items} == {(None, None)}
