@@ -159,8 +159,10 @@ def test_moderator_opens_a_network_from_the_networks_tab_then_one_of_its_account
     with page.expect_navigation():
         page.click("#nav-networks")
     assert page.url == f"{console}/console/networks"
-    flagged = [int(n) for n in page.locator("#networks tbody td:nth-child(3)").all_inner_texts()]
-    assert len(flagged) > 5 and flagged == sorted(flagged, reverse=True)
+    # Riskiest network first: by network score (the mean of its riskiest tenth of scores).
+    scores = [float(s) for s in page.locator("#networks tbody td:nth-child(2)").all_inner_texts()]
+    assert len(scores) > 5 and scores == sorted(scores, reverse=True)
+    flagged = [int(n) for n in page.locator("#networks tbody td:nth-child(4)").all_inner_texts()]
 
     # Keyboard, as in the queue: j moves down the list, Enter opens the network.
     page.keyboard.press("j")
