@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from features.build import branch_heads
 from features.loading import find_table_file, snapshot_fingerprint
 from features.snapshot import Snapshot
 from features.spark.build import (
@@ -147,7 +148,19 @@ def _reason_lists(collected: pd.Series) -> pd.Series:
     return pd.Series(lists, index=collected.index, dtype=object)
 
 
-def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> Scored:
+def branch_ids(snapshot: SparkSnapshot, as_of: pd.Timestamp) -> pd.Series:
+    """Each account's top-level branch head, on the driver from the accounts table alone (three
+    columns of one row per account: small beside the orders the cluster reads)."""
+    columns = ("account_id", "sponsor_id", "joined_at")
+    accounts = pd.DataFrame(snapshot.accounts.frame.select(*columns).toPandas())
+    accounts["joined_at"] = pd.to_datetime(accounts["joined_at"], utc=True)
+    empty = pd.DataFrame()
+    return branch_heads(Snapshot(accounts, empty, empty), as_of)
+
+
+def collect_scored(
+    scored: DataFrame, as_of: pd.Timestamp, branch_id: pd.Series | None = None
+) -> Scored:
     """(run table like the local engine's, feature table) on the driver, by account id."""
     frame = pd.DataFrame(scored.toPandas()).sort_values("account_id", kind="stable")
     features = local_feature_frame(frame)
@@ -160,6 +173,7 @@ def collect_scored(scored: DataFrame, as_of: pd.Timestamp) -> Scored:
         bands=frame["band"],
         as_of=as_of,
         roles=(frame["role"], frame["role_probability"]),
+        branch_id=branch_id,
         reasons=_reason_lists(frame["reasons"]),
         indicators=pd.Series(
             [json.loads(text) for text in frame["indicators"].astype(object).to_numpy()],
@@ -214,5 +228,7 @@ class SparkEngine(ScoringEngine):
             scorer, prior = for_platform(
                 calibrated, prior_shift, lambda: scores_on_cluster(features, calibrated, self.spark)
             )
-            scored = collect_scored(score_on_cluster(features, scorer, self.spark), as_of)
+            scored = collect_scored(
+                score_on_cluster(features, scorer, self.spark), as_of, branch_ids(snapshot, as_of)
+            )
             return dataclasses.replace(scored, prior_shift=prior)

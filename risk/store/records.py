@@ -103,8 +103,7 @@ class ScoreRow(_Record):
     role: SchemeRole | None = None  # likely scheme role (band medium and up, with a role model)
     role_probability: float | None = None
     # mean of the top max(3, 10%) member scores of its network / its top-level branch
-    # (risk.scoring.table.group_scores); NULL in runs scored before revision 0005, and the
-    # branch score NULL from the Spark engine (it knows no branch yet)
+    # (risk.scoring.table.group_scores); NULL in runs scored before revision 0005
     network_score: float | None = None
     branch_score: float | None = None
 

@@ -61,6 +61,9 @@ def test_spark_run_publishes_the_local_runs_results(
     assert stored["features"].equals(expected.loc[stored.index, "features"])
     for column in ("reasons", "indicators", "role"):
         assert stored[column].equals(expected.loc[stored.index, column]), column
+    for column in ("network_score", "branch_score"):
+        assert stored[column].notna().all(), column
+        np.testing.assert_allclose(stored[column], expected.loc[stored.index, column], rtol=1e-9)
 
     # Same snapshot, as_of and model: the Spark engine recognises the local engine's run.
     again = run_scoring(
