@@ -75,7 +75,10 @@ class RiskScorer:
     def predict_proba(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
         """Calibrated P(the account takes part in a pyramid-style scheme), one per row; on the
         platform's scheme share when ``platform_prior`` is set (``for_platform``)."""
-        calibrated = self.calibrator.transform(self.model_log_odds(X))
+        return self.on_platform(self.calibrator.transform(self.model_log_odds(X)))
+
+    def on_platform(self, calibrated: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Scores as calibrated in training, adjusted to ``platform_prior`` when it is set."""
         if self.platform_prior is None or self.training_prior is None:
             return calibrated
         return adjust_posteriors(calibrated, self.training_prior, self.platform_prior)

@@ -34,11 +34,13 @@ class RunInputs:
 @dataclass(frozen=True)
 class Scored:
     """What an engine scored: the run table (``table.run_table``), the feature table and what
-    the prior-shift correction did (``risk.scoring.prior``)."""
+    the prior-shift correction did (``risk.scoring.prior``), with the scores as calibrated in
+    training when the engine kept them (the drift check compares those with the reference)."""
 
     table: pd.DataFrame
     features: pd.DataFrame
     prior_shift: dict[str, Any] | None = None
+    calibrated: pd.Series | None = None
 
 
 class ScoringEngine(ABC):

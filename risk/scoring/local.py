@@ -16,7 +16,7 @@ from features.loading import snapshot_fingerprint
 from features.utc import utc
 from features.validation import read_valid_snapshot
 from risk.scoring.engine import RunInputs, Scored, ScoringEngine
-from risk.scoring.model import indicators, likely_roles, reasons_fn, score_accounts
+from risk.scoring.model import banded, indicators, likely_roles, reasons_fn, score_accounts
 from risk.scoring.prior import for_platform
 from risk.scoring.progress import StageClock
 from risk.scoring.stages import explain_in_chunks
@@ -69,11 +69,13 @@ class LocalEngine(ScoringEngine):
         features, accounts, as_of = self._features(clock)
         with clock.stage("score"):
             model_input = features[list(scorer.feature_names)]
-            calibrated = scorer
-            scorer, prior = for_platform(
-                calibrated, prior_shift, lambda: calibrated.predict_proba(model_input)
+            # One prediction serves the estimate, the adjusted scores and the drift check.
+            calibrated, _ = score_accounts(model_input, scorer)
+            scorer, prior = for_platform(scorer, prior_shift, calibrated.to_numpy)
+            adjusted = scorer.on_platform(calibrated.to_numpy(dtype="float64"))
+            scores, bands = banded(
+                pd.Series(adjusted, index=calibrated.index, name="score"), scorer
             )
-            scores, bands = score_accounts(model_input, scorer)
             roles = likely_roles(model_input, bands, scorer)
         with clock.stage("reasons", total=int(bands.isin(EXPLAINED_BANDS).sum())):
             explain = reasons_fn(scorer)
@@ -94,4 +96,4 @@ class LocalEngine(ScoringEngine):
             indicators=fired,
             branch_id=accounts["branch_id"],
         )
-        return Scored(table=table, features=features, prior_shift=prior)
+        return Scored(table=table, features=features, prior_shift=prior, calibrated=calibrated)

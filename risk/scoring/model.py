@@ -32,11 +32,12 @@ def load_model(model_ref: str, tracking_uri: str) -> RiskScorer:
 
 def score_accounts(model_input: pd.DataFrame, scorer: RiskScorer) -> tuple[pd.Series, pd.Series]:
     """Calibrated score and band of every account of the model input (same index)."""
-    scores = pd.Series(
-        np.asarray(scorer.predict_proba(model_input), dtype="float64"),
-        index=model_input.index,
-        name="score",
-    )
+    scores = np.asarray(scorer.predict_proba(model_input), dtype="float64")
+    return banded(pd.Series(scores, index=model_input.index, name="score"), scorer)
+
+
+def banded(scores: pd.Series, scorer: RiskScorer) -> tuple[pd.Series, pd.Series]:
+    """The scores and the band of each, by the model's thresholds."""
     bands = pd.Series(np.asarray(scorer.bands(scores.to_numpy())), index=scores.index, name="band")
     return scores, bands
 

@@ -136,6 +136,7 @@ def publish_scored(
     out: Path | None,
     chunk_size: int,
     prior_shift: dict[str, Any] | None = None,
+    calibrated: pd.Series | None = None,
 ) -> ScoringSummary:
     """Drift, counts, store rows, score table and the one-transaction publish. The drift record
     holds what the prior-shift correction did; the score's PSI is of the score as calibrated in
@@ -143,8 +144,9 @@ def publish_scored(
     model_version = f"{scorer.name}/{scorer.version}"
     with clock.stage("drift"):
         model_input = features[list(scorer.feature_names)]
-        scores = table["score"]
-        if prior_shift and prior_shift.get("applied"):
+        scores = table["score"] if calibrated is None else calibrated
+        if calibrated is None and prior_shift and prior_shift.get("applied"):
+            # an engine that kept no calibrated scores (Spark): predict them again here
             scores = pd.Series(scorer.predict_proba(model_input), index=model_input.index)
         drift_found = drift(model_input, scores, scorer)
         if prior_shift is not None:

@@ -66,6 +66,7 @@ def run_scoring(
         table=scored.table,
         features=scored.features,
         prior_shift=scored.prior_shift,
+        calibrated=scored.calibrated,
         scorer=scorer,
         run_key=run_key,
         snapshot_path=inputs.location,
