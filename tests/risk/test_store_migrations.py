@@ -40,23 +40,29 @@ def test_sqlite_pragmas(sqlite_store_url: str) -> None:
         engine.dispose()
 
 
-def test_role_columns_come_and_go_with_revision_0004(
-    store_engine: Engine, publish_scores: RunWriter
-) -> None:
+def _downgrade(store_engine: Engine, revision: str) -> None:
+    """Take the store down to ``revision`` with the project's own migration scripts."""
     from alembic import command
     from alembic.config import Config
 
     import risk.store.db
-    from risk.store.scores import review_queue
 
-    publish_scores(make_scores(8, seed=2))
     config = Config()
     config.set_main_option(
         "script_location", str(Path(risk.store.db.__file__).with_name("migrations"))
     )
     with store_engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0003")
+        command.downgrade(config, revision)
+
+
+def test_role_columns_come_and_go_with_revision_0004(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    from risk.store.scores import review_queue
+
+    publish_scores(make_scores(8, seed=2))
+    _downgrade(store_engine, "0003")
     columns = {column["name"] for column in inspect(store_engine).get_columns("scores")}
     assert not {"role", "role_probability"} & columns
     migrate(store_engine)  # back to head: the earlier run's rows are kept, their roles NULL
@@ -69,20 +75,10 @@ def test_role_columns_come_and_go_with_revision_0004(
 def test_group_score_columns_come_and_go_with_revision_0005(
     store_engine: Engine, publish_scores: RunWriter
 ) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    import risk.store.db
     from risk.store.scores import review_queue
 
     publish_scores(make_scores(8, seed=3))
-    config = Config()
-    config.set_main_option(
-        "script_location", str(Path(risk.store.db.__file__).with_name("migrations"))
-    )
-    with store_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0004")
+    _downgrade(store_engine, "0004")
     columns = {column["name"] for column in inspect(store_engine).get_columns("scores")}
     assert not {"network_score", "branch_score"} & columns
     migrate(store_engine)  # back to head: the earlier run's rows are kept, their scores NULL
