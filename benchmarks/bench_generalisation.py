@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +46,8 @@ from bench_robustness import (
 
 from features.snapshot import Snapshot
 from training.altsim import AltSimConfig, simulate_world
+from training.worlds import WorldSpec, cut_as_of, prior_worlds
+from training.worlds import at_scheme_share as world_at_share
 
 ALTSIM: dict[str, AltSimConfig] = {
     "alt_seed_11": AltSimConfig(accounts=40_000, seed=11),
@@ -72,16 +74,21 @@ class Trained:
 
 
 def train_on(
-    snapshot: Snapshot, seed: int = 7, free: bool = False, structure: Structure = Structure()
+    snapshot: Snapshot,
+    seed: int = 7,
+    free: bool = False,
+    structure: Structure = Structure(),
+    worlds: Sequence[WorldSpec] = (),
 ) -> Trained:
-    """Fit on one labelled world as ``bench_robustness.train`` does (no MLflow)."""
+    """Fit on one labelled world (and the generated ``worlds``) as ``bench_robustness.train``
+    does (no MLflow)."""
     from bench_robustness import fit_world, unconstrained
 
     from models.reference import build_reference, legitimate_medians
     from training.config import TrainingConfig
 
     fitted = fit_world(
-        snapshot, TrainingConfig(seed=seed, classifier=unconstrained(free)), structure
+        snapshot, TrainingConfig(seed=seed, classifier=unconstrained(free)), structure, worlds
     )
     train_rows, features = fitted.train, fitted.features
     matrix = train_rows[features].to_numpy(dtype=np.float64)
@@ -256,6 +263,155 @@ def speed() -> None:
         )
 
 
+SHARES = (0.30, 0.05)  # the simulators' scheme share, and a real platform's
+EARLY = {"30d": (15, 45), "60d": (45, 75)}  # scheme network age at the snapshot, in days
+EARLY_CUTS = (0.45, 0.6, 0.75, 0.9)  # the snapshots an early scheme is caught in
+
+
+def banded(trained: Trained, scores: np.ndarray) -> np.ndarray:
+    """Bands as the scoring run gives them: the prior-shift correction (EM) then the bands."""
+    from models.bands import assign_bands
+    from models.prior_shift import adjust_posteriors, estimate_prior_em
+
+    estimate = estimate_prior_em(scores, trained.training_prior)
+    if estimate.converged:
+        scores = adjust_posteriors(scores, trained.training_prior, estimate.prior)
+    return assign_bands(scores, trained.thresholds)
+
+
+def band_recalls(table: pd.DataFrame, bands: np.ndarray) -> dict[str, float]:
+    """At medium+ and high+: recall of scheme accounts, of organizers + recruiters, the
+    worst scheme family's recall, and the share of legitimate accounts flagged."""
+    y = table["label"].to_numpy()
+    medium, high = bands != "low", np.isin(bands, ("high", "critical"))
+    row = {"S@med+": medium[y == 1].mean(), "S@high+": high[y == 1].mean()}
+    if "role" in table.columns:
+        acting = table["role"].isin(("organizer", "recruiter")).to_numpy() & (y == 1)
+        row["OR@med+"] = medium[acting].mean() if acting.any() else float("nan")
+    if "family" in table.columns:
+        scheme = table[y == 1].assign(flagged=medium[y == 1])
+        per_family = scheme.groupby("family")["flagged"].mean()
+        row["worst_family@med+"] = per_family.min()
+        row["worst_family"] = per_family.idxmin()  # type: ignore[assignment]
+    row["L@med+"] = medium[y == 0].mean()
+    return row
+
+
+def loso_row(trained: Trained, table: pd.DataFrame, k: int) -> dict[str, float]:
+    """The issue's figures for one scored platform."""
+    from training.metrics import ranking_metrics
+
+    scores = trained.scorers["model"](table)
+    y = table["label"].to_numpy()
+    ranking = ranking_metrics(y, scores, table["network_id"].to_numpy(), k)
+    row = {
+        "share": y.mean(),
+        "AUC": ranking["roc_auc"],
+        "AP": ranking["average_precision"],
+        f"P@{k}": ranking[f"precision_at_{k}"],
+    }
+    return {**row, **band_recalls(table, banded(trained, scores))}
+
+
+def per_family(trained: Trained, table: pd.DataFrame) -> pd.Series:
+    """Recall at medium+ per scheme family."""
+    bands = banded(trained, trained.scorers["model"](table))
+    y = table["label"].to_numpy()
+    scheme = table[y == 1].assign(flagged=(bands != "low")[y == 1])
+    return scheme.groupby("family")["flagged"].mean()
+
+
+def early_recall(trained: Trained, snapshot: Snapshot) -> dict[str, float]:
+    """Recall at medium+ of scheme accounts whose network was about 30 and 60 days old when
+    the snapshot was taken, over snapshots cut at several points of the history."""
+    from features.build import build_features
+
+    labels = snapshot.labels
+    assert labels is not None
+    label = labels.set_index("account_id")["label"]
+    caught: dict[str, list[np.ndarray]] = {name: [] for name in EARLY}
+    for cut in EARLY_CUTS:
+        as_of = cut_as_of(snapshot, cut)
+        table = build_features(snapshot, as_of)
+        table = table.assign(label=label.reindex(table.index).fillna(0).astype(int))
+        joined = snapshot.accounts.set_index("account_id")["joined_at"].reindex(table.index)
+        started = joined.groupby(table["network_id"].to_numpy()).transform("min")
+        age = (as_of - started).dt.days.to_numpy()
+        medium = banded(trained, trained.scorers["model"](table)) != "low"
+        scheme = table["label"].to_numpy() == 1
+        for name, (low, high) in EARLY.items():
+            chosen = scheme & (age >= low) & (age < high)
+            caught[name].append(medium[chosen])
+    return {f"early_{n}@med+": float(np.concatenate(v).mean()) for n, v in caught.items()} | {
+        f"early_{n}_accounts": float(sum(len(x) for x in v)) for n, v in caught.items()
+    }
+
+
+def loso(
+    title: str,
+    trained: Trained,
+    platforms: dict[str, Snapshot],
+    k: int,
+    early: bool,
+) -> None:
+    """Held-out networks of the training world, then each unseen platform at each scheme
+    share: the issue's table, the recall per family, and the early snapshots."""
+    rows = {"held_out_networks": loso_row(trained, trained.test, k)}
+    families = {}
+    for name, snapshot in platforms.items():
+        for share in SHARES:
+            shared = world_at_share(snapshot, share, np.random.default_rng(0))
+            table = labelled_platform(shared)
+            rows[f"{name} @{share:.0%}"] = loso_row(trained, table, k)
+            families[f"{name} @{share:.0%}"] = per_family(trained, table)
+        if early:
+            rows[f"{name} @{SHARES[0]:.0%}"].update(
+                early_recall(trained, world_at_share(snapshot, SHARES[0], np.random.default_rng(0)))
+            )
+    pd.set_option("display.width", 250)
+    print(f"\n{title}: leave-one-simulator-out (bands after the run's EM prior-shift)")
+    print(pd.DataFrame(rows).T.to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"\n{title}: recall at medium+ per scheme family")
+    print(pd.DataFrame(families).to_string(float_format=lambda v: f"{v:.3f}"))
+
+
+def labelled_platform(snapshot: Snapshot) -> pd.DataFrame:
+    """The labelled feature table of a whole platform as of its latest event."""
+    from features.build import resolve_as_of
+    from training.data import labelled_features
+
+    assert snapshot.labels is not None
+    return labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+
+
+def loso_main(args: argparse.Namespace) -> None:
+    """Train on one simulator (with ``--worlds`` habit-randomised worlds of the same one),
+    score the other; both directions."""
+    from training.simulator import SimulationConfig, simulate_platform
+
+    started = time.perf_counter()
+    altsim = {n: simulate_world(ALTSIM[n]) for n in args.platforms}
+    project = {n: build_platform(p, 40_000) for n, p in PROJECT.items() if n in args.project}
+    for generator, tests in (("project", altsim), ("altsim", project)):
+        worlds = [
+            w
+            for w in prior_worlds(2 * args.worlds, args.world_accounts, args.train_seed)
+            if w.generator == generator
+        ]
+        if generator == "project":
+            snapshot = simulate_platform(
+                SimulationConfig(accounts=args.train_accounts, seed=args.train_seed)
+            )
+        else:
+            snapshot = simulate_world(
+                AltSimConfig(accounts=args.train_accounts, seed=args.train_seed)
+            )
+        trained = train_on(snapshot, free=args.free, worlds=worlds)
+        title = f"trained on {generator} (+{len(worlds)} habit worlds)"
+        loso(title, trained, tests, args.k, not args.no_early)
+        print(f"[{time.perf_counter() - started:.0f} s]")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-accounts", type=int, default=60_000)
@@ -273,9 +429,17 @@ def main() -> None:
         metavar="SHARE",
         help="band meaning before/after the prior-shift correction, also at this scheme share",
     )
+    parser.add_argument("--loso", action="store_true", help="the leave-one-simulator-out table")
+    parser.add_argument("--worlds", type=int, default=0, help="habit worlds added (--loso)")
+    parser.add_argument("--world-accounts", type=int, default=20_000)
+    parser.add_argument("--project", nargs="+", choices=list(PROJECT), default=["sim_seed_2"])
+    parser.add_argument("--no-early", action="store_true", help="skip the early snapshots")
     add_structure_options(parser)
     args = parser.parse_args()
     structure = structure_of(args)
+    if args.loso:
+        loso_main(args)
+        return
     if args.speed:
         speed()
         return

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -26,14 +26,18 @@ import numpy as np
 import pandas as pd
 
 from features.snapshot import Snapshot
+from training.worlds import (
+    PLATFORM_WORLD,
+    IdHabit,
+    WorldSpec,
+    kept_consumer_orders,
+    renamed_ids,
+    reported_commissions,
+    scaled_money,
+    with_worlds,
+)
 
 Shift = Callable[[Snapshot], Snapshot]
-ACCOUNT_ID_COLUMNS = {
-    "accounts": ("account_id", "sponsor_id"),
-    "orders": ("seller_id", "buyer_id"),
-    "commissions": ("payee_id", "source_id"),
-    "labels": ("account_id",),
-}
 
 
 @dataclass(frozen=True)
@@ -50,41 +54,22 @@ class Platform:
 
 def _money(factor: float) -> Shift:
     """Every amount times ``factor``: another price level or currency."""
-
-    def shift(s: Snapshot) -> Snapshot:
-        return replace(
-            s,
-            accounts=s.accounts.assign(entry_fee=s.accounts["entry_fee"] * factor),
-            orders=s.orders.assign(amount=s.orders["amount"] * factor),
-            commissions=s.commissions.assign(amount=s.commissions["amount"] * factor),
-        )
-
-    return shift
+    return lambda s: scaled_money(s, factor)
 
 
 def _no_commissions(s: Snapshot) -> Snapshot:
     """The optional commissions table is not provided at all."""
-    return replace(s, commissions=s.commissions.iloc[0:0])
+    return reported_commissions(s, "none")
 
 
 def _kinds_other(s: Snapshot) -> Snapshot:
     """Commissions provided, but the platform cannot tell recruitment / team / retail apart."""
-    return replace(s, commissions=s.commissions.assign(kind="other"))
-
-
-def _consumer_orders(s: Snapshot) -> np.ndarray:
-    """Orders whose buyer is not an account (a consumer sale, up to the joined-at check)."""
-    return ~s.orders["buyer_id"].isin(s.accounts["account_id"]).to_numpy()
+    return reported_commissions(s, "kinds_other")
 
 
 def _thin_consumers(share: float) -> Shift:
     """Keep only ``share`` of the consumer orders, at random: sparser consumer data."""
-
-    def shift(s: Snapshot) -> Snapshot:
-        drop = _consumer_orders(s) & (np.random.default_rng(11).random(len(s.orders)) >= share)
-        return replace(s, orders=s.orders.loc[~drop].reset_index(drop=True))
-
-    return shift
+    return lambda s: kept_consumer_orders(s, share, np.random.default_rng(11))
 
 
 def _random_refunds(share: float) -> Shift:
@@ -104,42 +89,9 @@ def _combined(s: Snapshot) -> Snapshot:
     return s
 
 
-def _uuids(count: int, rng: np.random.Generator) -> np.ndarray:
-    """``count`` random lower-case UUID-shaped strings, built as one character matrix."""
-    digits = np.array(list("0123456789abcdef"))[rng.integers(0, 16, size=(count, 32))]
-    dash = np.full((count, 1), "-")
-    parts = [digits[:, :8], dash, digits[:, 8:12], dash, digits[:, 12:16], dash]
-    chars = np.hstack([*parts, digits[:, 16:20], dash, digits[:, 20:]])
-    return np.ascontiguousarray(chars).view("<U36").ravel()
-
-
-def _rename_ids(scheme: str) -> Shift:
+def _rename_ids(scheme: IdHabit) -> Shift:
     """Account and consumer ids in another scheme: bare numbers as strings, or UUIDs."""
-
-    def shift(s: Snapshot) -> Snapshot:
-        rng = np.random.default_rng(13)
-        accounts = s.accounts["account_id"].to_numpy()
-        consumers = pd.unique(s.orders.loc[_consumer_orders(s), "buyer_id"].to_numpy())
-        old = np.concatenate([accounts, consumers])
-        if scheme == "numeric":
-            new = (rng.permutation(len(old)) + 1).astype(str)
-        else:
-            new = _uuids(len(old), rng)
-        mapping = pd.Series(new, index=old, dtype="str")
-
-        def renamed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-            return frame.assign(**{c: frame[c].map(mapping).astype("str") for c in columns})
-
-        labels = s.labels if s.labels is None else renamed(s.labels, ACCOUNT_ID_COLUMNS["labels"])
-        return replace(
-            s,
-            accounts=renamed(s.accounts, ACCOUNT_ID_COLUMNS["accounts"]),
-            orders=renamed(s.orders, ACCOUNT_ID_COLUMNS["orders"]),
-            commissions=renamed(s.commissions, ACCOUNT_ID_COLUMNS["commissions"]),
-            labels=labels,
-        )
-
-    return shift
+    return lambda s: renamed_ids(s, scheme, np.random.default_rng(13))
 
 
 SHIFTS: dict[str, Platform] = {
@@ -208,9 +160,13 @@ def structured(table: pd.DataFrame, structure: Structure) -> pd.DataFrame:
 
 
 def _training_table(
-    snapshot: Snapshot, seed: int, structure: Structure = Structure()
+    snapshot: Snapshot,
+    seed: int,
+    structure: Structure = Structure(),
+    worlds: Sequence[WorldSpec] = (),
 ) -> tuple[pd.DataFrame, pd.Series, list[str]]:
-    """The labelled table, its network-grouped parts and the model's inputs, as training does."""
+    """The labelled table (with the generated ``worlds`` added), its network-grouped parts and
+    the model's inputs, as training does."""
     from features.build import resolve_as_of
     from features.registry import model_feature_names
     from training.data import labelled_features
@@ -218,6 +174,7 @@ def _training_table(
 
     assert snapshot.labels is not None
     table = labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+    table = with_worlds(table, worlds)
     parts = network_parts(table["network_id"], table["label"], seed)
     inputs = [name for name in model_feature_names() if name not in structure.drop]
     return structured(table, structure), parts, inputs
@@ -258,13 +215,16 @@ class FittedWorld:
     training_prior: float  # the scheme share its calibration was fitted at
 
 
-def fit_world(snapshot: Snapshot, config: Any, structure: Structure) -> FittedWorld:
-    """Fit the pipeline's model and baselines on ``snapshot`` (no MLflow); prints top gains."""
+def fit_world(
+    snapshot: Snapshot, config: Any, structure: Structure, worlds: Sequence[WorldSpec] = ()
+) -> FittedWorld:
+    """Fit the pipeline's model and baselines on ``snapshot`` and the generated ``worlds`` (no
+    MLflow); prints top gains. The test part is the snapshot's own held-out networks."""
     from models.blend import LOGISTIC
     from risk.indicators.engine import indicator_score
     from training.pipeline import _scorers, fit_on_parts
 
-    table, parts, features = _training_table(snapshot, config.seed, structure)
+    table, parts, features = _training_table(snapshot, config.seed, structure, worlds)
     fitted = fit_on_parts(table, parts, features, config)
     train_rows = table[(parts == "train").to_numpy()]
     scorers = _scorers(fitted, {"rules": indicator_score})
@@ -273,6 +233,8 @@ def fit_world(snapshot: Snapshot, config: Any, structure: Structure) -> FittedWo
     print(f"ships (chosen on validation): {fitted.shipping}: {fitted.selection.reason}")
     named = {"model": scorers["model"], "logistic": scorers[LOGISTIC], "rules": scorers["rules"]}
     test = table[(parts == "test").to_numpy()]
+    if "world" in test.columns:
+        test = test[test["world"] == PLATFORM_WORLD]
     booster, prior = fitted.classifier.booster_, fitted.shipped.training_prior
     assert prior is not None
     return FittedWorld(named, train_rows, test, features, booster, fitted.thresholds, prior)

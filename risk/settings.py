@@ -44,6 +44,16 @@ class Settings(BaseSettings):
         default=30, ge=1, description="Published runs `risk runs prune` keeps whole (newest)."
     )
     seed: int = Field(default=7)
+    training_worlds: int = Field(
+        default=4,
+        ge=0,
+        le=32,
+        description="Generated worlds (both simulators, random habits) `risk train` adds to"
+        " the snapshot, so the model holds on platforms it never saw; 0 = the snapshot alone.",
+    )
+    training_world_accounts: int = Field(
+        default=20_000, ge=500, le=1_000_000, description="Accounts per generated world."
+    )
 
     @field_validator("home")
     @classmethod

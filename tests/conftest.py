@@ -13,6 +13,10 @@ from tests.models.mlflow_template import copy_template, make_template
 from tests.trained_world import TrainedWorld, build_trained_world
 
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+# `risk train` and `risk demo` add generated worlds by default (training/worlds.py): tens of
+# thousands of accounts each. Tests train on their own small snapshots; the worlds path has its
+# own tests (tests/training/test_worlds.py, test_pipeline_cli.py) with small worlds.
+os.environ.setdefault("RISK_TRAINING_WORLDS", "0")
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from typing import Any
 
 from models.vocab import DEFAULT_TARGET_PRECISIONS
 from training.errors import TrainingError
+from training.worlds import WorldSpec
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class TrainingConfig:
     force_promote: bool = False
     artifact_root: Path | None = None  # default: beside the SQLite tracking file
     shap_rows: int = 2000  # sample explained for the SHAP summary plot
+    # generated worlds trained on beside the snapshot (training/worlds.py): both simulators,
+    # habits drawn at random, so the model learns schemes rather than one platform's habits
+    worlds: tuple[WorldSpec, ...] = ()
 
     def __post_init__(self) -> None:
         if self.review_capacity < 1:

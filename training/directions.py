@@ -44,6 +44,20 @@ LEGAL_GROUNDS: dict[str, str] = {
     "downline_consumer_sales_share": _END_USERS,
     "network_consumer_sales_share": _END_USERS,
     "sell_through_ratio": "Amway 70 % rule: no reorder before 70 % of earlier stock is sold",
+    # The same grounds seen from the neighbours (issue 15): an account whose upline, branch or
+    # downline is paid for recruiting, charges to join or sells to no end user is, all else
+    # equal, no less likely to be in the scheme. Unconstrained, the booster learned simulator
+    # quirks of these aggregates that turned round on other worlds.
+    "upline_recruitment_commission_share": _RECRUITING_PAY,
+    "downline_recruitment_commission_share": _RECRUITING_PAY,
+    "branch_recruitment_commission_share": _RECRUITING_PAY,
+    "upline_entry_cost_to_typical_order": _ENTRY_FEE,
+    "downline_mean_entry_cost_to_typical_order": _ENTRY_FEE,
+    "branch_mean_entry_cost_to_typical_order": _ENTRY_FEE,
+    "upline_consumer_sales_share": _END_USERS,
+    "branch_consumer_sales_share": _END_USERS,
+    "branch_authentic_consumer_sales_share": _END_USERS,
+    "network_authentic_consumer_sales_share": _END_USERS,
 }
 
 _SIGN = {"higher": 1, "lower": -1}

@@ -121,6 +121,33 @@ def _prior_text(prior: Any) -> str:
     )
 
 
+def _worlds_section(data: Mapping[str, Any], metrics: Mapping[str, Any]) -> str:
+    """The generated worlds trained on beside the snapshot, and how the model ranks each."""
+    worlds = data.get("worlds") or []
+    if not worlds:
+        return "Trained on the snapshot alone (no generated worlds)."
+    held_out = metrics.get("worlds") or {}
+    rows = [
+        {
+            "world": w["name"],
+            "scheme share (target)": round(float(w["habits"]["scheme_share"] or 0.0), 3),
+            "money x": round(float(w["habits"]["money"]), 2),
+            "commissions": w["habits"]["commissions"],
+            "cut": round(float(w["habits"]["cut"]), 2),
+            "held-out AP": round(
+                float(held_out.get(w["name"], {}).get("average_precision", float("nan"))), 3
+            ),
+        }
+        for w in worlds
+    ]
+    return (
+        f"Trained with {len(worlds)} generated worlds beside the snapshot "
+        f"({data.get('world_accounts', 0):,} accounts; `training/worlds.py`), their habits drawn "
+        "at random so that the model learns schemes rather than one platform's habits. The "
+        "metrics below are the snapshot's own held-out networks.\n\n" + _table(pd.DataFrame(rows))
+    )
+
+
 def render_model_card(
     *,
     name: str,
@@ -164,6 +191,8 @@ review, not a verdict: every action needs a moderator's decision and a statement
 
 ## Data
 {_table(parts)}
+
+{_worlds_section(data, metrics)}
 
 Splits are by whole network (seeded, stratified by whether a network holds scheme accounts).
 {splits}

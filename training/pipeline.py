@@ -35,7 +35,7 @@ from training.evaluation import (
     score_all,
     slices,
 )
-from training.metrics import actionable_in_top_k, role_metrics
+from training.metrics import actionable_in_top_k, ranking_metrics, role_metrics
 from training.report import register_and_report
 from training.selection import (
     Candidate,
@@ -46,6 +46,7 @@ from training.selection import (
     shipped_scores,
 )
 from training.splits import PARTS, network_parts, out_of_time_split
+from training.worlds import PLATFORM_WORLD, with_worlds, world_summary
 
 GROUPED = "grouped_test"
 OUT_OF_TIME = "out_of_time_test"
@@ -222,6 +223,24 @@ def _scorers(fitted: Fitted, extra: Mapping[str, Scorer]) -> dict[str, Scorer]:
     return {MODEL: candidate(fitted.shipping), **components, LOGISTIC: candidate(LOGISTIC), **extra}
 
 
+def _own_rows(table: pd.DataFrame) -> np.ndarray:
+    """Rows of the trained snapshot itself, not of a generated world."""
+    if "world" not in table.columns:
+        return np.ones(len(table), dtype=bool)
+    return (table["world"] == PLATFORM_WORLD).to_numpy()
+
+
+def world_metrics(test: pd.DataFrame, fitted: Fitted, k: int) -> dict[str, dict[str, float]]:
+    """Ranking metrics of what ships on each world's held-out networks."""
+    found = {}
+    for world, rows in test.groupby("world"):
+        if rows["label"].nunique() == 2:
+            found[str(world)] = ranking_metrics(
+                rows["label"].to_numpy(), fitted.score(rows), rows["network_id"].to_numpy(), k
+            )
+    return found
+
+
 def _part_sizes(table: pd.DataFrame, parts: pd.Series) -> dict[str, dict[str, int]]:
     frame = table.assign(part=parts.reindex(table.index).to_numpy())
     grouped = frame.groupby("part")
@@ -282,13 +301,17 @@ def train_and_register(
     moment = resolve_as_of(snapshot, as_of)
     labels = snapshot_labels(snapshot, snapshot.labels)
     features = model_feature_names()
-    table = labelled_features(snapshot, labels, moment)
-    if table.empty:
+    own = labelled_features(snapshot, labels, moment)
+    if own.empty:
         raise TrainingDataError(f"no labelled account had joined by {moment.isoformat()}")
+    # the generated worlds (training/worlds.py) join the fit, the early stopping, the
+    # calibration and the choice of what ships; the held-out figures stay the platform's own
+    table = with_worlds(own, config.worlds)
     parts = network_parts(table["network_id"], table["label"], config.seed)
     fitted = fit_on_parts(table, parts, features, config)
-    train = table[(parts == "train").to_numpy()]
-    test = table[(parts == "test").to_numpy()]
+    is_own = _own_rows(table)
+    train = table[(parts == "train").to_numpy() & is_own]
+    test = table[(parts == "test").to_numpy() & is_own]
     k = config.review_capacity
     scores = score_all(test, _scorers(fitted, extra_baselines))
     grouped = compare_scorers(test, scores, k)
@@ -314,10 +337,14 @@ def train_and_register(
         )
     metrics: dict[str, Any] = {"validation": fitted.validation, "selection": selection}
     if config.out_of_time:
+        own_parts = parts[is_own]
         metrics["out_of_time"], evaluation[OUT_OF_TIME] = _out_of_time(
-            snapshot, labels, table, parts, moment, features, config, extra_baselines
+            snapshot, labels, own, own_parts, moment, features, config, extra_baselines
         )
-    role_model, role_note = fit_roles(train, features, config)
+    if config.worlds:
+        metrics["worlds"] = world_metrics(table[(parts == "test").to_numpy()], fitted, k)
+    # roles from every world's train part: a platform's own labels rarely carry roles
+    role_model, role_note = fit_roles(table[(parts == "train").to_numpy()], features, config)
     metrics.update(
         {
             "evaluation": evaluation,
@@ -341,7 +368,9 @@ def train_and_register(
         "as_of": moment.isoformat(),
         "parts": _part_sizes(table, parts),
         "features": len(features),
-        "labelled_accounts": len(table),
+        "labelled_accounts": len(own),
+        "world_accounts": len(table) - len(own),
+        "worlds": [world_summary(spec) for spec in config.worlds],
     }
     fingerprint = snapshot_fingerprint(snapshot, moment)
     summary_table = metrics_table(evaluation, k)

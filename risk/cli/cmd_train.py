@@ -40,6 +40,13 @@ def train(
     no_out_of_time: bool = typer.Option(
         False, "--no-out-of-time", help="Skip the out-of-time check."
     ),
+    worlds: int | None = typer.Option(
+        None,
+        "--worlds",
+        min=0,
+        help="Generated worlds (both simulators, habits drawn at random) trained on beside the"
+        " snapshot; 0 = the snapshot alone (default: settings, RISK_TRAINING_WORLDS).",
+    ),
     labels_from_decisions: bool = typer.Option(
         False,
         "--labels-from-decisions",
@@ -62,7 +69,12 @@ def train(
     if merged is not None:
         console.print(merged.describe(), highlight=False, soft_wrap=True)
     config = training_config(
-        settings=settings, name=name, seed=seed, promote=promote, out_of_time=not no_out_of_time
+        settings=settings,
+        name=name,
+        seed=seed,
+        promote=promote,
+        out_of_time=not no_out_of_time,
+        worlds=worlds,
     )
     result = train_snapshot(snapshot=snapshot, settings=settings, config=config, as_of=as_of)
     render(result, console)
@@ -87,6 +99,12 @@ def render(result: Any, console: Console) -> None:
         f"[bold]Trained[/] on {result.data['labelled_accounts']:,} labelled accounts"
         f" as of {result.data['as_of']} ({result.data['features']} features)"
     )
+    if result.data.get("worlds"):
+        console.print(
+            f"  and {result.data['world_accounts']:,} accounts of"
+            f" {len(result.data['worlds'])} generated worlds (both simulators, habits drawn at"
+            " random; held-out figures below are the snapshot's own)"
+        )
     for part, v in result.data["parts"].items():
         console.print(
             f"  {part:<12} {v['accounts']:>9,} accounts {v['networks']:>7,} networks"

@@ -14,6 +14,7 @@ from risk.settings import Settings
 from training.config import TrainingConfig
 from training.data import read_labels_file, with_label_extras
 from training.errors import TrainingDataError
+from training.worlds import prior_worlds
 
 if TYPE_CHECKING:
     from features.snapshot import Snapshot
@@ -31,12 +32,17 @@ def training_config(
     seed: int | None = None,
     promote: bool = False,
     out_of_time: bool = True,
+    worlds: int | None = None,
 ) -> TrainingConfig:
-    """The training config the settings ask for (CLI flags override name, seed, promotion)."""
+    """The training config the settings ask for (CLI flags override name, seed, promotion and
+    the number of generated worlds)."""
+    seed = settings.seed if seed is None else seed
+    count = settings.training_worlds if worlds is None else worlds
     return TrainingConfig(
         model_name=name or settings.model_name,
         experiment=name or settings.model_name,
-        seed=settings.seed if seed is None else seed,
+        seed=seed,
+        worlds=prior_worlds(count, settings.training_world_accounts, seed),
         review_capacity=settings.review_capacity,
         band_precisions=settings.band_precisions,
         out_of_time=out_of_time,

@@ -44,6 +44,30 @@ def test_risk_train_prints_the_summary(
     assert (risk_home / "mlartifacts" / "cli-risk").is_dir()  # artifacts under RISK_HOME
 
 
+def test_risk_train_learns_from_generated_worlds_too(
+    small_platform: Snapshot, risk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mlflow
+
+    monkeypatch.setenv("RISK_TRAINING_WORLD_ACCOUNTS", "800")
+    get_settings.cache_clear()
+    snapshot_dir = tmp_path / "platform"
+    write_snapshot(small_platform, snapshot_dir, "parquet")
+    result = CliRunner().invoke(
+        app, ["train", str(snapshot_dir), "--no-out-of-time", "--name", "w-risk", "--worlds", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 generated worlds" in result.output
+    client = mlflow.MlflowClient(f"sqlite:///{risk_home / 'mlflow.db'}")
+    run = client.search_runs([client.get_experiment_by_name("w-risk").experiment_id])[0]
+    card = Path(client.download_artifacts(run.info.run_id, "report/model_card.md", str(tmp_path)))
+    text = card.read_text(encoding="utf-8")
+    assert "Trained with 2 generated worlds" in text
+    assert "altsim-7000" in text and "project-7001" in text
+    data = Path(client.download_artifacts(run.info.run_id, "report/data.json", str(tmp_path)))
+    assert '"world_accounts"' in data.read_text(encoding="utf-8")
+
+
 def test_labels_naming_unknown_accounts_are_refused(
     small_platform: Snapshot, risk_home: Path, tmp_path: Path
 ) -> None:
