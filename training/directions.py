@@ -48,10 +48,7 @@ LEGAL_GROUNDS: dict[str, str] = {
     # downline is paid for recruiting, charges to join or sells to no end user is, all else
     # equal, no less likely to be in the scheme. Unconstrained, the booster learned simulator
     # quirks of these aggregates that turned round on other worlds.
-    "join_triggered_pay_share": _RECRUITING_PAY,
-    "network_join_triggered_pay_share": _RECRUITING_PAY,
     "upline_recruitment_commission_share": _RECRUITING_PAY,
-    "upline_join_triggered_pay_share": _RECRUITING_PAY,
     "downline_recruitment_commission_share": _RECRUITING_PAY,
     "branch_recruitment_commission_share": _RECRUITING_PAY,
     "upline_entry_cost_to_typical_order": _ENTRY_FEE,

@@ -6,26 +6,10 @@ import numpy as np
 import pandas as pd
 
 from features.signals.structure import ratio, sum_by
-from features.signals.tables import MICROS_PER_DAY, NOT_AN_ACCOUNT, PointInTime
+from features.signals.tables import PointInTime
 
 PAY_RATIO_CAP = 100.0  # pay with no consumer sales at all: the ratio is capped, not infinite
 KINDS = ("recruitment", "team", "retail")
-# A reward paid within this many days of its source account joining was earned by the joining
-# (the fee, the starter pack, the first stock order): pay for recruiting, whatever the kind the
-# platform reports it under (拉人头; EU UCPD Annex I 14; "compensation primarily for recruiting").
-JOIN_WINDOW_DAYS = 30
-
-
-def join_triggered_pay(pit: PointInTime) -> np.ndarray:
-    """Commission units each account received within JOIN_WINDOW_DAYS of its source joining."""
-    commissions = pit.commissions
-    source = commissions["source"].to_numpy()
-    known = source != NOT_AN_ACCOUNT
-    joined = np.where(known, pit.joined_us[np.where(known, source, 0)], 0)
-    after = commissions["paid_us"].to_numpy() - joined
-    triggered = known & (after >= 0) & (after <= JOIN_WINDOW_DAYS * MICROS_PER_DAY)
-    payee, amount = commissions["payee"].to_numpy(), commissions["amount"].to_numpy()
-    return sum_by(payee[triggered], amount[triggered], pit.size)
 
 
 def _commissions_by_kind(pit: PointInTime) -> dict[str, np.ndarray]:
@@ -51,7 +35,6 @@ def money_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
     pay_ratio = np.minimum(ratio(paid["total"], consumer, when_zero=PAY_RATIO_CAP), PAY_RATIO_CAP)
     pay_ratio = np.where(paid["total"] == 0, 0.0, pay_ratio)
     spent = base["stock_purchases_amount"].to_numpy() + pit.entry_fee
-    join_pay = join_triggered_pay(pit)
     return pd.DataFrame(
         {
             "entry_fee": pit.entry_fee,
@@ -63,10 +46,6 @@ def money_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
             "recruitment_commission_share": ratio(paid["recruitment"], paid["total"]),
             "team_commission_share": ratio(paid["team"], paid["total"]),
             "income_from_downline_share": ratio(from_downline, income),
-            "join_triggered_pay_share": ratio(join_pay, paid["total"]),
-            "network_join_triggered_pay_share": ratio(
-                pit.forest.network_sum(join_pay), pit.forest.network_sum(paid["total"])
-            ),
             "pay_to_consumer_sales_ratio": pay_ratio,
             "net_gain_amount": income - spent,
             "_income": income,

@@ -11,12 +11,10 @@ account by the chain above it and the branch it is in. Four neighbourhoods:
 - the top-level branch: the tier-1 upline's team (a tier-1 account's own; for a root, the whole
   network), head included, pooled, as ``branch_loss_share`` counts it.
 
-The signals aggregated: the recruitment share of pay (拉人头) and, on the upline chain, the
-share of pay triggered by accounts joining (whatever its reported kind), the consumer sales
-share, the entry cost (fee + stock bought within 30 days of joining, in the network's typical
-orders: 入门费), the share of consumer sales to buyer ids shared across the network (刷单), and
-losing money. All are free of price level and network size, and computed within the
-account's network only.
+The signals aggregated: the recruitment share of pay (拉人头), the consumer sales share, the entry
+cost (fee + stock bought within 30 days of joining, in the network's typical orders: 入门费), the
+share of consumer sales to buyer ids shared across the network (刷单), and losing money. All are
+free of price level and network size, and computed within the account's network only.
 """
 
 from __future__ import annotations
@@ -57,9 +55,6 @@ def neighbours_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
         {
             "upline_recruitment_commission_share": upline_mean(
                 forest, base["recruitment_commission_share"].to_numpy()
-            ),
-            "upline_join_triggered_pay_share": upline_mean(
-                forest, base["join_triggered_pay_share"].to_numpy()
             ),
             "upline_consumer_sales_share": upline_mean(
                 forest, base["consumer_sales_share"].to_numpy()

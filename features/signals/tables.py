@@ -154,8 +154,6 @@ def _commissions(commissions: pd.DataFrame, account_id: pd.Index, as_of_us: int)
     frame = pd.DataFrame(
         {
             "payee": payee,
-            # the account whose action earned it (NOT_AN_ACCOUNT: none given, or not joined)
-            "source": positions_of(commissions["source_id"], account_id),
             "kind": commissions["kind"].to_numpy(dtype=object),
             "amount": money_units(commissions["amount"]),
             "paid_us": micros(commissions["paid_at"]),

@@ -91,38 +91,6 @@ MONEY: tuple[FeatureSpec, ...] = (
         ),
     ),
     feature(
-        "join_triggered_pay_share",
-        "money",
-        "share",
-        "higher",
-        (
-            "Commissions paid within 30 days of the account that earned them joining (its fee, "
-            "starter pack or first stock order) / all commissions, whatever kind the platform "
-            "reports them under; 0 without commissions or without their source.",
-            "在带来佣金的账户加入后30天内支付的佣金（来自其入门费、入门套餐或首单进货）占全部佣金"
-            "的比例，不论平台将其记为何种类型；无佣金或无来源时为0。",
-        ),
-        reason(
-            "{value} of its commissions were paid as new accounts joined",
-            "其佣金的{value}在新账户加入时支付",
-        ),
-    ),
-    feature(
-        "network_join_triggered_pay_share",
-        "network",
-        "share",
-        "higher",
-        (
-            "The same share over every commission paid in its network: how much of the plan's "
-            "payout is triggered by members joining (拉人头) rather than by sales.",
-            "其所在网络全部佣金中在新成员加入时支付的比例：计划的奖金有多少由拉人头而非销售触发。",
-        ),
-        reason(
-            "{value} of its network's commissions were paid as new members joined",
-            "所在网络佣金的{value}在新成员加入时支付",
-        ),
-    ),
-    feature(
         "pay_to_consumer_sales_ratio",
         "money",
         "ratio",

@@ -32,21 +32,6 @@ UPLINE: tuple[FeatureSpec, ...] = (
         ),
     ),
     feature(
-        "upline_join_triggered_pay_share",
-        "network",
-        "share",
-        "higher",
-        (
-            "Commissions paid within 30 days of the account that earned them joining / all "
-            f"commissions of each account, {UPLINE_EN}.",
-            f"在带来佣金的账户加入后30天内支付的佣金占佣金总额的比例，{UPLINE_ZH}。",
-        ),
-        reason(
-            "Its uplines get {value} of their pay as new accounts join",
-            "其上线所获佣金平均有{value}在新账户加入时支付",
-        ),
-    ),
-    feature(
         "upline_consumer_sales_share",
         "network",
         "share",

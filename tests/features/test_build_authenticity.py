@@ -143,37 +143,3 @@ def test_restock_timing_is_evidence_not_a_model_input() -> None:
     assert not REGISTRY["post_restock_sales_excess"].model_input
     inputs = set(model_feature_names())
     assert {*SHARED_COLUMNS, BRANCH_REAL, NETWORK_REAL} <= inputs
-
-
-def test_pay_triggered_by_joining_counts_whatever_its_kind() -> None:
-    """boss recruits a (joins 01-10) and b (joins 03-01). boss is paid 100 "other" 5 days after
-    a joined (triggered), 50 "team" 60 days after (not), 30 "recruitment" with no source
-    (unknown: not counted), 20 "team" 30 days after b joined (triggered); a is paid 40
-    "retail" with itself as source long after joining (not). shop, another network, nothing."""
-    from features.signals.money import JOIN_WINDOW_DAYS
-
-    assert JOIN_WINDOW_DAYS == 30
-    accounts: list[Account] = [
-        ("boss", None, "2024-01-01", 0.0, None),
-        ("a", "boss", "2024-01-10", 0.0, None),
-        ("b", "boss", "2024-03-01", 0.0, None),
-        ("shop", None, "2024-01-01", 0.0, None),
-    ]
-    commissions = [
-        ("boss", 100.0, "other", "2024-01-15", "a"),
-        ("boss", 50.0, "team", "2024-03-10", "a"),
-        ("boss", 30.0, "recruitment", "2024-03-02", None),
-        ("boss", 20.0, "team", "2024-03-31", "b"),  # day 30 after b joined: still triggered
-        ("a", 40.0, "retail", "2024-05-01", "a"),
-    ]
-    table = build_features(make_snapshot(accounts, commissions=commissions), AS_OF)
-    assert table.loc["boss", "join_triggered_pay_share"] == pytest.approx(120 / 200)
-    assert table.loc["a", "join_triggered_pay_share"] == 0.0
-    assert table.loc["shop", "join_triggered_pay_share"] == 0.0
-    for account in ("boss", "a", "b"):
-        assert table.loc[account, "network_join_triggered_pay_share"] == pytest.approx(120 / 240)
-    assert table.loc["shop", "network_join_triggered_pay_share"] == 0.0
-    # point in time: as of 2024-01-20 only the first payment exists, and b has not joined
-    early = build_features(make_snapshot(accounts, commissions=commissions), "2024-01-20")
-    assert early.loc["boss", "join_triggered_pay_share"] == 1.0
-    assert "b" not in early.index

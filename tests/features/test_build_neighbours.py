@@ -102,19 +102,3 @@ def test_no_neighbours_gives_zeros_and_the_specs_are_model_inputs() -> None:
     assert_finite(table)
     assert (table.loc["solo", [spec.name for spec in SPECS]] == 0.0).all()
     assert {spec.name for spec in SPECS} <= set(model_feature_names())
-
-
-def test_pay_triggered_by_joining_seen_from_below() -> None:
-    """R is paid 30 as A joins (source A, 5 days later), A 20 as A1 joins and 20 later
-    (source A2, two months after it joined): A1's uplines A (20/40) and R (30/30) average 0.75."""
-    accounts, _ = commission_snapshot()
-    commissions: list[Commission] = [
-        ("R", 30.0, "other", "2024-01-07", "A"),
-        ("A", 20.0, "other", "2024-01-05", "A1"),
-        ("A", 20.0, "team", "2024-04-01", "A2"),
-    ]
-    table = build_features(make_snapshot(accounts, (), commissions), AS_OF)
-    upline = table["upline_join_triggered_pay_share"]
-    assert upline["A1"] == pytest.approx((0.5 + 1.0) / 2)
-    assert upline["B"] == 1.0 and upline["R"] == 1.0  # R: its own
-    assert table.loc["A", "join_triggered_pay_share"] == 0.5

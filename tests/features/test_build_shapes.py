@@ -13,8 +13,7 @@ from features.snapshot import Snapshot
 
 Account = tuple[str, str | None, str, float, str | None]  # id, sponsor, joined, fee, left
 Order = tuple[str, str, str, float, int, bool]  # seller, buyer, created, amount, quantity, refunded
-Commission = tuple[str, float, str, str] | tuple[str, float, str, str, str | None]
-# payee, amount, kind, paid (, source)
+Commission = tuple[str, float, str, str]  # payee, amount, kind, paid
 
 
 def _times(values: Sequence[str | None]) -> pd.Series:
@@ -57,12 +56,11 @@ def make_snapshot(
             "refunded": np.asarray(refunded, dtype=bool),
         }
     )
-    sourced = [(*c, None)[:5] for c in commissions]  # a fifth element names the source
-    payees, paid, kinds, paid_at, sources = zip(*sourced, strict=True) if sourced else ((),) * 5
+    payees, paid, kinds, paid_at = zip(*commissions, strict=True) if commissions else ((),) * 4
     commissions_frame = pd.DataFrame(
         {
             "payee_id": _ids(payees),
-            "source_id": _ids(sources),
+            "source_id": _ids([None] * len(payees)),
             "amount": np.asarray(paid, dtype=np.float64),
             "kind": _ids(kinds),
             "paid_at": _times(paid_at),
