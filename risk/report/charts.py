@@ -133,7 +133,8 @@ def network_chart(networks: list[Mapping[str, Any]], lang: Lang) -> bytes:
         axes.set_xticks([])
         axes.set_ylabel(label("tier", lang) if index == 0 else "", fontproperties=font)
         axes.set_title(
-            f"{network['network_id']}\n{network.get('flagged', 0)}/{network.get('accounts', 0)}",
+            f"{network['network_id']}\n{network.get('flagged', 0)}/{network.get('accounts', 0)}"
+            f" · {float(network.get('network_score', 0.0)):.2f}",
             fontproperties=font,
         )
         axes.spines[["top", "right", "bottom"]].set_visible(False)

@@ -166,13 +166,24 @@ def _network_table(frame: pd.DataFrame, dropped: DroppedRows) -> pd.DataFrame:
     return pd.concat([rows, pruned], ignore_index=True) if len(pruned) else rows
 
 
+def _network_scores(frame: pd.DataFrame) -> pd.Series:
+    """The run's network score per network (the scheme as a unit, ``risk.scoring.table``);
+    0 for a run stored before network scores were."""
+    if "network_score" not in frame.columns:
+        return pd.Series(dtype="float64")
+    return frame.groupby("network_id")["network_score"].max().fillna(0.0).astype("float64")
+
+
 def _network_tiers(frame: pd.DataFrame, dropped: DroppedRows) -> list[dict[str, Any]]:
-    """The largest flagged networks: accounts and flagged accounts per tier."""
+    """The riskiest flagged networks, by network score (then flagged and all accounts):
+    accounts and flagged accounts per tier, and the network score."""
     table = _network_table(frame, dropped)
     totals = table.groupby("network_id")[["accounts", "flagged"]].sum()
+    totals["network_score"] = _network_scores(frame).reindex(totals.index).fillna(0.0)
     flagged = totals[totals["flagged"] > 0].reset_index()
     order = flagged.sort_values(
-        ["flagged", "accounts", "network_id"], ascending=[False, False, True]
+        ["network_score", "flagged", "accounts", "network_id"],
+        ascending=[False, False, False, True],
     )
     chosen = order["network_id"].head(NETWORKS_IN_CHART).tolist()
     tiers = (
@@ -185,6 +196,7 @@ def _network_tiers(frame: pd.DataFrame, dropped: DroppedRows) -> list[dict[str, 
             "network_id": str(network),
             "accounts": int(totals.loc[network, "accounts"]),
             "flagged": int(totals.loc[network, "flagged"]),
+            "network_score": round(float(totals.loc[network, "network_score"]), 4),
             "tiers": [
                 {"tier": int(t), "accounts": int(r["accounts"]), "flagged": int(r["flagged"])}
                 for (_, t), r in tiers.loc[[network]].iterrows()

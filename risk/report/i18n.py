@@ -98,7 +98,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Top features (mean |SHAP|, held-out accounts at training)",
         "zh": "主要特征（平均|SHAP|，训练时留出账户）",
     },
-    "chart_networks": {"en": "Largest flagged networks by tier", "zh": "最大被标记网络的层级结构"},
+    "chart_networks": {
+        "en": "Riskiest flagged networks by tier (flagged / accounts · network score)",
+        "zh": "网络评分最高的被标记网络的层级结构（被标记 / 账户 · 网络评分）",
+    },
     "all_accounts": {"en": "all accounts", "zh": "全部账户"},
     "appendix": {"en": "Appendix", "zh": "附录"},
     "methodology": {"en": "Methodology", "zh": "方法说明"},
