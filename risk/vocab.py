@@ -25,6 +25,7 @@ __all__ = [
     "KEY_FEATURES",
     "KEY_ROLES",
     "LANGS",
+    "QUEUE_ORDERS",
     "RUN_STATUSES",
     "SALES_FEATURES",
     "SCHEME_ROLES",
@@ -34,6 +35,7 @@ __all__ = [
     "DecisionStatus",
     "KeyRole",
     "Lang",
+    "QueueOrder",
     "RunStatus",
     "SchemeRole",
 ]
@@ -49,6 +51,10 @@ DECISIONS: tuple[Decision, ...] = get_args(Decision)
 DECISION_LABELS: dict[Decision, int] = {"confirm": 1, "dismiss": 0}
 DecisionStatus = Literal["pending", "decided", "all"]  # the queue's filter on decisions
 DECISION_STATUSES: tuple[DecisionStatus, ...] = get_args(DecisionStatus)
+# The queue's orders: organizers and recruiters of the riskiest networks first, a few per
+# network at a time (priority, the default), or the pure score order.
+QueueOrder = Literal["priority", "score"]
+QUEUE_ORDERS: tuple[QueueOrder, ...] = get_args(QueueOrder)
 
 # Who holds an API key (not to be confused with an account's role in a scheme).
 KeyRole = Literal["moderator", "regulator", "admin"]

@@ -61,7 +61,6 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "entry_fees": "Entry fees",
         "this_account": "this account",
         "network_counts": "{accounts} accounts, {flagged} flagged",
-        "queue_count": "{total} accounts",
         "no_network": "The account belongs to no network.",
         "sales": "Orders and sales",
         "value": "Value",
@@ -135,6 +134,21 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "flows_note": "Sums over the network's accounts as of the run (their stored features).",
         "forbidden": "Your role may not open this page.",
         "error": "Error",
+        "band_flagged": "flagged (high, critical)",
+        "band_any": "any",
+        "queue_count": "{total} accounts in this selection",
+        "flagged_left": "{left} flagged accounts left to decide",
+        "order": "Order",
+        "order_priority": "organizers and recruiters first",
+        "order_score": "by score",
+        "order_priority_note": (
+            "Likely organizers and recruiters first, then the other flagged accounts; the "
+            "riskiest networks first, at most {turn} accounts of a network before the next "
+            "network's turn."
+        ),
+        "order_score_note": "Highest score first.",
+        "bad_filter": "The filter {field} cannot be {value!r}. Allowed: {allowed}.",
+        "back_to_queue": "Back to the queue",
         "band_low": "low",
         "band_medium": "medium",
         "band_high": "high",
@@ -205,7 +219,6 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "entry_fees": "入门费",
         "this_account": "本账户",
         "network_counts": "共 {accounts} 人，其中高风险 {flagged} 人",
-        "queue_count": "共 {total} 个账户",
         "no_network": "该账户不属于任何网络。",
         "sales": "订单与销售",
         "value": "数值",
@@ -278,6 +291,20 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "flows_note": "截至评估时点，该网络所有账户的合计（取自评分批次保存的特征）。",
         "forbidden": "您的角色无权打开此页面。",
         "error": "错误",
+        "band_flagged": "高风险（高、极高）",
+        "band_any": "不限",
+        "queue_count": "当前筛选共 {total} 个账户",
+        "flagged_left": "尚有 {left} 个高风险账户待处理",
+        "order": "排序",
+        "order_priority": "组织者和招募者优先",
+        "order_score": "按评分",
+        "order_priority_note": (
+            "先列可能的组织者和招募者，再列其他高风险账户；风险最高的网络在前，"
+            "每个网络连续最多 {turn} 个账户，然后轮到下一个网络。"
+        ),
+        "order_score_note": "评分从高到低。",
+        "bad_filter": "筛选条件 {field} 不能为 {value!r}。可选：{allowed}。",
+        "back_to_queue": "返回待审队列",
         "band_low": "低",
         "band_medium": "中",
         "band_high": "高",

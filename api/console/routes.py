@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -13,29 +14,27 @@ from fastapi.staticfiles import StaticFiles
 from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
 from api.console.auth import (
     FLASH_COOKIE,
+    ConsoleUser,
     ConsoleUserDep,
     check_same_origin,
     redirect,
 )
+from api.console.i18n import strings
 from api.console.login import router as login_router
 from api.console.networks import router as networks_router
-from api.console.render import STATIC_DIR, error_page, page, pager
+from api.console.queue_filters import BAND_CHOICES, ROLE_CHOICES, BadFilterError, QueueFilters
+from api.console.render import STATIC_DIR, error_page, flash_value, page, pager
 from api.deps import StateDep
 from api.roles import ADMIN, REGULATOR
 from features.errors import ServiceError
 from risk.service.accounts import account_page
 from risk.service.audit import list_audit, verify_audit_chain
 from risk.service.decisions import record_decision
-from risk.service.queue import queue_view
+from risk.service.queue import NETWORK_TURN, next_in_queue, queue_view
 from risk.service.runs import list_runs
-from risk.vocab import ACTIONABLE_ROLES, BAND_NAMES, DECISION_STATUSES, DECISIONS, SCHEME_ROLES
+from risk.vocab import DECISION_STATUSES, DECISIONS, QUEUE_ORDERS
 
 PAGE_SIZE = 50  # accounts or networks on a list page
-# The queue's role filter: each role, and the two moderators act on together.
-ROLE_CHOICES: dict[str, tuple[str, ...]] = {
-    "actionable": ACTIONABLE_ROLES,
-    **{role: (role,) for role in SCHEME_ROLES},
-}
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 router.include_router(login_router)
@@ -47,48 +46,60 @@ def queue(
     request: Request,
     user: ConsoleUserDep,
     state: StateDep,
-    band: Annotated[str, Query(max_length=20)] = "",
-    region: Annotated[str, Query(max_length=100)] = "",
-    network: Annotated[str, Query(max_length=200)] = "",
-    status: Annotated[str, Query(max_length=20)] = "pending",
-    role: Annotated[str, Query(max_length=20)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
-    """The review queue, highest score first; regulators get an account lookup instead."""
+    """The review queue (the flagged accounts moderators act on first, or by score);
+    regulators get an account lookup instead."""
     if user.role == ADMIN:
         return redirect(f"{PREFIX}/runs")
     if user.role == REGULATOR:
         return page(request, "lookup.html", {}, user=user)
-    status = status if status in DECISION_STATUSES else "pending"
-    band = band if band in BAND_NAMES else ""
-    role = role if role in ROLE_CHOICES else ""
+    try:
+        filters = QueueFilters.parse(request.query_params)
+    except BadFilterError as error:
+        return bad_filter_page(request, user, error)
+    offset = (page_number - 1) * PAGE_SIZE
     view = queue_view(
         engine=state.engine,
-        bands=[band] if band else None,
-        region=region.strip() or None,
-        network_id=network.strip() or None,
-        decision_status=status,
-        roles=ROLE_CHOICES.get(role),
         limit=PAGE_SIZE,
-        offset=(page_number - 1) * PAGE_SIZE,
+        offset=offset,
         lang=user.lang,
+        **filters.selection(),  # type: ignore[arg-type]
     )
-    filters = {"band": band, "role": role, "region": region, "network": network, "status": status}
-    kept = {k: v for k, v in filters.items() if v}
+    back = filters.query_string()
     return page(
         request,
         "queue.html",
         {
             "view": view,
             "filters": filters,
-            "bands": BAND_NAMES,
+            "bands": list(BAND_CHOICES),
             "roles": list(ROLE_CHOICES),
             "statuses": DECISION_STATUSES,
-            **pager(f"{PREFIX}/", kept, page_number, view.page.total, PAGE_SIZE),
-            "account_url": account_url,
+            "network_turn": NETWORK_TURN,
+            "order_urls": {
+                order: f"{PREFIX}/?{filters.with_order(order).query_string()}"
+                for order in QUEUE_ORDERS
+            },
+            **pager(f"{PREFIX}/", filters.kept(), page_number, view.page.total, PAGE_SIZE),
+            "item_url": lambda account_id, index: queue_item_url(account_id, back, offset + index),
         },
         user=user,
     )
+
+
+def queue_item_url(account_id: str, queue: str, position: int) -> str:
+    """An account's page opened from the queue: it carries the queue's filters and the
+    account's place in it (so a decision can go on to the next account)."""
+    return f"{account_url(account_id)}?{urlencode({'queue': queue, 'at': position})}"
+
+
+def bad_filter_page(request: Request, user: ConsoleUser, error: BadFilterError) -> Response:
+    """The console's error page naming the filter, its value and what it may be."""
+    text = strings(user.lang)["bad_filter"].format(
+        field=error.field, value=error.value, allowed=", ".join(error.allowed)
+    )
+    return error_page(request, user, text, 422)
 
 
 @router.get("/lookup")
@@ -100,11 +111,23 @@ def lookup(
 
 
 @router.get("/accounts/{account_id}", response_class=HTMLResponse)
-def account(request: Request, account_id: str, user: ConsoleUserDep, state: StateDep) -> Response:
-    """Score, reasons, indicators, network and sales of one account (audited); decide on it."""
+def account(
+    request: Request,
+    account_id: str,
+    user: ConsoleUserDep,
+    state: StateDep,
+    queue: Annotated[str, Query(max_length=1000)] = "",
+    at: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
+    """Score, reasons, indicators, network and sales of one account (audited); decide on it.
+    ``queue`` and ``at``: the queue it was opened from and its place there."""
     refused = denied(request, user, "account")
     if refused is not None:
         return refused
+    try:
+        filters = QueueFilters.from_query_string(queue)
+    except BadFilterError as error:
+        return bad_filter_page(request, user, error)
     try:
         shown = account_page(
             engine=state.engine,
@@ -127,6 +150,9 @@ def account(request: Request, account_id: str, user: ConsoleUserDep, state: Stat
             "choices": DECISIONS,
             "action_url": account_url(account_id) + "/decisions",
             "network_url": network_url,
+            "queue": filters.query_string(),
+            "at": at,
+            "queue_url": f"{PREFIX}/?{filters.query_string()}",
         },
         user=user,
     )
@@ -140,12 +166,19 @@ def decide(
     state: StateDep,
     decision: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=4000)] = "",
+    queue: Annotated[str, Form(max_length=1000)] = "",
+    at: Annotated[int, Form(ge=0, le=10_000_000)] = 0,
 ) -> Response:
-    """Record a moderator's decision (append-only, audited) and go back to the account."""
+    """Record a moderator's decision (append-only, audited), then open the next account of the
+    queue it came from (filters kept), or that queue when none is left."""
     check_same_origin(request)
     refused = denied(request, user, "decide")
     if refused is not None:
         return refused
+    try:
+        filters = QueueFilters.from_query_string(queue)
+    except BadFilterError as error:
+        return bad_filter_page(request, user, error)
     try:
         record_decision(
             engine=state.engine,
@@ -154,11 +187,24 @@ def decide(
             note=note.strip() or None,
             reviewer=user.name,
         )
+        following = next_in_queue(
+            engine=state.engine,
+            decided=account_id,
+            position=at,
+            **filters.selection(),  # type: ignore[arg-type]
+        )
     except ServiceError as error:
         return error_page(request, user, error.message, error.http_status)
-    response = redirect(account_url(account_id))
+    back = filters.query_string()
+    target = f"{PREFIX}/?{back}" if following is None else queue_item_url(following, back, at)
+    response = redirect(target)
     response.set_cookie(
-        FLASH_COOKIE, decision, max_age=60, path=PREFIX, httponly=True, samesite="strict"
+        FLASH_COOKIE,
+        flash_value(decision, account_id),
+        max_age=60,
+        path=PREFIX,
+        httponly=True,
+        samesite="strict",
     )
     return response
 
