@@ -3,11 +3,13 @@ function and renders a page."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -18,6 +20,7 @@ from api.console.auth import (
     ConsoleUserDep,
     check_same_origin,
     redirect,
+    request_lang,
 )
 from api.console.i18n import strings
 from api.console.login import router as login_router
@@ -241,6 +244,25 @@ def runs(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
 
 
 def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
-    """Serve the console and its static files on ``app``."""
+    """Serve the console and its static files on ``app``; a console URL with a bad parameter
+    (a hand-edited link) gets the console's error page, the API keeps its JSON errors."""
+    api_handler = app.exception_handlers[RequestValidationError]
+
+    async def bad_parameter(request: Request, error: Exception) -> Response:
+        if not request.url.path.startswith(f"{PREFIX}/") or not isinstance(
+            error, RequestValidationError
+        ):
+            answer = api_handler(request, error)
+            return await answer if inspect.isawaitable(answer) else answer
+        lang = request_lang(request)
+        problems = "; ".join(
+            strings(lang)["bad_parameter"].format(
+                field=str(problem.get("loc", ("", "?"))[-1]), problem=problem.get("msg", "")
+            )
+            for problem in error.errors()
+        )
+        return error_page(request, None, problems, 422)
+
+    app.add_exception_handler(RequestValidationError, bad_parameter)
     app.include_router(router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=static_dir), name="console-static")

@@ -87,6 +87,18 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     rows = page.locator("#queue tbody tr")
     assert rows.count() > 10
+    # The default queue: likely organizers and recruiters of the riskiest networks first, a
+    # network taking at most three places in a row; the flagged work left is counted.
+    roles = page.locator("#queue tbody td.role").all_inner_texts()
+    assert roles[0].split(" (")[0] in ("organizer", "recruiter")
+    network_scores = [float(s) for s in page.locator("#queue tbody td.net-score").all_inner_texts()]
+    assert network_scores[0] == max(network_scores)
+    networks = [n.strip() for n in page.locator("#queue tbody td.net").all_inner_texts()]
+    assert all(len(set(networks[i : i + 4])) > 1 for i in range(min(20, len(networks) - 3)))
+    assert "flagged accounts left to decide" in page.locator("#flagged-left").inner_text()
+    # The score order is one click away.
+    with page.expect_navigation():
+        page.click("#order-score")
     scores = [float(s) for s in page.locator("#queue tbody td:nth-child(3)").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
 
@@ -95,9 +107,10 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
         page.keyboard.press("j")
     selected = page.locator("#queue tbody tr.sel")
     account = selected.locator("td:nth-child(2)").inner_text().strip()
+    following = page.locator("#queue tbody tr").nth(8).locator("td:nth-child(2)").inner_text()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith(f"/console/accounts/{account}")
+    assert f"/console/accounts/{account}?" in page.url
     assert page.locator("h1").inner_text() == account
     assert page.locator("#reasons .bar-row.up svg rect").count() >= 1
     assert page.locator("#indicators li").count() >= 1
@@ -106,13 +119,20 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
     assert page.locator("#sales tbody tr").count() >= 5
     page.screenshot(path=str(shots / "console_account.png"))
 
-    # Decide with the keyboard: c picks "confirm" and puts the cursor in the note.
+    # Decide with the keyboard: c picks "confirm" and puts the cursor in the note; once
+    # recorded, the console opens the next account of the same queue (score order kept).
     page.keyboard.press("c")
     assert page.locator("input[name=decision][value=confirm]").is_checked()
     page.keyboard.type("browser test: 确认传销特征")
     with page.expect_navigation():
         page.keyboard.press("Control+Enter")
-    assert "Decision recorded" in page.locator(".flash").inner_text()
+    flash = page.locator(".flash").inner_text()
+    assert "Decision recorded" in flash and account in flash
+    assert page.locator("h1").inner_text() == following.strip()
+    with page.expect_navigation():
+        page.keyboard.press("q")
+    assert "order=score" in page.url
+    page.goto(f"{console}/console/accounts/{account}")
     assert "browser test: 确认传销特征" in page.locator("#decide").inner_text()
 
     # The queue's "decided" filter shows it; the pending queue no longer does.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -101,3 +104,51 @@ def test_language_choice_is_remembered(client: httpx.Client, keys: Keys) -> None
     assert "审计日志" in chinese.text and "mlr_console_lang=zh" in chinese.headers["set-cookie"]
     assert "审计日志" in client.get("/console/audit").text
     assert "Audit log" in client.get("/console/audit", params={"lang": "en"}).text
+
+
+def test_a_bad_filter_gets_the_console_error_page_naming_it(
+    client: httpx.Client, keys: Keys
+) -> None:
+    signed_in(client, keys.moderator)
+    for params, named in (
+        ({"band": "severe"}, "band"),
+        ({"order": "newest"}, "order"),
+        ({"page": "two"}, "page"),
+        ({"status": "done", "lang": "zh"}, "status"),
+    ):
+        response = client.get("/console/", params=params)
+        assert response.status_code == 422, params
+        assert response.headers["content-type"].startswith("text/html"), params
+        assert named in response.text and '<header class="top">' in response.text
+    assert "筛选条件 status" in response.text
+    account = client.get("/console/accounts/x", params={"queue": "band=severe"})
+    assert account.status_code == 422 and "band" in account.text
+    api = client.get("/v1/queue", params={"page": "two", "limit": "x"})
+    assert api.headers["content-type"] == "application/json"  # the API keeps its JSON errors
+
+
+def test_a_decision_goes_on_to_the_next_account_of_the_same_queue(
+    client: httpx.Client, keys: Keys
+) -> None:
+    signed_in(client, keys.moderator2)
+    listing = client.get("/console/", params={"band": "any", "order": "score", "page": 2})
+    assert listing.status_code == 200
+    rows = re.findall(r'<tr data-href="([^"]+)">', listing.text)
+    assert len(rows) >= 3
+    link = html.unescape(rows[1])
+    assert "queue=band%3Dany%26order%3Dscore" in link and "at=51" in link
+    account = client.get(link)
+    assert 'href="/console/?band=any&amp;order=score" id="back-to-queue"' in account.text
+    decided = urlsplit(link).path.rsplit("/", 1)[-1]
+    origin = {"Origin": str(client.base_url).rstrip("/")}
+    response = client.post(
+        f"/console/accounts/{decided}/decisions",
+        data={"decision": "escalate", "queue": "band=any&order=score", "at": "51"},
+        headers=origin,
+    )
+    assert response.status_code == 303
+    # The next account, the same queue; it now stands where the decided one stood.
+    following = html.unescape(rows[2]).replace("at=52", "at=51")
+    assert response.headers["location"] == following
+    landed = client.get(following)
+    assert "Decision recorded" in landed.text and decided in landed.text
