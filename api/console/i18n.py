@@ -43,7 +43,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "reasons": "Why this score",
         "reasons_up": "Raises the risk",
         "reasons_down": "Lowers the risk",
-        "reasons_model": "SHAP contributions (log-odds) computed now by the loaded model.",
+        "reasons_model": (
+            "The signals that moved this account's score most, worked out now by the model in "
+            "use; at most four, small pushes left out. Bar: how far each moved the score."
+        ),
         "reasons_stored": "Reasons stored by the scoring run (no model loaded).",
         "no_reasons": "No reasons stored for this account (band low).",
         "indicators": "Legal indicators",
@@ -202,7 +205,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "reasons": "评分原因",
         "reasons_up": "推高风险",
         "reasons_down": "降低风险",
-        "reasons_model": "由已加载模型即时计算的 SHAP 贡献（对数几率）。",
+        "reasons_model": (
+            "由当前模型即时计算的、对该账户评分影响最大的信号；最多四条，影响很小的不列出。"
+            "条形长度表示其对评分的影响大小。"
+        ),
         "reasons_stored": "评分批次保存的原因（未加载模型）。",
         "no_reasons": "该账户未保存原因（低风险等级）。",
         "indicators": "法律指标",
