@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from risk.service.accounts import AccountOut as AccountOut  # routes declare it
 from risk.service.accounts import DecidedScoreRow, StoredReason
-from risk.vocab import Band, Decision, KeyRole, QueueOrder
+from risk.vocab import Band, Decision, KeyRole, QueueOrder, SchemeRole
 from risk.vocab import Lang as LangParam
 
 
@@ -68,11 +68,18 @@ class TierOut(BaseModel):
 
 
 class FlaggedAccountOut(BaseModel):
+    """A listed account of a network: its root and likely organizers first, whatever their
+    band (``flagged`` says whether the account's band is flagged), then the flagged ones."""
+
     account_id: str
     tier: int
     score: float
     band: str
     rank: int
+    role: SchemeRole | None = None
+    role_probability: float | None = None
+    root: bool = False
+    flagged: bool = True
 
 
 class NetworkOut(BaseModel):

@@ -35,7 +35,7 @@ from risk.service.audit import list_audit, verify_audit_chain
 from risk.service.decisions import record_decision
 from risk.service.queue import NETWORK_TURN, next_in_queue, queue_view
 from risk.service.runs import list_runs
-from risk.vocab import DECISION_STATUSES, DECISIONS, QUEUE_ORDERS
+from risk.vocab import DECISION_CONSEQUENCES, DECISION_STATUSES, DECISIONS, QUEUE_ORDERS
 
 PAGE_SIZE = 50  # accounts or networks on a list page
 
@@ -151,6 +151,7 @@ def account(
             "r": shown.view.record,
             "decisions_allowed": user.role in PAGE_ROLES["decide"],
             "choices": DECISIONS,
+            "consequences": {d: DECISION_CONSEQUENCES[d][user.lang] for d in DECISIONS},
             "action_url": account_url(account_id) + "/decisions",
             "network_url": network_url,
             "queue": filters.query_string(),
@@ -171,9 +172,11 @@ def decide(
     note: Annotated[str, Form(max_length=4000)] = "",
     queue: Annotated[str, Form(max_length=1000)] = "",
     at: Annotated[int, Form(ge=0, le=10_000_000)] = 0,
+    confirmed: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Record a moderator's decision (append-only, audited), then open the next account of the
-    queue it came from (filters kept), or that queue when none is left."""
+    """A decision's consequence named first (a page asking to confirm it, the note carried
+    along); once confirmed, the decision recorded (append-only, audited) and the next account
+    of the queue it came from opened (filters kept), or that queue when none is left."""
     check_same_origin(request)
     refused = denied(request, user, "decide")
     if refused is not None:
@@ -182,6 +185,24 @@ def decide(
         filters = QueueFilters.from_query_string(queue)
     except BadFilterError as error:
         return bad_filter_page(request, user, error)
+    if decision not in DECISIONS:
+        return bad_filter_page(request, user, BadFilterError("decision", decision, DECISIONS))
+    if confirmed != "yes":
+        return page(
+            request,
+            "confirm_decision.html",
+            {
+                "account_id": account_id,
+                "decision": decision,
+                "consequence": DECISION_CONSEQUENCES[decision][user.lang],
+                "note": note,
+                "queue": filters.query_string(),
+                "at": at,
+                "action_url": account_url(account_id) + "/decisions",
+                "back_url": queue_item_url(account_id, filters.query_string(), at),
+            },
+            user=user,
+        )
     try:
         record_decision(
             engine=state.engine,

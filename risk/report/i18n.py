@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from risk.vocab import Lang
+from risk.vocab import DECISION_CONSEQUENCES, Lang
 
 LABELS: dict[str, dict[Lang, str]] = {
     "title": {"en": "Audit report: pyramid-selling risk", "zh": "传销风险审计报告"},
@@ -134,20 +134,15 @@ BAND_NAMES: dict[str, dict[Lang, str]] = {
 
 DECISION_NAMES: dict[str, dict[Lang, str]] = {
     "confirm": {"en": "confirmed", "zh": "确认"},
-    "dismiss": {"en": "dismissed", "zh": "驳回"},
+    "dismiss": {"en": "dismissed", "zh": "排除"},  # the console's word too
     "escalate": {"en": "escalated", "zh": "上报"},
     "pending": {"en": "pending", "zh": "待处理"},
 }
 
 ACTIONS: dict[str, dict[Lang, str]] = {
-    "confirm": {
-        "en": "account suspended; statement of reasons issued",
-        "zh": "暂停账户；已出具处理理由说明",
-    },
-    "dismiss": {"en": "no action; flag cleared", "zh": "不采取措施；解除标记"},
-    "escalate": {"en": "referred for senior / legal review", "zh": "提交上级或法务复核"},
+    **{str(decision): words for decision, words in DECISION_CONSEQUENCES.items()},
     "pending": {"en": "awaiting review", "zh": "等待审核"},
-}
+}  # the consequences the console names before a decision is recorded
 
 METRIC_NAMES: dict[str, dict[Lang, str]] = {
     "roc_auc": {"en": "ROC AUC", "zh": "ROC AUC"},
@@ -217,7 +212,7 @@ METHODOLOGY: dict[Lang, list[str]] = {
         "理由：各特征对账户分数的 TreeSHAP 贡献，由特征注册表生成文字说明，"
         "展示向上贡献最大的因素。",
         "法律指标：带有法定阈值的确定性规则，均注明出处；仅描述证据，独立于模型计算。",
-        "处置：审核员可确认、驳回或上报；每项处置及每次账户查看均写入哈希链式、只追加的审计日志。",
+        "处置：审核员可确认、排除或上报；每项处置及每次账户查看均写入哈希链式、只追加的审计日志。",
         "完整性：manifest.json 列出每个文件的 SHA-256，并以 Ed25519 签名。",
     ],
 }

@@ -154,6 +154,12 @@ def worded_reason(reason: Mapping[str, Any], lang: Lang) -> StoredReason:
     }
 
 
+def every_reason_worded(reasons: Sequence[Mapping[str, Any]], lang: Lang) -> list[StoredReason]:
+    """Each reason given worded in ``lang``, none left out (the explanation endpoint's ``top``
+    contributions each way: data for whoever asked for them)."""
+    return [worded_reason(reason, lang) for reason in reasons]
+
+
 def worded_reasons(reasons: Sequence[Mapping[str, Any]] | None, lang: Lang) -> list[StoredReason]:
     """The principal reasons (``models.explain_text.principal_reasons``: at most four, each
     sentence agreeing with its direction, the account's own signals first, no tiny pushes)

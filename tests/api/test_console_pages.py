@@ -141,9 +141,17 @@ def test_a_decision_goes_on_to_the_next_account_of_the_same_queue(
     assert 'href="/console/?band=any&amp;order=score" id="back-to-queue"' in account.text
     decided = urlsplit(link).path.rsplit("/", 1)[-1]
     origin = {"Origin": str(client.base_url).rstrip("/")}
+    form = {"decision": "escalate", "queue": "band=any&order=score", "at": "51", "note": "见附件"}
+    # First the consequence, named; nothing recorded until it is confirmed.
+    asked = client.post(f"/console/accounts/{decided}/decisions", data=form, headers=origin)
+    assert asked.status_code == 200
+    assert "referred for senior / legal review" in asked.text
+    assert 'name="note" value="见附件"' in asked.text  # the note carried, not lost
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert "Latest decision <b>none</b>" in client.get(urlsplit(link).path).text
     response = client.post(
         f"/console/accounts/{decided}/decisions",
-        data={"decision": "escalate", "queue": "band=any&order=score", "at": "51"},
+        data={**form, "confirmed": "yes"},
         headers=origin,
     )
     assert response.status_code == 303
@@ -152,3 +160,21 @@ def test_a_decision_goes_on_to_the_next_account_of_the_same_queue(
     assert response.headers["location"] == following
     landed = client.get(following)
     assert "Decision recorded" in landed.text and decided in landed.text
+
+
+def test_the_decision_form_names_each_consequence_in_both_languages(
+    client: httpx.Client, keys: Keys, targets: dict[str, str]
+) -> None:
+    signed_in(client, keys.moderator)
+    english = client.get(f"/console/accounts/{targets['account']}").text
+    assert "account suspended; statement of reasons issued" in english
+    assert "no action; flag cleared" in english
+    chinese = client.get(f"/console/accounts/{targets['account']}", params={"lang": "zh"}).text
+    assert "暂停账户；已出具处理理由说明" in chinese and "排除" in chinese
+    origin = {"Origin": str(client.base_url).rstrip("/")}
+    odd = client.post(
+        f"/console/accounts/{targets['account']}/decisions",
+        data={"decision": "ban"},
+        headers=origin,
+    )
+    assert odd.status_code == 422 and "decision" in odd.text

@@ -87,7 +87,11 @@ def test_network_view_sums_money_per_tier(
     assert body["accounts"] == len(members) == sum(t["accounts"] for t in body["tiers"])
     flagged = [m for m in members if m["band"] in ("high", "critical")]
     assert body["flagged"] == len(flagged) == sum(t["flagged"] for t in body["tiers"])
-    assert {a["account_id"] for a in body["flagged_accounts"]} == {m["account_id"] for m in flagged}
+    listed_flagged = {a["account_id"] for a in body["flagged_accounts"] if a["flagged"]}
+    assert listed_flagged == {m["account_id"] for m in flagged}
+    # The root (the network id is its account id) leads the list, whatever its band.
+    assert body["flagged_accounts"][0]["account_id"] == network
+    assert body["flagged_accounts"][0]["root"]
     assert [t["tier"] for t in body["tiers"]] == sorted({m["tier"] for m in members})
     for flow in ("stock_pushed_down", "consumer_sales", "commissions_up", "entry_fees"):
         assert body["totals"][flow] == pytest.approx(sum(t[flow] for t in body["tiers"]), abs=0.05)
