@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
@@ -286,4 +286,10 @@ def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
 
     app.add_exception_handler(RequestValidationError, bad_parameter)
     app.include_router(router)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """The console's icon where browsers ask for it (no key needed, like static files)."""
+        return FileResponse(static_dir / "favicon.ico", media_type="image/x-icon")
+
     app.mount(f"{PREFIX}/static", StaticFiles(directory=static_dir), name="console-static")

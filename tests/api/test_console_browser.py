@@ -156,13 +156,16 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
         page.click("#verify")
     assert "intact" in page.locator("#chain-status").inner_text()
     audit = page.locator("#audit tbody").inner_text()
-    assert re.search(r"mod-ann\s+decision\.record\s+" + account, audit)
-    assert re.search(r"mod-ann\s+account\.view\s+" + account, audit)
+    assert re.search(r"mod-ann\s+recorded decision\s+" + account, audit)
+    assert re.search(r"mod-ann\s+viewed account\s+" + account, audit)
+    assert "decision.record" not in audit and re.search(r"score 0\.\d{3}\s", audit)
 
     # 中文: the switch is remembered; UI strings, reasons and indicators are in Chinese.
     with page.expect_navigation():
         page.click("#lang-zh")
     assert "审计日志" in page.locator("header").inner_text()
+    assert "审核员" in page.locator("header .who").inner_text()  # the key's role, in Chinese
+    assert "记录处理结论" in page.locator("#audit tbody").inner_text()
     assert "完整" in page.locator("#chain-status").inner_text()
     page.goto(f"{console}/console/accounts/{account}")
     assert page.locator("#reasons h2").inner_text() == "评分原因"
@@ -260,3 +263,38 @@ def test_signed_out_pages_lead_to_the_sign_in_form(page: Any, console: str, keys
     assert page.url == f"{console}/console/login"
     page.goto(f"{console}/console/audit")
     assert page.url == f"{console}/console/login"
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_pages_fit_the_window_after_a_long_note(
+    page: Any, console: str, keys: Keys, targets: dict[str, str], width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, console, keys.moderator2)
+    account = targets["escalated_account"]
+    page.goto(f"{console}/console/accounts/{account}")
+    page.check("input[name=decision][value=escalate]")
+    page.fill("#note", "证据" * 40 + "x" * 300 + " https://example.org/" + "a" * 200)
+    with page.expect_navigation():
+        page.click("#decision-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#confirm-button")
+    network = targets["network"]
+    for path in (
+        f"/console/accounts/{account}",
+        f"/console/audit?target={account}",
+        "/console/audit",
+        "/console/",
+        "/console/?order=score&band=any",
+        f"/console/networks/{network}",
+        "/console/networks",
+        "/console/runs",
+        "/console/?lang=zh",
+        f"/console/accounts/{account}?lang=zh",
+    ):
+        page.goto(f"{console}{path}")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{path} is {wide} px wide at {width}"
+    page.goto(f"{console}/console/runs?lang=zh")
+    runs = page.locator("table.runs tbody").inner_text()
+    assert "已发布" in runs and "published" not in runs
