@@ -28,12 +28,13 @@ from api.console.networks import router as networks_router
 from api.console.queue_filters import BAND_CHOICES, ROLE_CHOICES, BadFilterError, QueueFilters
 from api.console.render import STATIC_DIR, error_page, flash_value, page, pager
 from api.deps import StateDep
-from api.roles import ADMIN, REGULATOR
+from api.roles import ADMIN, PSEUDONYMOUS_ROLES, REGULATOR
 from features.errors import ServiceError
 from risk.service.accounts import account_page
 from risk.service.audit import list_audit, verify_audit_chain
 from risk.service.decisions import record_decision
 from risk.service.queue import NETWORK_TURN, next_in_queue, queue_view
+from risk.service.readers import audit_as_seen, decisions_as_seen
 from risk.service.runs import list_runs
 from risk.vocab import DECISION_CONSEQUENCES, DECISION_STATUSES, DECISIONS, QUEUE_ORDERS
 
@@ -149,6 +150,11 @@ def account(
         {
             "p": shown,
             "r": shown.view.record,
+            "decisions": decisions_as_seen(
+                shown.decisions,
+                pseudonymous=user.role in PSEUDONYMOUS_ROLES,
+                settings=state.settings,
+            ),
             "decisions_allowed": user.role in PAGE_ROLES["decide"],
             "choices": DECISIONS,
             "consequences": {d: DECISION_CONSEQUENCES[d][user.lang] for d in DECISIONS},
@@ -245,7 +251,11 @@ def audit(
     refused = denied(request, user, "audit")
     if refused is not None:
         return refused
-    entries = list_audit(engine=state.engine, limit=200, target=target.strip() or None)
+    entries = audit_as_seen(
+        list_audit(engine=state.engine, limit=200, target=target.strip() or None),
+        pseudonymous=user.role in PSEUDONYMOUS_ROLES,
+        settings=state.settings,
+    )
     verification = verify_audit_chain(engine=state.engine) if verify else None
     return page(
         request,
