@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         default=30, ge=1, description="Published runs `risk runs prune` keeps whole (newest)."
     )
     seed: int = Field(default=7)
+    warm_reports: bool = Field(
+        default=True,
+        description="The API builds the latest run's regulator reports (every language) in the"
+        " background at start-up, so the first request is answered at once.",
+    )
 
     @field_validator("home")
     @classmethod

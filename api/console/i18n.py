@@ -159,6 +159,23 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "order_score_note": "Highest score first.",
         "bad_filter": "The filter {field} cannot be {value!r}. Allowed: {allowed}.",
         "back_to_queue": "Back to the queue",
+        "reports": "Report",
+        "report_of_run": "The regulator report of scoring run {run} (as of {as_of}).",
+        "format": "Format",
+        "lang_en": "English",
+        "lang_zh": "Chinese",
+        "download": "Download",
+        "report_pdf": "PDF (printable report)",
+        "report_html": "HTML (the same report in a browser)",
+        "report_csv": "CSV (case register)",
+        "report_json": "JSON (machine-readable report)",
+        "report_bundle": "Signed bundle (every format, verifiable with risk report verify)",
+        "reports_note": (
+            "Built once per run and language and kept; a new decision makes the next "
+            "download build a fresh report. Reviewers appear as pseudonyms; notes are never "
+            "included. Every download is written to the audit log."
+        ),
+        "no_report": "No scoring run is published yet.",
         "action_account_view": "viewed account",
         "action_account_explain": "explained account",
         "action_network_view": "viewed network",
@@ -369,6 +386,22 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "order_score_note": "评分从高到低。",
         "bad_filter": "筛选条件 {field} 不能为 {value!r}。可选：{allowed}。",
         "back_to_queue": "返回待审队列",
+        "reports": "监管报告",
+        "report_of_run": "评分批次 {run}（评估时点 {as_of}）的监管报告。",
+        "format": "格式",
+        "lang_en": "英文",
+        "lang_zh": "中文",
+        "download": "下载",
+        "report_pdf": "PDF（可打印报告）",
+        "report_html": "HTML（在浏览器中查看同一报告）",
+        "report_csv": "CSV（案件登记表）",
+        "report_json": "JSON（机器可读报告）",
+        "report_bundle": "签名文件包（全部格式，可用 risk report verify 校验）",
+        "reports_note": (
+            "每个批次和语言只生成一次并保留；有新的处理结论后，下次下载会重新生成。"
+            "审核员以化名显示，备注从不导出。每次下载都会写入审计日志。"
+        ),
+        "no_report": "尚无已发布的评分批次。",
         "action_account_view": "查看账户",
         "action_account_explain": "解释账户评分",
         "action_network_view": "查看网络",

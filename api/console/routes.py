@@ -35,8 +35,16 @@ from risk.service.audit import list_audit, verify_audit_chain
 from risk.service.decisions import record_decision
 from risk.service.queue import NETWORK_TURN, next_in_queue, queue_view
 from risk.service.readers import audit_as_seen, decisions_as_seen
+from risk.service.reports import DownloadFormat, fetch_report
 from risk.service.runs import list_runs
-from risk.vocab import DECISION_CONSEQUENCES, DECISION_STATUSES, DECISIONS, QUEUE_ORDERS
+from risk.vocab import (
+    DECISION_CONSEQUENCES,
+    DECISION_STATUSES,
+    DECISIONS,
+    LANGS,
+    QUEUE_ORDERS,
+    Lang,
+)
 
 PAGE_SIZE = 50  # accounts or networks on a list page
 
@@ -272,6 +280,59 @@ def runs(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
     if refused is not None:
         return refused
     return page(request, "runs.html", {"runs": list_runs(engine=state.engine, limit=30)}, user=user)
+
+
+REPORT_FORMATS: tuple[DownloadFormat, ...] = ("pdf", "html", "csv", "json", "bundle")
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
+    """The latest published run's regulator report, every format and language to download."""
+    refused = denied(request, user, "reports")
+    if refused is not None:
+        return refused
+    latest = list_runs(engine=state.engine, limit=30)
+    published = next((run for run in latest if run.status == "published"), None)
+    return page(
+        request,
+        "reports.html",
+        {"run": published, "formats": REPORT_FORMATS, "langs": LANGS},
+        user=user,
+    )
+
+
+@router.get("/reports/{run_id}/{format}")
+def report_file(
+    request: Request,
+    run_id: str,
+    format: DownloadFormat,
+    user: ConsoleUserDep,
+    state: StateDep,
+    lang: Lang = "en",
+) -> Response:
+    """One format of a run's report (built once per run and language, then served at once;
+    the download is audited)."""
+    refused = denied(request, user, "reports")
+    if refused is not None:
+        return refused
+    try:
+        download = fetch_report(
+            settings=state.settings,
+            engine=state.engine,
+            run_id=run_id,
+            format=format,
+            date_from=None,
+            date_to=None,
+            lang=lang,
+            actor=user.name,
+        )
+    except ServiceError as error:
+        return error_page(request, user, error.message, error.http_status)
+    return Response(
+        content=download.body,
+        media_type=download.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+    )
 
 
 def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:

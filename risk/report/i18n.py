@@ -28,6 +28,27 @@ LABELS: dict[str, dict[Lang, str]] = {
         "zh": "被标记网络数（含高风险及以上账户）",
     },
     "band": {"en": "Band", "zh": "风险等级"},
+    "role": {"en": "Likely role", "zh": "可能角色"},
+    "outside_flagged": {"en": "Of them outside the flagged bands", "zh": "其中不在高风险等级"},
+    "outside_flagged_note": {
+        "en": (
+            "Legal indicators are checked on every account; moderators review the accounts "
+            "the model flags (bands high and critical). The accounts counted in the last "
+            "column met the indicator but were scored below the flagged bands, so they were "
+            "not put to a moderator in this run and are absent from the case register unless "
+            "someone decided on them. An indicator alone is evidence, not a finding: a "
+            "legitimate network large and deep enough meets the criminal case-filing size "
+            "threshold too. These accounts can be listed on request "
+            "(risk report or the API's account view)."
+        ),
+        "zh": (
+            "法律指标对每个账户都进行检查；审核员审核的是模型判定为高风险（高、极高等级）的"
+            "账户。最后一列统计的账户虽符合该指标，但模型评分低于高风险等级，因此本批次未"
+            "交由审核员审核，除非已有人作出处理结论，否则不列入案件登记表。单一指标只是证据，"
+            "不构成定性：规模和层级足够大的正常经营网络，同样会达到刑事立案的人数和层级标准。"
+            "如需，可按要求列出这些账户（risk report 或 API 的账户视图）。"
+        ),
+    },
     "accounts": {"en": "Accounts", "zh": "账户数"},
     "indicators_fired": {"en": "Legal indicators met, by rule", "zh": "法律指标命中情况（按规则）"},
     "rule": {"en": "Rule", "zh": "规则"},
@@ -130,6 +151,12 @@ BAND_NAMES: dict[str, dict[Lang, str]] = {
     "medium": {"en": "medium", "zh": "中"},
     "high": {"en": "high", "zh": "高"},
     "critical": {"en": "critical", "zh": "极高"},
+}
+
+ROLE_NAMES: dict[str, dict[Lang, str]] = {
+    "organizer": {"en": "organizer", "zh": "组织者"},
+    "recruiter": {"en": "recruiter", "zh": "招募者"},
+    "participant": {"en": "participant", "zh": "参与者"},
 }
 
 DECISION_NAMES: dict[str, dict[Lang, str]] = {

@@ -93,10 +93,11 @@ def _summary(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
         ]
         for r in s["decisions"]
     ]
-    indicators = [[d.p(t["rule"]), d.p(t["title_col"]), d.p(t["citation"]), d.p(t["accounts"])]]
+    indicators = [[d.p(t["rule"]), d.p(t["title_col"]), d.p(t["citation"]), d.p(t["accounts"]),
+                   d.p(t["outside_flagged"])]]  # fmt: skip
     indicators += [
         [d.p(r["rule_id"], "small"), d.p(r["title"], "small"), d.p(r["citation"], "small"),
-         d.p(_num(r["accounts"]), "num")]
+         d.p(_num(r["accounts"]), "num"), d.p(_num(r["outside_flagged"]), "num")]
         for r in s["indicators"]
     ]  # fmt: skip
     return [
@@ -107,7 +108,8 @@ def _summary(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
         d.p(t["decisions"], "h2"),
         d.table(decisions, [2, 1, 1.5, 1.5], numeric_from=1),
         d.p(t["indicators_fired"], "h2"),
-        d.table(indicators, [1.6, 2.2, 4.2, 0.8], numeric_from=3),
+        d.table(indicators, [1.5, 2.0, 3.7, 0.8, 0.9], numeric_from=3),
+        d.p(t["outside_flagged_note"], "small"),
         PageBreak(),
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -178,3 +179,26 @@ def test_the_decision_form_names_each_consequence_in_both_languages(
         headers=origin,
     )
     assert odd.status_code == 422 and "decision" in odd.text
+
+
+def test_regulators_find_the_report_in_the_console(
+    client: httpx.Client, keys: Keys, console: str
+) -> None:
+    signed_in(client, keys.regulator)
+    lookup = client.get("/console/")
+    assert 'id="nav-reports"' in lookup.text
+    listing = client.get("/console/reports")
+    assert listing.status_code == 200
+    link = re.search(r'href="(/console/reports/[0-9a-f]+/csv\?lang=zh)"', listing.text)
+    assert link is not None
+    csv = client.get(html.unescape(link.group(1)))
+    assert csv.status_code == 200 and csv.text.startswith("account_id,rank,score,band,role")
+    assert "attachment" in csv.headers["content-disposition"]
+    started = time.perf_counter()
+    pdf = client.get(html.unescape(link.group(1)).replace("/csv?", "/pdf?"))
+    assert pdf.content.startswith(b"%PDF-") and time.perf_counter() - started < 3.0  # cached
+    assert client.get("/console/reports/latest/docx").status_code == 422
+    client.cookies.clear()
+    signed_in(client, keys.moderator)
+    assert client.get("/console/reports").status_code == 403
+    assert 'id="nav-reports"' not in client.get("/console/").text

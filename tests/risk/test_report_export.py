@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -157,6 +158,25 @@ def test_report_json_validates_and_registers_every_flagged_and_decided_account(
     assert all(f["mean_abs_shap"] is not None for f in report["model_card"]["features"])
     assert any("拉人头" in i["text"] or "符合" in i["text"]
                for c in report["case_register"] for i in c["indicators"])  # fmt: skip
+    # The register names each account's likely role (as the console does) and shows at most
+    # the four principal reasons.
+    roles = {a: r if isinstance(r, str) else None
+             for a, r in zip(frame["account_id"], frame["role"], strict=True)}  # fmt: skip
+    for case in report["case_register"]:
+        if case["in_run"]:
+            assert case["role"] == roles[case["account_id"]]
+        assert len(case["reasons"]) <= 4
+    assert {"组织者", "招募者"} & {c["role_label"] for c in report["case_register"]}
+    # Indicator hits outside the flagged bands are counted, and the report says why.
+    unflagged = frame.loc[~frame["band"].isin(["high", "critical"]), "indicators"]
+    for row in report["summary"]["indicators"]:
+        hits = sum(any(i["rule_id"] == row["rule_id"] for i in items or []) for items in unflagged)
+        assert row["outside_flagged"] == hits, row["rule_id"]
+    assert any(row["outside_flagged"] for row in report["summary"]["indicators"])
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    assert "其中不在高风险等级" in page and 'id="outside-flagged"' in page
+    csv_header = (directory / "case_register.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert csv_header.startswith("account_id,rank,score,band,role,network_id")
 
 
 @pytest.mark.slow
@@ -315,6 +335,13 @@ def test_regulator_and_admin_fetch_reports_moderator_gets_403(
             pdf = get("regulator", format="pdf", lang="zh")
             assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
             assert pdf.headers["content-type"] == "application/pdf"
+            # Built once per run and language (the start-up warm-up or the first request), the
+            # other formats are answered at once from the cache, byte for byte the same.
+            started = time.perf_counter()
+            again = get("regulator", format="pdf", lang="zh")
+            html = get("regulator", format="html", lang="zh")
+            assert time.perf_counter() - started < 3.0
+            assert again.content == pdf.content and html.text.startswith("<!DOCTYPE html")
             body = get("admin", format="json").json()
             assert body["meta"]["run"]["id"] == report_world.run_id
             assert get("regulator", format="csv").text.startswith("account_id,rank,score")
