@@ -29,6 +29,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "band": {"en": "Band", "zh": "风险等级"},
     "role": {"en": "Likely role", "zh": "可能角色"},
+    "part_train": {"en": "train", "zh": "训练集"},
+    "part_stopping": {"en": "early stopping", "zh": "早停验证集"},
+    "part_calibration": {"en": "calibration", "zh": "校准集"},
+    "part_test": {"en": "test (held-out networks)", "zh": "测试集（留出的网络）"},
     "outside_flagged": {"en": "Of them outside the flagged bands", "zh": "其中不在高风险等级"},
     "outside_flagged_note": {
         "en": (

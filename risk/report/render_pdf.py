@@ -42,6 +42,11 @@ def _num(value: Any, pattern: str = "{:,}") -> str:
     return "–" if value is None else pattern.format(value)
 
 
+def _metric(value: Any) -> str:
+    """A metric: counts with separators (3,969), rates as stored."""
+    return _num(value, "{:,}" if isinstance(value, int) else "{}")
+
+
 def _cover(d: _Doc, key_fingerprint: str) -> list[Any]:
     meta, t = d.c["meta"], d.t
     period = meta["period"]
@@ -135,11 +140,14 @@ def _model_card(d: _Doc) -> list[Any]:
     mc, t = d.c["model_card"], d.t
     data = mc["training_data"]
     parts = [[d.p(t[k]) for k in ("part", "accounts", "positives", "networks")]] + [
-        [d.p(p["part"]), *[d.p(p.get(k), "num") for k in ("accounts", "positives", "networks")]]
+        [
+            d.p(t.get(f"part_{p['part']}", p["part"])),
+            *[d.p(_num(p.get(k)), "num") for k in ("accounts", "positives", "networks")],
+        ]
         for p in data["parts"]
     ]
     metrics = [[d.p(t["metric"]), d.p(t["model"]), d.p(t["baseline"])]] + [
-        [d.p(m["label"]), d.p(_num(m["model"], "{}"), "num"), d.p(_num(m["baseline"], "{}"), "num")]
+        [d.p(m["label"]), d.p(_metric(m["model"]), "num"), d.p(_metric(m["baseline"]), "num")]
         for m in mc["validation"]
     ]
     reliability = [[d.p(f"{t['score']} ≥"), d.p(t["mean_predicted"]), d.p(t["observed_rate"]),
@@ -178,7 +186,8 @@ def _model_card(d: _Doc) -> list[Any]:
         d.p(t["limitations"], "h2"),
         *[d.p(f"• {item}", "base") for item in mc["limitations"]],
         *_monitoring(d),
-        PageBreak(),
+        # No page break here: the case register that follows starts its own (landscape)
+        # page; a second break left a blank page between them.
     ]
 
 

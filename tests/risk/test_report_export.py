@@ -4,6 +4,7 @@ verification after tampering, determinism, the CLI and the HTTP endpoint by role
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -128,6 +129,28 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
         for page in PdfReader(report_world.reports["en"] / "report.pdf").pages
     )
     assert "Case register" in english and "Model card" in english
+    # No blank page (a page holding only its running header and footer), in either language.
+    for lang in ("en", "zh"):
+        pdf = PdfReader(report_world.reports[lang] / "report.pdf")
+        for number, page in enumerate(pdf.pages, 1):
+            lines = [x for x in (page.extract_text() or "").splitlines() if x.strip()]
+            body = lines[2:]  # the first two lines are the running footer
+            assert body, f"{lang} page {number} is blank"
+    # Counts read as counts, split names in the reader's language, the role in the register.
+    assert not re.search(r"\b\d{3,}\.0\b", english), "a count printed as a float"
+    assert "测试集" in text and "可能角色" in text and "Likely role" in english
+    # (table cells wrap: compare without the line breaks)
+    assert "其中不在高风险等级" in re.sub(r"\s+", "", text)
+    assert "Of them outside the flagged bands" in " ".join(english.split())
+
+
+def test_charts_name_features_in_the_registrys_words() -> None:
+    from risk.report.charts import feature_words
+
+    name = "network_recruitment_commission_to_typical_order"
+    english, chinese = feature_words(name, "en"), feature_words(name, "zh")
+    assert name not in english and english.startswith("Recruitment bonuses")
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and len(chinese) <= 24
 
 
 @pytest.mark.slow
