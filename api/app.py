@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from api.roles import ACCESS
 from api.routers import accounts, decisions, health, keys, networks, queue, reports, runs
 from api.state import AppState, load_champion
 from risk.service.database import close_committer, open_committer, open_engine
+from risk.service.report_cache import warm_reports
 from risk.settings import Settings, get_settings
 
 API_PREFIX = "/v1"  # every route path spells it out: the path is the roles-table key
@@ -48,6 +50,10 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         else:
             state.model_error = "model loading disabled"
         app.state.risk = state
+        if chosen.warm_reports:
+            threading.Thread(
+                target=warm_reports, args=(chosen, engine), name="warm-reports", daemon=True
+            ).start()
         # The model, explainer and imported libraries live as long as the process: moved out of
         # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
         gc.collect()

@@ -33,6 +33,11 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
+# Key roles that read people as pseudonyms and never read moderators' notes (the decisions
+# export, the console's decision history and audit log), as in the regulator reports.
+PSEUDONYMOUS_ROLES: frozenset[str] = frozenset({REGULATOR})
+
+
 def allowed_roles(method: str, path_template: str) -> frozenset[str]:
     """Roles allowed on a route (empty when the route is not in the table: nobody)."""
     return ACCESS.get((method.upper(), path_template), frozenset())

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from risk.service.accounts import AccountOut as AccountOut  # routes declare it
 from risk.service.accounts import DecidedScoreRow, StoredReason
-from risk.vocab import Band, Decision, KeyRole
+from risk.vocab import Band, Decision, KeyRole, QueueOrder, SchemeRole
 from risk.vocab import Lang as LangParam
 
 
@@ -41,13 +41,15 @@ class ExplanationOut(BaseModel):
 
 
 class QueueOut(BaseModel):
-    """One page of the review queue, riskiest first."""
+    """One page of the review queue in its order."""
 
     items: list[DecidedScoreRow]  # the score row, declared once in the store
     total: int
     limit: int
     offset: int
     run_id: str
+    order: QueueOrder
+    flagged_left: int | None  # flagged accounts of the run with no decision yet
 
 
 class TierOut(BaseModel):
@@ -66,11 +68,18 @@ class TierOut(BaseModel):
 
 
 class FlaggedAccountOut(BaseModel):
+    """A listed account of a network: its root and likely organizers first, whatever their
+    band (``flagged`` says whether the account's band is flagged), then the flagged ones."""
+
     account_id: str
     tier: int
     score: float
     band: str
     rank: int
+    role: SchemeRole | None = None
+    role_probability: float | None = None
+    root: bool = False
+    flagged: bool = True
 
 
 class NetworkOut(BaseModel):

@@ -271,10 +271,7 @@ def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
         else:
             model_version = client.get_model_version(name, str(version))
     except MlflowException as error:
-        shown = f"{name}@{alias}" if alias else f"{name}/{version}"
-        raise ModelNotFoundError(
-            f"no model registered under {shown} at {tracking_uri}: run `risk train` first"
-        ) from error
+        raise ModelNotFoundError(_not_found(client, name, alias, version, tracking_uri)) from error
     local = Path(
         mlflow.artifacts.download_artifacts(
             artifact_uri=_artifact_location(client, str(model_version.source)),
@@ -292,6 +289,29 @@ def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
         run_id=str(model_version.run_id),
         model_uri=f"models:/{name}/{model_version.version}",
     )
+
+
+def _not_found(
+    client: Any, name: str, alias: str | None, version: str | int | None, tracking_uri: str
+) -> str:
+    """Why a model reference resolves to nothing: no such model (train one), or the model
+    exists and only the alias or version is wrong (then say which ones exist)."""
+    # lazy: mlflow takes ~3 s to import; this module is on the API's start-up path
+    from mlflow.exceptions import MlflowException
+
+    shown = f"{name}@{alias}" if alias else f"{name}/{version}"
+    try:
+        registered = client.get_registered_model(name)
+    except MlflowException:
+        return f"no model registered under {shown} at {tracking_uri}: run `risk train` first"
+    if alias is not None:
+        aliases = ", ".join(f"@{a}" for a in sorted(registered.aliases or {})) or "none"
+        return f"model {name} has no alias @{alias}; its aliases: {aliases}"
+    versions = sorted(
+        int(v.version) for v in client.search_model_versions(f"name='{name}'", max_results=1000)
+    )
+    shown_versions = ", ".join(str(v) for v in versions) or "none"
+    return f"model {name} has no version {version}; its versions: {shown_versions}"
 
 
 def _artifact_location(client: Any, source: str) -> str:

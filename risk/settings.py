@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         " banding (em) or not (off); unset: the scoring run's default.",
     )
     reasons_per_account: int = Field(default=4, ge=1)
+    warm_reports: bool = Field(
+        default=True,
+        description="The API builds the latest run's regulator reports (every language) in the"
+        " background at start-up, so the first request is answered at once.",
+    )
     keep_runs: int = Field(
         default=30, ge=1, description="Published runs `risk runs prune` keeps whole (newest)."
     )

@@ -18,6 +18,7 @@ __all__ = [
     "ACTIONABLE_ROLES",
     "BAND_NAMES",
     "DECISIONS",
+    "DECISION_CONSEQUENCES",
     "DECISION_LABELS",
     "DECISION_STATUSES",
     "EXPLAINED_BANDS",
@@ -25,6 +26,7 @@ __all__ = [
     "KEY_FEATURES",
     "KEY_ROLES",
     "LANGS",
+    "QUEUE_ORDERS",
     "RUN_STATUSES",
     "SALES_FEATURES",
     "SCHEME_ROLES",
@@ -34,6 +36,7 @@ __all__ = [
     "DecisionStatus",
     "KeyRole",
     "Lang",
+    "QueueOrder",
     "RunStatus",
     "SchemeRole",
 ]
@@ -45,10 +48,24 @@ FLAGGED_BANDS: tuple[Band, ...] = ("high", "critical")
 
 Decision = Literal["confirm", "dismiss", "escalate"]
 DECISIONS: tuple[Decision, ...] = get_args(Decision)
+# What a decision does to the account, as moderators are told before recording it and as the
+# regulator report lists it.
+DECISION_CONSEQUENCES: dict[Decision, dict[Lang, str]] = {
+    "confirm": {
+        "en": "account suspended; statement of reasons issued",
+        "zh": "暂停账户；已出具处理理由说明",
+    },
+    "dismiss": {"en": "no action; flag cleared", "zh": "不采取措施；解除标记"},
+    "escalate": {"en": "referred for senior / legal review", "zh": "提交上级或法务复核"},
+}
 # What a decision teaches the model: escalate is "not sure yet" and labels nothing.
 DECISION_LABELS: dict[Decision, int] = {"confirm": 1, "dismiss": 0}
 DecisionStatus = Literal["pending", "decided", "all"]  # the queue's filter on decisions
 DECISION_STATUSES: tuple[DecisionStatus, ...] = get_args(DecisionStatus)
+# The queue's orders: organizers and recruiters of the riskiest networks first, a few per
+# network at a time (priority, the default), or the pure score order.
+QueueOrder = Literal["priority", "score"]
+QUEUE_ORDERS: tuple[QueueOrder, ...] = get_args(QueueOrder)
 
 # Who holds an API key (not to be confused with an account's role in a scheme).
 KeyRole = Literal["moderator", "regulator", "admin"]

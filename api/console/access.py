@@ -22,6 +22,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "network": frozenset({MODERATOR, REGULATOR}),
     "audit": frozenset({MODERATOR, REGULATOR}),
     "runs": frozenset({MODERATOR, REGULATOR, ADMIN}),
+    "reports": frozenset({REGULATOR, ADMIN}),  # as api.roles: GET /v1/reports/{run_id}
 }
 
 

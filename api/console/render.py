@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -49,6 +49,19 @@ def amount(value: Any) -> str:
     return "–" if not math.isfinite(number) else f"{number:,.0f}"
 
 
+def flash_value(decision: str, account_id: str) -> str:
+    """The flash cookie's value after a decision: the decision and the account decided."""
+    return quote(f"{decision}|{account_id}", safe="")
+
+
+def _flash(value: str | None) -> dict[str, str] | None:
+    """The flash a decision left: ``{"decision": ..., "account": ...}`` (None without one)."""
+    if not value:
+        return None
+    decision, _, account_id = unquote(value).partition("|")
+    return {"decision": decision, "account": account_id}
+
+
 def _with_lang(request: Request, lang: str) -> str:
     """This page's path and query with ``lang`` set (a relative URL)."""
     items = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
@@ -80,7 +93,7 @@ def page(
         "t": strings(lang),
         "lang": lang,
         "user": user,
-        "flash": flash,
+        "flash": _flash(flash),
         "path": request.url.path,
         "lang_url": {code: _with_lang(request, code) for code in LANGS},
     }

@@ -3,39 +3,50 @@ function and renders a page."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
 from api.console.auth import (
     FLASH_COOKIE,
+    ConsoleUser,
     ConsoleUserDep,
     check_same_origin,
     redirect,
+    request_lang,
 )
+from api.console.i18n import strings
 from api.console.login import router as login_router
 from api.console.networks import router as networks_router
-from api.console.render import STATIC_DIR, error_page, page, pager
+from api.console.queue_filters import BAND_CHOICES, ROLE_CHOICES, BadFilterError, QueueFilters
+from api.console.render import STATIC_DIR, error_page, flash_value, page, pager
 from api.deps import StateDep
-from api.roles import ADMIN, REGULATOR
+from api.roles import ADMIN, PSEUDONYMOUS_ROLES, REGULATOR
 from features.errors import ServiceError
 from risk.service.accounts import account_page
 from risk.service.audit import list_audit, verify_audit_chain
 from risk.service.decisions import record_decision
-from risk.service.queue import queue_view
+from risk.service.queue import NETWORK_TURN, next_in_queue, queue_view
+from risk.service.readers import audit_as_seen, decisions_as_seen
+from risk.service.reports import DownloadFormat, fetch_report
 from risk.service.runs import list_runs
-from risk.vocab import ACTIONABLE_ROLES, BAND_NAMES, DECISION_STATUSES, DECISIONS, SCHEME_ROLES
+from risk.vocab import (
+    DECISION_CONSEQUENCES,
+    DECISION_STATUSES,
+    DECISIONS,
+    LANGS,
+    QUEUE_ORDERS,
+    Lang,
+)
 
 PAGE_SIZE = 50  # accounts or networks on a list page
-# The queue's role filter: each role, and the two moderators act on together.
-ROLE_CHOICES: dict[str, tuple[str, ...]] = {
-    "actionable": ACTIONABLE_ROLES,
-    **{role: (role,) for role in SCHEME_ROLES},
-}
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 router.include_router(login_router)
@@ -47,48 +58,60 @@ def queue(
     request: Request,
     user: ConsoleUserDep,
     state: StateDep,
-    band: Annotated[str, Query(max_length=20)] = "",
-    region: Annotated[str, Query(max_length=100)] = "",
-    network: Annotated[str, Query(max_length=200)] = "",
-    status: Annotated[str, Query(max_length=20)] = "pending",
-    role: Annotated[str, Query(max_length=20)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
-    """The review queue, highest score first; regulators get an account lookup instead."""
+    """The review queue (the flagged accounts moderators act on first, or by score);
+    regulators get an account lookup instead."""
     if user.role == ADMIN:
         return redirect(f"{PREFIX}/runs")
     if user.role == REGULATOR:
         return page(request, "lookup.html", {}, user=user)
-    status = status if status in DECISION_STATUSES else "pending"
-    band = band if band in BAND_NAMES else ""
-    role = role if role in ROLE_CHOICES else ""
+    try:
+        filters = QueueFilters.parse(request.query_params)
+    except BadFilterError as error:
+        return bad_filter_page(request, user, error)
+    offset = (page_number - 1) * PAGE_SIZE
     view = queue_view(
         engine=state.engine,
-        bands=[band] if band else None,
-        region=region.strip() or None,
-        network_id=network.strip() or None,
-        decision_status=status,
-        roles=ROLE_CHOICES.get(role),
         limit=PAGE_SIZE,
-        offset=(page_number - 1) * PAGE_SIZE,
+        offset=offset,
         lang=user.lang,
+        **filters.selection(),  # type: ignore[arg-type]
     )
-    filters = {"band": band, "role": role, "region": region, "network": network, "status": status}
-    kept = {k: v for k, v in filters.items() if v}
+    back = filters.query_string()
     return page(
         request,
         "queue.html",
         {
             "view": view,
             "filters": filters,
-            "bands": BAND_NAMES,
+            "bands": list(BAND_CHOICES),
             "roles": list(ROLE_CHOICES),
             "statuses": DECISION_STATUSES,
-            **pager(f"{PREFIX}/", kept, page_number, view.page.total, PAGE_SIZE),
-            "account_url": account_url,
+            "network_turn": NETWORK_TURN,
+            "order_urls": {
+                order: f"{PREFIX}/?{filters.with_order(order).query_string()}"
+                for order in QUEUE_ORDERS
+            },
+            **pager(f"{PREFIX}/", filters.kept(), page_number, view.page.total, PAGE_SIZE),
+            "item_url": lambda account_id, index: queue_item_url(account_id, back, offset + index),
         },
         user=user,
     )
+
+
+def queue_item_url(account_id: str, queue: str, position: int) -> str:
+    """An account's page opened from the queue: it carries the queue's filters and the
+    account's place in it (so a decision can go on to the next account)."""
+    return f"{account_url(account_id)}?{urlencode({'queue': queue, 'at': position})}"
+
+
+def bad_filter_page(request: Request, user: ConsoleUser, error: BadFilterError) -> Response:
+    """The console's error page naming the filter, its value and what it may be."""
+    text = strings(user.lang)["bad_filter"].format(
+        field=error.field, value=error.value, allowed=", ".join(error.allowed)
+    )
+    return error_page(request, user, text, 422)
 
 
 @router.get("/lookup")
@@ -100,11 +123,23 @@ def lookup(
 
 
 @router.get("/accounts/{account_id}", response_class=HTMLResponse)
-def account(request: Request, account_id: str, user: ConsoleUserDep, state: StateDep) -> Response:
-    """Score, reasons, indicators, network and sales of one account (audited); decide on it."""
+def account(
+    request: Request,
+    account_id: str,
+    user: ConsoleUserDep,
+    state: StateDep,
+    queue: Annotated[str, Query(max_length=1000)] = "",
+    at: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
+    """Score, reasons, indicators, network and sales of one account (audited); decide on it.
+    ``queue`` and ``at``: the queue it was opened from and its place there."""
     refused = denied(request, user, "account")
     if refused is not None:
         return refused
+    try:
+        filters = QueueFilters.from_query_string(queue)
+    except BadFilterError as error:
+        return bad_filter_page(request, user, error)
     try:
         shown = account_page(
             engine=state.engine,
@@ -123,10 +158,19 @@ def account(request: Request, account_id: str, user: ConsoleUserDep, state: Stat
         {
             "p": shown,
             "r": shown.view.record,
+            "decisions": decisions_as_seen(
+                shown.decisions,
+                pseudonymous=user.role in PSEUDONYMOUS_ROLES,
+                settings=state.settings,
+            ),
             "decisions_allowed": user.role in PAGE_ROLES["decide"],
             "choices": DECISIONS,
+            "consequences": {d: DECISION_CONSEQUENCES[d][user.lang] for d in DECISIONS},
             "action_url": account_url(account_id) + "/decisions",
             "network_url": network_url,
+            "queue": filters.query_string(),
+            "at": at,
+            "queue_url": f"{PREFIX}/?{filters.query_string()}",
         },
         user=user,
     )
@@ -140,12 +184,39 @@ def decide(
     state: StateDep,
     decision: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=4000)] = "",
+    queue: Annotated[str, Form(max_length=1000)] = "",
+    at: Annotated[int, Form(ge=0, le=10_000_000)] = 0,
+    confirmed: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Record a moderator's decision (append-only, audited) and go back to the account."""
+    """A decision's consequence named first (a page asking to confirm it, the note carried
+    along); once confirmed, the decision recorded (append-only, audited) and the next account
+    of the queue it came from opened (filters kept), or that queue when none is left."""
     check_same_origin(request)
     refused = denied(request, user, "decide")
     if refused is not None:
         return refused
+    try:
+        filters = QueueFilters.from_query_string(queue)
+    except BadFilterError as error:
+        return bad_filter_page(request, user, error)
+    if decision not in DECISIONS:
+        return bad_filter_page(request, user, BadFilterError("decision", decision, DECISIONS))
+    if confirmed != "yes":
+        return page(
+            request,
+            "confirm_decision.html",
+            {
+                "account_id": account_id,
+                "decision": decision,
+                "consequence": DECISION_CONSEQUENCES[decision][user.lang],
+                "note": note,
+                "queue": filters.query_string(),
+                "at": at,
+                "action_url": account_url(account_id) + "/decisions",
+                "back_url": queue_item_url(account_id, filters.query_string(), at),
+            },
+            user=user,
+        )
     try:
         record_decision(
             engine=state.engine,
@@ -154,11 +225,24 @@ def decide(
             note=note.strip() or None,
             reviewer=user.name,
         )
+        following = next_in_queue(
+            engine=state.engine,
+            decided=account_id,
+            position=at,
+            **filters.selection(),  # type: ignore[arg-type]
+        )
     except ServiceError as error:
         return error_page(request, user, error.message, error.http_status)
-    response = redirect(account_url(account_id))
+    back = filters.query_string()
+    target = f"{PREFIX}/?{back}" if following is None else queue_item_url(following, back, at)
+    response = redirect(target)
     response.set_cookie(
-        FLASH_COOKIE, decision, max_age=60, path=PREFIX, httponly=True, samesite="strict"
+        FLASH_COOKIE,
+        flash_value(decision, account_id),
+        max_age=60,
+        path=PREFIX,
+        httponly=True,
+        samesite="strict",
     )
     return response
 
@@ -175,7 +259,11 @@ def audit(
     refused = denied(request, user, "audit")
     if refused is not None:
         return refused
-    entries = list_audit(engine=state.engine, limit=200, target=target.strip() or None)
+    entries = audit_as_seen(
+        list_audit(engine=state.engine, limit=200, target=target.strip() or None),
+        pseudonymous=user.role in PSEUDONYMOUS_ROLES,
+        settings=state.settings,
+    )
     verification = verify_audit_chain(engine=state.engine) if verify else None
     return page(
         request,
@@ -194,7 +282,85 @@ def runs(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
     return page(request, "runs.html", {"runs": list_runs(engine=state.engine, limit=30)}, user=user)
 
 
+REPORT_FORMATS: tuple[DownloadFormat, ...] = ("pdf", "html", "csv", "json", "bundle")
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
+    """The latest published run's regulator report, every format and language to download."""
+    refused = denied(request, user, "reports")
+    if refused is not None:
+        return refused
+    latest = list_runs(engine=state.engine, limit=30)
+    published = next((run for run in latest if run.status == "published"), None)
+    return page(
+        request,
+        "reports.html",
+        {"run": published, "formats": REPORT_FORMATS, "langs": LANGS},
+        user=user,
+    )
+
+
+@router.get("/reports/{run_id}/{format}")
+def report_file(
+    request: Request,
+    run_id: str,
+    format: DownloadFormat,
+    user: ConsoleUserDep,
+    state: StateDep,
+    lang: Lang = "en",
+) -> Response:
+    """One format of a run's report (built once per run and language, then served at once;
+    the download is audited)."""
+    refused = denied(request, user, "reports")
+    if refused is not None:
+        return refused
+    try:
+        download = fetch_report(
+            settings=state.settings,
+            engine=state.engine,
+            run_id=run_id,
+            format=format,
+            date_from=None,
+            date_to=None,
+            lang=lang,
+            actor=user.name,
+        )
+    except ServiceError as error:
+        return error_page(request, user, error.message, error.http_status)
+    return Response(
+        content=download.body,
+        media_type=download.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+    )
+
+
 def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
-    """Serve the console and its static files on ``app``."""
+    """Serve the console and its static files on ``app``; a console URL with a bad parameter
+    (a hand-edited link) gets the console's error page, the API keeps its JSON errors."""
+    api_handler = app.exception_handlers[RequestValidationError]
+
+    async def bad_parameter(request: Request, error: Exception) -> Response:
+        if not request.url.path.startswith(f"{PREFIX}/") or not isinstance(
+            error, RequestValidationError
+        ):
+            answer = api_handler(request, error)
+            return await answer if inspect.isawaitable(answer) else answer
+        lang = request_lang(request)
+        problems = "; ".join(
+            strings(lang)["bad_parameter"].format(
+                field=str(problem.get("loc", ("", "?"))[-1]), problem=problem.get("msg", "")
+            )
+            for problem in error.errors()
+        )
+        return error_page(request, None, problems, 422)
+
+    app.add_exception_handler(RequestValidationError, bad_parameter)
     app.include_router(router)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """The console's icon where browsers ask for it (no key needed, like static files)."""
+        return FileResponse(static_dir / "favicon.ico", media_type="image/x-icon")
+
     app.mount(f"{PREFIX}/static", StaticFiles(directory=static_dir), name="console-static")

@@ -9,9 +9,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import AuthorizedKey, EngineDep
+from api.deps import AuthorizedKey, EngineDep, StateDep
+from api.roles import PSEUDONYMOUS_ROLES
 from api.schemas import DecisionOut
 from risk.service.decisions import list_decisions
+from risk.service.readers import decisions_as_seen
 
 router = APIRouter(tags=["decisions"])
 
@@ -29,13 +31,19 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 def export_decisions(
     key: AuthorizedKey,
     engine: EngineDep,
+    state: StateDep,
     since: datetime | None = None,
     until: datetime | None = None,
     account_id: Annotated[str | None, Query(max_length=200)] = None,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
-    """Every decision in the order made, optionally in [since, until) or for one account."""
-    decisions = list_decisions(engine=engine, since=since, until=until, account_id=account_id)
+    """Every decision in the order made, optionally in [since, until) or for one account.
+    Regulators read reviewers as pseudonyms and no notes."""
+    decisions = decisions_as_seen(
+        list_decisions(engine=engine, since=since, until=until, account_id=account_id),
+        pseudonymous=key.role in PSEUDONYMOUS_ROLES,
+        settings=state.settings,
+    )
     rows = [d.to_dict() for d in decisions]
     if format == "csv":
         return Response(_csv(rows), media_type="text/csv; charset=utf-8")

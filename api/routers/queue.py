@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import AuthorizedKey, EngineDep
 from api.schemas import QueueOut
 from risk.service.queue import queue_page
-from risk.vocab import Band, DecisionStatus, Lang, SchemeRole
+from risk.vocab import Band, DecisionStatus, Lang, QueueOrder, SchemeRole
 
 router = APIRouter(tags=["queue"])
 
@@ -28,11 +28,20 @@ def get_queue(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    order: Annotated[
+        QueueOrder,
+        Query(
+            description="priority (default): likely organizers and recruiters of the riskiest"
+            " networks first, a few accounts per network at a time; score: highest score first."
+        ),
+    ] = "priority",
     lang: Lang = "en",
 ) -> dict[str, Any]:
-    """Accounts to review, highest score first; decided accounts only when asked for. Reasons
-    and indicators are worded in ``lang``."""
+    """Accounts to review in ``order``; decided accounts only when asked for. Reasons and
+    indicators are worded in ``lang``; ``flagged_left`` counts the flagged accounts (high,
+    critical) of the run still pending, whatever the filters."""
     page = queue_page(
+        order=order,
         engine=engine,
         bands=band,
         region=region,

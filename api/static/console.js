@@ -1,6 +1,6 @@
 // Keyboard shortcuts for the console (no framework, nothing downloaded).
 // Lists (queue, networks, a network's flagged accounts): j/k move, Enter open, / focus the
-// filter. Account: c/d/e pick a decision, q queue.
+// filter. Account: c/d/e pick a decision, q back to the queue it was opened from (filters kept).
 (function () {
   "use strict";
 
@@ -62,7 +62,11 @@
         break;
       }
       case "c": case "d": case "e": handled = pickDecision(event.key); break;
-      case "q": window.location.href = "/console/"; break;
+      case "q": {
+        var back = document.getElementById("back-to-queue");
+        window.location.href = back ? back.getAttribute("href") : "/console/";
+        break;
+      }
       default: handled = false;
     }
     if (handled) { event.preventDefault(); }

@@ -52,7 +52,7 @@ def _relative(raw: FeatureSpec) -> FeatureSpec:
         raw.riskier,
         (raw.description_en.rstrip(".") + UNIT_EN, raw.description_zh.rstrip("。") + UNIT_ZH),
         reason(
-            f"{english} equals {{value}} typical orders of its network",
+            f"{english}: {{value}} typical orders of its network",  # no verb to agree with
             f"{chinese}相当于所在网络{{value}}笔普通订单",
         ),
     )

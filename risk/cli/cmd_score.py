@@ -6,6 +6,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,25 @@ class RichProgress:
         self._progress.update(task, total=total or 1, completed=total or 1)
 
 
+def _check_as_of(value: str | None) -> None:
+    """Refuse an ``--as-of`` that is no ISO 8601 time at once, before pandas is imported (a
+    typo answers in well under a second, not after the scoring libraries load)."""
+    if value is None:
+        return
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as error:
+        raise typer.BadParameter(
+            f"not a timestamp: {value!r} (ISO 8601, e.g. 2026-06-30T23:59:59Z)",
+            param_hint="--as-of",
+        ) from error
+
+
 def _parse_as_of(value: str | None) -> Any:
     """``--as-of`` as a UTC timestamp (usage error when unreadable)."""
     if value is None:
         return None
+    # lazy: pandas takes seconds to import; --help and usage errors must not wait for it
     import pandas as pd
 
     from features.utc import utc
@@ -208,15 +224,18 @@ def score(
     ),
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
+    # Usage errors first, before the scoring libraries load (seconds).
+    if prior_shift not in (None, "em", "off"):
+        raise typer.BadParameter("use em or off", param_hint="--prior-shift")
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        raise typer.BadParameter("must end in .csv or .parquet", param_hint="--out")
+    _check_as_of(as_of)
+    # lazy: the scoring engines import pandas, LightGBM and MLflow (seconds)
     from risk.scoring import ENGINES, engine_named, run_scoring
     from risk.settings import get_settings
 
     if engine not in ENGINES:
         raise typer.BadParameter(f"use one of {', '.join(ENGINES)}", param_hint="--engine")
-    if prior_shift not in (None, "em", "off"):
-        raise typer.BadParameter("use em or off", param_hint="--prior-shift")
-    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
-        raise typer.BadParameter("must end in .csv or .parquet", param_hint="--out")
     timestamp, model_ref = _parse_as_of(as_of), _model_ref(model)
     settings = get_settings()
     settings.ensure_home()

@@ -83,8 +83,9 @@ CN_RULES: tuple[Rule, ...] = (
         text_en=(
             "Meets the indicator of rewards computed on recruiting (拉人头, Regulations on "
             "Prohibition of Pyramid Selling Art. 7(1)): {recruitment_commission_amount:,.2f} in "
-            "recruitment rewards ({recruitment_commission_share:.0%} of its commissions), "
-            "{direct_recruits:,.0f} direct recruits, {downline_size:,.0f} accounts in its downline."
+            "recruitment rewards ({recruitment_commission_share:.0%} of its commissions); "
+            "recruited directly: {direct_recruits:,.0f}; accounts in its downline: "
+            "{downline_size:,.0f}."
         ),
         text_zh=(
             "符合《禁止传销条例》第七条第（一）项“拉人头”的指标特征：按发展人员计酬的招募奖励 "
@@ -247,14 +248,14 @@ CN_RULES: tuple[Rule, ...] = (
         text_en=(
             "Meets the indicator of pay above the direct-selling cap (Regulations on Direct "
             "Selling Art. 24): total pay {total_commission_amount:,.2f} against own consumer "
-            "sales of {consumer_sales_amount:,.2f}, a ratio of {pay_to_consumer_sales_ratio:.1%} "
-            "(cap: {cn_direct_selling_max_pay_ratio:.0%})."
+            "sales of {consumer_sales_amount:,.2f} (cap: {cn_direct_selling_max_pay_ratio:.0%} "
+            "of own consumer sales)."
         ),
         text_zh=(
             "符合《直销管理条例》第二十四条报酬上限的指标特征：报酬总额 "
             "{total_commission_amount:,.2f}，"
-            "本人直接向消费者销售收入 {consumer_sales_amount:,.2f}，"
-            "比例 {pay_to_consumer_sales_ratio:.1%}（上限 {cn_direct_selling_max_pay_ratio:.0%}）。"
+            "本人直接向消费者销售收入 {consumer_sales_amount:,.2f}"
+            "（上限为本人直接向消费者销售收入的 {cn_direct_selling_max_pay_ratio:.0%}）。"
         ),
         predicate=_direct_selling_pay_cap,
         evidence_columns=(

@@ -17,6 +17,7 @@ from risk.report.content import (
     appendix,
     chart_data,
     decision_summary,
+    flagged_indicator_hits,
     indicator_summary,
     resolve_run,
 )
@@ -87,7 +88,9 @@ def build_content(
         "accounts_scored": int(run.accounts_scored or 0),
         "bands": bands,
         "networks_flagged": int(counts.get("networks_flagged", 0)),
-        "indicators": indicator_summary(dict(counts.get("indicators", {})), lang),
+        "indicators": indicator_summary(
+            dict(counts.get("indicators", {})), lang, flagged_indicator_hits(frame)
+        ),
         "decisions": decision_summary(
             engine, decisions, _pending(frame, {d.account_id for d in on_record}), lang
         ),

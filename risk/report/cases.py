@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 
 from features.utc import utc_iso
-from models.explain_text import stored_reason_text
+from models.explain_text import principal_reasons, stored_reason_text
 from risk.indicators.wording import indicator_text
-from risk.report.i18n import ACTIONS, BAND_NAMES, DECISION_NAMES
+from risk.report.i18n import ACTIONS, BAND_NAMES, DECISION_NAMES, ROLE_NAMES
 from risk.store.records import DecisionRecord
 from risk.vocab import FLAGGED_BANDS, Lang
 
@@ -62,6 +62,7 @@ def _case(row: Mapping[str, Any], history: list[dict[str, Any]], lang: Lang) -> 
     reasons: list[Any] = row["reasons"] if isinstance(row.get("reasons"), list) else []
     indicators: list[Any] = row["indicators"] if isinstance(row.get("indicators"), list) else []
     tier = row.get("tier")
+    role = row.get("role")
     return {
         "account_id": str(row["account_id"]),
         "in_run": in_run,
@@ -72,6 +73,8 @@ def _case(row: Mapping[str, Any], history: list[dict[str, Any]], lang: Lang) -> 
         "score": score,
         "band": band,
         "band_label": BAND_NAMES[band][lang] if band in BAND_NAMES else None,
+        "role": role if in_run and role in ROLE_NAMES else None,
+        "role_label": ROLE_NAMES[role][lang] if in_run and role in ROLE_NAMES else None,
         "network_id": row.get("network_id") if in_run else None,
         "tier": None if not in_run or tier is None or pd.isna(tier) else int(tier),
         "reasons": [
@@ -81,7 +84,7 @@ def _case(row: Mapping[str, Any], history: list[dict[str, Any]], lang: Lang) -> 
                 "contribution": _number(r.get("contribution")),
                 "text": stored_reason_text(r, lang),
             }
-            for r in reasons
+            for r in principal_reasons(reasons)  # the four the console shows, not candidates
         ],
         "indicators": [
             {

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
 
+from features.registry import REGISTRY
 from risk.report.fonts import cjk_font_path
 from risk.report.i18n import BAND_NAMES, label
 from risk.vocab import Lang
@@ -92,6 +93,20 @@ def score_histogram(
     return _png(figure)
 
 
+def feature_words(name: str, lang: Lang) -> str:
+    """A feature as the registry describes it (not its code name), cut at a word to fit a
+    chart label (Chinese characters are twice as wide)."""
+    limit = 24 if lang == "zh" else 46
+    spec = REGISTRY.get(name)
+    if spec is None:
+        return name
+    text = (spec.description_zh if lang == "zh" else spec.description_en).rstrip("。.")
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if lang == "en" and " " in cut else cut) + "…"
+
+
 def feature_chart(top: list[Mapping[str, Any]], lang: Lang) -> bytes:
     """Mean |SHAP| per feature, strongest on top."""
     font = _font(lang)
@@ -99,12 +114,14 @@ def feature_chart(top: list[Mapping[str, Any]], lang: Lang) -> bytes:
     figure = _figure(5.2, 0.8 + 0.24 * max(len(rows), 1))
     axes = figure.add_subplot()
     axes.barh(
-        [str(r["feature"]) for r in rows],
+        [feature_words(str(r["feature"]), lang) for r in rows],
         [float(r["mean_abs_shap"]) for r in rows],
         color="#5b7db1",
     )
     axes.set_xlabel(label("mean_abs_shap", lang), fontproperties=font)
-    axes.set_title(label("chart_features", lang), fontproperties=font)
+    # Over the whole figure, not the axes: long feature labels push the axes right and a
+    # centred axes title was cut off at the left edge.
+    figure.suptitle(label("chart_features", lang), fontproperties=font)
     _style(axes, font)
     return _png(figure)
 

@@ -135,18 +135,37 @@ def decision_summary(
     return rows
 
 
-def indicator_summary(counts: Mapping[str, int], lang: Lang) -> list[dict[str, Any]]:
-    """Every rule in report order with the accounts that met it in this run (zero included)."""
-    return [
-        {
-            "rule_id": rule.rule_id,
-            "jurisdiction": rule.jurisdiction,
-            "title": rule.title_zh if lang == "zh" else rule.title_en,
-            "citation": rule.citation,
-            "accounts": int(counts.get(rule.rule_id, 0)),
-        }
-        for rule in ALL_RULES
-    ]
+def indicator_summary(
+    counts: Mapping[str, int], lang: Lang, flagged_hits: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Every rule in report order with the accounts that met it in this run (zero included)
+    and how many of them lie outside the flagged bands (not in the review queue's flagged
+    work, not in the register unless decided): ``accounts`` less the hits of flagged accounts."""
+    rows = []
+    for rule in ALL_RULES:
+        accounts = int(counts.get(rule.rule_id, 0))
+        inside = int((flagged_hits or {}).get(rule.rule_id, 0))
+        rows.append(
+            {
+                "rule_id": rule.rule_id,
+                "jurisdiction": rule.jurisdiction,
+                "title": rule.title_zh if lang == "zh" else rule.title_en,
+                "citation": rule.citation,
+                "accounts": accounts,
+                "outside_flagged": max(0, accounts - inside),
+            }
+        )
+    return rows
+
+
+def flagged_indicator_hits(frame: pd.DataFrame) -> dict[str, int]:
+    """Per rule, the accounts of the flagged bands that met it (a run keeps their rows)."""
+    hits: dict[str, int] = {}
+    flagged = frame.loc[frame["band"].isin(FLAGGED_BANDS), "indicators"]
+    for items in flagged:
+        for rule_id in {str(i.get("rule_id")) for i in items or [] if isinstance(i, Mapping)}:
+            hits[rule_id] = hits.get(rule_id, 0) + 1
+    return hits
 
 
 def _network_table(frame: pd.DataFrame, dropped: DroppedRows) -> pd.DataFrame:

@@ -67,9 +67,16 @@ def report_download(
         export_run_report(
             settings, engine, run_id=run_id, out_dir=out, period=period, lang=lang, formats=formats
         )
-        stem = f"report-{run_id}-{lang}"
-        if format == "bundle":
-            return ReportDownload(zipped(out, stem), "application/zip", f"{stem}.zip")
-        name, media_type = _SINGLE_FILES[format]
-        suffix = name.rsplit(".", 1)[1]
-        return ReportDownload((out / name).read_bytes(), media_type, f"{stem}.{suffix}")
+        return download_from(out, run_id=run_id, lang=lang, format=format)
+
+
+def download_from(
+    directory: Path, *, run_id: str, lang: Lang, format: DownloadFormat
+) -> ReportDownload:
+    """One format (or the signed bundle, zipped) of a report directory already built."""
+    stem = f"report-{run_id}-{lang}"
+    if format == "bundle":
+        return ReportDownload(zipped(directory, stem), "application/zip", f"{stem}.zip")
+    name, media_type = _SINGLE_FILES[format]
+    suffix = name.rsplit(".", 1)[1]
+    return ReportDownload((directory / name).read_bytes(), media_type, f"{stem}.{suffix}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from risk.vocab import Lang
+from risk.vocab import DECISION_CONSEQUENCES, Lang
 
 LABELS: dict[str, dict[Lang, str]] = {
     "title": {"en": "Audit report: pyramid-selling risk", "zh": "传销风险审计报告"},
@@ -28,6 +28,31 @@ LABELS: dict[str, dict[Lang, str]] = {
         "zh": "被标记网络数（含高风险及以上账户）",
     },
     "band": {"en": "Band", "zh": "风险等级"},
+    "role": {"en": "Likely role", "zh": "可能角色"},
+    "part_train": {"en": "train", "zh": "训练集"},
+    "part_stopping": {"en": "early stopping", "zh": "早停验证集"},
+    "part_calibration": {"en": "calibration", "zh": "校准集"},
+    "part_test": {"en": "test (held-out networks)", "zh": "测试集（留出的网络）"},
+    "outside_flagged": {"en": "Of them outside the flagged bands", "zh": "其中不在高风险等级"},
+    "outside_flagged_note": {
+        "en": (
+            "Legal indicators are checked on every account; moderators review the accounts "
+            "the model flags (bands high and critical). The accounts counted in the last "
+            "column met the indicator but were scored below the flagged bands, so they were "
+            "not put to a moderator in this run and are absent from the case register unless "
+            "someone decided on them. An indicator alone is evidence, not a finding: a "
+            "legitimate network large and deep enough meets the criminal case-filing size "
+            "threshold too. These accounts can be listed on request "
+            "(risk report or the API's account view)."
+        ),
+        "zh": (
+            "法律指标对每个账户都进行检查；审核员审核的是模型判定为高风险（高、极高等级）的"
+            "账户。最后一列统计的账户虽符合该指标，但模型评分低于高风险等级，因此本批次未"
+            "交由审核员审核，除非已有人作出处理结论，否则不列入案件登记表。单一指标只是证据，"
+            "不构成定性：规模和层级足够大的正常经营网络，同样会达到刑事立案的人数和层级标准。"
+            "如需，可按要求列出这些账户（risk report 或 API 的账户视图）。"
+        ),
+    },
     "accounts": {"en": "Accounts", "zh": "账户数"},
     "indicators_fired": {"en": "Legal indicators met, by rule", "zh": "法律指标命中情况（按规则）"},
     "rule": {"en": "Rule", "zh": "规则"},
@@ -135,22 +160,23 @@ BAND_NAMES: dict[str, dict[Lang, str]] = {
     "critical": {"en": "critical", "zh": "极高"},
 }
 
+ROLE_NAMES: dict[str, dict[Lang, str]] = {
+    "organizer": {"en": "organizer", "zh": "组织者"},
+    "recruiter": {"en": "recruiter", "zh": "招募者"},
+    "participant": {"en": "participant", "zh": "参与者"},
+}
+
 DECISION_NAMES: dict[str, dict[Lang, str]] = {
     "confirm": {"en": "confirmed", "zh": "确认"},
-    "dismiss": {"en": "dismissed", "zh": "驳回"},
+    "dismiss": {"en": "dismissed", "zh": "排除"},  # the console's word too
     "escalate": {"en": "escalated", "zh": "上报"},
     "pending": {"en": "pending", "zh": "待处理"},
 }
 
 ACTIONS: dict[str, dict[Lang, str]] = {
-    "confirm": {
-        "en": "account suspended; statement of reasons issued",
-        "zh": "暂停账户；已出具处理理由说明",
-    },
-    "dismiss": {"en": "no action; flag cleared", "zh": "不采取措施；解除标记"},
-    "escalate": {"en": "referred for senior / legal review", "zh": "提交上级或法务复核"},
+    **{str(decision): words for decision, words in DECISION_CONSEQUENCES.items()},
     "pending": {"en": "awaiting review", "zh": "等待审核"},
-}
+}  # the consequences the console names before a decision is recorded
 
 METRIC_NAMES: dict[str, dict[Lang, str]] = {
     "roc_auc": {"en": "ROC AUC", "zh": "ROC AUC"},
@@ -220,7 +246,7 @@ METHODOLOGY: dict[Lang, list[str]] = {
         "理由：各特征对账户分数的 TreeSHAP 贡献，由特征注册表生成文字说明，"
         "展示向上贡献最大的因素。",
         "法律指标：带有法定阈值的确定性规则，均注明出处；仅描述证据，独立于模型计算。",
-        "处置：审核员可确认、驳回或上报；每项处置及每次账户查看均写入哈希链式、只追加的审计日志。",
+        "处置：审核员可确认、排除或上报；每项处置及每次账户查看均写入哈希链式、只追加的审计日志。",
         "完整性：manifest.json 列出每个文件的 SHA-256，并以 Ed25519 签名。",
     ],
 }

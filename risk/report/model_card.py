@@ -66,6 +66,11 @@ def expected_calibration_error(reliability: list[Mapping[str, float]]) -> float 
     return _round(float((gaps * weights).sum() / max(weights.sum(), 1.0)))
 
 
+def _count(value: Any) -> int | None:
+    """A count stored as a float (MLflow metrics are floats) as the whole number it is."""
+    return None if value is None else round(float(value))
+
+
 def validation_metrics(metrics: Mapping[str, Any], k: int, lang: Lang) -> list[dict[str, Any]]:
     """Held-out metrics of the model beside the logistic-regression baseline."""
     grouped = metrics.get("evaluation", {}).get("grouped_test", {})
@@ -79,12 +84,15 @@ def validation_metrics(metrics: Mapping[str, Any], k: int, lang: Lang) -> list[d
         "accounts": "accounts",
         "positives": "positives",
     }
+    counts = ("accounts", "positives")  # whole numbers: 3,969, never "3969.0"
     rows = [
         {
             "metric": name,
             "label": METRIC_NAMES[name][lang].format(k=k),
-            "model": _round(model.get(source)),
-            "baseline": _round(baseline.get(source)),
+            "model": _count(model.get(source)) if name in counts else _round(model.get(source)),
+            "baseline": _count(baseline.get(source))
+            if name in counts
+            else _round(baseline.get(source)),
         }
         for name, source in keys.items()
     ]

@@ -33,8 +33,9 @@ COLUMNS: tuple[tuple[str, float, bool], ...] = (
     ("account", 42, False),
     ("score", 27, True),
     ("band", 32, False),
+    ("role", 40, False),
     ("network", 50, False),
-    ("reasons", 274, False),
+    ("reasons", 234, False),
     ("indicators", 80, False),
     ("decision", 38, False),
     ("reviewer", 46, False),
@@ -87,7 +88,7 @@ def rule_ranges(numbers: Sequence[int]) -> str:
 def _cells(case: Mapping[str, Any], number: Mapping[str, int]) -> list[str]:
     """One register row as fitted strings (column order of ``COLUMNS``)."""
     widths = [w for _, w, _ in COLUMNS]
-    reasons = [fit(f"• {r['text']}", widths[5]) for r in case["reasons"][:LINES]]
+    reasons = [fit(f"• {r['text']}", widths[6]) for r in case["reasons"][:LINES]]
     rules = rule_ranges(
         [number[i["rule_id"]] for i in case["indicators"] if i["rule_id"] in number]
     )
@@ -98,13 +99,14 @@ def _cells(case: Mapping[str, Any], number: Mapping[str, int]) -> list[str]:
         fit(str(case["account_id"]), widths[1]),
         "–" if case["score"] is None else score_text(case["score"]),
         fit(case["band_label"] or "–", widths[3]),
-        wrap(f"{case['network_id'] or '–'} / {tier}", widths[4]),
+        fit(case.get("role_label") or "–", widths[4]),
+        wrap(f"{case['network_id'] or '–'} / {tier}", widths[5]),
         "\n".join(reasons) or "–",
-        wrap(rules or "–", widths[6]),
-        wrap(case["decision_label"], widths[7]),
-        fit(case["reviewer"] or "–", widths[8]),
+        wrap(rules or "–", widths[7]),
+        wrap(case["decision_label"], widths[8]),
+        fit(case["reviewer"] or "–", widths[9]),
         "–" if decided == "–" else f"{decided[:10]}\n{decided[11:16]}",
-        wrap(case["action"], widths[10]),
+        wrap(case["action"], widths[11]),
     ]
 
 

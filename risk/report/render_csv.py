@@ -14,6 +14,7 @@ CASE_COLUMNS = (
     "rank",
     "score",
     "band",
+    "role",
     "network_id",
     "tier",
     "reasons",

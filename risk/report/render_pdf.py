@@ -42,6 +42,11 @@ def _num(value: Any, pattern: str = "{:,}") -> str:
     return "–" if value is None else pattern.format(value)
 
 
+def _metric(value: Any) -> str:
+    """A metric: counts with separators (3,969), rates as stored."""
+    return _num(value, "{:,}" if isinstance(value, int) else "{}")
+
+
 def _cover(d: _Doc, key_fingerprint: str) -> list[Any]:
     meta, t = d.c["meta"], d.t
     period = meta["period"]
@@ -93,10 +98,11 @@ def _summary(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
         ]
         for r in s["decisions"]
     ]
-    indicators = [[d.p(t["rule"]), d.p(t["title_col"]), d.p(t["citation"]), d.p(t["accounts"])]]
+    indicators = [[d.p(t["rule"]), d.p(t["title_col"]), d.p(t["citation"]), d.p(t["accounts"]),
+                   d.p(t["outside_flagged"])]]  # fmt: skip
     indicators += [
         [d.p(r["rule_id"], "small"), d.p(r["title"], "small"), d.p(r["citation"], "small"),
-         d.p(_num(r["accounts"]), "num")]
+         d.p(_num(r["accounts"]), "num"), d.p(_num(r["outside_flagged"]), "num")]
         for r in s["indicators"]
     ]  # fmt: skip
     return [
@@ -107,7 +113,8 @@ def _summary(d: _Doc, charts: Mapping[str, bytes]) -> list[Any]:
         d.p(t["decisions"], "h2"),
         d.table(decisions, [2, 1, 1.5, 1.5], numeric_from=1),
         d.p(t["indicators_fired"], "h2"),
-        d.table(indicators, [1.6, 2.2, 4.2, 0.8], numeric_from=3),
+        d.table(indicators, [1.5, 2.0, 3.7, 0.8, 0.9], numeric_from=3),
+        d.p(t["outside_flagged_note"], "small"),
         PageBreak(),
     ]
 
@@ -133,11 +140,14 @@ def _model_card(d: _Doc) -> list[Any]:
     mc, t = d.c["model_card"], d.t
     data = mc["training_data"]
     parts = [[d.p(t[k]) for k in ("part", "accounts", "positives", "networks")]] + [
-        [d.p(p["part"]), *[d.p(p.get(k), "num") for k in ("accounts", "positives", "networks")]]
+        [
+            d.p(t.get(f"part_{p['part']}", p["part"])),
+            *[d.p(_num(p.get(k)), "num") for k in ("accounts", "positives", "networks")],
+        ]
         for p in data["parts"]
     ]
     metrics = [[d.p(t["metric"]), d.p(t["model"]), d.p(t["baseline"])]] + [
-        [d.p(m["label"]), d.p(_num(m["model"], "{}"), "num"), d.p(_num(m["baseline"], "{}"), "num")]
+        [d.p(m["label"]), d.p(_metric(m["model"]), "num"), d.p(_metric(m["baseline"]), "num")]
         for m in mc["validation"]
     ]
     reliability = [[d.p(f"{t['score']} ≥"), d.p(t["mean_predicted"]), d.p(t["observed_rate"]),
@@ -176,7 +186,8 @@ def _model_card(d: _Doc) -> list[Any]:
         d.p(t["limitations"], "h2"),
         *[d.p(f"• {item}", "base") for item in mc["limitations"]],
         *_monitoring(d),
-        PageBreak(),
+        # No page break here: the case register that follows starts its own (landscape)
+        # page; a second break left a blank page between them.
     ]
 
 

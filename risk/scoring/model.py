@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from models.explain_text import Reason
     from models.scorer import RiskScorer
 
-REASONS_PER_ACCOUNT = 4
+REASONS_PER_ACCOUNT = 8  # candidates: readers show the principal four of them
 STRONGEST_FEATURES = 12  # how many of the model's strongest features keep percentiles
 
 

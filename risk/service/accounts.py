@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from features.registry import REGISTRY
-from models.explain_text import check_lang, stored_reason_text
+from models.explain_text import check_lang, principal_reasons, stored_reason_text
 from risk.indicators.wording import worded_indicators
 from risk.service.errors import AccountNotFoundError
 from risk.service.networks import NetworkViewCache, network_view
@@ -33,7 +33,7 @@ from risk.vocab import KEY_FEATURES, SALES_FEATURES, Lang
 if TYPE_CHECKING:
     from models.explainer import Explainer
 
-REASONS_EACH_WAY = 5  # SHAP reasons each way on the console's account page
+REASONS_EACH_WAY = 8  # candidates each way for the account page's principal reasons
 _SCORE_STEP = Decimal("0.001")
 
 
@@ -154,9 +154,17 @@ def worded_reason(reason: Mapping[str, Any], lang: Lang) -> StoredReason:
     }
 
 
+def every_reason_worded(reasons: Sequence[Mapping[str, Any]], lang: Lang) -> list[StoredReason]:
+    """Each reason given worded in ``lang``, none left out (the explanation endpoint's ``top``
+    contributions each way: data for whoever asked for them)."""
+    return [worded_reason(reason, lang) for reason in reasons]
+
+
 def worded_reasons(reasons: Sequence[Mapping[str, Any]] | None, lang: Lang) -> list[StoredReason]:
-    """Every reason worded in ``lang`` (none stored: an empty list)."""
-    return [worded_reason(reason, lang) for reason in reasons or []]
+    """The principal reasons (``models.explain_text.principal_reasons``: at most four, each
+    sentence agreeing with its direction, the account's own signals first, no tiny pushes)
+    worded in ``lang`` (none stored: an empty list)."""
+    return [worded_reason(reason, lang) for reason in principal_reasons(reasons or [])]
 
 
 def account_view(
@@ -231,7 +239,12 @@ def _reasons(
     """SHAP reasons up and down explained now; the run's stored reasons without a model."""
     if explainer is not None and view.record.features:
         explained = explainer.explain_one(view.record.features, top=REASONS_EACH_WAY).to_dict()
-        up, down = worded_reasons(explained["up"], lang), worded_reasons(explained["down"], lang)
+        candidates = sorted(
+            explained["up"] + explained["down"], key=lambda r: -abs(r["contribution"] or 0.0)
+        )
+        chosen = worded_reasons(candidates, lang)
+        up = [r for r in chosen if (r.get("contribution") or 0.0) >= 0]
+        down = [r for r in chosen if (r.get("contribution") or 0.0) < 0]
         return up, down, "model"
     up = [r for r in view.reasons if (r.get("contribution") or 0.0) >= 0]
     down = [r for r in view.reasons if (r.get("contribution") or 0.0) < 0]

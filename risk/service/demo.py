@@ -1,7 +1,8 @@
 """``risk demo`` without the serving: the whole flow on a simulated platform, reusing whatever
 already exists.
 
-simulate -> train and register -> nightly scoring -> regulator report -> demo keys. Serving is
+simulate -> train and register -> nightly scoring -> a first moderator's decisions ->
+regulator report -> demo keys. Serving is
 left to the caller (``api.cli`` starts the API after printing where everything is).
 """
 
@@ -13,15 +14,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from features.validation import read_valid_snapshot
 from models.errors import ModelNotFoundError
 from models.mlflow_io import load_scorer
 from risk.report.export import export_run_report
 from risk.scoring import run_scoring
+from risk.service.queue import queue_page
 from risk.service.training import train_snapshot, training_config
 from risk.settings import Settings
 from risk.store.db import open_store
+from risk.store.decisions import list_decisions, record_decision
 from risk.store.keys import create_key
 from training.simulator import SimulationConfig, simulate_platform, write_snapshot
 
@@ -106,6 +110,44 @@ def score_snapshot(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     return summary.run_id
 
 
+DEMO_REVIEWER = "demo-moderator"
+
+
+def seed_decisions(settings: Settings, say: Say) -> int:
+    """A few decisions as a first moderator would make them (the queue's first accounts: two
+    confirmed, one escalated; one flagged account further down dismissed), so that the demo's
+    report shows what the platform did. Skipped when any decision exists; returns how many
+    were recorded."""
+    engine = open_store(settings.store_url)
+    try:
+        if list_decisions(engine):
+            say("  decisions already recorded: none added")
+            return 0
+        selection: dict[str, Any] = {
+            "bands": None,
+            "region": None,
+            "network_id": None,
+            "decision_status": "pending",
+            "roles": None,
+        }
+        first = queue_page(engine=engine, limit=3, offset=0, **selection).items
+        last = queue_page(engine=engine, limit=1, offset=200, **selection).items
+        plan = list(zip(first, ("confirm", "confirm", "escalate"), strict=False))
+        plan += [(item, "dismiss") for item in last]
+        for item, decision in plan:
+            record_decision(
+                engine,
+                account_id=item.account_id,
+                decision=decision,
+                note="demo: recorded by risk demo",
+                reviewer=DEMO_REVIEWER,
+            )
+        say(f"  {len(plan)} decisions by {DEMO_REVIEWER}: " + ", ".join(d for _, d in plan))
+        return len(plan)
+    finally:
+        engine.dispose()
+
+
 def create_demo_keys(settings: Settings) -> dict[str, str]:
     """A fresh moderator and regulator key (plaintext exists only now; the store keeps hashes)."""
     engine = open_store(settings.store_url)
@@ -129,6 +171,8 @@ def run_demo(*, settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
         model = ensure_champion(snapshot_dir, settings, say)
     with _step("Running the nightly scoring", say, seconds):
         run_id = score_snapshot(snapshot_dir, settings, say)
+    with _step("Recording a first moderator's decisions", say, seconds):
+        seed_decisions(settings, say)
     with _step("Exporting the regulator report", say, seconds):
         report_dir = base / f"report-{run_id}"
         if not (report_dir / "manifest.json").exists():

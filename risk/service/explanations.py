@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from models.explain_text import check_lang
-from risk.service.accounts import worded_reasons
+from risk.service.accounts import every_reason_worded
 from risk.service.errors import AccountNotFoundError, ModelUnavailableError
 from risk.settings import Settings
 from risk.store.group_commit import GroupCommitter
@@ -88,6 +88,6 @@ async def explain_account(
         "model_version": model_version,
         "lang": chosen,
         **explained,
-        "up": worded_reasons(explained["up"], chosen),
-        "down": worded_reasons(explained["down"], chosen),
+        "up": every_reason_worded(explained["up"], chosen),
+        "down": every_reason_worded(explained["down"], chosen),
     }

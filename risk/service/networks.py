@@ -192,7 +192,18 @@ class NetworkCase:
     @property
     def unlisted_flagged(self) -> int:
         """Flagged accounts beyond the listed ones."""
-        return int(self.view["flagged"]) - len(self.flagged_accounts)
+        listed = sum(1 for account in self.flagged_accounts if account.get("flagged", True))
+        return int(self.view["flagged"]) - listed
+
+    @property
+    def root(self) -> dict[str, Any] | None:
+        """The network's root account as listed (the network id is its root's account id)."""
+        return next((a for a in self.flagged_accounts if a.get("root")), None)
+
+    @property
+    def organizers(self) -> list[dict[str, Any]]:
+        """The accounts listed whose likely role is organizer."""
+        return [a for a in self.flagged_accounts if a.get("role") == "organizer"]
 
 
 def network_case(

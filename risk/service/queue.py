@@ -1,8 +1,18 @@
 """The review queue: one page of it, reasons and indicators worded in the reader's language (the
-API), and the same page with each account's top reason (the console)."""
+API), and the same page with each account's top reason (the console).
+
+Two orders (``risk.vocab.QUEUE_ORDERS``). The default, ``priority``, puts the accounts
+moderators act on first: likely organizers and recruiters, then the other flagged accounts
+(the queue's head, ``HEAD``); inside each of these groups the networks take turns, a few
+accounts at a time (``NETWORK_TURN``), riskiest network (its stored network score) first, so
+one network never fills a page. The rest follows by score. ``score`` is the pure score order.
+:func:`priority_order` is the one place the default order is decided: a pure function over the
+accounts' keys that others can compose with.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -10,11 +20,27 @@ from sqlalchemy import Engine
 from typing_extensions import TypedDict, Unpack  # pydantic-compatible TypedDict on 3.11
 
 from models.explain_text import check_lang
+from risk.errors import StoreInputError
 from risk.indicators.wording import worded_indicators
 from risk.service.accounts import worded_reasons
-from risk.store.records import DecidedScoreRow, QueuePage
-from risk.store.scores import review_queue
-from risk.vocab import Lang
+from risk.store.records import DecidedScoreRow, QueueKey, QueuePage
+from risk.store.scores import (
+    QueueHead,
+    check_page,
+    flagged_pending,
+    queue_keys,
+    queue_rows,
+    review_queue,
+)
+from risk.vocab import ACTIONABLE_ROLES, FLAGGED_BANDS, QUEUE_ORDERS, SCHEME_ROLES, Lang
+
+# How many accounts of one network come in a row before the next network's turn.
+NETWORK_TURN = 3
+# The queue's head, ordered by priority_order; the rest follows by score.
+HEAD = QueueHead(roles=ACTIONABLE_ROLES, bands=FLAGGED_BANDS)
+_ROLE_RANK: dict[str | None, int] = {
+    role: rank for rank, role in enumerate(SCHEME_ROLES)
+}  # organizer first
 
 
 @dataclass(frozen=True)
@@ -25,24 +51,102 @@ class QueueView:
     top_reasons: dict[str, str]
 
 
-class QueueQuery(TypedDict):
-    """What selects a queue page: the filters and the page (the store's ``review_queue``)."""
+class QueueSelection(TypedDict):
+    """What selects the accounts of a queue: its filters."""
 
     bands: Sequence[str] | None
     region: str | None
     network_id: str | None
     decision_status: str
     roles: Sequence[str] | None
+
+
+class QueueQuery(QueueSelection):
+    """What selects a queue page: the filters and the page (the store's ``review_queue``)."""
+
     limit: int
     offset: int
 
 
-def queue_page(*, engine: Engine, lang: str = "en", **query: Unpack[QueueQuery]) -> QueuePage:
-    """Accounts to review in the latest published run, highest score first (not audited), their
-    reasons and indicators worded in ``lang``."""
+def _group(key: QueueKey) -> int:
+    """0: a likely organizer or recruiter; 1: another flagged account; 2: the rest."""
+    if key.role in ACTIONABLE_ROLES:
+        return 0
+    return 1 if key.band in FLAGGED_BANDS else 2
+
+
+def priority_order(keys: Sequence[QueueKey], turn: int = NETWORK_TURN) -> list[QueueKey]:
+    """The default queue order (see the module's docstring).
+
+    Inside a group, each network's accounts line up organizer, recruiter, participant, then by
+    score; the networks take turns of ``turn`` accounts, the riskiest network (network score,
+    else the account's own score) first in every round. An account without a network is a
+    network of one.
+    """
+    lines: dict[tuple[int, str], list[QueueKey]] = defaultdict(list)
+    for key in keys:
+        lines[(_group(key), key.network_id or f"account:{key.account_id}")].append(key)
+    ordered: list[tuple[tuple[int, int, float, int, float, str], QueueKey]] = []
+    for (group, _), line in lines.items():
+        line.sort(key=lambda k: (_ROLE_RANK.get(k.role, len(SCHEME_ROLES)), -k.score))
+        risk = max(k.network_score if k.network_score is not None else k.score for k in line)
+        for place, key in enumerate(line):
+            ordered.append(((group, place // turn, -risk, place, -key.score, key.account_id), key))
+    ordered.sort(key=lambda pair: pair[0])
+    return [key for _, key in ordered]
+
+
+def _check_order(order: str) -> None:
+    if order not in QUEUE_ORDERS:
+        raise StoreInputError(f"unknown order {order!r}; use {', '.join(QUEUE_ORDERS)}")
+
+
+def _priority_page(engine: Engine, query: QueueQuery) -> QueuePage:
+    """One page of the queue in the default order: the head (likely organizers and recruiters,
+    flagged accounts) in :func:`priority_order`, then the rest by score."""
+    limit, offset = query["limit"], query["offset"]
+    check_page(limit, offset)
+    selection = {
+        "bands": query["bands"],
+        "region": query["region"],
+        "network_id": query["network_id"],
+        "decision_status": query["decision_status"],
+        "roles": query["roles"],
+    }
+    run_id, keys = queue_keys(engine, head=HEAD, **selection)  # type: ignore[arg-type]
+    chosen = [key.account_id for key in priority_order(keys)[offset : offset + limit]]
+    items: list[DecidedScoreRow] = list(queue_rows(engine, run_id, chosen)) if run_id else []
+    rest_offset = max(0, offset - len(keys))
+    rest = review_queue(
+        engine,
+        **selection,  # type: ignore[arg-type]
+        limit=max(1, limit - len(items)),
+        offset=rest_offset,
+        run_id=run_id or None,
+        head=HEAD.outside(),
+    )
+    if len(items) < limit:
+        items += rest.items[: limit - len(items)]
+    return QueuePage(
+        items=items,
+        total=len(keys) + rest.total,
+        limit=limit,
+        offset=offset,
+        run_id=run_id,
+        order="priority",
+    )
+
+
+def queue_page(
+    *, engine: Engine, lang: str = "en", order: str = "priority", **query: Unpack[QueueQuery]
+) -> QueuePage:
+    """Accounts to review in the latest published run (not audited), in ``order``, their
+    reasons and indicators worded in ``lang``, with the flagged accounts still pending."""
     chosen = check_lang(lang)
-    page = review_queue(engine, **query)
-    return replace(page, items=[_worded(item, chosen) for item in page.items])
+    _check_order(order)
+    page = _priority_page(engine, query) if order == "priority" else review_queue(engine, **query)
+    left = flagged_pending(engine, page.run_id) if page.run_id else 0
+    return replace(page, items=[_worded(item, chosen) for item in page.items], flagged_left=left)
 
 
 def _worded(item: DecidedScoreRow, lang: Lang) -> DecidedScoreRow:
@@ -52,8 +156,26 @@ def _worded(item: DecidedScoreRow, lang: Lang) -> DecidedScoreRow:
     return replace(item, reasons=reasons, indicators=indicators)
 
 
-def queue_view(*, engine: Engine, lang: str = "en", **query: Unpack[QueueQuery]) -> QueueView:
-    """Accounts to review, riskiest first, each with its first reason worded in ``lang``."""
-    page = queue_page(engine=engine, lang=lang, **query)
+def queue_view(
+    *, engine: Engine, lang: str = "en", order: str = "priority", **query: Unpack[QueueQuery]
+) -> QueueView:
+    """Accounts to review in ``order``, each with its first reason worded in ``lang``."""
+    page = queue_page(engine=engine, lang=lang, order=order, **query)
     top = {item.account_id: item.reasons[0].get("text", "") for item in page.items if item.reasons}
     return QueueView(page=page, top_reasons=top)
+
+
+def next_in_queue(
+    *,
+    engine: Engine,
+    decided: str,
+    position: int,
+    order: str = "priority",
+    **selection: Unpack[QueueSelection],
+) -> str | None:
+    """The account to review after ``decided``, which stood at ``position`` (0-based) of the
+    queue ``selection`` selects; None at the end of the queue. A pending queue has closed up
+    over the decided account, so the account now at ``position`` is the next one."""
+    page = queue_page(engine=engine, order=order, limit=2, offset=max(0, position), **selection)
+    following = [item.account_id for item in page.items if item.account_id != decided]
+    return following[0] if following else None

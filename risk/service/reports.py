@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 
 from risk.report.content import Period
 from risk.report.download import DownloadFormat as DownloadFormat  # the API validates it
-from risk.report.download import ReportDownload, report_download
+from risk.report.download import ReportDownload
 from risk.report.export import export_run_report
+from risk.service.report_cache import cached_download
 from risk.settings import Settings
 from risk.store.audit import append_audit
 from risk.store.db import open_store
@@ -29,8 +30,9 @@ def fetch_report(
     lang: Lang,
     actor: str,
 ) -> ReportDownload:
-    """The run's report built now, in one format or as the signed bundle; the fetch is audited."""
-    download = report_download(
+    """The run's report in one format or as the signed bundle, from the report cache (built on
+    the first request for its run, language, period and decisions); the fetch is audited."""
+    download = cached_download(
         settings,
         engine,
         run_id=run_id,

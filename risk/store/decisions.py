@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 
 from risk.errors import StoreInputError, StoreNotFoundError
 from risk.store.audit import append_audit_in
-from risk.store.db import write_transaction
+from risk.store.db import read_transaction, write_transaction
 from risk.store.records import DecisionRecord
 from risk.store.runs import as_utc
 from risk.store.schema import decisions_table
@@ -86,3 +86,11 @@ def list_decisions(
         query = query.where(_d.account_id == account_id)
     with engine.connect() as connection:
         return [DecisionRecord.from_row(row) for row in connection.execute(query)]
+
+
+def decisions_version(engine: Engine) -> str:
+    """A marker that changes whenever a decision is recorded (decisions are never edited or
+    deleted: their count and newest id say it all): what a cached report was built from."""
+    with read_transaction(engine) as connection:
+        count, newest = connection.execute(select(func.count(), func.max(_d.id))).one()
+    return f"{int(count)}-{int(newest or 0)}"

@@ -29,7 +29,8 @@ class NetworkGroups:
     run_id: str
     # tier, band, accounts, score_sum, first_rank, then one sum per money feature (0 if none)
     groups: pd.DataFrame
-    # account_id, tier, score, band, rank of the first ``listed`` flagged accounts by rank
+    # account_id, tier, score, band, rank, role, role_probability, root, flagged: the root and
+    # likely organizers, then the first flagged accounts by rank (``listed`` in all)
     flagged: list[dict[str, Any]]
 
 
@@ -124,9 +125,18 @@ def _groups(connection: Connection, clause: Any, money: Sequence[str]) -> pd.Dat
 
 
 def _flagged(
-    connection: Connection, clause: Any, flagged_bands: Sequence[str], listed: int
+    connection: Connection,
+    clause: Any,
+    network_id: str,
+    flagged_bands: Sequence[str],
+    listed: int,
 ) -> list[dict[str, Any]]:
-    """The network's first ``listed`` flagged accounts by rank."""
+    """The network's root account and likely organizers (whatever their band, never left off
+    the list), then its first flagged accounts by rank: ``listed`` in all. ``root`` marks the
+    root, ``flagged`` whether the account is in a flagged band."""
+    is_root = _s.account_id == network_id
+    is_flagged = _s.band.in_(list(flagged_bands))
+    pinned = case((is_root, 0), (_s.role == "organizer", 1), else_=2)
     flagged = (
         select(
             _s.account_id,
@@ -134,8 +144,13 @@ def _flagged(
             _s.score,
             _s.band,
             _s.rank,
+            _s.role,
+            _s.role_probability,
+            is_root.label("root"),
+            is_flagged.label("flagged"),
+            pinned.label("pinned"),
         )
-        .where(clause & _s.band.in_(list(flagged_bands)))
+        .where(clause & (is_flagged | is_root | (_s.role == "organizer")))
         .cte("flagged")
         # Without statistics SQLite would walk the whole run by rank to find a small
         # network's few flagged accounts; materialized, it reads only the network's rows.
@@ -143,9 +158,17 @@ def _flagged(
         .prefix_with("MATERIALIZED", dialect="sqlite")
     )
     rows = connection.execute(
-        select(flagged).order_by(flagged.c.rank, flagged.c.account_id).limit(listed)
+        select(flagged)
+        .order_by(flagged.c.pinned, flagged.c.rank, flagged.c.account_id)
+        .limit(listed)
     ).all()
-    return [dict(row._mapping) for row in rows]
+    out = []
+    for row in rows:
+        account = dict(row._mapping)
+        account.pop("pinned")
+        account["root"], account["flagged"] = bool(account["root"]), bool(account["flagged"])
+        out.append(account)
+    return out
 
 
 def network_groups(
@@ -167,5 +190,5 @@ def network_groups(
     with read_transaction(engine) as connection:
         clause = _network_clause(run_id, network_id)
         groups = _groups(connection, clause, money)
-        flagged = _flagged(connection, clause, flagged_bands, listed)
+        flagged = _flagged(connection, clause, network_id, flagged_bands, listed)
     return NetworkGroups(run_id=run_id, groups=groups, flagged=flagged)

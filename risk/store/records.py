@@ -10,7 +10,7 @@ from typing import Any, NotRequired
 from sqlalchemy import Row
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-from risk.vocab import Band, Decision, SchemeRole
+from risk.vocab import Band, Decision, QueueOrder, SchemeRole
 
 
 def _json_safe(value: Any) -> Any:
@@ -137,6 +137,21 @@ class QueuePage(_Record):
     limit: int
     offset: int
     run_id: str
+    order: QueueOrder = "score"
+    flagged_left: int | None = None  # flagged (high, critical) accounts of the run still pending
+
+
+@dataclass(frozen=True)
+class QueueKey(_Record):
+    """What the queue's default order reads of an account (no reasons, no features)."""
+
+    account_id: str
+    network_id: str | None
+    band: Band
+    score: float
+    rank: int
+    role: SchemeRole | None
+    network_score: float | None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pandas as pd
@@ -12,10 +13,10 @@ from risk.errors import RunNotFoundError, StoreInputError
 from risk.store.audit import append_audit_in
 from risk.store.bulk import SCORE_COLUMNS
 from risk.store.db import read_transaction, write_transaction
-from risk.store.records import QueuePage, ScoreRecord
+from risk.store.records import QueueKey, QueuePage, ScoreRecord
 from risk.store.runs import latest_published_id_query, latest_published_in
 from risk.store.schema import decisions_table, runs_table, scores_table
-from risk.vocab import BAND_NAMES, DECISION_STATUSES, SCHEME_ROLES
+from risk.vocab import BAND_NAMES, DECISION_STATUSES, FLAGGED_BANDS, SCHEME_ROLES
 
 MAX_PAGE = 1000  # rows in one page of a list (queue, networks)
 _s = scores_table.c
@@ -118,9 +119,14 @@ def _queue_filter(
     network_id: str | None,
     decision_status: str,
     roles: Sequence[str] | None = None,
+    head: QueueHead | None = None,
 ) -> Any:
-    """The WHERE clause of a review-queue query."""
+    """The WHERE clause of a review-queue query; ``head``: keep only the accounts of the
+    queue's head (``inside``) or only the others."""
     clause = _s.run_id == run_id
+    if head is not None:
+        in_head = func.coalesce(_s.role, "").in_(list(head.roles)) | _s.band.in_(list(head.bands))
+        clause &= in_head if head.inside else ~in_head
     if bands:
         unknown = sorted(set(bands) - set(BAND_NAMES))
         if unknown:
@@ -162,9 +168,11 @@ def review_queue(
     limit: int = 50,
     offset: int = 0,
     run_id: str | None = None,
+    head: QueueHead | None = None,
 ) -> QueuePage:
     """Accounts to review, riskiest first (by rank); 'decided' = has any decision on record;
-    ``roles`` keeps accounts whose likely scheme role is one of them."""
+    ``roles`` keeps accounts whose likely scheme role is one of them; ``head`` keeps the
+    accounts inside (or outside) the queue's head."""
     check_page(limit, offset)
     with read_transaction(engine) as connection:
         resolved = resolve_run_id(connection, run_id)
@@ -177,6 +185,7 @@ def review_queue(
             network_id=network_id,
             decision_status=decision_status,
             roles=roles,
+            head=head,
         )
         rows = connection.execute(
             select(scores_table)
@@ -190,6 +199,81 @@ def review_queue(
         ).scalar_one()
         items = _with_decisions(connection, rows)
     return QueuePage(items=items, total=total, limit=limit, offset=offset, run_id=resolved)
+
+
+@dataclass(frozen=True)
+class QueueHead:
+    """The head of a queue: accounts whose likely role is one of ``roles`` or whose band is
+    one of ``bands`` (``inside``), or all the others (``inside=False``)."""
+
+    roles: tuple[str, ...]
+    bands: tuple[str, ...]
+    inside: bool = True
+
+    def outside(self) -> QueueHead:
+        return QueueHead(self.roles, self.bands, inside=False)
+
+
+def queue_keys(
+    engine: Engine,
+    *,
+    bands: Sequence[str] | None = None,
+    region: str | None = None,
+    network_id: str | None = None,
+    decision_status: str = "pending",
+    roles: Sequence[str] | None = None,
+    run_id: str | None = None,
+    head: QueueHead,
+) -> tuple[str, list[QueueKey]]:
+    """The run (latest published unless given; "" when none) and, for every account the
+    filters and ``head`` keep, what the queue's default order reads (by rank)."""
+    with read_transaction(engine) as connection:
+        resolved = resolve_run_id(connection, run_id)
+        if resolved is None:
+            return "", []
+        clause = _queue_filter(
+            resolved,
+            bands=bands,
+            region=region,
+            network_id=network_id,
+            decision_status=decision_status,
+            roles=roles,
+            head=head,
+        )
+        names = [field.name for field in fields(QueueKey)]
+        rows = connection.execute(
+            select(*[_s[name] for name in names]).where(clause).order_by(_s.rank, _s.account_id)
+        ).all()
+    return resolved, [QueueKey(*row) for row in rows]
+
+
+def queue_rows(engine: Engine, run_id: str, account_ids: Sequence[str]) -> list[ScoreRecord]:
+    """The run's score rows of ``account_ids``, in that order, with their latest decisions."""
+    if not account_ids:
+        return []
+    with read_transaction(engine) as connection:
+        rows = connection.execute(
+            select(scores_table).where((_s.run_id == run_id) & _s.account_id.in_(list(account_ids)))
+        ).all()
+        by_id = {record.account_id: record for record in _with_decisions(connection, rows)}
+    return [by_id[account_id] for account_id in account_ids if account_id in by_id]
+
+
+def flagged_pending(engine: Engine, run_id: str) -> int:
+    """How many accounts of the run are flagged (high, critical) with no decision on record."""
+    clause = _queue_filter(
+        run_id,
+        bands=FLAGGED_BANDS,
+        region=None,
+        network_id=None,
+        decision_status="pending",
+    )
+    with read_transaction(engine) as connection:
+        return int(
+            connection.execute(
+                select(func.count()).select_from(scores_table).where(clause)
+            ).scalar_one()
+        )
 
 
 def network_scores(engine: Engine, network_id: str, run_id: str | None = None) -> list[ScoreRecord]:

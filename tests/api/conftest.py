@@ -70,6 +70,7 @@ def world_settings(world: World, home: Path) -> Settings:
             "home": str(home),
             "database_url": world.store_url,
             "mlflow_tracking_uri": world.tracking_uri,
+            "warm_reports": False,  # built on the first request (the report tests time that)
         }
     )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.api.conftest import Keys, bearer
+from tests.api.test_console_server import console_fixture  # noqa: F401  (fixture "console")
 
 MOD, REG, ADM = "moderator", "regulator", "admin"
 # The documented matrix (api/roles.py), written out again so a change to the table shows here.
@@ -104,3 +106,50 @@ def test_revoked_through_the_api_is_refused_at_once(http: httpx.Client, keys: Ke
     assert http.get("/v1/queue", headers=bearer(key)).status_code == 401
     listed = http.get("/v1/keys", headers=bearer(keys.admin)).json()
     assert all("key" not in k and "key_hash" not in k for k in listed)
+
+
+NOTE = "隐私测试：审核员的备注 (never for regulators)"
+
+
+def test_regulators_read_people_as_pseudonyms_and_no_notes_everywhere(
+    http: httpx.Client, keys: Keys, targets: dict[str, str], console: str
+) -> None:
+    account = targets["decided_account"]
+    made = http.post(
+        f"/v1/accounts/{account}/decisions",
+        json={"decision": "escalate", "note": NOTE},
+        headers=bearer(keys.moderator),
+    )
+    assert made.status_code == 201
+    params = {"account_id": account}
+    moderator = http.get("/v1/decisions", params=params, headers=bearer(keys.moderator)).json()
+    assert any(d["note"] == NOTE and d["reviewer"] == "mod-ann" for d in moderator)
+    for format in ("json", "csv"):
+        regulator = http.get(
+            "/v1/decisions", params={**params, "format": format}, headers=bearer(keys.regulator)
+        )
+        assert regulator.status_code == 200
+        assert "mod-ann" not in regulator.text and NOTE not in regulator.text, format
+    pseudonyms = {
+        d["reviewer"]
+        for d in http.get("/v1/decisions", params=params, headers=bearer(keys.regulator)).json()
+    }
+    assert pseudonyms and all(re.fullmatch(r"R-[0-9a-f]{8}", p) for p in pseudonyms)
+    assert all(
+        d["note"] is None
+        for d in http.get("/v1/decisions", params=params, headers=bearer(keys.regulator)).json()
+    )
+
+    # The console: the account's decision history and the audit log, as a regulator.
+    with httpx.Client(base_url=console, timeout=30) as client:
+        client.post("/console/login", data={"key": keys.regulator})
+        page = client.get(f"/console/accounts/{account}").text
+        audit = client.get("/console/audit", params={"target": account}).text
+        everything = client.get("/console/audit").text
+    for shown in (page, audit, everything):
+        assert "mod-ann" not in shown and NOTE not in shown
+    assert re.search(r"R-[0-9a-f]{8}", page) and re.search(r"R-[0-9a-f]{8}", audit)
+    # A moderator still reads the note and the name.
+    with httpx.Client(base_url=console, timeout=30) as client:
+        client.post("/console/login", data={"key": keys.moderator})
+        assert NOTE in client.get(f"/console/accounts/{account}").text

@@ -87,6 +87,18 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     rows = page.locator("#queue tbody tr")
     assert rows.count() > 10
+    # The default queue: likely organizers and recruiters of the riskiest networks first, a
+    # network taking at most three places in a row; the flagged work left is counted.
+    roles = page.locator("#queue tbody td.role").all_inner_texts()
+    assert roles[0].split(" (")[0] in ("organizer", "recruiter")
+    network_scores = [float(s) for s in page.locator("#queue tbody td.net-score").all_inner_texts()]
+    assert network_scores[0] == max(network_scores)
+    networks = [n.strip() for n in page.locator("#queue tbody td.net").all_inner_texts()]
+    assert all(len(set(networks[i : i + 4])) > 1 for i in range(min(20, len(networks) - 3)))
+    assert "flagged accounts left to decide" in page.locator("#flagged-left").inner_text()
+    # The score order is one click away.
+    with page.expect_navigation():
+        page.click("#order-score")
     scores = [float(s) for s in page.locator("#queue tbody td:nth-child(3)").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
 
@@ -95,9 +107,10 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
         page.keyboard.press("j")
     selected = page.locator("#queue tbody tr.sel")
     account = selected.locator("td:nth-child(2)").inner_text().strip()
+    following = page.locator("#queue tbody tr").nth(8).locator("td:nth-child(2)").inner_text()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith(f"/console/accounts/{account}")
+    assert f"/console/accounts/{account}?" in page.url
     assert page.locator("h1").inner_text() == account
     assert page.locator("#reasons .bar-row.up svg rect").count() >= 1
     assert page.locator("#indicators li").count() >= 1
@@ -106,13 +119,26 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
     assert page.locator("#sales tbody tr").count() >= 5
     page.screenshot(path=str(shots / "console_account.png"))
 
-    # Decide with the keyboard: c picks "confirm" and puts the cursor in the note.
+    # Decide with the keyboard: c picks "confirm" and puts the cursor in the note; once
+    # recorded, the console opens the next account of the same queue (score order kept).
     page.keyboard.press("c")
     assert page.locator("input[name=decision][value=confirm]").is_checked()
     page.keyboard.type("browser test: 确认传销特征")
     with page.expect_navigation():
         page.keyboard.press("Control+Enter")
-    assert "Decision recorded" in page.locator(".flash").inner_text()
+    # Nothing recorded yet: the console names what confirming does and asks first.
+    consequence = page.locator("#consequence").inner_text()
+    assert "account suspended; statement of reasons issued" in consequence
+    assert "browser test: 确认传销特征" in page.locator("#confirm-note").inner_text()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the confirm button has the focus
+    flash = page.locator(".flash").inner_text()
+    assert "Decision recorded" in flash and account in flash
+    assert page.locator("h1").inner_text() == following.strip()
+    with page.expect_navigation():
+        page.keyboard.press("q")
+    assert "order=score" in page.url
+    page.goto(f"{console}/console/accounts/{account}")
     assert "browser test: 确认传销特征" in page.locator("#decide").inner_text()
 
     # The queue's "decided" filter shows it; the pending queue no longer does.
@@ -130,13 +156,16 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
         page.click("#verify")
     assert "intact" in page.locator("#chain-status").inner_text()
     audit = page.locator("#audit tbody").inner_text()
-    assert re.search(r"mod-ann\s+decision\.record\s+" + account, audit)
-    assert re.search(r"mod-ann\s+account\.view\s+" + account, audit)
+    assert re.search(r"mod-ann\s+recorded decision\s+" + account, audit)
+    assert re.search(r"mod-ann\s+viewed account\s+" + account, audit)
+    assert "decision.record" not in audit and re.search(r"score 0\.\d{3}\s", audit)
 
     # 中文: the switch is remembered; UI strings, reasons and indicators are in Chinese.
     with page.expect_navigation():
         page.click("#lang-zh")
     assert "审计日志" in page.locator("header").inner_text()
+    assert "审核员" in page.locator("header .who").inner_text()  # the key's role, in Chinese
+    assert "记录处理结论" in page.locator("#audit tbody").inner_text()
     assert "完整" in page.locator("#chain-status").inner_text()
     page.goto(f"{console}/console/accounts/{account}")
     assert page.locator("#reasons h2").inner_text() == "评分原因"
@@ -182,8 +211,11 @@ def test_moderator_opens_a_network_from_the_networks_tab_then_one_of_its_account
     assert page.locator("#flows tbody tr").count() == 6
     assert page.locator("#bands tbody tr").count() == 4
     members = page.locator("#members tbody tr")
-    assert members.count() == min(flagged[1], 200)
-    statuses = members.locator("td:nth-child(6)").all_inner_texts()
+    # The root account leads the list (with any likely organizer), then the flagged accounts.
+    assert members.count() >= min(flagged[1], 200)
+    assert members.first.locator("td.role").inner_text().startswith("root")
+    assert page.locator("#root").inner_text() == network
+    statuses = members.locator("td:nth-child(7)").all_inner_texts()
     assert set(statuses) <= {"pending", "confirm", "dismiss", "escalate"}
     page.screenshot(
         path=str(shots / "console_network.png"), clip={"x": 0, "y": 0, "width": 1360, "height": 620}
@@ -231,3 +263,38 @@ def test_signed_out_pages_lead_to_the_sign_in_form(page: Any, console: str, keys
     assert page.url == f"{console}/console/login"
     page.goto(f"{console}/console/audit")
     assert page.url == f"{console}/console/login"
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_pages_fit_the_window_after_a_long_note(
+    page: Any, console: str, keys: Keys, targets: dict[str, str], width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, console, keys.moderator2)
+    account = targets["escalated_account"]
+    page.goto(f"{console}/console/accounts/{account}")
+    page.check("input[name=decision][value=escalate]")
+    page.fill("#note", "证据" * 40 + "x" * 300 + " https://example.org/" + "a" * 200)
+    with page.expect_navigation():
+        page.click("#decision-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#confirm-button")
+    network = targets["network"]
+    for path in (
+        f"/console/accounts/{account}",
+        f"/console/audit?target={account}",
+        "/console/audit",
+        "/console/",
+        "/console/?order=score&band=any",
+        f"/console/networks/{network}",
+        "/console/networks",
+        "/console/runs",
+        "/console/?lang=zh",
+        f"/console/accounts/{account}?lang=zh",
+    ):
+        page.goto(f"{console}{path}")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{path} is {wide} px wide at {width}"
+    page.goto(f"{console}/console/runs?lang=zh")
+    runs = page.locator("table.runs tbody").inner_text()
+    assert "已发布" in runs and "published" not in runs

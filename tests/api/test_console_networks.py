@@ -52,7 +52,9 @@ def test_a_network_page_shows_its_flagged_accounts_with_their_decisions(
     ).json()["items"][0]["network_id"]
     view = http.get(f"/v1/networks/{network}", headers=bearer(keys.moderator)).json()
     decided = view["flagged_accounts"][-1]["account_id"]
-    moderator.post(f"/console/accounts/{decided}/decisions", data={"decision": "dismiss"})
+    moderator.post(
+        f"/console/accounts/{decided}/decisions", data={"decision": "dismiss", "confirmed": "yes"}
+    )
     members = http.get(
         "/v1/queue",
         params={"network_id": network, "status": "all", "limit": 1000},
@@ -65,7 +67,7 @@ def test_a_network_page_shows_its_flagged_accounts_with_their_decisions(
     statuses = re.findall(r'<span class="(?:decision d-|)(\w+)">[^<]*</span></td>\s*</tr>', page)
     assert statuses == [decisions[account] for account in rows]
     assert decisions[decided] == "dismiss"
-    assert f'id="accounts">{view["accounts"]}<' in page and "Money flows" in page
+    assert f'id="accounts">{view["accounts"]:,}<' in page and "Money flows" in page
     assert f'href="/console/?network={network}&amp;status=all"' in page
 
     account = moderator.get(f"/console/accounts/{decided}").text
@@ -73,3 +75,29 @@ def test_a_network_page_shows_its_flagged_accounts_with_their_decisions(
     assert 'id="network-score">0.' in account and 'id="branch-score">0.' in account
     missing = moderator.get("/console/networks/no-such-network")
     assert missing.status_code == 404 and "no-such-network" in missing.text
+
+
+def test_the_network_names_its_root_and_organizer_and_lists_roles_and_the_account_its_role(
+    moderator: httpx.Client, http: httpx.Client, keys: Keys
+) -> None:
+    organizers = http.get(
+        "/v1/queue",
+        params={"role": "organizer", "status": "all", "order": "score", "limit": 1},
+        headers=bearer(keys.moderator),
+    ).json()["items"]
+    organizer = organizers[0]
+    network = organizer["network_id"]
+    page = moderator.get(f"/console/networks/{network}").text
+    assert f'id="root" href="/console/accounts/{network}">{network}</a>' in page
+    named = re.search(r'<span id="organizers">(.*?)</span>', page, re.DOTALL)
+    assert named is not None and organizer["account_id"] in named.group(1)
+    assert "<th>Likely role</th>" in page
+    rows = re.findall(r'<tr data-href="/console/accounts/([^"]+)">(.*?)</tr>', page, re.DOTALL)
+    assert rows[0][0] == network and '<b class="root">root</b>' in rows[0][1]
+    listed = {account: row for account, row in rows}
+    assert "organizer (" in listed[organizer["account_id"]]  # never left off, role shown
+    account = moderator.get(f"/console/accounts/{organizer['account_id']}").text
+    role = re.search(r'id="role">(.*?)</span>\s*</div>', account, re.DOTALL)
+    assert role is not None and role.group(1).startswith("organizer")
+    chinese = moderator.get(f"/console/networks/{network}", params={"lang": "zh"}).text
+    assert "根账户" in chinese and "可能的组织者" in chinese

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
+import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -101,3 +105,100 @@ def test_language_choice_is_remembered(client: httpx.Client, keys: Keys) -> None
     assert "审计日志" in chinese.text and "mlr_console_lang=zh" in chinese.headers["set-cookie"]
     assert "审计日志" in client.get("/console/audit").text
     assert "Audit log" in client.get("/console/audit", params={"lang": "en"}).text
+
+
+def test_a_bad_filter_gets_the_console_error_page_naming_it(
+    client: httpx.Client, keys: Keys
+) -> None:
+    signed_in(client, keys.moderator)
+    for params, named in (
+        ({"band": "severe"}, "band"),
+        ({"order": "newest"}, "order"),
+        ({"page": "two"}, "page"),
+        ({"status": "done", "lang": "zh"}, "status"),
+    ):
+        response = client.get("/console/", params=params)
+        assert response.status_code == 422, params
+        assert response.headers["content-type"].startswith("text/html"), params
+        assert named in response.text and '<header class="top">' in response.text
+    assert "筛选条件 status" in response.text
+    account = client.get("/console/accounts/x", params={"queue": "band=severe"})
+    assert account.status_code == 422 and "band" in account.text
+    api = client.get("/v1/queue", params={"page": "two", "limit": "x"})
+    assert api.headers["content-type"] == "application/json"  # the API keeps its JSON errors
+
+
+def test_a_decision_goes_on_to_the_next_account_of_the_same_queue(
+    client: httpx.Client, keys: Keys
+) -> None:
+    signed_in(client, keys.moderator2)
+    listing = client.get("/console/", params={"band": "any", "order": "score", "page": 2})
+    assert listing.status_code == 200
+    rows = re.findall(r'<tr data-href="([^"]+)">', listing.text)
+    assert len(rows) >= 3
+    link = html.unescape(rows[1])
+    assert "queue=band%3Dany%26order%3Dscore" in link and "at=51" in link
+    account = client.get(link)
+    assert 'href="/console/?band=any&amp;order=score" id="back-to-queue"' in account.text
+    decided = urlsplit(link).path.rsplit("/", 1)[-1]
+    origin = {"Origin": str(client.base_url).rstrip("/")}
+    form = {"decision": "escalate", "queue": "band=any&order=score", "at": "51", "note": "见附件"}
+    # First the consequence, named; nothing recorded until it is confirmed.
+    asked = client.post(f"/console/accounts/{decided}/decisions", data=form, headers=origin)
+    assert asked.status_code == 200
+    assert "referred for senior / legal review" in asked.text
+    assert 'name="note" value="见附件"' in asked.text  # the note carried, not lost
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert "Latest decision <b>none</b>" in client.get(urlsplit(link).path).text
+    response = client.post(
+        f"/console/accounts/{decided}/decisions",
+        data={**form, "confirmed": "yes"},
+        headers=origin,
+    )
+    assert response.status_code == 303
+    # The next account, the same queue; it now stands where the decided one stood.
+    following = html.unescape(rows[2]).replace("at=52", "at=51")
+    assert response.headers["location"] == following
+    landed = client.get(following)
+    assert "Decision recorded" in landed.text and decided in landed.text
+
+
+def test_the_decision_form_names_each_consequence_in_both_languages(
+    client: httpx.Client, keys: Keys, targets: dict[str, str]
+) -> None:
+    signed_in(client, keys.moderator)
+    english = client.get(f"/console/accounts/{targets['account']}").text
+    assert "account suspended; statement of reasons issued" in english
+    assert "no action; flag cleared" in english
+    chinese = client.get(f"/console/accounts/{targets['account']}", params={"lang": "zh"}).text
+    assert "暂停账户；已出具处理理由说明" in chinese and "排除" in chinese
+    origin = {"Origin": str(client.base_url).rstrip("/")}
+    odd = client.post(
+        f"/console/accounts/{targets['account']}/decisions",
+        data={"decision": "ban"},
+        headers=origin,
+    )
+    assert odd.status_code == 422 and "decision" in odd.text
+
+
+def test_regulators_find_the_report_in_the_console(
+    client: httpx.Client, keys: Keys, console: str
+) -> None:
+    signed_in(client, keys.regulator)
+    lookup = client.get("/console/")
+    assert 'id="nav-reports"' in lookup.text
+    listing = client.get("/console/reports")
+    assert listing.status_code == 200
+    link = re.search(r'href="(/console/reports/[0-9a-f]+/csv\?lang=zh)"', listing.text)
+    assert link is not None
+    csv = client.get(html.unescape(link.group(1)))
+    assert csv.status_code == 200 and csv.text.startswith("account_id,rank,score,band,role")
+    assert "attachment" in csv.headers["content-disposition"]
+    started = time.perf_counter()
+    pdf = client.get(html.unescape(link.group(1)).replace("/csv?", "/pdf?"))
+    assert pdf.content.startswith(b"%PDF-") and time.perf_counter() - started < 3.0  # cached
+    assert client.get("/console/reports/latest/docx").status_code == 422
+    client.cookies.clear()
+    signed_in(client, keys.moderator)
+    assert client.get("/console/reports").status_code == 403
+    assert 'id="nav-reports"' not in client.get("/console/").text

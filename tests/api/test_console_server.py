@@ -19,3 +19,10 @@ def test_static_files_are_served_without_a_key(console: str) -> None:
     js = httpx.get(f"{console}/console/static/console.js", timeout=30)
     assert js.status_code == 200 and "keydown" in js.text
     assert httpx.get(f"{console}/console/static/../app.py", timeout=30).status_code == 404
+
+
+@pytest.mark.slow
+def test_the_favicon_is_served_without_a_key(console: str) -> None:
+    icon = httpx.get(f"{console}/favicon.ico", timeout=30)
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import httpx
 import pytest
 
@@ -13,8 +15,9 @@ def _queue(http: httpx.Client, keys: Keys, **params: object) -> httpx.Response:
 
 
 def test_queue_pages_are_sorted_by_score_and_filtered(http: httpx.Client, keys: Keys) -> None:
-    first = _queue(http, keys, limit=5, status="all").json()
-    second = _queue(http, keys, limit=5, offset=5, status="all").json()
+    first = _queue(http, keys, limit=5, status="all", order="score").json()
+    second = _queue(http, keys, limit=5, offset=5, status="all", order="score").json()
+    assert first["order"] == "score"
     items = first["items"] + second["items"]
     scores = [i["score"] for i in items]
     assert scores == sorted(scores, reverse=True)
@@ -33,9 +36,39 @@ def test_queue_pages_are_sorted_by_score_and_filtered(http: httpx.Client, keys: 
     assert several["total"] == low["total"] + critical["total"]
 
 
+def test_default_queue_leads_with_organizers_and_recruiters_of_the_riskiest_networks(
+    http: httpx.Client, keys: Keys
+) -> None:
+    page = _queue(http, keys, limit=20).json()
+    assert page["order"] == "priority" and page["total"] == 3000 - _decided(http, keys)
+    items = page["items"]
+    roles = [item["role"] for item in items]
+    assert roles[0] in ("organizer", "recruiter") and roles.count("participant") == 0
+    per_network = Counter(item["network_id"] for item in items)
+    # One network takes three places in a row, then the next network's turn.
+    assert max(per_network.values()) <= 3 or len(per_network) * 3 < len(items)
+    # The first network served is the riskiest network that has an organizer or recruiter.
+    ranked = _queue(http, keys, limit=1000, order="score", role=["organizer", "recruiter"]).json()
+    top = max(i["network_score"] for i in ranked["items"])
+    assert items[0]["network_score"] == top
+    flagged = _queue(http, keys, band=["high", "critical"], limit=1, order="score").json()
+    assert page["flagged_left"] == flagged["total"]
+
+
+def _decided(http: httpx.Client, keys: Keys) -> int:
+    return int(_queue(http, keys, status="decided", limit=1).json()["total"])
+
+
 @pytest.mark.parametrize(
     "params",
-    [{"limit": 0}, {"limit": 1001}, {"offset": -1}, {"band": "severe"}, {"status": "done"}],
+    [
+        {"limit": 0},
+        {"limit": 1001},
+        {"offset": -1},
+        {"band": "severe"},
+        {"status": "done"},
+        {"order": "newest"},
+    ],
 )
 def test_bad_queue_parameters_are_422(
     http: httpx.Client, keys: Keys, params: dict[str, object]
@@ -54,7 +87,11 @@ def test_network_view_sums_money_per_tier(
     assert body["accounts"] == len(members) == sum(t["accounts"] for t in body["tiers"])
     flagged = [m for m in members if m["band"] in ("high", "critical")]
     assert body["flagged"] == len(flagged) == sum(t["flagged"] for t in body["tiers"])
-    assert {a["account_id"] for a in body["flagged_accounts"]} == {m["account_id"] for m in flagged}
+    listed_flagged = {a["account_id"] for a in body["flagged_accounts"] if a["flagged"]}
+    assert listed_flagged == {m["account_id"] for m in flagged}
+    # The root (the network id is its account id) leads the list, whatever its band.
+    assert body["flagged_accounts"][0]["account_id"] == network
+    assert body["flagged_accounts"][0]["root"]
     assert [t["tier"] for t in body["tiers"]] == sorted({m["tier"] for m in members})
     for flow in ("stock_pushed_down", "consumer_sales", "commissions_up", "entry_fees"):
         assert body["totals"][flow] == pytest.approx(sum(t[flow] for t in body["tiers"]), abs=0.05)

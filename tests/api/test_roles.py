@@ -45,7 +45,7 @@ def test_queue_filters_by_likely_role(http: httpx.Client, keys: Keys) -> None:
     for role in SCHEME_ROLES:
         page = http.get(
             "/v1/queue",
-            params={"role": role, "status": "all", "limit": 1000},
+            params={"role": role, "status": "all", "limit": 1000, "order": "score"},
             headers=bearer(keys.moderator),
         ).json()
         assert {item["role"] for item in page["items"]} <= {role}

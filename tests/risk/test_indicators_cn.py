@@ -42,7 +42,7 @@ def test_recruitment_evidence_and_wording() -> None:
     }
     assert item["citation"] == "《禁止传销条例》（国务院令第444号，2005年）第七条第（一）项"
     assert (
-        "500.00 in recruitment rewards (80% of its commissions), 6 direct recruits"
+        "500.00 in recruitment rewards (80% of its commissions); recruited directly: 6;"
         in (item["text"])
     )
 
@@ -182,12 +182,17 @@ def test_direct_selling_pay_cap_exactly_30_percent_allowed(
     assert fires("CN-DS-24-PAY-CAP", **override) is expected
 
 
-def test_direct_selling_missing_ratio_reads_na() -> None:
+def test_direct_selling_pay_with_no_consumer_sales_reads_as_amounts_not_a_ratio() -> None:
+    # The stored ratio is capped at 100 when there are no consumer sales: "10000.0%" said
+    # nothing true. The sentence gives the two amounts and the cap.
     item = indicator(
-        "CN-DS-24-PAY-CAP", total_commission_amount=10.0, pay_to_consumer_sales_ratio=float("nan")
+        "CN-DS-24-PAY-CAP",
+        total_commission_amount=10.0,
+        consumer_sales_amount=0.0,
+        pay_to_consumer_sales_ratio=100.0,
     )
-    assert item["evidence"]["pay_to_consumer_sales_ratio"] is None
-    assert "a ratio of n/a (cap: 30%)" in item["text"]
+    assert "total pay 10.00 against own consumer sales of 0.00 (cap: 30%" in item["text"]
+    assert "%" not in item["text"].replace("30%", "")
 
 
 def test_thresholds_are_parameters() -> None:

@@ -4,7 +4,9 @@ verification after tampering, determinism, the CLI and the HTTP endpoint by role
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -127,6 +129,28 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
         for page in PdfReader(report_world.reports["en"] / "report.pdf").pages
     )
     assert "Case register" in english and "Model card" in english
+    # No blank page (a page holding only its running header and footer), in either language.
+    for lang in ("en", "zh"):
+        pdf = PdfReader(report_world.reports[lang] / "report.pdf")
+        for number, page in enumerate(pdf.pages, 1):
+            lines = [x for x in (page.extract_text() or "").splitlines() if x.strip()]
+            body = lines[2:]  # the first two lines are the running footer
+            assert body, f"{lang} page {number} is blank"
+    # Counts read as counts, split names in the reader's language, the role in the register.
+    assert not re.search(r"\b\d{3,}\.0\b", english), "a count printed as a float"
+    assert "测试集" in text and "可能角色" in text and "Likely role" in english
+    # (table cells wrap: compare without the line breaks)
+    assert "其中不在高风险等级" in re.sub(r"\s+", "", text)
+    assert "Of them outside the flagged bands" in " ".join(english.split())
+
+
+def test_charts_name_features_in_the_registrys_words() -> None:
+    from risk.report.charts import feature_words
+
+    name = "network_recruitment_commission_to_typical_order"
+    english, chinese = feature_words(name, "en"), feature_words(name, "zh")
+    assert name not in english and english.startswith("Recruitment bonuses")
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and len(chinese) <= 24
 
 
 @pytest.mark.slow
@@ -157,6 +181,25 @@ def test_report_json_validates_and_registers_every_flagged_and_decided_account(
     assert all(f["mean_abs_shap"] is not None for f in report["model_card"]["features"])
     assert any("拉人头" in i["text"] or "符合" in i["text"]
                for c in report["case_register"] for i in c["indicators"])  # fmt: skip
+    # The register names each account's likely role (as the console does) and shows at most
+    # the four principal reasons.
+    roles = {a: r if isinstance(r, str) else None
+             for a, r in zip(frame["account_id"], frame["role"], strict=True)}  # fmt: skip
+    for case in report["case_register"]:
+        if case["in_run"]:
+            assert case["role"] == roles[case["account_id"]]
+        assert len(case["reasons"]) <= 4
+    assert {"组织者", "招募者"} & {c["role_label"] for c in report["case_register"]}
+    # Indicator hits outside the flagged bands are counted, and the report says why.
+    unflagged = frame.loc[~frame["band"].isin(["high", "critical"]), "indicators"]
+    for row in report["summary"]["indicators"]:
+        hits = sum(any(i["rule_id"] == row["rule_id"] for i in items or []) for items in unflagged)
+        assert row["outside_flagged"] == hits, row["rule_id"]
+    assert any(row["outside_flagged"] for row in report["summary"]["indicators"])
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    assert "其中不在高风险等级" in page and 'id="outside-flagged"' in page
+    csv_header = (directory / "case_register.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert csv_header.startswith("account_id,rank,score,band,role,network_id")
 
 
 @pytest.mark.slow
@@ -315,6 +358,13 @@ def test_regulator_and_admin_fetch_reports_moderator_gets_403(
             pdf = get("regulator", format="pdf", lang="zh")
             assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
             assert pdf.headers["content-type"] == "application/pdf"
+            # Built once per run and language (the start-up warm-up or the first request), the
+            # other formats are answered at once from the cache, byte for byte the same.
+            started = time.perf_counter()
+            again = get("regulator", format="pdf", lang="zh")
+            html = get("regulator", format="html", lang="zh")
+            assert time.perf_counter() - started < 3.0
+            assert again.content == pdf.content and html.text.startswith("<!DOCTYPE html")
             body = get("admin", format="json").json()
             assert body["meta"]["run"]["id"] == report_world.run_id
             assert get("regulator", format="csv").text.startswith("account_id,rank,score")

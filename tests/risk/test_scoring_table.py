@@ -76,7 +76,10 @@ def test_percentiles_run_from_low_to_one_hundred() -> None:
     features = pd.DataFrame({"downline_size": [0, 5, 10, 10], "name": ["a", "b", "c", "d"]})
     pct = population_percentiles(features, ["downline_size", "missing_feature"])
     assert list(pct.columns) == ["downline_size"]
-    assert pct["downline_size"].tolist() == [25.0, 50.0, 100.0, 100.0]
+    # Ties share their average rank: the two 10s hold ranks 3 and 4 -> 3.5 of 4.
+    assert pct["downline_size"].tolist() == [25.0, 50.0, 87.5, 87.5]
+    no_refunds = pd.DataFrame({"refund_share": [0.0] * 88 + [0.1] * 12})
+    assert population_percentiles(no_refunds, ["refund_share"])["refund_share"][0] == 44.5
 
 
 def test_counts_per_band_network_and_rule() -> None:
@@ -91,7 +94,7 @@ def test_counts_per_band_network_and_rule() -> None:
 @given(st.lists(st.one_of(st.integers(0, 5).map(float), st.just(float("nan"))), min_size=1))
 def test_percentiles_agree_with_pandas_rank(values: list[float]) -> None:
     frame = pd.DataFrame({"x": values})
-    expected = (frame["x"].rank(pct=True, method="max") * 100).round(1)
+    expected = (frame["x"].rank(pct=True, method="average") * 100).round(1)
     got = population_percentiles(frame, ["x"])["x"]
     pd.testing.assert_series_equal(got, expected, check_names=False)
 

@@ -61,6 +61,16 @@ def _scores(seed: int, *, network_size: int = 420, others: int = 180) -> pd.Data
     )
 
 
+def _with_root_and_organizer(scores: pd.DataFrame) -> pd.DataFrame:
+    """The network's two lowest-ranked members become its root account (the network id is the
+    root's account id) and its likely organizer, both below the flagged bands."""
+    scores = scores.assign(role=None, role_probability=None)
+    last, before_last = scores.index[scores["network_id"] == NETWORK][[-1, -2]]
+    scores.loc[last, ["account_id", "band"]] = [NETWORK, "low"]
+    scores.loc[before_last, ["band", "role", "role_probability"]] = ["medium", "organizer", 0.7]
+    return scores
+
+
 def _expected(scores: pd.DataFrame, run_id: str) -> dict[str, Any]:
     """The view computed the plain way: every account of the network in pandas."""
     members = scores[scores["network_id"] == NETWORK].reset_index(drop=True)
@@ -75,8 +85,17 @@ def _expected(scores: pd.DataFrame, run_id: str) -> dict[str, Any]:
     tiers.insert(0, "accounts", grouped.size())
     tiers.insert(1, "flagged", grouped["flagged"].sum())
     tiers.insert(2, "mean_score", grouped["score"].mean().round(4))
-    flagged = members.assign(tier=frame["tier"])[frame["flagged"]].sort_values("rank")
-    listed = flagged.head(MAX_FLAGGED_LISTED)[["account_id", "tier", "score", "band", "rank"]]
+    shown = members.assign(
+        tier=frame["tier"],
+        flagged=frame["flagged"],
+        root=members["account_id"] == NETWORK,
+        pinned=np.select(
+            [members["account_id"] == NETWORK, members["role"] == "organizer"], [0, 1], 2
+        ),
+    )
+    shown = shown[shown["flagged"] | (shown["pinned"] < 2)].sort_values(["pinned", "rank"])
+    columns = ["account_id", "tier", "score", "band", "rank", "role", "role_probability"]
+    listed = shown.head(MAX_FLAGGED_LISTED)[[*columns, "root", "flagged"]]
     return {
         "network_id": NETWORK,
         "run_id": run_id,
@@ -93,11 +112,15 @@ def test_network_view_equals_the_pandas_computation(
     store_engine: Engine, publish_scores: RunWriter
 ) -> None:
     publish_scores(_scores(seed=1), as_of=AS_OF - timedelta(days=1))  # an older run: not shown
-    scores = _scores(seed=2)
+    scores = _with_root_and_organizer(_scores(seed=2))
     run_id = publish_scores(scores)
     view = network_view(engine=store_engine, network_id=NETWORK, actor="mod-a")
     expected = _expected(scores, run_id)
     assert view == expected
+    # The root and the likely organizer lead the list though no band flags them.
+    first, second = view["flagged_accounts"][:2]
+    assert first["account_id"] == NETWORK and first["root"] and not first["flagged"]
+    assert second["role"] == "organizer" and second["band"] == "medium"
     assert list(view["bands"]) == list(expected["bands"])  # most accounts first
     assert -1 in {tier["tier"] for tier in view["tiers"]}
     assert expected["flagged"] > MAX_FLAGGED_LISTED == len(view["flagged_accounts"])
