@@ -71,7 +71,7 @@ def log_lineage(snapshot: Snapshot, table: pd.DataFrame, fingerprint: str) -> No
             name=DATASET_NAME,
             digest=fingerprint[:36],
         )
-    mlflow.log_input(dataset, context="training")
+        mlflow.log_input(dataset, context="training")
 
 
 def flatten_metrics(
