@@ -12,7 +12,7 @@ from fastapi_offline import FastAPIOffline
 from api.console.routes import install_console
 from api.deps import authorize
 from api.errors import AUTH_ERRORS, install_error_handlers
-from api.metrics import Metrics, MetricsMiddleware
+from api.metrics import Metrics, MetricsMiddleware, service_metrics
 from api.openapi import DOCS_ASSETS_URL, install_openapi, operation_id
 from api.roles import ACCESS
 from api.routers import accounts, decisions, health, keys, networks, queue, reports, runs
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         else:
             state.model_error = "model loading disabled"
         app.state.risk = state
+        app.state.metrics.add_source(service_metrics(state))
         # The model, explainer and imported libraries live as long as the process: moved out of
         # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
         gc.collect()

@@ -81,8 +81,17 @@ def error_response(
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
-def _service_error(_request: Request, error: Exception) -> JSONResponse:
+def _count_server_error(request: Request, error: Exception) -> None:
+    """A 5xx answer, counted by error class (``StoreError``: the store failed)."""
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.errors.labels(type(error).__name__).inc()
+
+
+def _service_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ServiceError)
+    if error.http_status >= 500:
+        _count_server_error(request, error)
     headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else None
     return error_response(error.http_status, error.message, headers=headers)
 
@@ -107,8 +116,9 @@ def _http_error(_request: Request, error: Exception) -> JSONResponse:
     return error_response(error.status_code, message, headers=error.headers)
 
 
-def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=error)
+    _count_server_error(request, error)
     return error_response(500, "internal error (logged on the server)")
 
 
