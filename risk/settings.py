@@ -44,6 +44,16 @@ class Settings(BaseSettings):
         default=30, ge=1, description="Published runs `risk runs prune` keeps whole (newest)."
     )
     seed: int = Field(default=7)
+    metrics_textfile: Path | None = Field(
+        default=None,
+        description="`risk score` writes its metrics here after each run (node_exporter's"
+        " textfile collector: a *.prom file in its --collector.textfile.directory).",
+    )
+    pushgateway_url: str | None = Field(
+        default=None,
+        description="`risk score` pushes its metrics to this Prometheus Pushgateway (job"
+        " mlm_risk_score) after each run.",
+    )
 
     @field_validator("home")
     @classmethod
