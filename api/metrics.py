@@ -159,6 +159,7 @@ def service_metrics(state: AppState) -> Source:
         yield CounterMetricFamily(
             "risk_audit_appends", "Entries appended to the audit log.", value=figures.audit_entries
         )
+        yield from _precision_metrics(figures.band_decisions, state.settings.band_precisions)
 
     return service
 
@@ -190,6 +191,26 @@ def _run_metrics(run: Any) -> Iterator[Metric]:
         for band in BAND_NAMES:
             bands.add_metric([band], float(counts.get(band, 0)))
     yield from (info, age, as_of, bands)
+
+
+def _precision_metrics(
+    decided: dict[tuple[str, str], int], targets: tuple[float, ...]
+) -> Iterator[Metric]:
+    """Decided accounts of the published run per band and latest decision, and each band's
+    target precision (what a band promises: confirmed / (confirmed + dismissed))."""
+    decisions = GaugeMetricFamily(
+        "risk_band_decisions",
+        "Decided accounts of the published run by band and latest decision.",
+        labels=["band", "decision"],
+    )
+    for (band, decision), count in sorted(decided.items()):
+        decisions.add_metric([band, decision], float(count))
+    target = GaugeMetricFamily(
+        "risk_band_precision_target", "The precision each band promises.", labels=["band"]
+    )
+    for band, precision in zip(BAND_NAMES[1:], targets, strict=True):
+        target.add_metric([band], precision)
+    yield from (decisions, target)
 
 
 def _utc(moment: datetime) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import Connection, Engine, and_, exists, func, select
 
 from risk.store.db import read_transaction
 from risk.store.records import RunRecord
@@ -24,6 +24,8 @@ class StoreFigures:
     queue_depth: int  # accounts of the published run at a flagged band with no decision yet
     decisions: dict[str, int] = field(default_factory=dict)  # decision -> count, ever
     audit_entries: int = 0
+    # (band, latest decision) -> accounts of the published run: how each band's flags held up
+    band_decisions: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def store_figures(engine: Engine) -> StoreFigures:
@@ -38,6 +40,7 @@ def store_figures(engine: Engine) -> StoreFigures:
                 .select_from(scores_table)
                 .where(_s.run_id == published.id, _s.band.in_(FLAGGED_BANDS), ~decided)
             ).scalar_one()
+        by_band = {} if published is None else _band_decisions(connection, published.id)
         decisions: dict[str, int] = {
             str(decision): int(count)
             for decision, count in connection.execute(
@@ -46,4 +49,22 @@ def store_figures(engine: Engine) -> StoreFigures:
         }
         # entries are numbered from 1 without gaps (the chain): the last number is the count
         entries = connection.execute(select(func.max(audit_table.c.seq))).scalar_one() or 0
-    return StoreFigures(published, int(depth), decisions, int(entries))
+    return StoreFigures(published, int(depth), decisions, int(entries), by_band)
+
+
+def _band_decisions(connection: Connection, run_id: str) -> dict[tuple[str, str], int]:
+    """Decided accounts of a run by band and latest decision (from the decisions, which are
+    few, to their score rows)."""
+    order = (_d.created_at.desc(), _d.id.desc())
+    latest = select(
+        _d.account_id,
+        _d.decision,
+        func.row_number().over(partition_by=_d.account_id, order_by=order).label("n"),
+    ).subquery()
+    rows = connection.execute(
+        select(_s.band, latest.c.decision, func.count())
+        .join_from(latest, scores_table, and_(_s.account_id == latest.c.account_id))
+        .where(_s.run_id == run_id, latest.c.n == 1)
+        .group_by(_s.band, latest.c.decision)
+    ).all()
+    return {(str(band), str(decision)): int(count) for band, decision, count in rows}
