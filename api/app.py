@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.console.routes import install_console
 from api.deps import authorize
-from api.errors import install_error_handlers
-from api.metrics import Metrics, MetricsMiddleware
+from api.errors import AUTH_ERRORS, install_error_handlers
+from api.metrics import Metrics, MetricsMiddleware, service_metrics
+from api.openapi import DOCS_ASSETS_URL, install_openapi, operation_id
 from api.roles import ACCESS
 from api.routers import accounts, decisions, health, keys, networks, queue, reports, runs
 from api.state import AppState, load_champion
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
             threading.Thread(
                 target=warm_reports, args=(chosen, engine), name="warm-reports", daemon=True
             ).start()
+        app.state.metrics.add_source(service_metrics(state))
         # The model, explainer and imported libraries live as long as the process: moved out of
         # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
         gc.collect()
@@ -64,11 +67,17 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
             close_committer(committer=committer)
             state.engine.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="mlm-risk moderator API",
         version="1",
-        description="Scores, reasons, networks and decisions for reviewing pyramid-style selling.",
+        description=(
+            "Scores, reasons, networks and decisions for reviewing pyramid-style selling. "
+            "Every /v1 route needs `Authorization: Bearer KEY`; every error is "
+            '`{"error": {"code", "message", "details"?}}`.'
+        ),
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        static_url=DOCS_ASSETS_URL,
     )
     app.state.metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
@@ -76,7 +85,8 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
     for module in (accounts, queue, networks, decisions, runs, keys, reports):
-        app.include_router(module.router, dependencies=[Depends(authorize)])
+        app.include_router(module.router, dependencies=[Depends(authorize)], responses=AUTH_ERRORS)
     install_console(app)  # /console pages (cookie sign-in, own role checks) and /console/static
+    install_openapi(app)
     check_access_table(app)
     return app

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas import ErrorBody
 from features.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,34 @@ _CODES = {
     500: "internal_error",
     503: "unavailable",
 }
+
+
+# What each error status means on this API, as /openapi.json declares it (the body: ErrorBody).
+_MEANINGS = {
+    401: "No API key, or a key that is unknown or revoked (`Authorization: Bearer KEY`).",
+    403: "The key's role may not use this route (see the roles table).",
+    404: "The thing asked for is not there.",
+    409: "The request conflicts with the current state.",
+    422: "A path, query or body field breaks the rules; `details` names each one.",
+    503: "The service cannot answer now (store unreachable or model not loaded).",
+}
+Responses = dict[int | str, dict[str, Any]]
+
+
+def error_responses(*statuses: int, **meanings: str) -> Responses:
+    """OpenAPI ``responses`` for error statuses, each with the real body, ``{"error": {...}}``;
+    ``meanings`` (``e404="..."``) say what a status means on one route."""
+    return {
+        status: {
+            "model": ErrorBody,
+            "description": meanings.get(f"e{status}", _MEANINGS.get(status, "")),
+        }
+        for status in statuses
+    }
+
+
+# every /v1 route: it needs a key, and the key's role must be allowed
+AUTH_ERRORS = error_responses(401, 403)
 
 
 class AuthenticationError(ServiceError):
@@ -52,8 +81,17 @@ def error_response(
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
-def _service_error(_request: Request, error: Exception) -> JSONResponse:
+def _count_server_error(request: Request, error: Exception) -> None:
+    """A 5xx answer, counted by error class (``StoreError``: the store failed)."""
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.errors.labels(type(error).__name__).inc()
+
+
+def _service_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ServiceError)
+    if error.http_status >= 500:
+        _count_server_error(request, error)
     headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else None
     return error_response(error.http_status, error.message, headers=headers)
 
@@ -78,8 +116,9 @@ def _http_error(_request: Request, error: Exception) -> JSONResponse:
     return error_response(error.status_code, message, headers=error.headers)
 
 
-def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=error)
+    _count_server_error(request, error)
     return error_response(500, "internal error (logged on the server)")
 
 

@@ -4,7 +4,9 @@ The model is logged as a custom ``PythonModel`` whose artifacts are plain files:
 LightGBM text and JSON for the calibration curve, feature names, band thresholds, training
 reference statistics and held-out metrics. :func:`load_scorer` reads those files straight into
 a :class:`RiskScorer` (what the batch job and API use); ``mlflow.pyfunc.load_model`` gives the
-same probabilities for MLflow-native serving.
+same probabilities, with bands, for MLflow-native serving. The pyfunc is logged from code that
+travels with the model under a private package name (``models.mlflow_code``), so it loads in an
+environment that has only the model's ``requirements.txt``.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ from typing import Any
 
 import pandas as pd
 
+from models.bands import assign_bands
 from models.blend import Blend, Shipped
 from models.calibration import ScoreCalibrator
 from models.classifier import RiskClassifier
 from models.errors import ModelError, ModelNotFoundError
+from models.mlflow_code import importable, vendor_pyfunc_code
 from models.roles import RoleClassifier, RoleModel
 from models.scorer import RiskScorer
+from models.vocab import BAND_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -144,14 +149,6 @@ def scorer_from_files(
         raise ModelError(f"model {model_uri} has a missing or broken artifact: {error}") from error
 
 
-def _pyfunc_class() -> type:
-    """The pyfunc wrapper class (defined lazily so importing this module stays light)."""
-    # lazy: models.pyfunc imports this module and subclasses mlflow's PythonModel (slow import)
-    from models.pyfunc import RiskPyfunc
-
-    return RiskPyfunc
-
-
 def log_and_register(
     *,
     classifier: RiskClassifier,
@@ -179,16 +176,19 @@ def log_and_register(
     # the feature table's own dtypes (registry int64/float64) make the signature
     example = input_example[list(classifier.feature_names_)]
     scores = shipped.predict_proba(classifier.booster_, classifier.feature_names_, example)
-    output = pd.DataFrame({"probability": scores})
-    with _quiet_mlflow_logging():
+    output = pd.DataFrame({"probability": scores, "band": assign_bands(scores, thresholds)})
+    package, entry = vendor_pyfunc_code(staging_dir / "code")
+    with _quiet_mlflow_logging(), importable(package.parent):
         info = mlflow.pyfunc.log_model(
             name=MODEL_ARTIFACT_NAME,
-            python_model=_pyfunc_class()(),
+            python_model=str(entry),
+            code_paths=[str(package)],
             artifacts=artifacts,
             signature=infer_signature(example, output),
             input_example=example,
             registered_model_name=model_name,
             pip_requirements=_pip_requirements(),
+            metadata=pyfunc_metadata(thresholds),
         )
     version = str(info.registered_model_version)
     return RegisteredVersion(
@@ -197,6 +197,16 @@ def log_and_register(
         run_id=run.info.run_id,
         model_uri=f"models:/{model_name}/{version}",
     )
+
+
+def pyfunc_metadata(thresholds: Mapping[str, float]) -> dict[str, Any]:
+    """What a pyfunc user reads from ``load_model(...).metadata.metadata``: the bands from
+    lowest to highest and the lowest probability of each band above low."""
+    return {
+        "band_names": list(BAND_NAMES),
+        "band_thresholds": {band: float(value) for band, value in thresholds.items()},
+        "output": "probability: calibrated at the training scheme share; band: by band_thresholds",
+    }
 
 
 @contextmanager

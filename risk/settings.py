@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     training_world_accounts: int = Field(
         default=20_000, ge=500, le=1_000_000, description="Accounts per generated world."
     )
+    metrics_textfile: Path | None = Field(
+        default=None,
+        description="`risk score` writes its metrics here after each run (node_exporter's"
+        " textfile collector: a *.prom file in its --collector.textfile.directory).",
+    )
+    pushgateway_url: str | None = Field(
+        default=None,
+        description="`risk score` pushes its metrics to this Prometheus Pushgateway (job"
+        " mlm_risk_score) after each run.",
+    )
 
     @field_validator("home")
     @classmethod

@@ -387,6 +387,8 @@ def train_and_register(
         data=data,
         fingerprint=fingerprint,
         table=summary_table,
+        snapshot=snapshot,
+        labelled=table,
     )
     return TrainingResult(
         run_id=logged.run_id,

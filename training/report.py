@@ -12,6 +12,7 @@ import mlflow
 import pandas as pd
 
 from features.registry import FEATURE_REGISTRY_VERSION
+from features.snapshot import Snapshot
 from models.blend import Shipped
 from models.classifier import RiskClassifier
 from models.mlflow_io import log_and_register
@@ -22,7 +23,14 @@ from training.metrics import role_metric_values
 from training.model_card import render_model_card
 from training.plots import importance_plot, reliability_plot, shap_summary
 from training.promotion import PromotionDecision, promote_new_version
-from training.tracking import _finite, flatten_metrics, log_inputs, training_run, write_json
+from training.tracking import (
+    _finite,
+    flatten_metrics,
+    log_inputs,
+    log_lineage,
+    training_run,
+    write_json,
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,11 @@ def register_and_report(
     data: Mapping[str, Any],
     fingerprint: str,
     table: pd.DataFrame,
+    snapshot: Snapshot,
+    labelled: pd.DataFrame,
 ) -> LoggedRun:
-    """Log the run, register the model, decide its alias, write the model card."""
+    """Log the run (with its code and data lineage: ``labelled`` is the labelled feature table
+    of ``snapshot``), register the model, decide its alias, write the model card."""
     features = list(classifier.feature_names_)
     held_out = _finite(dict(metrics))
     selection = metrics["selection"]
@@ -72,6 +83,7 @@ def register_and_report(
         tempfile.TemporaryDirectory(prefix="risk-train-") as scratch,
     ):
         log_inputs(config, classifier.get_params(), tags)
+        log_lineage(snapshot, labelled, fingerprint)
         mlflow.log_metrics(
             flatten_metrics(metrics["evaluation"])
             | flatten_metrics({"validation": selection["validation"]})

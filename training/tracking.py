@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import mlflow
+import mlflow.data.pandas_dataset
 import pandas as pd
 
+from features.snapshot import Snapshot
 from models.mlflow_io import default_artifact_root, ensure_experiment
 from training.config import TrainingConfig
+
+# MLflow's own tag for the code version of a run (what its UI shows under "Source")
+GIT_COMMIT_TAG = "mlflow.source.git.commit"
+DATASET_NAME = "labelled-features"
 
 
 @contextmanager
@@ -24,6 +32,46 @@ def training_run(tracking_uri: str, config: TrainingConfig) -> Iterator[tuple[st
     experiment_id = ensure_experiment(tracking_uri, config.experiment, root)
     with mlflow.start_run(experiment_id=experiment_id) as run:
         yield experiment_id, run.info.run_id
+
+
+def git_commit(directory: Path = Path(__file__).resolve().parent) -> str | None:
+    """The commit of the checkout holding the training code (None: not a git checkout, e.g. an
+    installed wheel, or no git)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(directory), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and commit else None
+
+
+def log_lineage(snapshot: Snapshot, table: pd.DataFrame, fingerprint: str) -> None:
+    """The code (git commit) and the data (the labelled feature table, with the snapshot's
+    folder as its source and the snapshot fingerprint as its digest) the run trained on."""
+    commit = git_commit()
+    if commit is not None:
+        mlflow.set_tag(GIT_COMMIT_TAG, commit)
+    folders = {str(Path(path).resolve().parent) for path in snapshot.files.values()}
+    # a snapshot read from one folder names it; one built in memory has no source to name
+    where: dict[str, str] = {"source": folders.pop()} if len(folders) == 1 else {}
+    numeric = table.select_dtypes(include=["number", "bool"])
+    with warnings.catch_warnings():
+        # a local folder matches MLflow's local source twice; integer columns never hold NaN
+        warnings.filterwarnings("ignore", message=".*(multiple ways|integer column)")
+        dataset = mlflow.data.pandas_dataset.from_pandas(
+            numeric,
+            **where,
+            targets="label" if "label" in numeric.columns else None,
+            name=DATASET_NAME,
+            digest=fingerprint[:36],
+        )
+        mlflow.log_input(dataset, context="training")
 
 
 def flatten_metrics(

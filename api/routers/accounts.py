@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
+from api.errors import error_responses
 from api.responses import json_response
-from api.schemas import AccountOut, DecisionIn, DecisionOut, ErrorBody, ExplanationOut
+from api.schemas import AccountOut, DecisionIn, DecisionOut, ExplanationOut
 from risk.service.accounts import account_view_grouped
 from risk.service.decisions import record_decision
 from risk.service.explanations import MAX_REASONS, explain_account
@@ -18,9 +19,7 @@ from risk.vocab import Lang
 router = APIRouter(tags=["accounts"])
 
 AccountId = Annotated[str, Path(min_length=1, max_length=200, description="The account id.")]
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorBody, "description": "The account has no published score."}
-}
+_ERRORS = error_responses(404, e404="The account has no published score.")
 
 
 @router.get("/v1/accounts/{account_id}", response_model=AccountOut, responses=_ERRORS)

@@ -10,13 +10,31 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import AuthorizedKey, EngineDep, StateDep
-from risk.service.reports import DownloadFormat, fetch_report
+from api.errors import Responses, error_responses
+from risk.service.reports import DOWNLOAD_MEDIA_TYPES, DownloadFormat, fetch_report
 from risk.vocab import Lang
 
 router = APIRouter(tags=["reports"])
 
+_TEXT = {"html", "json", "csv"}
+_RESPONSES: Responses = {
+    200: {
+        "description": "The report in the format asked for (a file download).",
+        "content": {
+            media: {"schema": {"type": "string", **({} if f in _TEXT else {"format": "binary"})}}
+            for f, media in DOWNLOAD_MEDIA_TYPES.items()
+        },
+    },
+    **error_responses(
+        404,
+        409,
+        e404="No scoring run with this id (or, for `latest`, no published run yet).",
+        e409="The run is not published (still running, or failed): it has no report.",
+    ),
+}
 
-@router.get("/v1/reports/{run_id}", response_class=Response)
+
+@router.get("/v1/reports/{run_id}", response_class=Response, responses=_RESPONSES)
 def get_report(
     run_id: str,
     key: AuthorizedKey,

@@ -186,6 +186,20 @@ def render_summary(summary: Any, console: Console) -> None:
     )
 
 
+def _record_metrics(summary: Any, exit_code: int, settings: Any, err: Console) -> None:
+    """The job's metrics to the textfile and/or Pushgateway configured (warnings only)."""
+    from risk.scoring.job_metrics import record_run
+
+    problems = record_run(
+        summary=summary,
+        exit_code=exit_code,
+        textfile=settings.metrics_textfile,
+        pushgateway=settings.pushgateway_url,
+    )
+    for problem in problems:
+        err.print(f"[bold yellow]warning:[/] {problem}", highlight=False)
+
+
 @app.command("score", epilog=_EPILOG)
 def score(
     snapshot_dir: str = typer.Argument(
@@ -260,6 +274,7 @@ def score(
             )
     except Exception as error:
         code = _exit_code(error)
+        _record_metrics(None, code if code is not None else EXIT_BAD_INPUT, settings, err)
         if code is None:
             raise
         message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
@@ -267,9 +282,11 @@ def score(
             typer.echo(json_text({"status": "error", "exit_code": code, "error": message}))
         err.print(f"[bold red]error:[/] {message}", highlight=False)
         raise typer.Exit(code) from error
+    drifted = fail_on_drift and bool(summary.drift.get("warnings"))
+    _record_metrics(summary, EXIT_DRIFT if drifted else EXIT_PUBLISHED, settings, err)
     if as_json:
         typer.echo(json_text(summary.to_dict()))
     elif not quiet:
         render_summary(summary, Console(file=sys.stdout))
-    if fail_on_drift and summary.drift.get("warnings"):
+    if drifted:
         raise typer.Exit(EXIT_DRIFT)

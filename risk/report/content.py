@@ -14,7 +14,11 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from risk.indicators.registry import ALL_RULES
-from risk.report.errors import ReportInputError, ReportRunNotFoundError
+from risk.report.errors import (
+    ReportInputError,
+    ReportRunNotFoundError,
+    ReportRunNotPublishedError,
+)
 from risk.report.i18n import BAND_NAMES, DECISION_NAMES, GLOSSARY, METHODOLOGY
 from risk.store.records import DecisionRecord, RunRecord
 from risk.store.retention_tallies import SCORE_CELLS, DroppedRows, score_cells
@@ -90,7 +94,7 @@ def resolve_run(engine: Engine, run_id: str) -> RunRecord:
             "no published scoring run yet" if run_id == "latest" else f"no scoring run {run_id!r}"
         )
     if run.status != "published":
-        raise ReportInputError(f"scoring run {run.id} is {run.status}, not published")
+        raise ReportRunNotPublishedError(f"scoring run {run.id} is {run.status}, not published")
     return run
 
 

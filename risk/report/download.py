@@ -27,6 +27,12 @@ _SINGLE_FILES = {
     "csv": ("case_register.csv", "text/csv; charset=utf-8"),
 }
 
+# What each download is, as HTTP says it (the media type, without parameters).
+DOWNLOAD_MEDIA_TYPES: dict[str, str] = {
+    **{format: media.split(";")[0] for format, (_, media) in _SINGLE_FILES.items()},
+    "bundle": "application/zip",
+}
+
 
 @dataclass(frozen=True)
 class ReportDownload:

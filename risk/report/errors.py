@@ -23,3 +23,9 @@ class ReportRunNotFoundError(ReportInputError):
     """No published scoring run matches the request."""
 
     http_status = 404
+
+
+class ReportRunNotPublishedError(ReportInputError):
+    """The run exists but is not published (still running, or failed): no report of it yet."""
+
+    http_status = 409

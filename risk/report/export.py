@@ -19,7 +19,7 @@ import jsonschema_rs
 from sqlalchemy import Engine
 
 from risk.report.content import Period, ReportContent
-from risk.report.dsa import statements, validate_statements
+from risk.report.dsa import batch_file_name, statement_batches, statements, validate_batch
 from risk.report.errors import ReportError, ReportInputError
 from risk.report.render_csv import render_case_csv, render_summary_csv
 from risk.report.render_html import render_html
@@ -31,11 +31,15 @@ if TYPE_CHECKING:
     from risk.settings import Settings
 
 FORMATS = ("pdf", "html", "json", "csv")
-SCHEMA_FILES = ("report.schema.json", "dsa_statement.schema.json")
+SCHEMA_FILES = (
+    "report.schema.json",
+    "dsa_statement.schema.json",
+    "dsa_statement_batch.schema.json",
+)
 FORMAT_FILES = {
     "pdf": ("report.pdf",),
     "html": ("report.html",),
-    "json": ("report.json", "dsa_statements.json"),
+    "json": ("report.json",),  # and dsa/statements-NNN.json, one per 100 confirmed decisions
     "csv": ("case_register.csv", "summary.csv"),
 }
 
@@ -81,10 +85,14 @@ def write_files(
     if "json" in formats:
         document = content.to_dict()
         validate_report(document)
-        dsa = statements(content)
-        validate_statements(dsa)
+        batches = statement_batches(statements(content))
+        for batch in batches:
+            validate_batch(batch)
         (directory / "report.json").write_bytes(dumps(document))
-        (directory / "dsa_statements.json").write_bytes(dumps(dsa))
+        for index, batch in enumerate(batches):  # none when nothing was confirmed
+            path = directory / batch_file_name(index)
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(dumps(batch))
         schemas = directory / "schemas"
         schemas.mkdir()
         for name in SCHEMA_FILES:

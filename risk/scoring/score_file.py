@@ -120,6 +120,13 @@ def score_table_batch(
     return pa.table(columns)
 
 
+def current_umask() -> int:
+    """The process's umask (read by setting it, then putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class ScoreTableWriter:
     """Streams score-table chunks to a temporary file; ``commit`` renames it to ``out``."""
 
@@ -131,6 +138,8 @@ class ScoreTableWriter:
         out.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
         os.close(handle)
+        # mkstemp makes the file private (0600); the score file is an ordinary output file
+        os.chmod(name, 0o666 & ~current_umask())
         self.temp = Path(name)
         self._writer: Any = None
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from risk.report.content import Period
+from risk.report.download import DOWNLOAD_MEDIA_TYPES as DOWNLOAD_MEDIA_TYPES  # the API declares
 from risk.report.download import DownloadFormat as DownloadFormat  # the API validates it
 from risk.report.download import ReportDownload
 from risk.report.export import export_run_report

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +119,20 @@ def test_streamed_table_appears_only_on_commit(tmp_path: Path, suffix: str) -> N
     assert back["reasons"].isna().all()
     if suffix == ".csv":
         assert "《禁止传销条例》" in out.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_score_file_follows_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    out = tmp_path / "scores.csv"
+    before = os.umask(umask)
+    try:
+        writer = ScoreTableWriter(out, "mlm-risk/3", AS_OF)
+        writer.write(_run_table().sort_values("rank").assign(reasons=None))
+        writer.close()
+        writer.commit()
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(out.stat().st_mode) == mode
 
 
 def test_json_text_handles_numpy_values_and_missing() -> None:
