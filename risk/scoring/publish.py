@@ -112,12 +112,21 @@ def run_key_of(fingerprint: str, as_of: pd.Timestamp, scorer: RiskScorer) -> dic
 
 
 def already_published(
-    store: Engine, run_key: dict[str, Any], store_url: str, out: Path | None
+    store: Engine, run_key: dict[str, Any], store_url: str, out: Path | None, prior_shift: str
 ) -> ScoringSummary | None:
-    """The summary of the published run with this key (re-exporting ``out``), if there is one."""
+    """The summary of the published run with this key (re-exporting ``out``), if there is one.
+    A run published with another prior-shift mode is refused, not returned: its bands are not
+    the ones asked for, and the key allows one published run."""
     existing = find_published_run(store, **run_key)
     if existing is None:
         return None
+    published_mode = ((existing.drift or {}).get("prior_shift") or {}).get("mode")
+    if published_mode is not None and published_mode != prior_shift:
+        raise StoreConflictError(
+            f"run {existing.id} already published this snapshot, as_of and model with prior"
+            f" shift {published_mode!r}, not {prior_shift!r}: score it with"
+            f" --prior-shift {published_mode}, or with another model version"
+        )
     if out is not None:
         export_existing(store, existing, out)
     return summary_of_record(existing, store_url, out)

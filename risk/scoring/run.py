@@ -55,10 +55,10 @@ def run_scoring(
         scorer = load_model(model_ref, tracking_uri)
     store = open_store(store_url)
     run_key = run_key_of(inputs.fingerprint, inputs.as_of, scorer)
-    published = already_published(store, run_key, store_url, out)
+    mode = prior_shift or DEFAULT_PRIOR_SHIFT
+    published = already_published(store, run_key, store_url, out, mode)
     if published is not None:
         return published
-    mode = prior_shift or DEFAULT_PRIOR_SHIFT
     scored = engine.score(scorer, clock, chunk_size=chunk_size, prior_shift=mode)
     return publish_scored(
         store=store,

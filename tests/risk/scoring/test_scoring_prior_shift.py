@@ -87,3 +87,15 @@ def test_scores_are_adjusted_to_the_platforms_scheme_share_before_banding(
     assert adjusted.loc[medium_up, "reasons"].map(bool).all()
     assert adjusted.loc[~medium_up, "reasons"].isna().all()
     assert em.drift["score_psi"] == off.drift["score_psi"]
+
+
+def test_a_rerun_with_another_prior_shift_mode_is_refused_not_answered_from_the_first(
+    trained_world: TrainedWorld, few_schemes: Path, sqlite_store_url: str
+) -> None:
+    from risk.errors import StoreConflictError
+
+    first, _ = _score(trained_world, few_schemes, sqlite_store_url, "em")
+    again, _ = _score(trained_world, few_schemes, sqlite_store_url, None)  # em: the same run
+    assert again.run_id == first.run_id
+    with pytest.raises(StoreConflictError, match="prior shift 'em', not 'off'"):
+        _score(trained_world, few_schemes, sqlite_store_url, "off")
