@@ -114,7 +114,7 @@ NOTE = "隐私测试：审核员的备注 (never for regulators)"
 def test_regulators_read_people_as_pseudonyms_and_no_notes_everywhere(
     http: httpx.Client, keys: Keys, targets: dict[str, str], console: str
 ) -> None:
-    account = targets["decided_account"]
+    account = targets["private_account"]
     made = http.post(
         f"/v1/accounts/{account}/decisions",
         json={"decision": "escalate", "note": NOTE},
