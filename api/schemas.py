@@ -133,6 +133,7 @@ class DecisionOut(BaseModel):
     note: str | None
     reviewer: str
     created_at: datetime
+    import_id: int | None = None  # the `risk decisions import` it came from (None: console, API)
 
 
 class RunOut(BaseModel):

@@ -152,6 +152,7 @@ class DecisionRecord(_Record):
     note: str | None
     reviewer: str
     created_at: datetime
+    import_id: int | None = None  # the decision_imports row it came from (None: console, API)
 
 
 @dataclass(frozen=True)
