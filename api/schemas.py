@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from risk.service.accounts import AccountOut as AccountOut  # routes declare it
-from risk.service.accounts import DecidedScoreRow, StoredReason
+from risk.service.accounts import StoredReason
+from risk.service.queue import QueueItem
 from risk.vocab import Band, Decision, KeyRole
 from risk.vocab import Lang as LangParam
 
@@ -43,7 +44,7 @@ class ExplanationOut(BaseModel):
 class QueueOut(BaseModel):
     """One page of the review queue, riskiest first."""
 
-    items: list[DecidedScoreRow]  # the score row, declared once in the store
+    items: list[QueueItem]  # the score row, declared once in the store, and why it is listed
     total: int
     limit: int
     offset: int

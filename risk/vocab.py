@@ -25,6 +25,7 @@ __all__ = [
     "KEY_FEATURES",
     "KEY_ROLES",
     "LANGS",
+    "QUEUE_REASONS",
     "RUN_STATUSES",
     "SALES_FEATURES",
     "SCHEME_ROLES",
@@ -34,6 +35,7 @@ __all__ = [
     "DecisionStatus",
     "KeyRole",
     "Lang",
+    "QueueReason",
     "RunStatus",
     "SchemeRole",
 ]
@@ -49,6 +51,10 @@ DECISIONS: tuple[Decision, ...] = get_args(Decision)
 DECISION_LABELS: dict[Decision, int] = {"confirm": 1, "dismiss": 0}
 DecisionStatus = Literal["pending", "decided", "all"]  # the queue's filter on decisions
 DECISION_STATUSES: tuple[DecisionStatus, ...] = get_args(DecisionStatus)
+
+# Why an account is in the review queue: its risk (the default order), or an exploration draw.
+QueueReason = Literal["risk", "exploration"]
+QUEUE_REASONS: tuple[QueueReason, ...] = get_args(QueueReason)
 
 # Who holds an API key (not to be confused with an account's role in a scheme).
 KeyRole = Literal["moderator", "regulator", "admin"]

@@ -62,6 +62,11 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "this_account": "this account",
         "network_counts": "{accounts} accounts, {flagged} flagged",
         "queue_count": "{total} accounts",
+        "exploration": "exploration",
+        "exploration_help": (
+            "Drawn where the model is least sure, among accounts no one has decided: your"
+            " decision teaches the model what it does not know. Decide it like any other."
+        ),
         "no_network": "The account belongs to no network.",
         "sales": "Orders and sales",
         "value": "Value",
@@ -206,6 +211,11 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "this_account": "本账户",
         "network_counts": "共 {accounts} 人，其中高风险 {flagged} 人",
         "queue_count": "共 {total} 个账户",
+        "exploration": "探索抽样",
+        "exploration_help": (
+            "从模型最没有把握、尚无人审核的账户中抽取：您的审核结论能让模型学到它不知道的情况。"
+            "请像其他账户一样审核。"
+        ),
         "no_network": "该账户不属于任何网络。",
         "sales": "订单与销售",
         "value": "数值",

@@ -26,6 +26,7 @@ from features.errors import ServiceError
 from risk.service.accounts import account_page
 from risk.service.audit import list_audit, verify_audit_chain
 from risk.service.decisions import record_decision
+from risk.service.exploration import ExplorationPlan
 from risk.service.queue import queue_view
 from risk.service.runs import list_runs
 from risk.vocab import ACTIONABLE_ROLES, BAND_NAMES, DECISION_STATUSES, DECISIONS, SCHEME_ROLES
@@ -64,6 +65,7 @@ def queue(
     role = role if role in ROLE_CHOICES else ""
     view = queue_view(
         engine=state.engine,
+        plan=ExplorationPlan.from_settings(state.settings),
         bands=[band] if band else None,
         region=region.strip() or None,
         network_id=network.strip() or None,

@@ -10,7 +10,7 @@ from typing import Any, NotRequired
 from sqlalchemy import Row
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-from risk.vocab import Band, Decision, SchemeRole
+from risk.vocab import Band, Decision, QueueReason, SchemeRole
 
 
 def _json_safe(value: Any) -> Any:
@@ -117,6 +117,14 @@ class DecidedScoreRow(ScoreRow):
 
     decision: Decision | None = None
     decided_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueItem(DecidedScoreRow):
+    """A queue row and why it is in the queue: its risk, or an exploration draw (where the
+    model is least sure; decisions on it teach what the model does not know)."""
+
+    reason: QueueReason = "risk"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -118,9 +118,12 @@ def _queue_filter(
     network_id: str | None,
     decision_status: str,
     roles: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
 ) -> Any:
-    """The WHERE clause of a review-queue query."""
+    """The WHERE clause of a review-queue query (``exclude``: accounts listed elsewhere)."""
     clause = _s.run_id == run_id
+    if exclude:
+        clause &= _s.account_id.not_in(list(exclude))
     if bands:
         unknown = sorted(set(bands) - set(BAND_NAMES))
         if unknown:
@@ -162,9 +165,11 @@ def review_queue(
     limit: int = 50,
     offset: int = 0,
     run_id: str | None = None,
+    exclude: Sequence[str] = (),
 ) -> QueuePage:
     """Accounts to review, riskiest first (by rank); 'decided' = has any decision on record;
-    ``roles`` keeps accounts whose likely scheme role is one of them."""
+    ``roles`` keeps accounts whose likely scheme role is one of them; ``exclude`` leaves the
+    accounts given out (the exploration picks the service places itself)."""
     check_page(limit, offset)
     with read_transaction(engine) as connection:
         resolved = resolve_run_id(connection, run_id)
@@ -177,6 +182,7 @@ def review_queue(
             network_id=network_id,
             decision_status=decision_status,
             roles=roles,
+            exclude=exclude,
         )
         rows = connection.execute(
             select(scores_table)

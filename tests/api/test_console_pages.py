@@ -101,3 +101,11 @@ def test_language_choice_is_remembered(client: httpx.Client, keys: Keys) -> None
     assert "审计日志" in chinese.text and "mlr_console_lang=zh" in chinese.headers["set-cookie"]
     assert "审计日志" in client.get("/console/audit").text
     assert "Audit log" in client.get("/console/audit", params={"lang": "en"}).text
+
+
+def test_the_queue_marks_exploration_in_both_languages(client: httpx.Client, keys: Keys) -> None:
+    signed_in(client, keys.moderator)
+    for lang, word in (("en", "exploration"), ("zh", "探索抽样")):
+        html = client.get("/console/", params={"lang": lang}).text
+        assert html.count('data-reason="exploration"') == 2  # 5 picks in the first 100 places
+        assert f">{word}</span>" in html and 'data-reason="risk"' in html
