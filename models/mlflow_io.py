@@ -257,8 +257,10 @@ def parse_model_ref(model_ref: str) -> tuple[str, str | None, str | None]:
     )
 
 
-def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
-    """Resolve a registered model (alias or pinned version) to a ready scorer."""
+def download_model_files(
+    model_ref: str, tracking_uri: str
+) -> tuple[RegisteredVersion, dict[str, str]]:
+    """A registered model's version and its artifact files (key -> local path), downloaded."""
     # lazy: mlflow takes ~3 s to import; this module is on the API's start-up path
     import mlflow
     from mlflow.exceptions import MlflowException
@@ -285,12 +287,24 @@ def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
     for key, file in OPTIONAL_ARTIFACT_FILES.items():
         if (local / "artifacts" / file).is_file():
             files[key] = str(local / "artifacts" / file)
-    return scorer_from_files(
-        files,
+    registered = RegisteredVersion(
         name=name,
         version=str(model_version.version),
         run_id=str(model_version.run_id),
         model_uri=f"models:/{name}/{model_version.version}",
+    )
+    return registered, files
+
+
+def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
+    """Resolve a registered model (alias or pinned version) to a ready scorer."""
+    registered, files = download_model_files(model_ref, tracking_uri)
+    return scorer_from_files(
+        files,
+        name=registered.name,
+        version=registered.version,
+        run_id=registered.run_id,
+        model_uri=registered.model_uri,
     )
 
 

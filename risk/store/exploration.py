@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from risk.store.db import read_transaction, write_transaction
 from risk.store.records import ScoreRecord
-from risk.store.schema import decisions_table, exploration_table, scores_table
+from risk.store.schema import decisions_table, exploration_table, runs_table, scores_table
 from risk.store.scores import _with_decisions
+from risk.vocab import DECISION_LABELS
 
 _e, _s, _d = exploration_table.c, scores_table.c, decisions_table.c
 PICK_COLUMNS = ("account_id", "position", "inclusion_probability")
@@ -72,3 +73,44 @@ def pick_rows(engine: Engine, run_id: str, account_ids: Sequence[str]) -> list[S
             select(scores_table).where((_s.run_id == run_id) & _s.account_id.in_(list(account_ids)))
         ).all()
         return _with_decisions(connection, rows)
+
+
+def labelled_decisions(engine: Engine) -> pd.DataFrame:
+    """Every confirm/dismiss decision with the run it was made on (its model) and, when the
+    account was an exploration pick of that run, its inclusion probability (else NaN)."""
+    r = runs_table.c
+    query = (
+        select(
+            _d.id,
+            _d.account_id,
+            _d.run_id,
+            r.model_name,
+            r.model_version,
+            _d.score,
+            _d.band,
+            _d.decision,
+            _d.created_at,
+            _e.inclusion_probability,
+        )
+        .join(runs_table, r.id == _d.run_id)
+        .outerjoin(exploration_table, (_e.run_id == _d.run_id) & (_e.account_id == _d.account_id))
+        .where(_d.decision.in_(list(DECISION_LABELS)))
+        .order_by(_d.created_at, _d.id)
+    )
+    with read_transaction(engine) as connection:
+        rows = connection.execute(query).all()
+    columns = [
+        "id",
+        "account_id",
+        "run_id",
+        "model_name",
+        "model_version",
+        "score",
+        "band",
+        "decision",
+        "decided_at",
+        "inclusion_probability",
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame["inclusion_probability"] = frame["inclusion_probability"].astype(float)
+    return frame
