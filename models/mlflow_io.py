@@ -44,7 +44,14 @@ ARTIFACT_FILES = {
 # have no roles file and load without a role estimate; a model where LightGBM ships alone has
 # no blend file; models registered before the training scheme share was recorded have no prior
 # file (their posteriors cannot be adjusted to a platform's scheme share).
-OPTIONAL_ARTIFACT_FILES = {"roles": "roles.json", "blend": "blend.json", "prior": "prior.json"}
+OPTIONAL_ARTIFACT_FILES = {
+    "roles": "roles.json",
+    "blend": "blend.json",
+    "prior": "prior.json",
+    # trees boosted on a platform's decisions on top of the calibrated log-odds (challengers
+    # retrained with the prior: training/continued.py)
+    "residual": "residual.txt",
+}
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,7 @@ def scorer_from_files(
         role_model = None if roles is None else RoleModel.from_json(Path(roles).read_text("utf-8"))
         blend = Blend.from_dict(document("blend")) if "blend" in artifacts else None
         prior = document("prior")["training_prior"] if "prior" in artifacts else None
+        residual = artifacts.get("residual")
         return RiskScorer(
             name=name,
             version=version,
@@ -139,6 +147,7 @@ def scorer_from_files(
             role_model=role_model,
             blend=blend,
             training_prior=None if prior is None else float(prior),
+            residual=None if residual is None else lgb.Booster(model_file=residual),
         )
     except (KeyError, OSError, ValueError, lgb.basic.LightGBMError) as error:
         raise ModelError(f"model {model_uri} has a missing or broken artifact: {error}") from error

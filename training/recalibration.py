@@ -11,30 +11,19 @@ Horvitz-Thompson estimate of the platform's, and the bands are chosen on it.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import mlflow
 import numpy as np
 import pandas as pd
 
 from models.bands import assign_bands, choose_band_thresholds
-from models.mlflow_io import (
-    MODEL_ARTIFACT_NAME,
-    RegisteredVersion,
-    default_artifact_root,
-    download_model_files,
-    ensure_experiment,
-    set_alias,
-)
-from models.pyfunc import RiskPyfunc
+from models.mlflow_io import RegisteredVersion, download_model_files
 from models.vocab import BAND_NAMES
+from training.challenger import register_variant
 from training.errors import TrainingDataError
-from training.promotion import CHALLENGER
-from training.tracking import write_json
 
 MIN_PER_CLASS = 20  # confirmations and dismissals each, before bands are moved
 
@@ -125,39 +114,22 @@ def register_challenger(
 ) -> Recalibration:
     """Log the champion's files with the new thresholds and the evidence as a new version of the
     same model, aliased @challenger (moderators keep the champion until a person promotes)."""
-    staged = {}
-    staging_dir.mkdir(parents=True, exist_ok=True)
-    for key, path in files.items():
-        staged[key] = str(shutil.copy(path, staging_dir / Path(path).name))
-    Path(staged["thresholds"]).write_text(json.dumps(recalibration.thresholds, indent=1), "utf-8")
-    mlflow.set_tracking_uri(tracking_uri)
-    mlflow.set_registry_uri(tracking_uri)
-    root = artifact_root or default_artifact_root(tracking_uri)
-    experiment_id = ensure_experiment(tracking_uri, experiment, root)
-    base = recalibration.base
-    with mlflow.start_run(experiment_id=experiment_id, run_name="recalibration") as run:
-        mlflow.set_tags({"kind": "recalibration", "base_version": base.version})
-        mlflow.log_params({"base_model": base.model_uri, "weighting": "inverse inclusion"})
-        mlflow.log_metrics(_flat_evidence(recalibration.evidence))
-        evidence_path = write_json(
-            staging_dir / "recalibration_evidence.json", recalibration.evidence
-        )
-        mlflow.log_artifact(str(evidence_path))
-        info = mlflow.pyfunc.log_model(
-            name=MODEL_ARTIFACT_NAME,
-            python_model=RiskPyfunc(),
-            artifacts=staged,
-            registered_model_name=base.name,
-        )
-        version = RegisteredVersion(
-            name=base.name,
-            version=str(info.registered_model_version),
-            run_id=run.info.run_id,
-            model_uri=f"models:/{base.name}/{info.registered_model_version}",
-        )
-        client = mlflow.MlflowClient(tracking_uri=tracking_uri)
-        set_alias(client, base.name, CHALLENGER, version.version, reason)
-    return Recalibration(base, recalibration.thresholds, recalibration.evidence, version)
+    version = register_variant(
+        recalibration.base,
+        files,
+        {"thresholds": json.dumps(recalibration.thresholds, indent=1)},
+        kind="recalibration",
+        evidence=recalibration.evidence,
+        metrics=_flat_evidence(recalibration.evidence),
+        tracking_uri=tracking_uri,
+        experiment=experiment,
+        artifact_root=artifact_root,
+        staging_dir=staging_dir,
+        reason=reason,
+    )
+    return Recalibration(
+        recalibration.base, recalibration.thresholds, recalibration.evidence, version
+    )
 
 
 def _flat_evidence(evidence: Mapping[str, Any]) -> dict[str, float]:
