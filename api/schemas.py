@@ -193,3 +193,21 @@ class ReadyOut(BaseModel):
     model_version: str | None
     run_id: str | None
     reasons: list[str]
+
+
+class ModelComparisonOut(BaseModel):
+    """Champion vs challenger on one run (risk.service.shadow.ModelComparison)."""
+
+    run_id: str
+    as_of: str
+    champion: str
+    challenger: str
+    accounts: int
+    changed_band: int
+    band_changes: dict[str, dict[str, int]]  # champion band -> challenger band -> accounts
+    flagged: dict[str, int]  # high or critical, per model
+    decisions_since: int
+    agreement: dict[str, float | None]
+    decided_accounts: int
+    k: int
+    precision_at_k: dict[str, float | None]

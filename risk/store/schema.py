@@ -169,6 +169,30 @@ class ExplorationPick(Base):
     inclusion_probability: Mapped[float] = mapped_column(Float)
 
 
+class ShadowRun(Base):
+    """A published run scored again by the @challenger model (revision 0006)."""
+
+    __tablename__ = "shadow_runs"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("scoring_runs.id"), primary_key=True)
+    model_name: Mapped[str] = mapped_column(String(200))
+    model_version: Mapped[str] = mapped_column(String(64))
+    scored_at: Mapped[datetime]
+    accounts: Mapped[int] = mapped_column(Integer)
+    prior_shift: Mapped[dict[str, Any] | None]
+
+
+class ShadowScore(Base):
+    """One account's challenger score and band in a shadow run (revision 0006)."""
+
+    __tablename__ = "shadow_scores"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("shadow_runs.run_id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(16))
+
+
 class AuditEntryRow(Base):
     """One audit log entry; append-only, each hash covers the previous one (a chain)."""
 
@@ -210,3 +234,5 @@ audit_table = cast(Table, AuditEntryRow.__table__)
 keys_table = cast(Table, ApiKey.__table__)
 imports_table = cast(Table, DecisionImport.__table__)
 exploration_table = cast(Table, ExplorationPick.__table__)
+shadow_runs_table = cast(Table, ShadowRun.__table__)
+shadow_scores_table = cast(Table, ShadowScore.__table__)

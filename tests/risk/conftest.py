@@ -23,6 +23,8 @@ from risk.store.runs import begin_run, publish_run, write_scores
 
 PG_SERVER = os.environ.get("RISK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 STORE_TABLES = (
+    "shadow_scores",
+    "shadow_runs",
     "exploration_picks",
     "decision_imports",
     "scores",

@@ -97,7 +97,7 @@ def test_feedback_tables_come_and_go_with_revision_0006(
         store_engine, account_id="acct-00000", decision="confirm", note=None, reviewer="m"
     )
     _downgrade(store_engine, "0005")
-    assert not {"decision_imports", "exploration_picks"} & set(
+    assert not {"decision_imports", "exploration_picks", "shadow_runs", "shadow_scores"} & set(
         inspect(store_engine).get_table_names()
     )
     columns = {column["name"] for column in inspect(store_engine).get_columns("decisions")}

@@ -5,7 +5,9 @@ import`` (who, when, the file and its SHA-256, how many decisions). ``decisions.
 names the import a decision came from (NULL: recorded in the console or the API).
 ``exploration_picks``: the accounts of a run's daily queue drawn for exploration (where the
 model is least sure, never decided), each with its inclusion probability, so that decisions on
-them give unbiased precision per band.
+them give unbiased precision per band. ``shadow_runs`` / ``shadow_scores``: a published run
+scored again by the @challenger model (moderators keep the champion's scores), for comparing
+the two before a person promotes.
 
 Revision ID: 0006_feedback
 Revises: 0005
@@ -50,11 +52,38 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("run_id", "account_id", name="pk_exploration_picks"),
     )
+    op.create_table(
+        "shadow_runs",
+        sa.Column("run_id", sa.String(32), nullable=False),
+        sa.Column("model_name", sa.String(200), nullable=False),
+        sa.Column("model_version", sa.String(64), nullable=False),
+        sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("accounts", sa.Integer(), nullable=False),
+        sa.Column("prior_shift", sa.JSON()),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["scoring_runs.id"], name="fk_shadow_runs_run_id_scoring_runs"
+        ),
+        sa.PrimaryKeyConstraint("run_id", name="pk_shadow_runs"),
+    )
+    op.create_table(
+        "shadow_scores",
+        sa.Column("run_id", sa.String(32), nullable=False),
+        sa.Column("account_id", sa.String(128), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("band", sa.String(16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["shadow_runs.run_id"], name="fk_shadow_scores_run_id_shadow_runs"
+        ),
+        sa.PrimaryKeyConstraint("run_id", "account_id", name="pk_shadow_scores"),
+    )
 
 
 def downgrade() -> None:
     """Drop them. Imported decisions stay decisions; where they came from stays in the audit
-    log (``decisions.import`` entries); exploration picks are redrawn from the run's scores."""
+    log (``decisions.import`` entries); exploration picks are redrawn from the run's scores and
+    shadow scores recomputed by scoring again with the challenger."""
+    op.drop_table("shadow_scores")
+    op.drop_table("shadow_runs")
     op.drop_table("exploration_picks")
     op.drop_column("decisions", "import_id")
     op.drop_table("decision_imports")
