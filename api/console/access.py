@@ -22,6 +22,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "network": frozenset({MODERATOR, REGULATOR}),
     "audit": frozenset({MODERATOR, REGULATOR}),
     "runs": frozenset({MODERATOR, REGULATOR, ADMIN}),
+    "models": frozenset({MODERATOR, REGULATOR, ADMIN}),  # model figures, no account data
 }
 
 

@@ -62,6 +62,26 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "this_account": "this account",
         "network_counts": "{accounts} accounts, {flagged} flagged",
         "queue_count": "{total} accounts",
+        "models": "Models",
+        "models_compared": (
+            "Run {run} (as of {as_of}): {champion} (champion, what moderators see) and"
+            " {challenger} (challenger, shadow scores) on {accounts} accounts; {changed}"
+            " change band."
+        ),
+        "model_flagged": "Flagged (high or critical)",
+        "agreement": "Agrees with decisions since ({n})",
+        "precision_at_k": "Precision at {k} among {n} decided",
+        "model_champion": "Champion",
+        "model_challenger": "Challenger",
+        "band_changes": "Band changes (rows: champion, columns: challenger)",
+        "promote_note": (
+            "Promotion is a person's decision: `risk models promote --reason ...` moves the"
+            " champion and records who, why and these figures in the audit log."
+        ),
+        "no_shadow": (
+            "No shadow run yet: register a challenger (`risk models recalibrate` or `risk train"
+            " --labels-from-decisions`); the next nightly run scores with it too."
+        ),
         "exploration": "exploration",
         "exploration_help": (
             "Drawn where the model is least sure, among accounts no one has decided: your"
@@ -211,6 +231,25 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "this_account": "本账户",
         "network_counts": "共 {accounts} 人，其中高风险 {flagged} 人",
         "queue_count": "共 {total} 个账户",
+        "models": "模型",
+        "models_compared": (
+            "批次 {run}（截至 {as_of}）：{champion}（现役模型，审核员所见）与 {challenger}"
+            "（候选模型，影子评分）共 {accounts} 个账户；{changed} 个账户风险等级不同。"
+        ),
+        "model_flagged": "高风险（高或极高）",
+        "agreement": "与此后审核结论一致（{n}）",
+        "precision_at_k": "已审核 {n} 个账户中前 {k} 名的精确率",
+        "model_champion": "现役模型",
+        "model_challenger": "候选模型",
+        "band_changes": "风险等级变化（行：现役模型，列：候选模型）",
+        "promote_note": (
+            "启用候选模型须由人决定：`risk models promote --reason ...` 更换现役模型，"
+            "并在审计日志中记录操作人、理由及以上数据。"
+        ),
+        "no_shadow": (
+            "尚无影子评分：请先注册候选模型（`risk models recalibrate` 或 `risk train"
+            " --labels-from-decisions`），下一次夜间评分会同时用它评分。"
+        ),
         "exploration": "探索抽样",
         "exploration_help": (
             "从模型最没有把握、尚无人审核的账户中抽取：您的审核结论能让模型学到它不知道的情况。"

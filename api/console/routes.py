@@ -18,6 +18,7 @@ from api.console.auth import (
     redirect,
 )
 from api.console.login import router as login_router
+from api.console.models import router as models_router
 from api.console.networks import router as networks_router
 from api.console.render import STATIC_DIR, error_page, page, pager
 from api.deps import StateDep
@@ -41,6 +42,7 @@ ROLE_CHOICES: dict[str, tuple[str, ...]] = {
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 router.include_router(login_router)
 router.include_router(networks_router)
+router.include_router(models_router)
 
 
 @router.get("/", response_class=HTMLResponse)

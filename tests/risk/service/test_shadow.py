@@ -4,6 +4,7 @@ promotion is a person's audited action with the evidence attached."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -80,10 +81,14 @@ def test_shadow_compare_and_promote(
     server = start_server(settings, load_model=False)
     try:
         response = httpx.get(f"{server.url}/v1/models/compare", headers=bearer(key), timeout=30)
+        with httpx.Client(base_url=server.url, timeout=30) as console:
+            console.post("/console/login", data={"key": key})
+            html = console.get("/console/models", params={"lang": "zh"}).text
     finally:
         server.stop()
     assert response.status_code == 200, response.text
     assert response.json() == pd.Series(result.to_dict()).to_dict()
+    assert f"{changed} 个账户风险等级不同" in html and 'data-model="challenger"' in html
 
     # promotion: a person's action, refused without a reason, audited with the evidence
     monkeypatch.setenv("RISK_HOME", str(tmp_path / "home"))
@@ -94,6 +99,10 @@ def test_shadow_compare_and_promote(
         refused = CliRunner().invoke(app, ["models", "promote", "--reason", "ok", "--by", "lead"])
         assert refused.exit_code != 0
         assert load_scorer("mlm-risk@champion", world.tracking_uri).version == made.base.version
+        # the nightly job scores with the challenger too (the run itself is already published)
+        nightly = CliRunner().invoke(app, ["score", str(world.snapshot_dir), "--json"])
+        assert nightly.exit_code == 0, nightly.output
+        assert json.loads(nightly.stdout)["shadow"]["changed_band"] == changed
         shown = CliRunner().invoke(app, ["models", "compare"])
         assert shown.exit_code == 0 and f"{changed:,} change band" in shown.output
         why = "bands match what moderators confirm (precision per band at target)"
@@ -112,3 +121,20 @@ def test_shadow_compare_and_promote(
         made.version.version,  # type: ignore[union-attr]
     )
     assert version.tags["promotion.by"] == "lead.wu"
+
+
+def test_console_shows_no_shadow_in_both_languages(
+    decided: tuple[World, Engine], tmp_path: Path
+) -> None:
+    world, engine = decided
+    key, _ = create_key(engine, role="admin", name="adm-shadow")
+    server = start_server(_settings(world, tmp_path / "home"), load_model=False)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            client.post("/console/login", data={"key": key})
+            english = client.get("/console/models", params={"lang": "en"}).text
+            chinese = client.get("/console/models", params={"lang": "zh"}).text
+    finally:
+        server.stop()
+    assert 'id="no-shadow"' in english and "No shadow run yet" in english
+    assert "尚无影子评分" in chinese
