@@ -11,9 +11,21 @@ from fastapi import Depends, FastAPI
 from api.console.routes import install_console
 from api.deps import authorize
 from api.errors import install_error_handlers
-from api.metrics import Metrics, MetricsMiddleware
+from api.metrics import Metrics, MetricsMiddleware, add_collector
+from api.monitoring_metrics import DecisionGauges
 from api.roles import ACCESS
-from api.routers import accounts, decisions, health, keys, models, networks, queue, reports, runs
+from api.routers import (
+    accounts,
+    decisions,
+    health,
+    keys,
+    models,
+    monitoring,
+    networks,
+    queue,
+    reports,
+    runs,
+)
 from api.state import AppState, load_champion
 from risk.service.database import close_committer, open_committer, open_engine
 from risk.settings import Settings, get_settings
@@ -48,6 +60,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         else:
             state.model_error = "model loading disabled"
         app.state.risk = state
+        add_collector(app.state.metrics, DecisionGauges(engine, chosen))
         # The model, explainer and imported libraries live as long as the process: moved out of
         # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
         gc.collect()
@@ -69,7 +82,8 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
-    for module in (accounts, queue, networks, decisions, runs, keys, reports, models):
+    routers = (accounts, queue, networks, decisions, runs, keys, reports, models, monitoring)
+    for module in routers:
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_console(app)  # /console pages (cookie sign-in, own role checks) and /console/static
     check_access_table(app)

@@ -24,6 +24,7 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.collectors: list[Any] = []  # read at scrape time (api.monitoring_metrics)
         self.requests = Counter(
             "risk_api_requests",
             "HTTP requests by method, route template and status.",
@@ -44,6 +45,8 @@ class Metrics:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            for collector in self.collectors:
+                registry.register(collector)
         return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
@@ -78,3 +81,9 @@ class MetricsMiddleware:
         method = str(scope.get("method", ""))
         self.metrics.requests.labels(method, template, str(status)).inc()
         self.metrics.latency.labels(method, template).observe(seconds)
+
+
+def add_collector(metrics: Metrics, collector: Any) -> None:
+    """Expose a collector read at scrape time (in every process's exposition)."""
+    metrics.collectors.append(collector)
+    metrics.registry.register(collector)

@@ -28,6 +28,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/runs"): frozenset({MODERATOR, REGULATOR, ADMIN}),
     # champion vs challenger: model figures only, no account data
     ("GET", "/v1/models/compare"): frozenset({MODERATOR, REGULATOR, ADMIN}),
+    ("GET", "/v1/monitoring"): frozenset({MODERATOR, REGULATOR, ADMIN}),
     ("GET", "/v1/reports/{run_id}"): frozenset({REGULATOR, ADMIN}),
     ("GET", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys"): frozenset({ADMIN}),

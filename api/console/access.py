@@ -23,6 +23,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "audit": frozenset({MODERATOR, REGULATOR}),
     "runs": frozenset({MODERATOR, REGULATOR, ADMIN}),
     "models": frozenset({MODERATOR, REGULATOR, ADMIN}),  # model figures, no account data
+    "monitoring": frozenset({MODERATOR, REGULATOR, ADMIN}),  # aggregate figures only
 }
 
 

@@ -62,6 +62,24 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "this_account": "this account",
         "network_counts": "{accounts} accounts, {flagged} flagged",
         "queue_count": "{total} accounts",
+        "monitoring": "Monitoring",
+        "precision_alert": (
+            "Alert ({scope} {key}): band {band} precision {precision} among {decided} decided"
+            " accounts, below its target {target}."
+        ),
+        "scope_run": "run",
+        "scope_week": "week of",
+        "weekly_precision": "Band precision among decided accounts, per week",
+        "chart_note": (
+            "Share confirmed among the accounts decided each week, per band; dashed lines are"
+            " the targets. Decisions come from the top of the queue: the exploration column is"
+            " the unbiased check."
+        ),
+        "decisions_count": "Decisions",
+        "dismiss_rate": "Dismissed",
+        "exploration_precision": "Exploration precision",
+        "hours_to_decision": "Hours flag to decision (median)",
+        "no_decisions_yet": "No decisions yet.",
         "models": "Models",
         "models_compared": (
             "Run {run} (as of {as_of}): {champion} (champion, what moderators see) and"
@@ -231,6 +249,23 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "this_account": "本账户",
         "network_counts": "共 {accounts} 人，其中高风险 {flagged} 人",
         "queue_count": "共 {total} 个账户",
+        "monitoring": "监控",
+        "precision_alert": (
+            "警报（{scope} {key}）：{band}风险等级在 {decided} 个已审核账户中的精确率为"
+            " {precision}，低于目标 {target}。"
+        ),
+        "scope_run": "批次",
+        "scope_week": "自该日起一周",
+        "weekly_precision": "各风险等级在已审核账户中的精确率（按周）",
+        "chart_note": (
+            "每周已审核账户中确认的比例（按风险等级）；虚线为目标。审核结论来自队列前列，"
+            "“探索抽样精确率”一栏是无偏的核对。"
+        ),
+        "decisions_count": "审核数",
+        "dismiss_rate": "驳回比例",
+        "exploration_precision": "探索抽样精确率",
+        "hours_to_decision": "标记到审核（中位小时数）",
+        "no_decisions_yet": "尚无审核结论。",
         "models": "模型",
         "models_compared": (
             "批次 {run}（截至 {as_of}）：{champion}（现役模型，审核员所见）与 {challenger}"

@@ -19,6 +19,7 @@ from api.console.auth import (
 )
 from api.console.login import router as login_router
 from api.console.models import router as models_router
+from api.console.monitoring import router as monitoring_router
 from api.console.networks import router as networks_router
 from api.console.render import STATIC_DIR, error_page, page, pager
 from api.deps import StateDep
@@ -43,6 +44,7 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 router.include_router(login_router)
 router.include_router(networks_router)
 router.include_router(models_router)
+router.include_router(monitoring_router)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -75,9 +75,26 @@ def pick_rows(engine: Engine, run_id: str, account_ids: Sequence[str]) -> list[S
         return _with_decisions(connection, rows)
 
 
-def labelled_decisions(engine: Engine) -> pd.DataFrame:
-    """Every confirm/dismiss decision with the run it was made on (its model) and, when the
-    account was an exploration pick of that run, its inclusion probability (else NaN)."""
+DECISION_FACTS = [
+    "id",
+    "account_id",
+    "run_id",
+    "model_name",
+    "model_version",
+    "as_of",
+    "published_at",
+    "score",
+    "band",
+    "decision",
+    "decided_at",
+    "inclusion_probability",
+]
+
+
+def decision_facts(engine: Engine) -> pd.DataFrame:
+    """Every decision, oldest first, with the run it was made on (its model, as_of, when it was
+    published) and, when the account was an exploration pick of that run, its inclusion
+    probability (else NaN)."""
     r = runs_table.c
     query = (
         select(
@@ -87,6 +104,7 @@ def labelled_decisions(engine: Engine) -> pd.DataFrame:
             r.model_name,
             r.model_version,
             r.as_of,
+            r.published_at,
             _d.score,
             _d.band,
             _d.decision,
@@ -95,24 +113,16 @@ def labelled_decisions(engine: Engine) -> pd.DataFrame:
         )
         .join(runs_table, r.id == _d.run_id)
         .outerjoin(exploration_table, (_e.run_id == _d.run_id) & (_e.account_id == _d.account_id))
-        .where(_d.decision.in_(list(DECISION_LABELS)))
         .order_by(_d.created_at, _d.id)
     )
     with read_transaction(engine) as connection:
         rows = connection.execute(query).all()
-    columns = [
-        "id",
-        "account_id",
-        "run_id",
-        "model_name",
-        "model_version",
-        "as_of",
-        "score",
-        "band",
-        "decision",
-        "decided_at",
-        "inclusion_probability",
-    ]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame = pd.DataFrame.from_records(rows, columns=DECISION_FACTS)
     frame["inclusion_probability"] = frame["inclusion_probability"].astype(float)
     return frame
+
+
+def labelled_decisions(engine: Engine) -> pd.DataFrame:
+    """The confirm/dismiss decisions of ``decision_facts`` (escalate labels nothing)."""
+    facts = decision_facts(engine)
+    return facts[facts["decision"].isin(list(DECISION_LABELS))].reset_index(drop=True)
