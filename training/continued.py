@@ -57,16 +57,18 @@ def continue_boosting(
     networks: np.ndarray,
     *,
     seed: int,
+    min_per_class: int = MIN_PER_CLASS,
 ) -> ContinuedFit:
     """Add trees to the champion's booster on the decided accounts (``features``: its feature
     columns; ``weights``: 1 / inclusion probability), stopped early on held-out networks."""
+    labels = np.asarray(labels, dtype=np.int64)
     confirmed, dismissed = int(labels.sum()), int((labels == 0).sum())
-    if min(confirmed, dismissed) < MIN_PER_CLASS:
+    if min(confirmed, dismissed) < min_per_class:
         kind = "one class only" if min(confirmed, dismissed) == 0 else "too few labels"
         raise TrainingDataError(
             f"{kind}: {confirmed:,} scheme (1, confirm) and {dismissed:,} legitimate"
             f" (0, dismiss) decided accounts in this snapshot; retraining needs at least"
-            f" {MIN_PER_CLASS} of each"
+            f" {min_per_class} of each"
         )
     matrix = champion.matrix(features)
     prior = logit(np.clip(champion.calibrated(matrix), 1e-9, 1 - 1e-9))

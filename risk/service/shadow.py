@@ -127,6 +127,7 @@ def promote_challenger(
     # lazy: MLflow (3 s) loads only when someone promotes
     import mlflow
 
+    # lazy: the registry helpers come with MLflow
     from models.mlflow_io import current_alias_version, set_alias
 
     if len(reason.strip()) < 10:
