@@ -13,10 +13,22 @@ from fastapi_offline import FastAPIOffline
 from api.console.routes import install_console
 from api.deps import authorize
 from api.errors import AUTH_ERRORS, install_error_handlers
-from api.metrics import Metrics, MetricsMiddleware, service_metrics
+from api.metrics import Metrics, MetricsMiddleware, add_collector, service_metrics
+from api.monitoring_metrics import DecisionGauges
 from api.openapi import DOCS_ASSETS_URL, install_openapi, operation_id
 from api.roles import ACCESS
-from api.routers import accounts, decisions, health, keys, networks, queue, reports, runs
+from api.routers import (
+    accounts,
+    decisions,
+    health,
+    keys,
+    models,
+    monitoring,
+    networks,
+    queue,
+    reports,
+    runs,
+)
 from api.state import AppState, load_champion
 from risk.service.database import close_committer, open_committer, open_engine
 from risk.service.report_cache import warm_reports
@@ -57,6 +69,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
                 target=warm_reports, args=(chosen, engine), name="warm-reports", daemon=True
             ).start()
         app.state.metrics.add_source(service_metrics(state))
+        add_collector(app.state.metrics, DecisionGauges(engine, chosen))
         # The model, explainer and imported libraries live as long as the process: moved out of
         # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
         gc.collect()
@@ -84,7 +97,8 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
-    for module in (accounts, queue, networks, decisions, runs, keys, reports):
+    routers = (accounts, queue, networks, decisions, runs, keys, reports, models, monitoring)
+    for module in routers:
         app.include_router(module.router, dependencies=[Depends(authorize)], responses=AUTH_ERRORS)
     install_console(app)  # /console pages (cookie sign-in, own role checks) and /console/static
     install_openapi(app)

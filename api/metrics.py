@@ -112,6 +112,7 @@ class Metrics:
             registry=self.registry,
         )
         self._sources: list[Source] = []
+        self.collectors: list[Any] = []  # read at scrape time (api.monitoring_metrics)
         ProcessCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)
         self.registry.register(_ScrapeTime(self._sources))
@@ -131,6 +132,8 @@ class Metrics:
             ProcessCollector(registry=registry)
             registry.register(PLATFORM_COLLECTOR)
             registry.register(_ScrapeTime(self._sources))
+            for collector in self.collectors:
+                registry.register(collector)
         return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
@@ -248,3 +251,9 @@ class MetricsMiddleware:
         method = str(scope.get("method", ""))
         self.metrics.requests.labels(method, template, str(status)).inc()
         self.metrics.latency.labels(method, template).observe(seconds)
+
+
+def add_collector(metrics: Metrics, collector: Any) -> None:
+    """Expose a collector read at scrape time (in every process's exposition)."""
+    metrics.collectors.append(collector)
+    metrics.registry.register(collector)

@@ -26,6 +26,9 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/accounts/{account_id}/decisions"): frozenset({MODERATOR}),
     ("GET", "/v1/decisions"): frozenset({MODERATOR, REGULATOR}),
     ("GET", "/v1/runs"): frozenset({MODERATOR, REGULATOR, ADMIN}),
+    # champion vs challenger: model figures only, no account data
+    ("GET", "/v1/models/compare"): frozenset({MODERATOR, REGULATOR, ADMIN}),
+    ("GET", "/v1/monitoring"): frozenset({MODERATOR, REGULATOR, ADMIN}),
     ("GET", "/v1/reports/{run_id}"): frozenset({REGULATOR, ADMIN}),
     ("GET", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys"): frozenset({ADMIN}),

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from risk.service.accounts import AccountOut as AccountOut  # routes declare it
-from risk.service.accounts import DecidedScoreRow, StoredReason
+from risk.service.accounts import StoredReason
+from risk.service.queue import QueueItem
 from risk.vocab import Band, Decision, KeyRole, QueueOrder, SchemeRole
 from risk.vocab import Lang as LangParam
 
@@ -43,7 +44,7 @@ class ExplanationOut(BaseModel):
 class QueueOut(BaseModel):
     """One page of the review queue in its order."""
 
-    items: list[DecidedScoreRow]  # the score row, declared once in the store
+    items: list[QueueItem]  # the score row, declared once in the store, and why it is listed
     total: int
     limit: int
     offset: int
@@ -142,6 +143,7 @@ class DecisionOut(BaseModel):
     note: str | None
     reviewer: str
     created_at: datetime
+    import_id: int | None = None  # the `risk decisions import` it came from (None: console, API)
 
 
 class RunOut(BaseModel):
@@ -200,3 +202,21 @@ class ReadyOut(BaseModel):
     model_version: str | None
     run_id: str | None
     reasons: list[str]
+
+
+class ModelComparisonOut(BaseModel):
+    """Champion vs challenger on one run (risk.service.shadow.ModelComparison)."""
+
+    run_id: str
+    as_of: str
+    champion: str
+    challenger: str
+    accounts: int
+    changed_band: int
+    band_changes: dict[str, dict[str, int]]  # champion band -> challenger band -> accounts
+    flagged: dict[str, int]  # high or critical, per model
+    decisions_since: int
+    agreement: dict[str, float | None]
+    decided_accounts: int
+    k: int
+    precision_at_k: dict[str, float | None]

@@ -16,8 +16,12 @@ def choose_band_thresholds(
     y_true: Sequence[int] | NDArray[np.int_],
     scores: Sequence[float] | NDArray[np.float64],
     target_precisions: Sequence[float] = DEFAULT_TARGET_PRECISIONS,
+    sample_weight: Sequence[float] | NDArray[np.float64] | None = None,
 ) -> dict[str, float]:
     """Per band, the lowest score threshold that reaches the band's target precision.
+
+    ``sample_weight`` (default: 1 each) weighs the accounts in both precisions: decisions from
+    the top of a review queue are a biased sample, and inverse inclusion probabilities undo it.
 
     Two conditions, both on the validation accounts: (1) the accounts at or above the threshold
     (what a moderator working the band and everything above sees) reach the target precision;
@@ -32,9 +36,10 @@ def choose_band_thresholds(
         raise ModelError(f"need {len(BAND_NAMES) - 1} target precisions, got {target_precisions}")
     labels = np.asarray(y_true).astype(np.int64)
     values = np.asarray(scores, dtype=np.float64)
-    if len(labels) != len(values) or not len(labels):
+    weights = np.ones(len(values)) if sample_weight is None else np.asarray(sample_weight, float)
+    if len(labels) != len(values) or len(weights) != len(values) or not len(labels):
         raise ModelError("band thresholds need as many labels as scores, and at least one")
-    thresholds, cumulative, local = _precision_curves(labels, values)
+    thresholds, cumulative, local = _precision_curves(labels, values, weights)
     chosen: dict[str, float] = {}
     floor = 0.0
     for band, target in zip(BAND_NAMES[1:], target_precisions, strict=True):
@@ -48,18 +53,20 @@ def choose_band_thresholds(
 
 
 def _precision_curves(
-    labels: NDArray[np.int64], scores: NDArray[np.float64]
+    labels: NDArray[np.int64], scores: NDArray[np.float64], weights: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Distinct scores (ascending), precision of ``score >= s`` and local precision at ``s``."""
+    """Distinct scores (ascending), (weighted) precision of ``score >= s`` and local precision
+    at ``s``."""
     order = np.argsort(-scores, kind="stable")
     sorted_scores = scores[order]
-    hits = np.cumsum(labels[order])
-    counts = np.arange(1, len(labels) + 1)
+    hits = np.cumsum(labels[order] * weights[order])
+    counts = np.cumsum(weights[order])
     # keep the last position of each distinct score: ties enter a band together
     last_of_tie = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
     cumulative = (hits[last_of_tie] / counts[last_of_tie])[::-1]
     thresholds = sorted_scores[last_of_tie][::-1]
-    local = IsotonicRegression(out_of_bounds="clip").fit(scores, labels).predict(thresholds)
+    isotonic = IsotonicRegression(out_of_bounds="clip").fit(scores, labels, sample_weight=weights)
+    local = isotonic.predict(thresholds)
     # at or above the threshold, local precision only rises: use the running minimum from above
     local = np.minimum.accumulate(np.asarray(local)[::-1])[::-1]
     return thresholds, cumulative, local

@@ -49,7 +49,14 @@ ARTIFACT_FILES = {
 # have no roles file and load without a role estimate; a model where LightGBM ships alone has
 # no blend file; models registered before the training scheme share was recorded have no prior
 # file (their posteriors cannot be adjusted to a platform's scheme share).
-OPTIONAL_ARTIFACT_FILES = {"roles": "roles.json", "blend": "blend.json", "prior": "prior.json"}
+OPTIONAL_ARTIFACT_FILES = {
+    "roles": "roles.json",
+    "blend": "blend.json",
+    "prior": "prior.json",
+    # trees boosted on a platform's decisions on top of the calibrated log-odds (challengers
+    # retrained with the prior: training/continued.py)
+    "residual": "residual.txt",
+}
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ def scorer_from_files(
         role_model = None if roles is None else RoleModel.from_json(Path(roles).read_text("utf-8"))
         blend = Blend.from_dict(document("blend")) if "blend" in artifacts else None
         prior = document("prior")["training_prior"] if "prior" in artifacts else None
+        residual = artifacts.get("residual")
         return RiskScorer(
             name=name,
             version=version,
@@ -144,6 +152,7 @@ def scorer_from_files(
             role_model=role_model,
             blend=blend,
             training_prior=None if prior is None else float(prior),
+            residual=None if residual is None else lgb.Booster(model_file=residual),
         )
     except (KeyError, OSError, ValueError, lgb.basic.LightGBMError) as error:
         raise ModelError(f"model {model_uri} has a missing or broken artifact: {error}") from error
@@ -267,8 +276,10 @@ def parse_model_ref(model_ref: str) -> tuple[str, str | None, str | None]:
     )
 
 
-def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
-    """Resolve a registered model (alias or pinned version) to a ready scorer."""
+def download_model_files(
+    model_ref: str, tracking_uri: str
+) -> tuple[RegisteredVersion, dict[str, str]]:
+    """A registered model's version and its artifact files (key -> local path), downloaded."""
     # lazy: mlflow takes ~3 s to import; this module is on the API's start-up path
     import mlflow
     from mlflow.exceptions import MlflowException
@@ -292,12 +303,24 @@ def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
     for key, file in OPTIONAL_ARTIFACT_FILES.items():
         if (local / "artifacts" / file).is_file():
             files[key] = str(local / "artifacts" / file)
-    return scorer_from_files(
-        files,
+    registered = RegisteredVersion(
         name=name,
         version=str(model_version.version),
         run_id=str(model_version.run_id),
         model_uri=f"models:/{name}/{model_version.version}",
+    )
+    return registered, files
+
+
+def load_scorer(model_ref: str, tracking_uri: str) -> RiskScorer:
+    """Resolve a registered model (alias or pinned version) to a ready scorer."""
+    registered, files = download_model_files(model_ref, tracking_uri)
+    return scorer_from_files(
+        files,
+        name=registered.name,
+        version=registered.version,
+        run_id=registered.run_id,
+        model_uri=registered.model_uri,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.special import expit
 
 from models.bands import assign_bands
 from models.blend import Blend, model_log_odds, shipped_kind
@@ -41,6 +42,9 @@ class RiskScorer:
     training_prior: float | None = None
     # scheme share of the platform being scored, when a run adjusted the posteriors to it
     platform_prior: float | None = None
+    # trees boosted on a platform's decided accounts, added to the calibrated log-odds
+    # (training/continued.py); None: the model as trained on the simulators
+    residual: Any = field(default=None, repr=False)  # lightgbm.Booster
 
     @property
     def label(self) -> str:
@@ -75,7 +79,16 @@ class RiskScorer:
     def predict_proba(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
         """Calibrated P(the account takes part in a pyramid-style scheme), one per row; on the
         platform's scheme share when ``platform_prior`` is set (``for_platform``)."""
-        return self.on_platform(self.calibrator.transform(self.model_log_odds(X)))
+        return self.on_platform(self.calibrated(X))
+
+    def calibrated(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
+        """Calibrated probabilities as trained, with the platform residual when there is one."""
+        log_odds = self.model_log_odds(X)
+        if self.residual is None:
+            return self.calibrator.transform(log_odds)
+        matrix = self.matrix(X) if isinstance(X, pd.DataFrame) else np.asarray(X, np.float64)
+        correction = np.asarray(self.residual.predict(matrix, raw_score=True), dtype=np.float64)
+        return np.asarray(expit(self.calibrator.log_odds(log_odds) + correction))
 
     def on_platform(self, calibrated: NDArray[np.float64]) -> NDArray[np.float64]:
         """Scores as calibrated in training, adjusted to ``platform_prior`` when it is set."""

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     model_alias: str = Field(default="champion", description="Alias the batch job and API load.")
     platform_name: str = Field(default="Example Social Commerce Platform")
     review_capacity: int = Field(default=100, ge=1, description="Moderators' daily capacity k.")
+    exploration_share: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=0.5,
+        description="Share of the daily queue (review_capacity) drawn where the model is least"
+        " sure among undecided accounts, marked reason: exploration (0 turns it off).",
+    )
     band_precisions: tuple[float, float, float] = Field(
         default=DEFAULT_TARGET_PRECISIONS,
         description="Target precisions for medium, high, critical.",

@@ -27,6 +27,7 @@ __all__ = [
     "KEY_ROLES",
     "LANGS",
     "QUEUE_ORDERS",
+    "QUEUE_REASONS",
     "RUN_STATUSES",
     "SALES_FEATURES",
     "SCHEME_ROLES",
@@ -37,6 +38,7 @@ __all__ = [
     "KeyRole",
     "Lang",
     "QueueOrder",
+    "QueueReason",
     "RunStatus",
     "SchemeRole",
 ]
@@ -66,6 +68,10 @@ DECISION_STATUSES: tuple[DecisionStatus, ...] = get_args(DecisionStatus)
 # network at a time (priority, the default), or the pure score order.
 QueueOrder = Literal["priority", "score"]
 QUEUE_ORDERS: tuple[QueueOrder, ...] = get_args(QueueOrder)
+
+# Why an account is in the review queue: its risk (the default order), or an exploration draw.
+QueueReason = Literal["risk", "exploration"]
+QUEUE_REASONS: tuple[QueueReason, ...] = get_args(QueueReason)
 
 # Who holds an API key (not to be confused with an account's role in a scheme).
 KeyRole = Literal["moderator", "regulator", "admin"]

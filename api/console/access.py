@@ -23,6 +23,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "audit": frozenset({MODERATOR, REGULATOR}),
     "runs": frozenset({MODERATOR, REGULATOR, ADMIN}),
     "reports": frozenset({REGULATOR, ADMIN}),  # as api.roles: GET /v1/reports/{run_id}
+    "models": frozenset({MODERATOR, REGULATOR, ADMIN}),  # model figures, no account data
+    "monitoring": frozenset({MODERATOR, REGULATOR, ADMIN}),  # aggregate figures only
 }
 
 

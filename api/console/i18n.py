@@ -67,6 +67,49 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "entry_fees": "Entry fees",
         "this_account": "this account",
         "network_counts": "{accounts} accounts, {flagged} flagged",
+        "monitoring": "Monitoring",
+        "precision_alert": (
+            "Alert ({scope} {key}): band {band} precision {precision} among {decided} decided"
+            " accounts, below its target {target}."
+        ),
+        "scope_run": "run",
+        "scope_week": "week of",
+        "weekly_precision": "Band precision among decided accounts, per week",
+        "chart_note": (
+            "Share confirmed among the accounts decided each week, per band; dashed lines are"
+            " the targets. Decisions come from the top of the queue: the exploration column is"
+            " the unbiased check."
+        ),
+        "decisions_count": "Decisions",
+        "dismiss_rate": "Dismissed",
+        "exploration_precision": "Exploration precision",
+        "hours_to_decision": "Hours flag to decision (median)",
+        "no_decisions_yet": "No decisions yet.",
+        "models": "Models",
+        "models_compared": (
+            "Run {run} (as of {as_of}): {champion} (champion, what moderators see) and"
+            " {challenger} (challenger, shadow scores) on {accounts} accounts; {changed}"
+            " change band."
+        ),
+        "model_flagged": "Flagged (high or critical)",
+        "agreement": "Agrees with decisions since ({n})",
+        "precision_at_k": "Precision at {k} among {n} decided",
+        "model_champion": "Champion",
+        "model_challenger": "Challenger",
+        "band_changes": "Band changes (rows: champion, columns: challenger)",
+        "promote_note": (
+            "Promotion is a person's decision: `risk models promote --reason ...` moves the"
+            " champion and records who, why and these figures in the audit log."
+        ),
+        "no_shadow": (
+            "No shadow run yet: register a challenger (`risk models recalibrate` or `risk train"
+            " --labels-from-decisions`); the next nightly run scores with it too."
+        ),
+        "exploration": "exploration",
+        "exploration_help": (
+            "Drawn where the model is least sure, among accounts no one has decided: your"
+            " decision teaches the model what it does not know. Decide it like any other."
+        ),
         "no_network": "The account belongs to no network.",
         "sales": "Orders and sales",
         "value": "Value",
@@ -296,6 +339,47 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "entry_fees": "入门费",
         "this_account": "本账户",
         "network_counts": "共 {accounts} 人，其中高风险 {flagged} 人",
+        "monitoring": "监控",
+        "precision_alert": (
+            "警报（{scope} {key}）：{band}风险等级在 {decided} 个已审核账户中的精确率为"
+            " {precision}，低于目标 {target}。"
+        ),
+        "scope_run": "批次",
+        "scope_week": "自该日起一周",
+        "weekly_precision": "各风险等级在已审核账户中的精确率（按周）",
+        "chart_note": (
+            "每周已审核账户中确认的比例（按风险等级）；虚线为目标。审核结论来自队列前列，"
+            "“探索抽样精确率”一栏是无偏的核对。"
+        ),
+        "decisions_count": "审核数",
+        "dismiss_rate": "驳回比例",
+        "exploration_precision": "探索抽样精确率",
+        "hours_to_decision": "标记到审核（中位小时数）",
+        "no_decisions_yet": "尚无审核结论。",
+        "models": "模型",
+        "models_compared": (
+            "批次 {run}（截至 {as_of}）：{champion}（现役模型，审核员所见）与 {challenger}"
+            "（候选模型，影子评分）共 {accounts} 个账户；{changed} 个账户风险等级不同。"
+        ),
+        "model_flagged": "高风险（高或极高）",
+        "agreement": "与此后审核结论一致（{n}）",
+        "precision_at_k": "已审核 {n} 个账户中前 {k} 名的精确率",
+        "model_champion": "现役模型",
+        "model_challenger": "候选模型",
+        "band_changes": "风险等级变化（行：现役模型，列：候选模型）",
+        "promote_note": (
+            "启用候选模型须由人决定：`risk models promote --reason ...` 更换现役模型，"
+            "并在审计日志中记录操作人、理由及以上数据。"
+        ),
+        "no_shadow": (
+            "尚无影子评分：请先注册候选模型（`risk models recalibrate` 或 `risk train"
+            " --labels-from-decisions`），下一次夜间评分会同时用它评分。"
+        ),
+        "exploration": "探索抽样",
+        "exploration_help": (
+            "从模型最没有把握、尚无人审核的账户中抽取：您的审核结论能让模型学到它不知道的情况。"
+            "请像其他账户一样审核。"
+        ),
         "no_network": "该账户不属于任何网络。",
         "sales": "订单与销售",
         "value": "数值",

@@ -24,6 +24,8 @@ from api.console.auth import (
 )
 from api.console.i18n import strings
 from api.console.login import router as login_router
+from api.console.models import router as models_router
+from api.console.monitoring import router as monitoring_router
 from api.console.networks import router as networks_router
 from api.console.queue_filters import BAND_CHOICES, ROLE_CHOICES, BadFilterError, QueueFilters
 from api.console.render import STATIC_DIR, error_page, flash_value, page, pager
@@ -33,6 +35,7 @@ from features.errors import ServiceError
 from risk.service.accounts import account_page
 from risk.service.audit import list_audit, verify_audit_chain
 from risk.service.decisions import record_decision
+from risk.service.exploration import ExplorationPlan
 from risk.service.queue import NETWORK_TURN, next_in_queue, queue_view
 from risk.service.readers import audit_as_seen, decisions_as_seen
 from risk.service.reports import DownloadFormat, fetch_report
@@ -51,6 +54,8 @@ PAGE_SIZE = 50  # accounts or networks on a list page
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 router.include_router(login_router)
 router.include_router(networks_router)
+router.include_router(models_router)
+router.include_router(monitoring_router)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -73,6 +78,7 @@ def queue(
     offset = (page_number - 1) * PAGE_SIZE
     view = queue_view(
         engine=state.engine,
+        plan=ExplorationPlan.from_settings(state.settings),
         limit=PAGE_SIZE,
         offset=offset,
         lang=user.lang,
@@ -229,6 +235,7 @@ def decide(
             engine=state.engine,
             decided=account_id,
             position=at,
+            plan=ExplorationPlan.from_settings(state.settings),
             **filters.selection(),  # type: ignore[arg-type]
         )
     except ServiceError as error:

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import AuthorizedKey, EngineDep
+from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.schemas import QueueOut
+from risk.service.exploration import ExplorationPlan
 from risk.service.queue import queue_page
 from risk.vocab import Band, DecisionStatus, Lang, QueueOrder, SchemeRole
 
@@ -18,6 +19,7 @@ router = APIRouter(tags=["queue"])
 def get_queue(
     key: AuthorizedKey,
     engine: EngineDep,
+    state: StateDep,
     band: Annotated[list[Band] | None, Query(description="Repeat for several bands.")] = None,
     region: Annotated[str | None, Query(max_length=100)] = None,
     network_id: Annotated[str | None, Query(max_length=200)] = None,
@@ -39,10 +41,13 @@ def get_queue(
 ) -> dict[str, Any]:
     """Accounts to review in ``order``; decided accounts only when asked for. Reasons and
     indicators are worded in ``lang``; ``flagged_left`` counts the flagged accounts (high,
-    critical) of the run still pending, whatever the filters."""
+    critical) of the run still pending, whatever the filters. Each item says why it is listed
+    (``reason``): its risk, or ``exploration`` (a share of the pending queue drawn where the
+    model is least sure)."""
     page = queue_page(
         order=order,
         engine=engine,
+        plan=ExplorationPlan.from_settings(state.settings),
         bands=band,
         region=region,
         network_id=network_id,

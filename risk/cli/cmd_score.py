@@ -236,6 +236,12 @@ def score(
         help="em: adjust scores to the snapshot's estimated scheme share before banding; off:"
         " as calibrated in training (default: RISK_PRIOR_SHIFT, else em).",
     ),
+    shadow: bool = typer.Option(
+        True,
+        "--shadow/--no-shadow",
+        help="Also score with the @challenger model, when one is registered, and store its"
+        " scores beside the run (moderators keep the champion's; local engine only).",
+    ),
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
     # Usage errors first, before the scoring libraries load (seconds).
@@ -284,9 +290,35 @@ def score(
         raise typer.Exit(code) from error
     drifted = fail_on_drift and bool(summary.drift.get("warnings"))
     _record_metrics(summary, EXIT_DRIFT if drifted else EXIT_PUBLISHED, settings, err)
+    shadowed = None
+    if shadow and engine == "local" and model is None:
+        shadowed = _shadow(settings, summary.run_id, Path(snapshot_dir))
     if as_json:
-        typer.echo(json_text(summary.to_dict()))
+        typer.echo(json_text({**summary.to_dict(), "shadow": _shadow_dict(shadowed)}))
     elif not quiet:
         render_summary(summary, Console(file=sys.stdout))
+        if shadowed is not None:
+            Console(file=sys.stdout).print(
+                f"shadow: {shadowed.model_version} (@challenger) scored the run too;"
+                f" {shadowed.changed_band:,} accounts change band (`risk models compare`)",
+                highlight=False,
+            )
     if drifted:
         raise typer.Exit(EXIT_DRIFT)
+
+
+def _shadow(settings: Any, run_id: str, snapshot_dir: Path) -> Any:
+    """The run scored again by @challenger (None without a distinct challenger)."""
+    from risk.service.shadow import shadow_run
+
+    return shadow_run(settings=settings, run_id=run_id, snapshot_dir=snapshot_dir)
+
+
+def _shadow_dict(shadowed: Any) -> dict[str, Any] | None:
+    if shadowed is None:
+        return None
+    return {
+        "model_version": shadowed.model_version,
+        "accounts": shadowed.accounts,
+        "changed_band": shadowed.changed_band,
+    }

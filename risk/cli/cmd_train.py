@@ -50,9 +50,16 @@ def train(
     labels_from_decisions: bool = typer.Option(
         False,
         "--labels-from-decisions",
-        help="Moderators' decisions in the store as labels (confirm = 1, dismiss = 0): they"
-        " override the snapshot's labels for decided accounts; with no labels in the snapshot,"
-        " train on decided accounts only.",
+        help="Moderators' decisions in the store as labels (confirm = 1, dismiss = 0). With a"
+        " champion (and --prior, the default): boost the champion further on the decided"
+        " accounts of this snapshot, features as of each decision's run, and register the result"
+        " as @challenger. With --no-prior or no champion: the decisions override the snapshot's"
+        " labels (with no labels in the snapshot, train on decided accounts only).",
+    ),
+    prior: bool = typer.Option(
+        True,
+        "--prior/--no-prior",
+        help="With --labels-from-decisions: start from the champion (the simulator prior).",
     ),
 ) -> None:
     """Train the risk model on a labelled snapshot and register it in MLflow."""
@@ -61,6 +68,8 @@ def train(
     from risk.settings import get_settings
 
     settings = get_settings()
+    if labels_from_decisions and prior and _retrained(settings, snapshot_dir, name):
+        return
     decisions = _decision_labels(settings) if labels_from_decisions else None
     snapshot, merged = labelled_snapshot(
         snapshot_dir=snapshot_dir, labels_file=labels, decisions=decisions
@@ -78,6 +87,49 @@ def train(
     )
     result = train_snapshot(snapshot=snapshot, settings=settings, config=config, as_of=as_of)
     render(result, console)
+
+
+def _retrained(settings: Settings, snapshot_dir: Path, name: str | None) -> bool:
+    """Boost the champion on the decisions into a challenger; False when there is no champion."""
+    import getpass
+
+    from features.validation import read_valid_snapshot
+    from models.errors import ModelNotFoundError
+    from risk.service.database import open_engine
+    from risk.service.models import retrain_challenger
+
+    snapshot = read_valid_snapshot(snapshot_dir)
+    engine = open_engine(settings=settings)
+    try:
+        result = retrain_challenger(
+            engine=engine,
+            settings=settings,
+            snapshot=snapshot,
+            actor=getpass.getuser(),
+            name=name,
+        )
+    except ModelNotFoundError:
+        return False
+    finally:
+        engine.dispose()
+    ev = result.evidence
+    Console().print(
+        f"[bold]Challenger[/] version {result.version} from champion {result.base_version}:"
+        f" {ev['added_rounds']} more boosting rounds on {ev['decided_accounts']:,} decided"
+        f" accounts ({ev['confirmed']:,} confirmed), features as of each decision's run\n"
+        f"  held-out decided accounts ({ev['held_out_accounts']:,}): average precision"
+        f" {_num(ev['champion_average_precision'])} (champion) ->"
+        f" {_num(ev['challenger_average_precision'])}, log loss"
+        f" {_num(ev['champion_log_loss'])} -> {_num(ev['challenger_log_loss'])}\n"
+        f"  alias @challenger: moderators keep the champion until `risk models promote`;"
+        f" MLflow run {result.mlflow_run_id}",
+        highlight=False,
+    )
+    return True
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
 
 
 def _decision_labels(settings: Settings) -> Any:

@@ -4,6 +4,7 @@ from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.local import LocalEngine
 from risk.scoring.publish import ScoringSummary
 from risk.scoring.run import ENGINES, engine_named, run_scoring
+from risk.scoring.shadow import ShadowSummary, shadow_score
 from risk.scoring.spark import SparkEngine
 
 __all__ = [
@@ -13,7 +14,9 @@ __all__ = [
     "Scored",
     "ScoringEngine",
     "ScoringSummary",
+    "ShadowSummary",
     "SparkEngine",
     "engine_named",
     "run_scoring",
+    "shadow_score",
 ]

@@ -8,13 +8,19 @@ accounts at a time (``NETWORK_TURN``), riskiest network (its stored network scor
 one network never fills a page. The rest follows by score. ``score`` is the pure score order.
 :func:`priority_order` is the one place the default order is decided: a pure function over the
 accounts' keys that others can compose with.
+
+Exploration is a separate step on top of either order: the run's pending exploration picks
+(``risk.service.exploration``) take every ``gap``-th place of the unfiltered pending queue
+(places 20, 40, ... for 5 picks in a queue of 100), marked ``reason: exploration``, whichever
+bands the view shows; the ordinary order fills the other places. Views filtered by region,
+network or role keep the ordinary order and only mark the picks they list.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from sqlalchemy import Engine
 from typing_extensions import TypedDict, Unpack  # pydantic-compatible TypedDict on 3.11
@@ -23,7 +29,10 @@ from models.explain_text import check_lang
 from risk.errors import StoreInputError
 from risk.indicators.wording import worded_indicators
 from risk.service.accounts import worded_reasons
-from risk.store.records import DecidedScoreRow, QueueKey, QueuePage
+from risk.service.exploration import ExplorationPlan, run_picks
+from risk.store.exploration import pick_rows
+from risk.store.records import DecidedScoreRow, QueueItem, QueueKey, QueuePage
+from risk.store.runs import latest_published_run
 from risk.store.scores import (
     QueueHead,
     check_page,
@@ -32,7 +41,16 @@ from risk.store.scores import (
     queue_rows,
     review_queue,
 )
-from risk.vocab import ACTIONABLE_ROLES, FLAGGED_BANDS, QUEUE_ORDERS, SCHEME_ROLES, Lang
+from risk.vocab import (
+    ACTIONABLE_ROLES,
+    FLAGGED_BANDS,
+    QUEUE_ORDERS,
+    SCHEME_ROLES,
+    Lang,
+    QueueReason,
+)
+
+__all__ = ["QueueItem", "QueueQuery", "QueueView", "priority_order", "queue_page", "queue_view"]
 
 # How many accounts of one network come in a row before the next network's turn.
 NETWORK_TURN = 3
@@ -101,9 +119,12 @@ def _check_order(order: str) -> None:
         raise StoreInputError(f"unknown order {order!r}; use {', '.join(QUEUE_ORDERS)}")
 
 
-def _priority_page(engine: Engine, query: QueueQuery) -> QueuePage:
+def _priority_page(
+    engine: Engine, query: QueueQuery, run_id: str | None = None, exclude: Sequence[str] = ()
+) -> QueuePage:
     """One page of the queue in the default order: the head (likely organizers and recruiters,
-    flagged accounts) in :func:`priority_order`, then the rest by score."""
+    flagged accounts) in :func:`priority_order`, then the rest by score; ``exclude`` leaves
+    out accounts placed elsewhere (exploration picks)."""
     limit, offset = query["limit"], query["offset"]
     check_page(limit, offset)
     selection = {
@@ -113,17 +134,24 @@ def _priority_page(engine: Engine, query: QueueQuery) -> QueuePage:
         "decision_status": query["decision_status"],
         "roles": query["roles"],
     }
-    run_id, keys = queue_keys(engine, head=HEAD, **selection)  # type: ignore[arg-type]
+    resolved, keys = queue_keys(
+        engine,
+        head=HEAD,
+        run_id=run_id,
+        exclude=exclude,
+        **selection,  # type: ignore[arg-type]
+    )
     chosen = [key.account_id for key in priority_order(keys)[offset : offset + limit]]
-    items: list[DecidedScoreRow] = list(queue_rows(engine, run_id, chosen)) if run_id else []
+    items: list[DecidedScoreRow] = list(queue_rows(engine, resolved, chosen)) if resolved else []
     rest_offset = max(0, offset - len(keys))
     rest = review_queue(
         engine,
         **selection,  # type: ignore[arg-type]
         limit=max(1, limit - len(items)),
         offset=rest_offset,
-        run_id=run_id or None,
+        run_id=resolved or None,
         head=HEAD.outside(),
+        exclude=exclude,
     )
     if len(items) < limit:
         items += rest.items[: limit - len(items)]
@@ -132,21 +160,113 @@ def _priority_page(engine: Engine, query: QueueQuery) -> QueuePage:
         total=len(keys) + rest.total,
         limit=limit,
         offset=offset,
-        run_id=run_id,
+        run_id=resolved,
         order="priority",
     )
 
 
+def _ordered(
+    engine: Engine,
+    order: str,
+    query: QueueQuery,
+    run_id: str | None = None,
+    exclude: Sequence[str] = (),
+) -> QueuePage:
+    """One page in ``order`` (no exploration placed)."""
+    if order == "priority":
+        return _priority_page(engine, query, run_id, exclude)
+    return review_queue(engine, **query, run_id=run_id, exclude=exclude)
+
+
 def queue_page(
-    *, engine: Engine, lang: str = "en", order: str = "priority", **query: Unpack[QueueQuery]
+    *,
+    engine: Engine,
+    lang: str = "en",
+    order: str = "priority",
+    plan: ExplorationPlan | None = None,
+    **query: Unpack[QueueQuery],
 ) -> QueuePage:
     """Accounts to review in the latest published run (not audited), in ``order``, their
-    reasons and indicators worded in ``lang``, with the flagged accounts still pending."""
+    reasons and indicators worded in ``lang``, with the flagged accounts still pending; with
+    a ``plan``, its exploration picks placed and marked."""
     chosen = check_lang(lang)
     _check_order(order)
-    page = _priority_page(engine, query) if order == "priority" else review_queue(engine, **query)
+    page = _explored(engine, plan, order, query)
     left = flagged_pending(engine, page.run_id) if page.run_id else 0
     return replace(page, items=[_worded(item, chosen) for item in page.items], flagged_left=left)
+
+
+_ITEM_FIELDS = tuple(f.name for f in fields(QueueItem) if f.name != "reason")
+
+
+def _item(row: DecidedScoreRow, reason: QueueReason) -> QueueItem:
+    return QueueItem(**{name: getattr(row, name) for name in _ITEM_FIELDS}, reason=reason)
+
+
+def _marked(page: QueuePage, picked: set[str]) -> QueuePage:
+    """The page with each row's reason: exploration for the run's picks, risk otherwise."""
+    items = [_item(r, "exploration" if r.account_id in picked else "risk") for r in page.items]
+    return replace(page, items=items)
+
+
+def _explored(
+    engine: Engine, plan: ExplorationPlan | None, order: str, query: QueueQuery
+) -> QueuePage:
+    run = latest_published_run(engine)
+    if plan is None or run is None:
+        return _marked(_ordered(engine, order, query), set())
+    picks = run_picks(engine=engine, run_id=run.id, plan=plan)
+    # the daily queue: pending, whichever bands it shows (the console shows the flagged ones
+    # by default); a region, network or role filter is a search, not the day's work
+    default_view = query["decision_status"] == "pending" and not any(
+        query[name] for name in ("region", "network_id", "roles")
+    )
+    pending = picks.loc[picks["decision"].isna(), "account_id"].tolist()
+    if not default_view or not pending:
+        return _marked(_ordered(engine, order, query, run.id), set(picks["account_id"]))
+    return _interleaved(engine, run.id, plan.gap, pending, order, query)
+
+
+def _ordinary(
+    engine: Engine,
+    run_id: str,
+    picks: list[str],
+    slots: list[int],
+    order: str,
+    query: QueueQuery,
+) -> tuple[QueuePage, list[DecidedScoreRow]]:
+    """The ordinary rows (picks left out) that fill the page's places that are not slots."""
+    offset, limit = query["offset"], query["limit"]
+    before = sum(slot < offset for slot in slots)
+    inside = sum(offset <= slot < offset + limit for slot in slots)
+    window: QueueQuery = {**query, "offset": offset - before, "limit": max(1, limit - inside)}
+    page = _ordered(engine, order, window, run_id, picks)
+    return page, list(page.items[: limit - inside])
+
+
+def _interleaved(
+    engine: Engine, run_id: str, gap: int, picks: list[str], order: str, query: QueueQuery
+) -> QueuePage:
+    """The default queue page with the pending picks at places gap, 2 gap, ... (0-based slots
+    gap - 1, ...; after the last ordinary account when the queue is shorter)."""
+    slots = [(j + 1) * gap - 1 for j in range(len(picks))]
+    page, ordinary = _ordinary(engine, run_id, picks, slots, order, query)
+    clamped = [min(slot, page.total + j) for j, slot in enumerate(slots)]
+    if clamped != slots:
+        slots = clamped
+        page, ordinary = _ordinary(engine, run_id, picks, slots, order, query)
+    rows = {row.account_id: row for row in pick_rows(engine, run_id, picks)}
+    at_slot = {slot: rows[account] for slot, account in zip(slots, picks, strict=True)}
+    rest = iter(ordinary)
+    items: list[DecidedScoreRow] = []
+    for place in range(query["offset"], query["offset"] + query["limit"]):
+        if place in at_slot:
+            items.append(_item(at_slot[place], "exploration"))
+        elif (row := next(rest, None)) is not None:
+            items.append(_item(row, "risk"))
+        else:
+            break
+    return replace(page, items=items, total=page.total + len(picks))
 
 
 def _worded(item: DecidedScoreRow, lang: Lang) -> DecidedScoreRow:
@@ -157,10 +277,16 @@ def _worded(item: DecidedScoreRow, lang: Lang) -> DecidedScoreRow:
 
 
 def queue_view(
-    *, engine: Engine, lang: str = "en", order: str = "priority", **query: Unpack[QueueQuery]
+    *,
+    engine: Engine,
+    lang: str = "en",
+    order: str = "priority",
+    plan: ExplorationPlan | None = None,
+    **query: Unpack[QueueQuery],
 ) -> QueueView:
-    """Accounts to review in ``order``, each with its first reason worded in ``lang``."""
-    page = queue_page(engine=engine, lang=lang, order=order, **query)
+    """Accounts to review in ``order`` (exploration picks placed with a ``plan``), each with
+    its first reason worded in ``lang``."""
+    page = queue_page(engine=engine, lang=lang, order=order, plan=plan, **query)
     top = {item.account_id: item.reasons[0].get("text", "") for item in page.items if item.reasons}
     return QueueView(page=page, top_reasons=top)
 
@@ -171,11 +297,14 @@ def next_in_queue(
     decided: str,
     position: int,
     order: str = "priority",
+    plan: ExplorationPlan | None = None,
     **selection: Unpack[QueueSelection],
 ) -> str | None:
     """The account to review after ``decided``, which stood at ``position`` (0-based) of the
     queue ``selection`` selects; None at the end of the queue. A pending queue has closed up
     over the decided account, so the account now at ``position`` is the next one."""
-    page = queue_page(engine=engine, order=order, limit=2, offset=max(0, position), **selection)
+    page = queue_page(
+        engine=engine, order=order, plan=plan, limit=2, offset=max(0, position), **selection
+    )
     following = [item.account_id for item in page.items if item.account_id != decided]
     return following[0] if following else None

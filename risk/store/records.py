@@ -10,7 +10,7 @@ from typing import Any, NotRequired
 from sqlalchemy import Row
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-from risk.vocab import Band, Decision, QueueOrder, SchemeRole
+from risk.vocab import Band, Decision, QueueOrder, QueueReason, SchemeRole
 
 
 def _json_safe(value: Any) -> Any:
@@ -120,6 +120,14 @@ class DecidedScoreRow(ScoreRow):
 
 
 @dataclass(frozen=True, kw_only=True)
+class QueueItem(DecidedScoreRow):
+    """A queue row and why it is in the queue: its risk, or an exploration draw (where the
+    model is least sure; decisions on it teach what the model does not know)."""
+
+    reason: QueueReason = "risk"
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScoreRecord(DecidedScoreRow):
     """Everything the store keeps of one account in one run, with its latest decision."""
 
@@ -167,6 +175,7 @@ class DecisionRecord(_Record):
     note: str | None
     reviewer: str
     created_at: datetime
+    import_id: int | None = None  # the decision_imports row it came from (None: console, API)
 
 
 @dataclass(frozen=True)

@@ -134,11 +134,63 @@ class Decision(Base):
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # Revision 0006: the ``decision_imports`` row it came from (NULL: console or API).
+    import_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_decisions_account_created", "account_id", "created_at"),
         Index("ix_decisions_created", "created_at"),
     )
+
+
+class DecisionImport(Base):
+    """One file of past decisions brought in by ``risk decisions import`` (revision 0006)."""
+
+    __tablename__ = "decision_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_by: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[datetime]
+    decisions: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)  # rows already in the store (re-imports)
+
+
+class ExplorationPick(Base):
+    """An account drawn into a run's daily queue for exploration, with its inclusion
+    probability (revision 0006): decisions on these give unbiased precision per band."""
+
+    __tablename__ = "exploration_picks"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("scoring_runs.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # order of the draw (0 first)
+    inclusion_probability: Mapped[float] = mapped_column(Float)
+
+
+class ShadowRun(Base):
+    """A published run scored again by the @challenger model (revision 0006)."""
+
+    __tablename__ = "shadow_runs"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("scoring_runs.id"), primary_key=True)
+    model_name: Mapped[str] = mapped_column(String(200))
+    model_version: Mapped[str] = mapped_column(String(64))
+    scored_at: Mapped[datetime]
+    accounts: Mapped[int] = mapped_column(Integer)
+    prior_shift: Mapped[dict[str, Any] | None]
+
+
+class ShadowScore(Base):
+    """One account's challenger score and band in a shadow run (revision 0006)."""
+
+    __tablename__ = "shadow_scores"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("shadow_runs.run_id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(16))
 
 
 class AuditEntryRow(Base):
@@ -180,3 +232,7 @@ scores_table = cast(Table, Score.__table__)
 decisions_table = cast(Table, Decision.__table__)
 audit_table = cast(Table, AuditEntryRow.__table__)
 keys_table = cast(Table, ApiKey.__table__)
+imports_table = cast(Table, DecisionImport.__table__)
+exploration_table = cast(Table, ExplorationPick.__table__)
+shadow_runs_table = cast(Table, ShadowRun.__table__)
+shadow_scores_table = cast(Table, ShadowScore.__table__)

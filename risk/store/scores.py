@@ -120,13 +120,16 @@ def _queue_filter(
     decision_status: str,
     roles: Sequence[str] | None = None,
     head: QueueHead | None = None,
+    exclude: Sequence[str] = (),
 ) -> Any:
     """The WHERE clause of a review-queue query; ``head``: keep only the accounts of the
-    queue's head (``inside``) or only the others."""
+    queue's head (``inside``) or only the others; ``exclude``: accounts listed elsewhere."""
     clause = _s.run_id == run_id
     if head is not None:
         in_head = func.coalesce(_s.role, "").in_(list(head.roles)) | _s.band.in_(list(head.bands))
         clause &= in_head if head.inside else ~in_head
+    if exclude:
+        clause &= _s.account_id.not_in(list(exclude))
     if bands:
         unknown = sorted(set(bands) - set(BAND_NAMES))
         if unknown:
@@ -169,10 +172,12 @@ def review_queue(
     offset: int = 0,
     run_id: str | None = None,
     head: QueueHead | None = None,
+    exclude: Sequence[str] = (),
 ) -> QueuePage:
     """Accounts to review, riskiest first (by rank); 'decided' = has any decision on record;
     ``roles`` keeps accounts whose likely scheme role is one of them; ``head`` keeps the
-    accounts inside (or outside) the queue's head."""
+    accounts inside (or outside) the queue's head; ``exclude`` leaves the accounts given out
+    (the exploration picks the service places itself)."""
     check_page(limit, offset)
     with read_transaction(engine) as connection:
         resolved = resolve_run_id(connection, run_id)
@@ -186,6 +191,7 @@ def review_queue(
             decision_status=decision_status,
             roles=roles,
             head=head,
+            exclude=exclude,
         )
         rows = connection.execute(
             select(scores_table)
@@ -224,6 +230,7 @@ def queue_keys(
     roles: Sequence[str] | None = None,
     run_id: str | None = None,
     head: QueueHead,
+    exclude: Sequence[str] = (),
 ) -> tuple[str, list[QueueKey]]:
     """The run (latest published unless given; "" when none) and, for every account the
     filters and ``head`` keep, what the queue's default order reads (by rank)."""
@@ -239,6 +246,7 @@ def queue_keys(
             decision_status=decision_status,
             roles=roles,
             head=head,
+            exclude=exclude,
         )
         names = [field.name for field in fields(QueueKey)]
         rows = connection.execute(

@@ -22,6 +22,9 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int]] = [
     ("POST", "/v1/accounts/{account}/decisions", {"decision": "escalate"}, {MOD}, 201),
     ("GET", "/v1/decisions", None, {MOD, REG}, 200),
     ("GET", "/v1/runs", None, {MOD, REG, ADM}, 200),
+    # the shared world has no challenger, so no shadow run: allowed callers get 404, not 403
+    ("GET", "/v1/models/compare", None, {MOD, REG, ADM}, 404),
+    ("GET", "/v1/monitoring", None, {MOD, REG, ADM}, 200),
     ("GET", "/v1/keys", None, {ADM}, 200),
     ("POST", "/v1/keys", {"name": "made-by-matrix", "role": "regulator"}, {ADM}, 201),
     ("POST", "/v1/keys/mod-gone/revoke", None, {ADM}, 200),

@@ -96,11 +96,13 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
     networks = [n.strip() for n in page.locator("#queue tbody td.net").all_inner_texts()]
     assert all(len(set(networks[i : i + 4])) > 1 for i in range(min(20, len(networks) - 3)))
     assert "flagged accounts left to decide" in page.locator("#flagged-left").inner_text()
-    # The score order is one click away.
+    # The score order is one click away; exploration picks keep their own places in it.
     with page.expect_navigation():
         page.click("#order-score")
-    scores = [float(s) for s in page.locator("#queue tbody td:nth-child(3)").all_inner_texts()]
+    ordinary = page.locator("#queue tbody tr[data-reason=risk] td:nth-child(3)")
+    scores = [float(s) for s in ordinary.all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
+    assert page.locator("#queue tbody tr[data-reason=exploration] .explore").count() == 2
 
     # Keyboard: j moves down the queue (past the rows the API tests decide on), Enter opens.
     for _ in range(8):

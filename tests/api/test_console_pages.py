@@ -134,7 +134,7 @@ def test_a_decision_goes_on_to_the_next_account_of_the_same_queue(
     signed_in(client, keys.moderator2)
     listing = client.get("/console/", params={"band": "any", "order": "score", "page": 2})
     assert listing.status_code == 200
-    rows = re.findall(r'<tr data-href="([^"]+)">', listing.text)
+    rows = re.findall(r'<tr data-href="([^"]+)"[^>]*>', listing.text)
     assert len(rows) >= 3
     link = html.unescape(rows[1])
     assert "queue=band%3Dany%26order%3Dscore" in link and "at=51" in link
@@ -202,3 +202,11 @@ def test_regulators_find_the_report_in_the_console(
     signed_in(client, keys.moderator)
     assert client.get("/console/reports").status_code == 403
     assert 'id="nav-reports"' not in client.get("/console/").text
+
+
+def test_the_queue_marks_exploration_in_both_languages(client: httpx.Client, keys: Keys) -> None:
+    signed_in(client, keys.moderator)
+    for lang, word in (("en", "exploration"), ("zh", "探索抽样")):
+        html = client.get("/console/", params={"lang": lang}).text
+        assert html.count('data-reason="exploration"') == 2  # 5 picks in the first 100 places
+        assert f">{word}</span>" in html and 'data-reason="risk"' in html

@@ -101,3 +101,17 @@ def test_network_view_sums_money_per_tier(
 def test_unknown_network_is_404(http: httpx.Client, keys: Keys) -> None:
     response = http.get("/v1/networks/NO-NETWORK", headers=bearer(keys.regulator))
     assert response.status_code == 404
+
+
+def test_the_pending_queue_holds_the_exploration_share(http: httpx.Client, keys: Keys) -> None:
+    day = _queue(http, keys, limit=100).json()["items"]
+    explored = [i for i in day if i["reason"] == "exploration"]
+    assert len(explored) == 5  # 5 % of the daily capacity of 100 (the default settings)
+    assert {i["reason"] for i in day} == {"risk", "exploration"}
+    assert [day.index(i) for i in explored] == [19, 39, 59, 79, 99]
+    assert all(i["decision"] is None for i in explored)
+    everything = _queue(http, keys, limit=1000, status="all").json()["items"]
+    marked = {i["account_id"] for i in everything if i["reason"] == "exploration"}
+    assert marked <= {i["account_id"] for i in explored} | {
+        i["account_id"] for i in everything if i["decision"]
+    }

@@ -68,3 +68,12 @@ def test_bands_never_decrease_with_score(scores: np.ndarray, cuts: list[float]) 
 def test_thresholds_are_ordered(y: np.ndarray, scores: np.ndarray) -> None:
     thresholds = choose_band_thresholds(y, scores)
     assert thresholds["medium"] <= thresholds["high"] <= thresholds["critical"]
+
+
+def test_a_weight_counts_like_repeated_rows() -> None:
+    rng = np.random.default_rng(4)
+    scores = rng.random(400)
+    labels = (rng.random(400) < scores).astype(int)
+    weights = rng.integers(1, 4, 400)
+    repeated = choose_band_thresholds(np.repeat(labels, weights), np.repeat(scores, weights))
+    assert choose_band_thresholds(labels, scores, sample_weight=weights) == repeated

@@ -25,5 +25,5 @@ def test_the_run_table_writes_exactly_the_score_row() -> None:
 def test_the_record_and_the_api_shapes_extend_the_score_row() -> None:
     for shape in (ScoreRecord, AccountOut):
         assert tuple(f.name for f in fields(shape))[: len(SCORE_ROW_COLUMNS)] == SCORE_ROW_COLUMNS
-    item = QueueOut.model_json_schema()["$defs"]["DecidedScoreRow"]["properties"]
-    assert list(item) == [*SCORE_ROW_COLUMNS, "decision", "decided_at"]
+    item = QueueOut.model_json_schema()["$defs"]["QueueItem"]["properties"]
+    assert list(item) == [*SCORE_ROW_COLUMNS, "decision", "decided_at", "reason"]

@@ -18,7 +18,7 @@ def test_migrate_is_idempotent(store_engine: Engine, store_url: str) -> None:
     try:
         with again.connect() as connection:
             versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-        assert [row[0] for row in versions] == ["0005"]
+        assert [row[0] for row in versions] == ["0006_feedback"]
         assert set(inspect(again).get_table_names()) >= TABLES
     finally:
         again.dispose()
@@ -85,3 +85,23 @@ def test_group_score_columns_come_and_go_with_revision_0005(
     page = review_queue(store_engine, decision_status="all")
     assert page.total == 8
     assert {(item.network_score, item.branch_score) for item in page.items} == {(None, None)}
+
+
+def test_feedback_tables_come_and_go_with_revision_0006(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    from risk.store.decisions import list_decisions, record_decision
+
+    publish_scores(make_scores(4, seed=4))
+    record_decision(
+        store_engine, account_id="acct-00000", decision="confirm", note=None, reviewer="m"
+    )
+    _downgrade(store_engine, "0005")
+    assert not {"decision_imports", "exploration_picks", "shadow_runs", "shadow_scores"} & set(
+        inspect(store_engine).get_table_names()
+    )
+    columns = {column["name"] for column in inspect(store_engine).get_columns("decisions")}
+    assert "import_id" not in columns
+    migrate(store_engine)  # back to head: the decision is kept, from no import
+    [decision] = list_decisions(store_engine)
+    assert (decision.account_id, decision.import_id) == ("acct-00000", None)

@@ -1,0 +1,170 @@
+"""The model lifecycle driven by the platform's decisions: a recalibrated challenger (bands
+recomputed from decided accounts, weighted against the queue's selection bias)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from risk.settings import Settings
+from risk.store.audit import append_audit
+from risk.store.exploration import labelled_decisions
+from risk.vocab import DECISION_LABELS
+from training.errors import TrainingDataError
+
+if TYPE_CHECKING:
+    from features.snapshot import Snapshot
+    from training.recalibration import Recalibration
+
+
+def decided_sample(decisions: pd.DataFrame, model_name: str, model_version: str) -> pd.DataFrame:
+    """One row per decided account: its label (its newest confirm/dismiss, any run) and the
+    score and inclusion probability of its newest decision on a run of the model given."""
+    newest = decisions.drop_duplicates("account_id", keep="last")
+    labels = newest.set_index("account_id")["decision"].map(DECISION_LABELS).rename("label")
+    on_model = decisions[
+        (decisions["model_name"] == model_name) & (decisions["model_version"] == model_version)
+    ].drop_duplicates("account_id", keep="last")
+    sample = on_model.set_index("account_id")[["run_id", "score", "inclusion_probability"]]
+    return sample.join(labels, how="inner").reset_index()
+
+
+def recalibrate_challenger(
+    *, engine: Engine, settings: Settings, actor: str, reason: str | None = None
+) -> Recalibration:
+    """Recompute the champion's bands from decided accounts and register them as @challenger,
+    the evidence logged in MLflow and the action in the audit log."""
+    # lazy: MLflow and LightGBM (5 s) load only when a challenger is made, not with the API
+    from training.recalibration import champion_files, recalibrate, register_challenger
+
+    base, files = champion_files(
+        f"{settings.model_name}@{settings.model_alias}", settings.tracking_uri
+    )
+    sample = decided_sample(labelled_decisions(engine), base.name, base.version)
+    old = json.loads(Path(files["thresholds"]).read_text(encoding="utf-8"))
+    result = recalibrate(sample, base, old, settings.band_precisions)
+    why = reason or f"bands recalibrated on {len(sample)} decided accounts by {actor}"
+    with tempfile.TemporaryDirectory(prefix="recalibration-") as staging:
+        result = register_challenger(
+            result,
+            files,
+            tracking_uri=settings.tracking_uri,
+            experiment=settings.model_name,
+            artifact_root=settings.artifacts_dir if settings.mlflow_tracking_uri is None else None,
+            staging_dir=Path(staging),
+            reason=why,
+        )
+    assert result.version is not None  # register_challenger always sets it
+    append_audit(
+        engine,
+        actor=actor,
+        action="model.recalibrate",
+        target=f"{base.name}/{result.version.version}",
+        details={
+            "base_version": base.version,
+            "challenger_version": result.version.version,
+            "mlflow_run_id": result.version.run_id,
+            "reason": why,
+            "thresholds_before": result.evidence["thresholds_before"],
+            "thresholds_after": result.thresholds,
+            "decided_accounts": result.evidence["decided_accounts"],
+            "exploration_decisions": result.evidence["exploration_decisions"],
+        },
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class Retrained:
+    """A challenger boosted further from the champion on the platform's decisions."""
+
+    base_version: str
+    version: str
+    mlflow_run_id: str
+    evidence: dict[str, Any]
+
+
+def point_in_time_table(snapshot: Snapshot, decisions: pd.DataFrame) -> pd.DataFrame:
+    """Per decided account of the snapshot: its features as of the run of its newest decision,
+    its label (that decision) and its weight (1 / inclusion probability, 1 outside exploration)."""
+    # lazy: the feature pipeline is only needed when a model is retrained
+    from features.build import build_features
+
+    newest = decisions.drop_duplicates("account_id", keep="last")
+    newest = newest[newest["account_id"].isin(snapshot.accounts["account_id"])]
+    parts = []
+    for as_of, group in newest.groupby("as_of", sort=True):
+        features = build_features(snapshot, pd.Timestamp(as_of))
+        part = features.reindex(group["account_id"].to_numpy()).dropna(subset=["network_id"])
+        kept = group.set_index("account_id").loc[part.index]
+        parts.append(
+            part.assign(
+                label=kept["decision"].map(DECISION_LABELS).astype("int64"),
+                weight=1.0 / kept["inclusion_probability"].fillna(1.0),
+            )
+        )
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts)
+
+
+def retrain_challenger(
+    *, engine: Engine, settings: Settings, snapshot: Snapshot, actor: str, name: str | None = None
+) -> Retrained:
+    """Boost the champion further on the snapshot's decided accounts (features as of each
+    decision's run) and register the result as @challenger, evidence in MLflow, audited."""
+    # lazy: MLflow, LightGBM and scikit-learn (5 s) load only when a model is retrained
+    from models.mlflow_io import download_model_files, scorer_from_files
+    from training.challenger import register_variant
+    from training.continued import continue_boosting
+
+    model_name = name or settings.model_name
+    base, files = download_model_files(
+        f"{model_name}@{settings.model_alias}", settings.tracking_uri
+    )
+    champion = scorer_from_files(
+        files, name=base.name, version=base.version, run_id=base.run_id, model_uri=base.model_uri
+    )
+    table = point_in_time_table(snapshot, labelled_decisions(engine))
+    if table.empty:
+        raise TrainingDataError(
+            "no confirm/dismiss decision in the store names an account of this snapshot"
+        )
+    fit = continue_boosting(
+        champion,
+        table,
+        table["label"].to_numpy(),
+        table["weight"].to_numpy(dtype=float),
+        table["network_id"].to_numpy(),
+        seed=settings.seed,
+    )
+    why = f"boosted {fit.added_rounds} more rounds on {len(table)} decided accounts by {actor}"
+    metrics = {k: float(v) for k, v in fit.evidence.items() if isinstance(v, int | float)}
+    with tempfile.TemporaryDirectory(prefix="retraining-") as staging:
+        version = register_variant(
+            base,
+            files,
+            {"residual": fit.booster.model_to_string()},
+            kind="retraining",
+            evidence=fit.evidence,
+            metrics=metrics,
+            tracking_uri=settings.tracking_uri,
+            experiment=model_name,
+            artifact_root=settings.artifacts_dir if settings.mlflow_tracking_uri is None else None,
+            staging_dir=Path(staging),
+            reason=why,
+        )
+    append_audit(
+        engine,
+        actor=actor,
+        action="model.retrain",
+        target=f"{base.name}/{version.version}",
+        details={"base_version": base.version, "mlflow_run_id": version.run_id, **metrics},
+    )
+    return Retrained(base.version, version.version, version.run_id, fit.evidence)

@@ -1,0 +1,93 @@
+"""Retraining with the prior: the champion boosted further on decided accounts, features as of
+each decision's run, registered @challenger with its evidence, audited; `risk train
+--labels-from-decisions` does it when a champion exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import expit, logit
+from sqlalchemy import Engine
+
+from features.build import build_features
+from features.validation import read_valid_snapshot
+from models.mlflow_io import load_scorer
+from risk.service.models import point_in_time_table, retrain_challenger
+from risk.settings import Settings
+from risk.store.audit import list_audit
+from tests.api.world import World
+from tests.trained_world import TrainedWorld
+
+
+def test_features_are_taken_as_of_each_decisions_run(trained_world: TrainedWorld) -> None:
+    snapshot = read_valid_snapshot(trained_world.snapshot_dir)
+    latest_moment = pd.Timestamp(snapshot.orders["created_at"].max())
+    latest = build_features(snapshot, latest_moment)
+    early_moment = pd.Timestamp(snapshot.orders["created_at"].quantile(0.6))
+    early = build_features(snapshot, early_moment)
+    accounts = early.index[:6].tolist()
+    decisions = pd.DataFrame(
+        {
+            "account_id": [*accounts, accounts[0]],
+            "as_of": [early_moment] * 3 + [latest_moment] * 3 + [latest_moment],
+            "decision": [
+                "confirm",
+                "dismiss",
+                "confirm",
+                "dismiss",
+                "confirm",
+                "dismiss",
+                "dismiss",
+            ],
+            "inclusion_probability": [None, 0.25, None, None, None, None, None],
+        }
+    )
+    table = point_in_time_table(snapshot, decisions)
+    assert sorted(table.index) == sorted(accounts)
+    # accounts[0] was decided again later: its newest decision's run (the latest) counts
+    assert table.loc[accounts[0], "label"] == 0
+    pd.testing.assert_series_equal(
+        table.loc[accounts[0], latest.columns], latest.loc[accounts[0]], check_names=False
+    )
+    for account in accounts[1:3]:  # decided on the early run: features as of then
+        pd.testing.assert_series_equal(
+            table.loc[account, early.columns], early.loc[account], check_names=False
+        )
+    assert table.loc[accounts[1], "weight"] == 4.0 and table.loc[accounts[2], "weight"] == 1.0
+
+
+def test_retrained_challenger_adds_trees_to_the_champion(
+    decided: tuple[World, Engine], tmp_path: Path
+) -> None:
+    world, engine = decided
+    settings = Settings.model_validate(
+        {
+            "home": str(tmp_path / "home"),
+            "database_url": world.store_url,
+            "mlflow_tracking_uri": world.tracking_uri,
+        }
+    )
+    champion = load_scorer("mlm-risk@champion", world.tracking_uri)
+    snapshot = read_valid_snapshot(world.snapshot_dir)
+    result = retrain_challenger(engine=engine, settings=settings, snapshot=snapshot, actor="ops")
+    challenger = load_scorer("mlm-risk@challenger", world.tracking_uri)
+    assert challenger.version == result.version != champion.version
+    assert load_scorer("mlm-risk@champion", world.tracking_uri).version == champion.version
+    assert challenger.residual.current_iteration() == result.evidence["added_rounds"] >= 1
+    # the champion's model is kept whole; the new trees add to its calibrated log-odds
+    assert challenger.booster.model_to_string() == champion.booster.model_to_string()
+    sample = build_features(snapshot).head(200)
+    correction = challenger.residual.predict(champion.matrix(sample), raw_score=True)
+    expected = expit(logit(np.clip(champion.predict_proba(sample), 1e-9, 1 - 1e-9)) + correction)
+    assert challenger.predict_proba(sample) == pytest.approx(expected)
+    assert dict(challenger.thresholds) == dict(champion.thresholds)
+    run = mlflow.MlflowClient(tracking_uri=world.tracking_uri).get_run(result.mlflow_run_id)
+    assert run.data.tags["kind"] == "retraining"
+    assert run.data.metrics["decided_accounts"] == result.evidence["decided_accounts"] > 1000
+    assert result.evidence["challenger_average_precision"] is not None
+    [entry] = [e for e in list_audit(engine) if e.action == "model.retrain"]
+    assert entry.target == f"mlm-risk/{result.version}"
