@@ -13,7 +13,17 @@ from api.deps import authorize
 from api.errors import install_error_handlers
 from api.metrics import Metrics, MetricsMiddleware
 from api.roles import ACCESS
-from api.routers import accounts, decisions, health, keys, networks, queue, reports, runs
+from api.routers import (
+    accounts,
+    cases,
+    decisions,
+    health,
+    keys,
+    networks,
+    queue,
+    reports,
+    runs,
+)
 from api.state import AppState, load_champion
 from risk.service.database import close_committer, open_committer, open_engine
 from risk.settings import Settings, get_settings
@@ -69,7 +79,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
-    for module in (accounts, queue, networks, decisions, runs, keys, reports):
+    for module in (accounts, queue, networks, decisions, cases, runs, keys, reports):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_console(app)  # /console pages (cookie sign-in, own role checks) and /console/static
     check_access_table(app)

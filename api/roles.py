@@ -2,6 +2,8 @@
 
 - moderator: works the review queue, views accounts, explanations and networks, records
   decisions and exports them.
+- lead: a moderator who also shares out the work (reassigns cases), approves the actions a
+  second pair of eyes must see (four eyes: never their own proposals) and reviews quality.
 - regulator: read-only oversight: account views, explanations, networks, the decisions
   export and the scoring runs (reports come with the report endpoints). Never decides.
 - admin: runs the service: API keys and scoring runs. No account data (least privilege:
@@ -14,19 +16,26 @@ A ``/v1`` route missing from ``ACCESS`` is refused to everyone and fails the app
 from __future__ import annotations
 
 MODERATOR = "moderator"
+LEAD = "lead"
 REGULATOR = "regulator"
 ADMIN = "admin"
 
 ACCESS: dict[tuple[str, str], frozenset[str]] = {
-    ("GET", "/v1/accounts/{account_id}"): frozenset({MODERATOR, REGULATOR}),
-    ("GET", "/v1/accounts/{account_id}/explanation"): frozenset({MODERATOR, REGULATOR}),
-    ("GET", "/v1/queue"): frozenset({MODERATOR}),
-    ("GET", "/v1/networks"): frozenset({MODERATOR, REGULATOR}),
-    ("GET", "/v1/networks/{network_id}"): frozenset({MODERATOR, REGULATOR}),
-    ("POST", "/v1/accounts/{account_id}/decisions"): frozenset({MODERATOR}),
-    ("GET", "/v1/decisions"): frozenset({MODERATOR, REGULATOR}),
-    ("GET", "/v1/runs"): frozenset({MODERATOR, REGULATOR, ADMIN}),
+    ("GET", "/v1/accounts/{account_id}"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("GET", "/v1/accounts/{account_id}/explanation"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("GET", "/v1/queue"): frozenset({MODERATOR, LEAD}),
+    ("GET", "/v1/networks"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("GET", "/v1/networks/{network_id}"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("POST", "/v1/accounts/{account_id}/decisions"): frozenset({MODERATOR, LEAD}),
+    ("GET", "/v1/decisions"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("GET", "/v1/runs"): frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),
     ("GET", "/v1/reports/{run_id}"): frozenset({REGULATOR, ADMIN}),
+    ("GET", "/v1/cases"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("POST", "/v1/cases"): frozenset({MODERATOR, LEAD}),
+    ("GET", "/v1/cases/{case_id}"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("POST", "/v1/cases/next"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/cases/{case_id}/release"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/cases/{case_id}/reassign"): frozenset({LEAD}),
     ("GET", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys/{name}/revoke"): frozenset({ADMIN}),

@@ -44,6 +44,23 @@ class Settings(BaseSettings):
         default=30, ge=1, description="Published runs `risk runs prune` keeps whole (newest)."
     )
     seed: int = Field(default=7)
+    case_sla_hours: dict[str, float] = Field(
+        default={"critical": 24.0, "high": 72.0, "medium": 168.0},
+        description="Hours a case may wait for a decision, per priority (critical, high, medium).",
+    )
+    appeal_window_days: int = Field(
+        default=183, ge=1, description="Days after an action during which it may be appealed."
+    )
+
+    @field_validator("case_sla_hours")
+    @classmethod
+    def _sla_per_priority(cls, hours: dict[str, float]) -> dict[str, float]:
+        missing = {"critical", "high", "medium"} - hours.keys()
+        if missing or any(value <= 0 for value in hours.values()):
+            raise ValueError(
+                f"case_sla_hours needs positive hours for critical, high and medium: {hours}"
+            )
+        return hours
 
     @field_validator("home")
     @classmethod

@@ -209,6 +209,7 @@ def score(
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
     from risk.scoring import ENGINES, engine_named, run_scoring
+    from risk.service.cases import sync_cases_of_published_run
     from risk.settings import get_settings
 
     if engine not in ENGINES:
@@ -239,6 +240,8 @@ def score(
                 chunk_size=chunk_size,
                 prior_shift=prior_shift or settings.prior_shift,
             )
+            # After publishing, never inside it: a case problem cannot hold back the scores.
+            cases = sync_cases_of_published_run(settings=settings, run_id=summary.run_id)
     except Exception as error:
         code = _exit_code(error)
         if code is None:
@@ -249,8 +252,12 @@ def score(
         err.print(f"[bold red]error:[/] {message}", highlight=False)
         raise typer.Exit(code) from error
     if as_json:
-        typer.echo(json_text(summary.to_dict()))
+        typer.echo(json_text({**summary.to_dict(), "cases": cases.to_dict()}))
     elif not quiet:
         render_summary(summary, Console(file=sys.stdout))
+        typer.echo(
+            f"cases: {len(cases.opened)} opened, {len(cases.updated)} updated, "
+            f"{cases.accounts_added} accounts added"
+        )
     if fail_on_drift and summary.drift.get("warnings"):
         raise typer.Exit(EXIT_DRIFT)

@@ -19,6 +19,7 @@ from models.errors import ModelNotFoundError
 from models.mlflow_io import load_scorer
 from risk.report.export import export_run_report
 from risk.scoring import run_scoring
+from risk.service.cases import sync_cases_of_published_run
 from risk.service.training import train_snapshot, training_config
 from risk.settings import Settings
 from risk.store.db import open_store
@@ -103,6 +104,8 @@ def score_snapshot(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     )
     bands = ", ".join(f"{band} {n:,}" for band, n in summary.counts["bands"].items())
     say(f"  run {summary.run_id}: {summary.accounts_scored:,} accounts ({bands})")
+    cases = sync_cases_of_published_run(settings=settings, run_id=summary.run_id)
+    say(f"  cases: {len(cases.opened)} opened, {len(cases.updated)} updated")
     return summary.run_id
 
 

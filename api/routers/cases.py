@@ -1,0 +1,103 @@
+"""Cases: list, open by hand, read, claim the next, release, reassign (a lead)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from api.deps import AuthorizedKey, EngineDep, StateDep
+from api.roles import LEAD
+from api.schemas import ErrorBody
+from api.schemas_cases import CaseDetail, CaseIn, CasePageOut, CaseRecord, ReassignIn
+from risk.service.cases import (
+    CaseQuery,
+    claim_next_case,
+    get_case,
+    list_cases,
+    open_case,
+    reassign_case,
+    release_case,
+)
+from risk.vocab import Band, CaseState
+
+router = APIRouter(tags=["cases"])
+CaseId = Annotated[int, Path(ge=1)]
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
+_CONFLICT: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 409: {"model": ErrorBody}}
+
+
+@router.get("/v1/cases", response_model=CasePageOut)
+def get_cases(
+    key: AuthorizedKey,
+    engine: EngineDep,
+    state: CaseState | None = None,
+    priority: Band | None = None,
+    assignee: Annotated[str | None, Query(max_length=100)] = None,
+    mine: Annotated[bool, Query(description="Only the caller's cases.")] = False,
+    band: Annotated[Band | None, Query(description="Cases with an account at this band.")] = None,
+    region: Annotated[str | None, Query(max_length=100)] = None,
+    overdue: Annotated[bool | None, Query(description="Past their SLA (or not).")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Cases matching the filters: overdue first, then by priority, due time and age."""
+    query = CaseQuery(
+        state=state,
+        priority=priority,
+        assignee=key.name if mine else assignee,
+        band=band,
+        region=region,
+        overdue=overdue,
+        limit=limit,
+        offset=offset,
+    )
+    return list_cases(engine=engine, query=query).to_dict()
+
+
+@router.post("/v1/cases", status_code=201, response_model=CaseDetail, responses=_CONFLICT)
+def post_case(body: CaseIn, key: AuthorizedKey, state: StateDep) -> dict[str, Any]:
+    """Open a case from an account (409 naming the open case when its unit already has one)."""
+    detail = open_case(
+        engine=state.engine,
+        settings=state.settings,
+        account_id=body.account_id,
+        unit_kind=body.unit_kind,
+        actor=key.name,
+    )
+    return detail.to_dict()
+
+
+@router.post(
+    "/v1/cases/next",
+    response_model=CaseRecord,
+    responses={204: {"description": "No unassigned case is waiting."}},
+)
+def claim_next(key: AuthorizedKey, engine: EngineDep) -> Any:
+    """Assign the caller the most urgent unassigned case (never the same case to two callers)."""
+    claimed = claim_next_case(engine=engine, actor=key.name)
+    return Response(status_code=204) if claimed is None else claimed.to_dict()
+
+
+@router.get("/v1/cases/{case_id}", response_model=CaseDetail, responses=_NOT_FOUND)
+def read_case(case_id: CaseId, key: AuthorizedKey, engine: EngineDep) -> dict[str, Any]:
+    """The case with its accounts, history, proposals, actions and appeals (audited)."""
+    return get_case(engine=engine, case_id=case_id, actor=key.name).to_dict()
+
+
+@router.post("/v1/cases/{case_id}/release", response_model=CaseRecord, responses=_CONFLICT)
+def post_release(case_id: CaseId, key: AuthorizedKey, engine: EngineDep) -> dict[str, Any]:
+    """Put the case back in the pool (its assignee, or a lead)."""
+    released = release_case(
+        engine=engine, case_id=case_id, actor=key.name, is_lead=key.role == LEAD
+    )
+    return released.to_dict()
+
+
+@router.post("/v1/cases/{case_id}/reassign", response_model=CaseRecord, responses=_CONFLICT)
+def post_reassign(
+    case_id: CaseId, body: ReassignIn, key: AuthorizedKey, engine: EngineDep
+) -> dict[str, Any]:
+    """A lead gives the case to another moderator."""
+    moved = reassign_case(engine=engine, case_id=case_id, actor=key.name, assignee=body.assignee)
+    return moved.to_dict()

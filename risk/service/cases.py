@@ -1,0 +1,73 @@
+"""Case work for the API and the CLI: open (after a scoring run, or by hand), list, read, claim,
+release, reassign. Functions take keyword-only arguments and know nothing of HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from risk.cases import assignment, opening, reading
+from risk.cases.history import case_target
+from risk.cases.reading import CaseQuery as CaseQuery
+from risk.cases.records import CaseDetail as CaseDetail
+from risk.cases.records import CasePage, CaseSync
+from risk.cases.records import CaseRecord as CaseRecord
+from risk.settings import Settings
+from risk.store.audit import append_audit
+from risk.store.db import open_store
+from risk.vocab import CaseUnit
+
+
+def sync_cases_after_run(*, engine: Engine, settings: Settings, run_id: str | None) -> CaseSync:
+    """After a published run (``None``: the latest): open and update the flagged networks' cases."""
+    return opening.sync_run_cases(engine, run_id=run_id, sla_hours=settings.case_sla_hours)
+
+
+def sync_cases_of_published_run(*, settings: Settings, run_id: str) -> CaseSync:
+    """The nightly job's step after publishing: open and update its cases on the store."""
+    engine = open_store(settings.store_url)
+    try:
+        return sync_cases_after_run(engine=engine, settings=settings, run_id=run_id)
+    finally:
+        engine.dispose()
+
+
+def open_case(
+    *, engine: Engine, settings: Settings, account_id: str, unit_kind: CaseUnit, actor: str
+) -> CaseDetail:
+    """A moderator opens a case from an account (its network, or the branch it heads)."""
+    case_id = opening.open_case_by_hand(
+        engine,
+        account_id=account_id,
+        unit_kind=unit_kind,
+        actor=actor,
+        sla_hours=settings.case_sla_hours,
+    )
+    return reading.get_case(engine, case_id)
+
+
+def list_cases(*, engine: Engine, query: CaseQuery) -> CasePage:
+    """A page of cases matching the filters, most urgent first."""
+    return reading.list_cases(engine, query)
+
+
+def get_case(*, engine: Engine, case_id: int, actor: str) -> CaseDetail:
+    """One case with its accounts, history, proposals, actions and appeals (the view audited,
+    like an account's: it shows people's scores)."""
+    detail = reading.get_case(engine, case_id)
+    append_audit(engine, actor=actor, action="case.view", target=case_target(case_id))
+    return detail
+
+
+def claim_next_case(*, engine: Engine, actor: str) -> CaseRecord | None:
+    """Assign the caller the most urgent unassigned case (None when the pool is empty)."""
+    return assignment.claim_next(engine, actor=actor)
+
+
+def release_case(*, engine: Engine, case_id: int, actor: str, is_lead: bool) -> CaseRecord:
+    """Put a case back in the pool (its assignee or a lead)."""
+    return assignment.release(engine, case_id=case_id, actor=actor, is_lead=is_lead)
+
+
+def reassign_case(*, engine: Engine, case_id: int, actor: str, assignee: str) -> CaseRecord:
+    """A lead gives a case to another moderator."""
+    return assignment.reassign(engine, case_id=case_id, actor=actor, assignee=assignee)

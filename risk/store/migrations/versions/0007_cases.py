@@ -1,0 +1,194 @@
+"""Case work (issue 17): cases of a network or branch, their accounts and append-only history,
+proposed decisions (four eyes), enforcement actions with legal ground and statement of
+reasons, and appeals.
+
+Revision ID: 0007_cases
+Revises: 0005
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007_cases"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_APPEND_ONLY = ("case_events", "enforcement_actions")
+_TABLES = ("appeals", "enforcement_actions", "case_proposals", "case_events", "case_accounts")
+
+
+def _ts(name: str, nullable: bool = False) -> sa.Column[object]:
+    """A timezone-aware timestamp column."""
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def _actor(name: str, nullable: bool = False) -> sa.Column[object]:
+    """Who did it (an API key's name)."""
+    return sa.Column(name, sa.String(200), nullable=nullable)
+
+
+def _fk(column: str, table: str, owner: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint([column], [f"{table}.id"], name=f"fk_{owner}_{column}_{table}")
+
+
+def _create_cases() -> None:
+    op.create_table(
+        "cases",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("unit_kind", sa.String(16), nullable=False),
+        sa.Column("unit_id", sa.String(128), nullable=False),
+        sa.Column("network_id", sa.String(128), nullable=True),
+        sa.Column("region", sa.String(64), nullable=True),
+        sa.Column("state", sa.String(24), nullable=False),
+        sa.Column("priority", sa.String(16), nullable=False),
+        sa.Column("priority_rank", sa.Integer(), nullable=False),
+        _ts("opened_at"),
+        _actor("opened_by"),
+        sa.Column("run_id", sa.String(32), nullable=True),
+        _actor("assignee", nullable=True),
+        _ts("assigned_at", nullable=True),
+        _ts("due_at"),
+        _ts("updated_at"),
+        _ts("decided_at", nullable=True),
+        _ts("closed_at", nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_cases"),
+    )
+    still_open = sa.text("state <> 'closed'")
+    op.create_index(
+        "uq_cases_open_unit",
+        "cases",
+        ["unit_kind", "unit_id"],
+        unique=True,
+        sqlite_where=still_open,
+        postgresql_where=still_open,
+    )
+    op.create_index("ix_cases_claim", "cases", ["state", "assignee", "due_at", "priority_rank"])
+    op.create_index("ix_cases_assignee", "cases", ["assignee", "state"])
+    op.create_table(
+        "case_accounts",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.String(128), nullable=False),
+        _ts("added_at"),
+        sa.Column("run_id", sa.String(32), nullable=True),
+        sa.Column("tier", sa.Integer(), nullable=True),
+        sa.Column("band", sa.String(16), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("role", sa.String(16), nullable=True),
+        _fk("case_id", "cases", "case_accounts"),
+        sa.PrimaryKeyConstraint("case_id", "account_id", name="pk_case_accounts"),
+    )
+    op.create_index("ix_case_accounts_account", "case_accounts", ["account_id"])
+    op.create_table(
+        "case_events",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        _ts("at"),
+        _actor("actor"),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("from_state", sa.String(24), nullable=True),
+        sa.Column("to_state", sa.String(24), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=True),
+        _fk("case_id", "cases", "case_events"),
+        sa.PrimaryKeyConstraint("id", name="pk_case_events"),
+    )
+    op.create_index("ix_case_events_case", "case_events", ["case_id", "id"])
+
+
+def _create_decisions() -> None:
+    op.create_table(
+        "case_proposals",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        _actor("proposed_by"),
+        _ts("proposed_at"),
+        sa.Column("outcomes", sa.JSON(), nullable=False),
+        sa.Column("network_action", sa.String(32), nullable=True),
+        sa.Column("ground_kind", sa.String(16), nullable=False),
+        sa.Column("legal_ground", sa.Text(), nullable=False),
+        sa.Column("statement", sa.Text(), nullable=False),
+        sa.Column("needs_approval", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        _actor("reviewed_by", nullable=True),
+        _ts("reviewed_at", nullable=True),
+        sa.Column("review_note", sa.Text(), nullable=True),
+        _fk("case_id", "cases", "case_proposals"),
+        sa.PrimaryKeyConstraint("id", name="pk_case_proposals"),
+    )
+    op.create_index("ix_case_proposals_case", "case_proposals", ["case_id", "status"])
+    op.create_table(
+        "enforcement_actions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.String(128), nullable=True),
+        sa.Column("scope", sa.String(16), nullable=False),
+        sa.Column("action", sa.String(32), nullable=False),
+        sa.Column("ground_kind", sa.String(16), nullable=False),
+        sa.Column("legal_ground", sa.Text(), nullable=False),
+        sa.Column("statement", sa.Text(), nullable=False),
+        _actor("decided_by"),
+        _actor("approved_by", nullable=True),
+        _ts("flagged_at"),
+        _ts("taken_at"),
+        _fk("case_id", "cases", "enforcement_actions"),
+        _fk("proposal_id", "case_proposals", "enforcement_actions"),
+        sa.PrimaryKeyConstraint("id", name="pk_enforcement_actions"),
+    )
+    op.create_index("ix_enforcement_actions_case", "enforcement_actions", ["case_id"])
+    op.create_index("ix_enforcement_actions_taken", "enforcement_actions", ["taken_at"])
+    op.create_table(
+        "appeals",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        _ts("filed_at"),
+        _actor("filed_by"),
+        sa.Column("grounds", sa.Text(), nullable=False),
+        _ts("decided_at", nullable=True),
+        _actor("decided_by", nullable=True),
+        sa.Column("outcome", sa.String(16), nullable=True),
+        sa.Column("reasons", sa.Text(), nullable=True),
+        _fk("action_id", "enforcement_actions", "appeals"),
+        _fk("case_id", "cases", "appeals"),
+        sa.PrimaryKeyConstraint("id", name="pk_appeals"),
+    )
+    op.create_index("ix_appeals_action", "appeals", ["action_id"])
+    op.create_index("ix_appeals_case", "appeals", ["case_id"])
+
+
+def _append_only_triggers(dialect: str) -> None:
+    """Reject UPDATE and DELETE on the history and the actions (risk_reject_change: 0001)."""
+    for table in _APPEND_ONLY:
+        if dialect == "postgresql":
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION risk_reject_change()"
+            )
+            continue
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {verb} refused'); END"
+            )
+
+
+def upgrade() -> None:
+    """Create the case tables, their indexes and the append-only triggers."""
+    _create_cases()
+    _create_decisions()
+    _append_only_triggers(op.get_bind().dialect.name)
+
+
+def downgrade() -> None:
+    """Drop the case tables, refused once any case exists (moderators' work is never lost)."""
+    cases = op.get_bind().execute(sa.text("SELECT count(*) FROM cases")).scalar_one()
+    if cases:
+        raise RuntimeError(f"the store holds {cases} case(s): revision 0007_cases stays")
+    for table in (*_TABLES, "cases"):
+        op.drop_table(table)
