@@ -1,0 +1,67 @@
+"""A served store for case work over real HTTP: a published run of a few networks, keys for
+two moderators, two leads and a regulator, and uvicorn on a free port (no model needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from risk.settings import Settings
+from risk.store.keys import create_key
+from tests.api.conftest import bearer, start_server
+from tests.risk.cases.test_cases_open import world
+from tests.risk.conftest import RunWriter
+
+NAMES = {
+    "mod-ann": "moderator",
+    "mod-dee": "moderator",
+    "lead-eve": "lead",
+    "lead-fay": "lead",
+    "reg-bo": "regulator",
+}
+
+
+@dataclass
+class Served:
+    """The server's URL, the store and one HTTP client per key name."""
+
+    url: str
+    engine: Engine
+    as_: dict[str, httpx.Client]
+
+
+def publish_networks(publish_scores: RunWriter, count: int) -> str:
+    """A run with ``count`` flagged networks (an organizer, a recruiter and a participant)."""
+    frame = world({f"net-{i:02d}": ["critical", "high", "medium"] for i in range(count)})
+    roles = {"a0": "organizer", "a1": "recruiter", "a2": "participant"}
+    frame["role"] = [roles[account.rsplit("-", 1)[1]] for account in frame["account_id"]]
+    return publish_scores(frame)
+
+
+@pytest.fixture
+def served(
+    store_engine: Engine, store_url: str, publish_scores: RunWriter, tmp_path: Path
+) -> Iterator[Served]:
+    """Six flagged networks, their cases opened, served over HTTP."""
+    from risk.service.cases import sync_cases_after_run
+
+    publish_networks(publish_scores, 6)
+    settings = Settings.model_validate({"home": str(tmp_path), "database_url": store_url})
+    sync_cases_after_run(engine=store_engine, settings=settings, run_id=None)
+    keys = {name: create_key(store_engine, role=role, name=name)[0] for name, role in NAMES.items()}
+    server = start_server(settings, load_model=False)
+    clients = {
+        name: httpx.Client(base_url=server.url, headers=bearer(key), timeout=60)
+        for name, key in keys.items()
+    }
+    try:
+        yield Served(server.url, store_engine, clients)
+    finally:
+        for client in clients.values():
+            client.close()
+        server.stop()

@@ -1,0 +1,72 @@
+"""Case work over real HTTP on SQLite and PostgreSQL: list, read, claim (concurrently),
+release, reassign, open by hand."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+
+from tests.risk.cases.http_world import Served, served
+
+__all__ = ["served"]
+
+
+def test_concurrent_claims_over_http_never_share_a_case(served: Served) -> None:
+    callers = ["mod-ann", "mod-dee"] * 4  # two moderators asking four times each, at once
+    barrier = threading.Barrier(len(callers))
+    answers: list[httpx.Response] = [httpx.Response(0)] * len(callers)
+
+    def claim(i: int) -> None:
+        with httpx.Client(base_url=served.url, headers=served.as_[callers[i]].headers) as c:
+            barrier.wait()
+            answers[i] = c.post("/v1/cases/next", timeout=60)
+
+    threads = [threading.Thread(target=claim, args=(i,)) for i in range(len(callers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in answers) == [200] * 6 + [204] * 2
+    claimed = [(r.json()["id"], callers[i]) for i, r in enumerate(answers) if r.status_code == 200]
+    assert len({case_id for case_id, _ in claimed}) == 6
+    for case_id, caller in claimed:
+        case = served.as_["lead-eve"].get(f"/v1/cases/{case_id}").json()["case"]
+        assert case["assignee"] == caller and case["state"] == "in_review"
+    mine = served.as_["mod-ann"].get("/v1/cases", params={"mine": True}).json()
+    assert {c["id"] for c in mine["items"]} == {i for i, who in claimed if who == "mod-ann"}
+
+
+def test_list_read_release_reassign(served: Served) -> None:
+    ann, dee, eve = served.as_["mod-ann"], served.as_["mod-dee"], served.as_["lead-eve"]
+    page = served.as_["reg-bo"].get("/v1/cases", params={"priority": "critical"}).json()
+    assert page["total"] == 6 and all(c["state"] == "open" for c in page["items"])
+    assert page["items"][0]["accounts"] == 3 and page["items"][0]["overdue"] is False
+    claimed = ann.post("/v1/cases/next").json()
+    case_id = claimed["id"]
+    assert dee.post(f"/v1/cases/{case_id}/release").status_code == 409
+    reassigned = dee.post(f"/v1/cases/{case_id}/reassign", json={"assignee": "mod-dee"})
+    assert reassigned.status_code == 403
+    moved = eve.post(f"/v1/cases/{case_id}/reassign", json={"assignee": "mod-dee"})
+    assert moved.status_code == 200 and moved.json()["assignee"] == "mod-dee"
+    assert dee.post(f"/v1/cases/{case_id}/release").json()["state"] == "open"
+    detail = eve.get(f"/v1/cases/{case_id}").json()
+    assert [e["kind"] for e in detail["events"]] == ["opened", "claim", "reassign", "release"]
+    assert {a["role"] for a in detail["accounts"]} == {"organizer", "recruiter", "participant"}
+    assert eve.get("/v1/cases/99999").status_code == 404
+    assert eve.get("/v1/cases", params={"state": "nonsense"}).status_code == 422
+
+
+def test_open_a_case_by_hand(served: Served) -> None:
+    ann = served.as_["mod-ann"]
+    existing = ann.post("/v1/cases", json={"account_id": "net-00-a1"})
+    assert existing.status_code == 409 and "already has open case" in existing.text
+    branch = ann.post("/v1/cases", json={"account_id": "net-00-a1", "unit_kind": "branch"})
+    assert branch.status_code == 201
+    body = branch.json()
+    assert body["case"]["unit_kind"] == "branch" and body["case"]["opened_by"] == "mod-ann"
+    assert [a["account_id"] for a in body["accounts"]] == ["net-00-a1"]
+    missing = ann.post("/v1/cases", json={"account_id": "nobody"})
+    assert missing.status_code == 404
+    refused = served.as_["reg-bo"].post("/v1/cases", json={"account_id": "net-00-a1"})
+    assert refused.status_code == 403
