@@ -95,3 +95,14 @@ def reassign(engine: Engine, *, case_id: int, actor: str, assignee: str) -> Case
             assigned_at=utcnow(),
         )
         return case_record_in(connection, case_id)
+
+
+def close(engine: Engine, *, case_id: int, actor: str, is_lead: bool) -> CaseRecord:
+    """Close a decided case (its assignee or a lead); its unit may get a new case later."""
+    with write_transaction(engine) as connection:
+        row = locked_case(connection, case_id)
+        check_step(row, "close")
+        if row.assignee != actor and not is_lead:
+            raise CaseStateError(f"case {case_id} is assigned to {row.assignee}, not to {actor}")
+        move_case(connection, row, step="close", actor=actor, closed_at=utcnow())
+        return case_record_in(connection, case_id)

@@ -1,16 +1,21 @@
 """Case work for the API and the CLI: open (after a scoring run, or by hand), list, read, claim,
-release, reassign. Functions take keyword-only arguments and know nothing of HTTP."""
+release, reassign, decide (four eyes), close, appeal. Functions take keyword-only arguments and
+know nothing of HTTP."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from risk.cases import assignment, opening, reading
+from risk.cases import appeals, assignment, decisions, opening, reading
+from risk.cases.decisions import Outcome as Outcome
+from risk.cases.decisions import Proposal as Proposal
 from risk.cases.history import case_target
 from risk.cases.reading import CaseQuery as CaseQuery
+from risk.cases.records import AppealRecord as AppealRecord
 from risk.cases.records import CaseDetail as CaseDetail
 from risk.cases.records import CasePage, CaseSync
 from risk.cases.records import CaseRecord as CaseRecord
+from risk.cases.records import ProposalRecord as ProposalRecord
 from risk.settings import Settings
 from risk.store.audit import append_audit
 from risk.store.db import open_store
@@ -71,3 +76,51 @@ def release_case(*, engine: Engine, case_id: int, actor: str, is_lead: bool) -> 
 def reassign_case(*, engine: Engine, case_id: int, actor: str, assignee: str) -> CaseRecord:
     """A lead gives a case to another moderator."""
     return assignment.reassign(engine, case_id=case_id, actor=actor, assignee=assignee)
+
+
+def close_case(*, engine: Engine, case_id: int, actor: str, is_lead: bool) -> CaseRecord:
+    """Close a decided case (its assignee or a lead)."""
+    return assignment.close(engine, case_id=case_id, actor=actor, is_lead=is_lead)
+
+
+def propose_decision(
+    *, engine: Engine, case_id: int, actor: str, proposal: Proposal
+) -> ProposalRecord:
+    """The assignee's decision for the case: applied at once, or waiting for a lead."""
+    return decisions.propose(engine, case_id=case_id, actor=actor, proposal=proposal)
+
+
+def approve_proposal(
+    *, engine: Engine, proposal_id: int, actor: str, note: str | None
+) -> ProposalRecord:
+    """A lead other than the proposer approves: decisions and actions take effect."""
+    return decisions.approve(engine, proposal_id=proposal_id, actor=actor, note=note)
+
+
+def reject_proposal(
+    *, engine: Engine, proposal_id: int, actor: str, note: str | None
+) -> ProposalRecord:
+    """A lead other than the proposer sends the case back to its assignee."""
+    return decisions.reject(engine, proposal_id=proposal_id, actor=actor, note=note)
+
+
+def file_appeal(
+    *, engine: Engine, settings: Settings, action_id: int, actor: str, grounds: str
+) -> AppealRecord:
+    """File an appeal for the seller against an action, within the configured window."""
+    return appeals.file_appeal(
+        engine,
+        action_id=action_id,
+        actor=actor,
+        grounds=grounds,
+        window_days=settings.appeal_window_days,
+    )
+
+
+def decide_appeal(
+    *, engine: Engine, appeal_id: int, actor: str, outcome: str, reasons: str
+) -> AppealRecord:
+    """Uphold or overturn an appeal (not by whoever decided or approved the action)."""
+    return appeals.decide_appeal(
+        engine, appeal_id=appeal_id, actor=actor, outcome=outcome, reasons=reasons
+    )
