@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from risk.service.cases import CaseDetail, CaseRecord
-from risk.vocab import CaseUnit
+from risk.service.cases import AppealRecord, CaseDetail, CaseRecord, ProposalRecord
+from risk.vocab import AppealOutcome, CaseUnit, Decision, EnforcementAction, GroundKind
 
-__all__ = ["CaseDetail", "CaseIn", "CasePageOut", "CaseRecord", "ReassignIn"]
+__all__ = [
+    "AppealDecisionIn",
+    "AppealIn",
+    "AppealRecord",
+    "CaseDetail",
+    "CaseIn",
+    "CasePageOut",
+    "CaseRecord",
+    "OutcomeIn",
+    "ProposalIn",
+    "ProposalRecord",
+    "ReassignIn",
+    "ReviewIn",
+]
 
 
 class CaseIn(BaseModel):
@@ -32,3 +45,53 @@ class CasePageOut(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class OutcomeIn(BaseModel):
+    """What the case decides for one account (an action needs the decision confirm)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str = Field(min_length=1, max_length=200)
+    decision: Decision
+    action: EnforcementAction | None = None
+
+
+class ProposalIn(BaseModel):
+    """The assignee's decision for the whole case: an outcome for every account of the case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcomes: list[OutcomeIn] = Field(min_length=1, max_length=20_000)
+    network_action: EnforcementAction | None = Field(
+        default=None, description="An action on the whole network (always needs a lead)."
+    )
+    ground_kind: GroundKind = Field(
+        description="illegal: the law (DSA Art. 17(3)(d)); terms: the platform's terms (e)."
+    )
+    legal_ground: str = Field(min_length=1, max_length=4000, description="The provision.")
+    statement: str = Field(
+        min_length=1, max_length=4000, description="The statement of reasons the seller gets."
+    )
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class AppealIn(BaseModel):
+    """An appeal the platform files for the seller against one action."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action_id: int = Field(ge=1)
+    grounds: str = Field(min_length=1, max_length=4000)
+
+
+class AppealDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: AppealOutcome
+    reasons: str = Field(min_length=1, max_length=4000)

@@ -1,4 +1,5 @@
-"""Cases: list, open by hand, read, claim the next, release, reassign (a lead)."""
+"""Cases: list, open by hand, read, claim the next, release, reassign (a lead), decide (four
+eyes: a lead approves or rejects), close; appeals against an action."""
 
 from __future__ import annotations
 
@@ -9,14 +10,34 @@ from fastapi import APIRouter, Path, Query, Response
 from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.roles import LEAD
 from api.schemas import ErrorBody
-from api.schemas_cases import CaseDetail, CaseIn, CasePageOut, CaseRecord, ReassignIn
+from api.schemas_cases import (
+    AppealDecisionIn,
+    AppealIn,
+    AppealRecord,
+    CaseDetail,
+    CaseIn,
+    CasePageOut,
+    CaseRecord,
+    ProposalIn,
+    ProposalRecord,
+    ReassignIn,
+    ReviewIn,
+)
 from risk.service.cases import (
     CaseQuery,
+    Outcome,
+    Proposal,
+    approve_proposal,
     claim_next_case,
+    close_case,
+    decide_appeal,
+    file_appeal,
     get_case,
     list_cases,
     open_case,
+    propose_decision,
     reassign_case,
+    reject_proposal,
     release_case,
 )
 from risk.vocab import Band, CaseState
@@ -101,3 +122,95 @@ def post_reassign(
     """A lead gives the case to another moderator."""
     moved = reassign_case(engine=engine, case_id=case_id, actor=key.name, assignee=body.assignee)
     return moved.to_dict()
+
+
+@router.post(
+    "/v1/cases/{case_id}/decision",
+    status_code=201,
+    response_model=ProposalRecord,
+    responses=_CONFLICT,
+)
+def post_decision(
+    case_id: CaseId, body: ProposalIn, key: AuthorizedKey, engine: EngineDep
+) -> dict[str, Any]:
+    """The assignee decides the case: an outcome per account, maybe actions. Applied at once,
+    or (beyond a warning on an organizer or recruiter, or any network-wide action) waiting for
+    a lead's approval."""
+    proposal = Proposal(
+        outcomes=[Outcome(o.account_id, o.decision, o.action) for o in body.outcomes],
+        network_action=body.network_action,
+        ground_kind=body.ground_kind,
+        legal_ground=body.legal_ground,
+        statement=body.statement,
+    )
+    made = propose_decision(engine=engine, case_id=case_id, actor=key.name, proposal=proposal)
+    return made.to_dict()
+
+
+ProposalId = Annotated[int, Path(ge=1)]
+
+
+@router.post(
+    "/v1/proposals/{proposal_id}/approve", response_model=ProposalRecord, responses=_CONFLICT
+)
+def post_approve(
+    proposal_id: ProposalId, body: ReviewIn, key: AuthorizedKey, engine: EngineDep
+) -> dict[str, Any]:
+    """A lead other than the proposer approves (403 for the proposer): it takes effect."""
+    reviewed = approve_proposal(
+        engine=engine, proposal_id=proposal_id, actor=key.name, note=body.note
+    )
+    return reviewed.to_dict()
+
+
+@router.post(
+    "/v1/proposals/{proposal_id}/reject", response_model=ProposalRecord, responses=_CONFLICT
+)
+def post_reject(
+    proposal_id: ProposalId, body: ReviewIn, key: AuthorizedKey, engine: EngineDep
+) -> dict[str, Any]:
+    """A lead other than the proposer sends the case back to its assignee."""
+    reviewed = reject_proposal(
+        engine=engine, proposal_id=proposal_id, actor=key.name, note=body.note
+    )
+    return reviewed.to_dict()
+
+
+@router.post("/v1/cases/{case_id}/close", response_model=CaseRecord, responses=_CONFLICT)
+def post_close(case_id: CaseId, key: AuthorizedKey, engine: EngineDep) -> dict[str, Any]:
+    """Close a decided case (its assignee or a lead)."""
+    closed = close_case(engine=engine, case_id=case_id, actor=key.name, is_lead=key.role == LEAD)
+    return closed.to_dict()
+
+
+@router.post("/v1/appeals", status_code=201, response_model=AppealRecord, responses=_CONFLICT)
+def post_appeal(body: AppealIn, key: AuthorizedKey, state: StateDep) -> dict[str, Any]:
+    """File an appeal for the seller against an action, within the window (default 6 months;
+    422 naming the day it closed)."""
+    filed = file_appeal(
+        engine=state.engine,
+        settings=state.settings,
+        action_id=body.action_id,
+        actor=key.name,
+        grounds=body.grounds,
+    )
+    return filed.to_dict()
+
+
+@router.post("/v1/appeals/{appeal_id}/decision", response_model=AppealRecord, responses=_CONFLICT)
+def post_appeal_decision(
+    appeal_id: Annotated[int, Path(ge=1)],
+    body: AppealDecisionIn,
+    key: AuthorizedKey,
+    engine: EngineDep,
+) -> dict[str, Any]:
+    """Uphold or overturn (403 for whoever decided or approved the action). An overturn
+    reverses the action and records a dismissal for the account (its new label)."""
+    decided = decide_appeal(
+        engine=engine,
+        appeal_id=appeal_id,
+        actor=key.name,
+        outcome=body.outcome,
+        reasons=body.reasons,
+    )
+    return decided.to_dict()

@@ -11,6 +11,12 @@ from tests.api.conftest import Keys, bearer
 
 MOD, LEAD, REG, ADM = "moderator", "lead", "regulator", "admin"
 # The documented matrix (api/roles.py), written out again so a change to the table shows here.
+_PROPOSAL = {
+    "outcomes": [{"account_id": "{account}", "decision": "confirm"}],
+    "ground_kind": "terms",
+    "legal_ground": "Terms 4.2",
+    "statement": "s",
+}
 # Success is a status or the statuses an allowed caller may meet (a case's state decides: the
 # first caller may claim the last case, release what a second caller may not).
 ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int | tuple[int, ...]]] = [
@@ -34,6 +40,20 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int | tuple[int
     ("POST", "/v1/cases/next", None, {MOD, LEAD}, (200, 204)),
     ("POST", "/v1/cases/{case}/release", None, {MOD, LEAD}, (200, 409)),
     ("POST", "/v1/cases/{case}/reassign", {"assignee": "mod-dee"}, {LEAD}, 200),
+    # The role gate comes first: an allowed caller meets the case's state (409), an account
+    # not in the case (422) or an id nobody has (404); the others 401/403.
+    ("POST", "/v1/cases/{case}/decision", _PROPOSAL, {MOD, LEAD}, (409, 422)),
+    ("POST", "/v1/cases/{case}/close", None, {MOD, LEAD}, 409),
+    ("POST", "/v1/proposals/999999/approve", {}, {LEAD}, 404),
+    ("POST", "/v1/proposals/999999/reject", {}, {LEAD}, 404),
+    ("POST", "/v1/appeals", {"action_id": 999999, "grounds": "g"}, {MOD, LEAD}, 404),
+    (
+        "POST",
+        "/v1/appeals/999999/decision",
+        {"outcome": "uphold", "reasons": "r"},
+        {MOD, LEAD},
+        404,
+    ),
     ("GET", "/v1/keys", None, {ADM}, 200),
     ("POST", "/v1/keys", {"name": "made-by-matrix", "role": "regulator"}, {ADM}, 201),
     ("POST", "/v1/keys/mod-gone/revoke", None, {ADM}, 200),
@@ -49,8 +69,22 @@ TEMPLATES = {
     "/v1/cases/{case}": "/v1/cases/{case_id}",
     "/v1/cases/{case}/release": "/v1/cases/{case_id}/release",
     "/v1/cases/{case}/reassign": "/v1/cases/{case_id}/reassign",
+    "/v1/cases/{case}/decision": "/v1/cases/{case_id}/decision",
+    "/v1/cases/{case}/close": "/v1/cases/{case_id}/close",
+    "/v1/proposals/999999/approve": "/v1/proposals/{proposal_id}/approve",
+    "/v1/proposals/999999/reject": "/v1/proposals/{proposal_id}/reject",
+    "/v1/appeals/999999/decision": "/v1/appeals/{appeal_id}/decision",
 }
 OPEN = ["/health", "/ready", "/metrics", "/docs", "/openapi.json"]
+
+
+def _filled(body: Any, ids: dict[str, str]) -> Any:
+    """The body with ``{account}`` and ``{network}`` filled in, at any depth."""
+    if isinstance(body, dict):
+        return {k: _filled(v, ids) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_filled(v, ids) for v in body]
+    return body.format(**ids) if isinstance(body, str) else body
 
 
 def _callers(keys: Keys) -> dict[str, dict[str, str]]:
@@ -79,7 +113,7 @@ def test_matrix(
 ) -> None:
     ids = {"account": targets["matrix_account"], "network": targets["network"]}
     path = template.format(case=targets["case"], **ids)
-    sent = None if body is None else {k: str(v).format(**ids) for k, v in body.items()}
+    sent = None if body is None else _filled(body, ids)
     seen = {
         caller: http.request(method, path, json=sent, headers=headers)
         for caller, headers in _callers(keys).items()

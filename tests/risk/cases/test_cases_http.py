@@ -70,3 +70,62 @@ def test_open_a_case_by_hand(served: Served) -> None:
     assert missing.status_code == 404
     refused = served.as_["reg-bo"].post("/v1/cases", json={"account_id": "net-00-a1"})
     assert refused.status_code == 403
+
+
+def _terminate_the_organizer(network: str) -> dict[str, object]:
+    """Organizer (a0) terminated, recruiter (a1) warned, participant (a2) left alone."""
+    outcomes = [
+        {"account_id": f"{network}-{suffix}", "decision": decision, "action": action}
+        for suffix, decision, action in (
+            ("a0", "confirm", "terminate"),
+            ("a1", "confirm", "warn"),
+            ("a2", "dismiss", None),
+        )
+    ]
+    return {
+        "outcomes": outcomes,
+        "ground_kind": "illegal",
+        "legal_ground": "禁止传销条例 第七条",
+        "statement": "Entry fees paid up three tiers; no sales to consumers.",
+    }
+
+
+def test_decide_approve_appeal_overturn_over_http(served: Served) -> None:
+    ann, eve, fay = served.as_["mod-ann"], served.as_["lead-eve"], served.as_["lead-fay"]
+    case = ann.post("/v1/cases/next").json()
+    body = _terminate_the_organizer(case["unit_id"])
+    proposed = ann.post(f"/v1/cases/{case['id']}/decision", json=body)
+    assert proposed.status_code == 201, proposed.text
+    proposal = proposed.json()
+    assert proposal["needs_approval"] and proposal["status"] == "pending"
+    again = ann.post(f"/v1/cases/{case['id']}/decision", json=body)
+    assert again.status_code == 409  # awaiting approval: one proposal at a time
+    assert ann.post(f"/v1/proposals/{proposal['id']}/approve", json={}).status_code == 403
+    approved = eve.post(f"/v1/proposals/{proposal['id']}/approve", json={"note": "ok"})
+    assert approved.status_code == 200 and approved.json()["reviewed_by"] == "lead-eve"
+    detail = eve.get(f"/v1/cases/{case['id']}").json()
+    assert detail["case"]["state"] == "decided"
+    terminated = next(a for a in detail["actions"] if a["action"] == "terminate")
+    assert terminated["legal_ground"] == "禁止传销条例 第七条"
+    assert terminated["decided_by"] == "mod-ann" and terminated["approved_by"] == "lead-eve"
+    filed = ann.post("/v1/appeals", json={"action_id": terminated["id"], "grounds": "误判"})
+    assert filed.status_code == 201
+    appeal = filed.json()
+    judged_by_approver = eve.post(
+        f"/v1/appeals/{appeal['id']}/decision", json={"outcome": "overturn", "reasons": "r"}
+    )
+    assert judged_by_approver.status_code == 403
+    overturned = fay.post(
+        f"/v1/appeals/{appeal['id']}/decision",
+        json={"outcome": "overturn", "reasons": "Consumer receipts shown."},
+    )
+    assert overturned.status_code == 200 and overturned.json()["outcome"] == "overturn"
+    organizer = terminated["account_id"]
+    decisions = ann.get("/v1/decisions", params={"account_id": organizer}).json()
+    assert [d["decision"] for d in decisions] == ["confirm", "dismiss"]
+    after = eve.get(f"/v1/cases/{case['id']}").json()
+    assert after["case"]["state"] == "re_decided"
+    assert next(a for a in after["actions"] if a["id"] == terminated["id"])["reversed"]
+    assert ann.post(f"/v1/cases/{case['id']}/close").json()["state"] == "closed"
+    bad = ann.post("/v1/appeals", json={"action_id": terminated["id"], "grounds": ""})
+    assert bad.status_code == 422
