@@ -23,9 +23,11 @@ from api.routers import (
     queue,
     reports,
     runs,
+    webhooks,
 )
 from api.state import AppState, load_champion
 from risk.service.database import close_committer, open_committer, open_engine
+from risk.service.webhooks import WebhookSender
 from risk.settings import Settings, get_settings
 
 API_PREFIX = "/v1"  # every route path spells it out: the path is the roles-table key
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         else:
             state.model_error = "model loading disabled"
         app.state.risk = state
+        sender = WebhookSender(engine, chosen).start()  # case events to the platform
         # The model, explainer and imported libraries live as long as the process: moved out of
         # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
         gc.collect()
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         try:
             yield
         finally:
+            sender.stop()
             close_committer(committer=committer)
             state.engine.dispose()
 
@@ -79,7 +83,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
-    for module in (accounts, queue, networks, decisions, cases, runs, keys, reports):
+    for module in (accounts, queue, networks, decisions, cases, webhooks, runs, keys, reports):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_console(app)  # /console pages (cookie sign-in, own role checks) and /console/static
     check_access_table(app)

@@ -6,8 +6,9 @@
   second pair of eyes must see (four eyes: never their own proposals) and reviews quality.
 - regulator: read-only oversight: account views, explanations, networks, the decisions
   export and the scoring runs (reports come with the report endpoints). Never decides.
-- admin: runs the service: API keys and scoring runs. No account data (least privilege:
-  operating the service does not need personal data, so admins are not shown any).
+- admin: runs the service: API keys, scoring runs and webhook subscriptions (their delivery
+  log shows no payloads). No account data (least privilege: operating the service does not
+  need personal data, so admins are not shown any).
 
 ``/health``, ``/ready``, ``/metrics`` and the docs are open (probes and scrapers on loopback).
 A ``/v1`` route missing from ``ACCESS`` is refused to everyone and fails the app's start-up.
@@ -42,6 +43,10 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/proposals/{proposal_id}/reject"): frozenset({LEAD}),
     ("POST", "/v1/appeals"): frozenset({MODERATOR, LEAD}),
     ("POST", "/v1/appeals/{appeal_id}/decision"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/webhooks"): frozenset({ADMIN}),
+    ("GET", "/v1/webhooks"): frozenset({ADMIN}),
+    ("POST", "/v1/webhooks/{subscription_id}/revoke"): frozenset({ADMIN}),
+    ("GET", "/v1/webhooks/{subscription_id}/deliveries"): frozenset({ADMIN}),
     ("GET", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys/{name}/revoke"): frozenset({ADMIN}),

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from risk.service.cases import AppealRecord, CaseDetail, CaseRecord, ProposalRecord
-from risk.vocab import AppealOutcome, CaseUnit, Decision, EnforcementAction, GroundKind
+from risk.vocab import (
+    AppealOutcome,
+    CaseUnit,
+    Decision,
+    EnforcementAction,
+    GroundKind,
+    WebhookEvent,
+)
 
 __all__ = [
     "AppealDecisionIn",
@@ -15,11 +24,13 @@ __all__ = [
     "CaseIn",
     "CasePageOut",
     "CaseRecord",
+    "CreatedSubscriptionOut",
     "OutcomeIn",
     "ProposalIn",
     "ProposalRecord",
     "ReassignIn",
     "ReviewIn",
+    "SubscriptionIn",
 ]
 
 
@@ -95,3 +106,23 @@ class AppealDecisionIn(BaseModel):
 
     outcome: AppealOutcome
     reasons: str = Field(min_length=1, max_length=4000)
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://")
+    events: list[WebhookEvent] = Field(min_length=1)
+
+
+class CreatedSubscriptionOut(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    created_by: str
+    created_at: datetime
+    revoked_at: datetime | None
+    secret: str = Field(
+        description="Signs every delivery (Standard Webhooks: HMAC-SHA256 over "
+        "'{webhook-id}.{webhook-timestamp}.{body}'); shown once."
+    )

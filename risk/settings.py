@@ -52,6 +52,17 @@ class Settings(BaseSettings):
         default=183, ge=1, description="Days after an action during which it may be appealed."
     )
 
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts per webhook delivery before it is marked failed."
+    )
+    webhook_backoff_seconds: float = Field(
+        default=30.0, gt=0, description="Wait after the first failure; doubled after each next."
+    )
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+    webhook_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often the API's sender looks for due deliveries."
+    )
+
     @field_validator("case_sla_hours")
     @classmethod
     def _sla_per_priority(cls, hours: dict[str, float]) -> dict[str, float]:

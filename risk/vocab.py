@@ -37,6 +37,7 @@ __all__ = [
     "SCHEME_ROLES",
     "SHOWN_FEATURES",
     "SINGLE_EYE_ACTIONS",
+    "WEBHOOK_EVENTS",
     "AppealOutcome",
     "Band",
     "CaseState",
@@ -50,6 +51,7 @@ __all__ = [
     "ProposalStatus",
     "RunStatus",
     "SchemeRole",
+    "WebhookEvent",
 ]
 
 # Reasons and the likely role are stored for these bands (explaining every account costs minutes).
@@ -90,6 +92,9 @@ GroundKind = Literal["illegal", "terms"]
 GROUND_KINDS: tuple[GroundKind, ...] = get_args(GroundKind)
 ProposalStatus = Literal["pending", "approved", "rejected"]
 PROPOSAL_STATUSES: tuple[ProposalStatus, ...] = get_args(ProposalStatus)
+# What the platform may subscribe to (webhooks).
+WebhookEvent = Literal["case.opened", "case.decided", "action.approved", "appeal.decided"]
+WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = get_args(WebhookEvent)
 AppealOutcome = Literal["uphold", "overturn"]
 APPEAL_OUTCOMES: tuple[AppealOutcome, ...] = get_args(AppealOutcome)
 

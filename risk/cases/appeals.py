@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from risk.cases.decisions import MAX_TEXT_CHARS, record_decision_in
 from risk.cases.errors import CaseNotFoundError, CaseStateError, FourEyesError
+from risk.cases.events import appeal_decided
 from risk.cases.history import locked_case, move_case
 from risk.cases.records import AppealRecord
 from risk.errors import StoreInputError
@@ -118,6 +119,7 @@ def decide_appeal(
             to_state="appealed" if waiting else "re_decided",
             details=details,
         )
+        appeal_decided(connection, appeal_id)
         return _appeal(connection, appeal_id)
 
 

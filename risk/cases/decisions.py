@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from risk.cases.errors import CaseNotFoundError, CaseStateError, FourEyesError
+from risk.cases.events import case_decided
 from risk.cases.history import check_step, locked_case, move_case
 from risk.cases.records import ProposalRecord
 from risk.errors import StoreInputError
@@ -165,6 +166,7 @@ def propose(engine: Engine, *, case_id: int, actor: str, proposal: Proposal) -> 
                 decided_at=utcnow(),
             )
             _apply(connection, row, proposal_id, approved_by=None)
+            case_decided(connection, case_id, proposal_id, approved=False)
         return _proposal_in(connection, proposal_id)
 
 
@@ -200,6 +202,7 @@ def approve(engine: Engine, *, proposal_id: int, actor: str, note: str | None) -
             decided_at=utcnow(),
         )
         _apply(connection, row, proposal_id, approved_by=actor)
+        case_decided(connection, row.id, proposal_id, approved=True)
         return _proposal_in(connection, proposal_id)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from risk.cases.errors import CaseNotFoundError
+from risk.cases.events import case_opened
 from risk.cases.history import record_event
 from risk.cases.records import CaseSync
 from risk.cases.sla import due_at, higher_priority, priority_rank
@@ -123,6 +124,7 @@ def _new_case(
         to_state="open",
         details=details,
     )
+    case_opened(connection, case_id)
     return int(case_id)
 
 

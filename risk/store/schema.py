@@ -319,6 +319,63 @@ class Appeal(Base):
     )
 
 
+class WebhookSubscription(Base):
+    """A platform endpoint subscribed to case events; its secret signs every delivery."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(100))  # kept to sign; shown once at creation
+    events: Mapped[list[Any]]
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class WebhookDelivery(Base):
+    """One event for one subscription (the outbox): written with the change it reports,
+    sent later, retried with backoff."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id"))
+    event: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime | None]
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
+    )
+
+
+class WebhookAttempt(Base):
+    """One attempt to deliver (the delivery log; append-only)."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id"))
+    at: Mapped[datetime]
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    seconds: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_webhook_attempts_delivery", "delivery_id", "id"),)
+
+
 # Core tables: the store's functions use SQL expressions, not ORM sessions (bulk speed).
 runs_table = cast(Table, ScoringRun.__table__)
 scores_table = cast(Table, Score.__table__)
@@ -331,3 +388,6 @@ case_events_table = cast(Table, CaseEvent.__table__)
 case_proposals_table = cast(Table, CaseProposal.__table__)
 actions_table = cast(Table, EnforcementActionRow.__table__)
 appeals_table = cast(Table, Appeal.__table__)
+subscriptions_table = cast(Table, WebhookSubscription.__table__)
+deliveries_table = cast(Table, WebhookDelivery.__table__)
+attempts_table = cast(Table, WebhookAttempt.__table__)

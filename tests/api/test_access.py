@@ -54,6 +54,16 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int | tuple[int
         {MOD, LEAD},
         404,
     ),
+    (
+        "POST",
+        "/v1/webhooks",
+        {"url": "http://127.0.0.1:9/x", "events": ["case.opened"]},
+        {ADM},
+        201,
+    ),
+    ("GET", "/v1/webhooks", None, {ADM}, 200),
+    ("POST", "/v1/webhooks/999999/revoke", None, {ADM}, 404),
+    ("GET", "/v1/webhooks/1/deliveries", None, {ADM}, 200),
     ("GET", "/v1/keys", None, {ADM}, 200),
     ("POST", "/v1/keys", {"name": "made-by-matrix", "role": "regulator"}, {ADM}, 201),
     ("POST", "/v1/keys/mod-gone/revoke", None, {ADM}, 200),
@@ -74,6 +84,8 @@ TEMPLATES = {
     "/v1/proposals/999999/approve": "/v1/proposals/{proposal_id}/approve",
     "/v1/proposals/999999/reject": "/v1/proposals/{proposal_id}/reject",
     "/v1/appeals/999999/decision": "/v1/appeals/{appeal_id}/decision",
+    "/v1/webhooks/999999/revoke": "/v1/webhooks/{subscription_id}/revoke",
+    "/v1/webhooks/1/deliveries": "/v1/webhooks/{subscription_id}/deliveries",
 }
 OPEN = ["/health", "/ready", "/metrics", "/docs", "/openapi.json"]
 

@@ -23,6 +23,9 @@ from risk.store.runs import begin_run, publish_run, write_scores
 
 PG_SERVER = os.environ.get("RISK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 STORE_TABLES = (
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_subscriptions",
     "appeals",
     "enforcement_actions",
     "case_proposals",

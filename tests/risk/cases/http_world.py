@@ -23,6 +23,7 @@ NAMES = {
     "lead-eve": "lead",
     "lead-fay": "lead",
     "reg-bo": "regulator",
+    "admin-cy": "admin",
 }
 
 
@@ -51,7 +52,9 @@ def served(
     from risk.service.cases import sync_cases_after_run
 
     publish_networks(publish_scores, 6)
-    settings = Settings.model_validate({"home": str(tmp_path), "database_url": store_url})
+    settings = Settings.model_validate(
+        {"home": str(tmp_path), "database_url": store_url, "webhook_poll_seconds": 0.1}
+    )
     sync_cases_after_run(engine=store_engine, settings=settings, run_id=None)
     keys = {name: create_key(store_engine, role=role, name=name)[0] for name, role in NAMES.items()}
     server = start_server(settings, load_model=False)

@@ -4,10 +4,12 @@ release, reassign, open by hand."""
 from __future__ import annotations
 
 import threading
+import time
 
 import httpx
 
 from tests.risk.cases.http_world import Served, served
+from tests.risk.cases.receiver import receiver
 
 __all__ = ["served"]
 
@@ -129,3 +131,46 @@ def test_decide_approve_appeal_overturn_over_http(served: Served) -> None:
     assert ann.post(f"/v1/cases/{case['id']}/close").json()["state"] == "closed"
     bad = ann.post("/v1/appeals", json={"action_id": terminated["id"], "grounds": ""})
     assert bad.status_code == 422
+
+
+def test_the_platform_gets_signed_decisions_and_appeals(served: Served) -> None:
+    ann, eve, fay = served.as_["mod-ann"], served.as_["lead-eve"], served.as_["lead-fay"]
+    admin = served.as_["admin-cy"]
+    events = ["case.decided", "action.approved", "appeal.decided"]
+    with receiver() as endpoint:
+        made = admin.post("/v1/webhooks", json={"url": endpoint.url, "events": events})
+        assert made.status_code == 201
+        secret, sub_id = made.json()["secret"], made.json()["id"]
+        assert "secret" not in admin.get("/v1/webhooks").json()[0]
+        assert (
+            ann.post("/v1/webhooks", json={"url": endpoint.url, "events": events}).status_code
+            == 403
+        )
+        case = ann.post("/v1/cases/next").json()
+        proposal = ann.post(
+            f"/v1/cases/{case['id']}/decision", json=_terminate_the_organizer(case["unit_id"])
+        ).json()
+        eve.post(f"/v1/proposals/{proposal['id']}/approve", json={})
+        action = next(
+            a
+            for a in eve.get(f"/v1/cases/{case['id']}").json()["actions"]
+            if a["action"] == "terminate"
+        )
+        appeal = ann.post("/v1/appeals", json={"action_id": action["id"], "grounds": "g"}).json()
+        fay.post(f"/v1/appeals/{appeal['id']}/decision", json={"outcome": "uphold", "reasons": "r"})
+        deadline = time.monotonic() + 20
+        while len(endpoint.received) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    got = {r.json["type"]: r for r in endpoint.received}
+    assert set(got) == set(events) and all(r.signed_by(secret) for r in endpoint.received)
+    decided = got["case.decided"].json["data"]
+    terminate = next(a for a in decided["actions"] if a["action"] == "terminate")
+    assert terminate["statement_of_reasons"].startswith("Entry fees")
+    assert (
+        terminate["legal_ground"] == "禁止传销条例 第七条"
+        and terminate["approved_by"] == "lead-eve"
+    )
+    assert got["appeal.decided"].json["data"]["appeal"]["outcome"] == "uphold"
+    log = admin.get(f"/v1/webhooks/{sub_id}/deliveries").json()
+    assert {d["status"] for d in log} == {"delivered"} and len(log) == 3
+    assert all("payload" not in d for d in log)

@@ -1,6 +1,6 @@
 """Case work (issue 17): cases of a network or branch, their accounts and append-only history,
 proposed decisions (four eyes), enforcement actions with legal ground and statement of
-reasons, and appeals.
+reasons, appeals, and the webhook outbox (subscriptions, deliveries, the attempts log).
 
 Revision ID: 0007_cases
 Revises: 0005
@@ -19,8 +19,17 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_APPEND_ONLY = ("case_events", "enforcement_actions")
-_TABLES = ("appeals", "enforcement_actions", "case_proposals", "case_events", "case_accounts")
+_APPEND_ONLY = ("case_events", "enforcement_actions", "webhook_attempts")
+_TABLES = (
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_subscriptions",
+    "appeals",
+    "enforcement_actions",
+    "case_proposals",
+    "case_events",
+    "case_accounts",
+)
 
 
 def _ts(name: str, nullable: bool = False) -> sa.Column[object]:
@@ -86,7 +95,7 @@ def _create_cases() -> None:
     op.create_index("ix_case_accounts_account", "case_accounts", ["account_id"])
     op.create_table(
         "case_events",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True),
+        sa.Column("id", _big_id(), autoincrement=True, nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         _ts("at"),
         _actor("actor"),
@@ -162,6 +171,59 @@ def _create_decisions() -> None:
     op.create_index("ix_appeals_case", "appeals", ["case_id"])
 
 
+def _create_webhooks() -> None:
+    op.create_table(
+        "webhook_subscriptions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("secret", sa.String(100), nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
+        _actor("created_by"),
+        _ts("created_at"),
+        _ts("revoked_at", nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_webhook_subscriptions"),
+    )
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", _big_id(), autoincrement=True, nullable=False),
+        sa.Column("subscription_id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(32), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        _ts("created_at"),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        _ts("next_attempt_at", nullable=True),
+        sa.Column("last_status_code", sa.Integer(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        _ts("delivered_at", nullable=True),
+        _fk("subscription_id", "webhook_subscriptions", "webhook_deliveries"),
+        sa.PrimaryKeyConstraint("id", name="pk_webhook_deliveries"),
+    )
+    op.create_index(
+        "ix_webhook_deliveries_due", "webhook_deliveries", ["status", "next_attempt_at"]
+    )
+    op.create_index(
+        "ix_webhook_deliveries_subscription", "webhook_deliveries", ["subscription_id", "id"]
+    )
+    op.create_table(
+        "webhook_attempts",
+        sa.Column("id", _big_id(), autoincrement=True, nullable=False),
+        sa.Column("delivery_id", _big_id(), nullable=False),
+        _ts("at"),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        _fk("delivery_id", "webhook_deliveries", "webhook_attempts"),
+        sa.PrimaryKeyConstraint("id", name="pk_webhook_attempts"),
+    )
+    op.create_index("ix_webhook_attempts_delivery", "webhook_attempts", ["delivery_id", "id"])
+
+
+def _big_id() -> sa.types.TypeEngine[int]:
+    """BIGINT on PostgreSQL, INTEGER on SQLite (where only INTEGER PRIMARY KEY is the rowid)."""
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
 def _append_only_triggers(dialect: str) -> None:
     """Reject UPDATE and DELETE on the history and the actions (risk_reject_change: 0001)."""
     for table in _APPEND_ONLY:
@@ -182,6 +244,7 @@ def upgrade() -> None:
     """Create the case tables, their indexes and the append-only triggers."""
     _create_cases()
     _create_decisions()
+    _create_webhooks()
     _append_only_triggers(op.get_bind().dialect.name)
 
 
