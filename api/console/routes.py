@@ -17,6 +17,7 @@ from api.console.auth import (
     check_same_origin,
     redirect,
 )
+from api.console.cases import router as cases_router
 from api.console.login import router as login_router
 from api.console.networks import router as networks_router
 from api.console.render import STATIC_DIR, error_page, page, pager
@@ -40,6 +41,7 @@ ROLE_CHOICES: dict[str, tuple[str, ...]] = {
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 router.include_router(login_router)
 router.include_router(networks_router)
+router.include_router(cases_router)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ from risk.store.schema import (
     case_events_table,
     case_proposals_table,
     cases_table,
+    scores_table,
 )
 from risk.store.types import utcnow
 
@@ -159,3 +160,44 @@ def get_case(engine: Engine, case_id: int) -> CaseDetail:
         ],
         appeals=[AppealRecord.from_row(row) for row in appeals],
     )
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """An account of a case on the recruitment timeline: when it joined, at which tier."""
+
+    account_id: str
+    tier: int | None
+    band: str
+    joined_days_ago: float | None
+    recruits_30d: float | None
+
+
+def case_timeline(engine: Engine, case_id: int, *, limit: int = 2_000) -> list[TimelinePoint]:
+    """The case's accounts (riskiest first, at most ``limit``) with their join age and recent
+    recruits, as the case's latest run scored them."""
+    s = scores_table.c
+    query = (
+        select(_a.account_id, s.tier, s.band, s.features)
+        .join(cases_table, _c.id == _a.case_id)
+        .join(scores_table, (s.run_id == _c.run_id) & (s.account_id == _a.account_id))
+        .where(_a.case_id == case_id)
+        .order_by(s.score.desc(), _a.account_id)
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [
+        TimelinePoint(
+            account_id=row.account_id,
+            tier=row.tier,
+            band=row.band,
+            joined_days_ago=_number((row.features or {}).get("account_age_days")),
+            recruits_30d=_number((row.features or {}).get("recruits_30d")),
+        )
+        for row in rows
+    ]
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

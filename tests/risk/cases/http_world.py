@@ -34,6 +34,7 @@ class Served:
     url: str
     engine: Engine
     as_: dict[str, httpx.Client]
+    keys: dict[str, str]  # key name -> plaintext key
 
 
 def publish_networks(publish_scores: RunWriter, count: int) -> str:
@@ -41,6 +42,15 @@ def publish_networks(publish_scores: RunWriter, count: int) -> str:
     frame = world({f"net-{i:02d}": ["critical", "high", "medium"] for i in range(count)})
     roles = {"a0": "organizer", "a1": "recruiter", "a2": "participant"}
     frame["role"] = [roles[account.rsplit("-", 1)[1]] for account in frame["account_id"]]
+    tiers = {"a0": 0, "a1": 1, "a2": 2}
+    frame["tier"] = [tiers[account.rsplit("-", 1)[1]] for account in frame["account_id"]]
+    frame["reasons"] = [
+        [{"feature": "recruits_30d", "value": 12.0, "contribution": 0.9, "reference": 1.0}]
+    ] * len(frame)
+    frame["features"] = [
+        {"account_age_days": 400.0 - 100 * tier, "recruits_30d": 12.0, "tier": tier}
+        for tier in frame["tier"]
+    ]
     return publish_scores(frame)
 
 
@@ -63,7 +73,7 @@ def served(
         for name, key in keys.items()
     }
     try:
-        yield Served(server.url, store_engine, clients)
+        yield Served(server.url, store_engine, clients, keys)
     finally:
         for client in clients.values():
             client.close()
