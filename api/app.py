@@ -20,6 +20,7 @@ from api.routers import (
     health,
     keys,
     networks,
+    qa,
     queue,
     reports,
     runs,
@@ -83,7 +84,8 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
-    for module in (accounts, queue, networks, decisions, cases, webhooks, runs, keys, reports):
+    routers = (accounts, queue, networks, decisions, cases, qa, webhooks, runs, keys, reports)
+    for module in routers:
         app.include_router(module.router, dependencies=[Depends(authorize)])
     install_console(app)  # /console pages (cookie sign-in, own role checks) and /console/static
     check_access_table(app)

@@ -28,6 +28,8 @@ __all__ = [
     "OutcomeIn",
     "ProposalIn",
     "ProposalRecord",
+    "QaDecisionIn",
+    "QaReviewIn",
     "ReassignIn",
     "ReviewIn",
     "SubscriptionIn",
@@ -126,3 +128,18 @@ class CreatedSubscriptionOut(BaseModel):
         description="Signs every delivery (Standard Webhooks: HMAC-SHA256 over "
         "'{webhook-id}.{webhook-timestamp}.{body}'); shown once."
     )
+
+
+class QaDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str = Field(min_length=1, max_length=200)
+    decision: Decision
+
+
+class QaReviewIn(BaseModel):
+    """The QA reviewer's own decision for every account of the case (made blind)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcomes: list[QaDecisionIn] = Field(min_length=1, max_length=20_000)

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         default=183, ge=1, description="Days after an action during which it may be appealed."
     )
 
+    qa_sample_share: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="Share of decided cases a second moderator reviews blind (reviewer QA).",
+    )
     webhook_max_attempts: int = Field(
         default=8, ge=1, description="Attempts per webhook delivery before it is marked failed."
     )

@@ -190,7 +190,11 @@ async def decide_case(
     try:
         await run_in_threadpool(
             lambda: propose_decision(
-                engine=state.engine, case_id=case_id, actor=user.name, proposal=proposal
+                engine=state.engine,
+                settings=state.settings,
+                case_id=case_id,
+                actor=user.name,
+                proposal=proposal,
             )
         )
     except ServiceError as error:
@@ -213,11 +217,19 @@ def review(
     refused = denied(request, user, "approve")
     if refused is not None or verdict not in ("approve", "reject"):
         return refused or error_page(request, user, "unknown verdict", 404)
-    review_step = approve_proposal if verdict == "approve" else reject_proposal
     try:
-        review_step(
-            engine=state.engine, proposal_id=proposal_id, actor=user.name, note=note or None
-        )
+        if verdict == "approve":
+            approve_proposal(
+                engine=state.engine,
+                settings=state.settings,
+                proposal_id=proposal_id,
+                actor=user.name,
+                note=note or None,
+            )
+        else:
+            reject_proposal(
+                engine=state.engine, proposal_id=proposal_id, actor=user.name, note=note or None
+            )
     except ServiceError as error:
         return _done(request, user, case_id, error)
     return _done(request, user, case_id, None)

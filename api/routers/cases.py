@@ -3,6 +3,7 @@ eyes: a lead approves or rejects), close; appeals against an action."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -40,6 +41,7 @@ from risk.service.cases import (
     reject_proposal,
     release_case,
 )
+from risk.service.transparency import case_work_report
 from risk.vocab import Band, CaseState
 
 router = APIRouter(tags=["cases"])
@@ -131,7 +133,7 @@ def post_reassign(
     responses=_CONFLICT,
 )
 def post_decision(
-    case_id: CaseId, body: ProposalIn, key: AuthorizedKey, engine: EngineDep
+    case_id: CaseId, body: ProposalIn, key: AuthorizedKey, state: StateDep
 ) -> dict[str, Any]:
     """The assignee decides the case: an outcome per account, maybe actions. Applied at once,
     or (beyond a warning on an organizer or recruiter, or any network-wide action) waiting for
@@ -143,7 +145,13 @@ def post_decision(
         legal_ground=body.legal_ground,
         statement=body.statement,
     )
-    made = propose_decision(engine=engine, case_id=case_id, actor=key.name, proposal=proposal)
+    made = propose_decision(
+        engine=state.engine,
+        settings=state.settings,
+        case_id=case_id,
+        actor=key.name,
+        proposal=proposal,
+    )
     return made.to_dict()
 
 
@@ -154,11 +162,15 @@ ProposalId = Annotated[int, Path(ge=1)]
     "/v1/proposals/{proposal_id}/approve", response_model=ProposalRecord, responses=_CONFLICT
 )
 def post_approve(
-    proposal_id: ProposalId, body: ReviewIn, key: AuthorizedKey, engine: EngineDep
+    proposal_id: ProposalId, body: ReviewIn, key: AuthorizedKey, state: StateDep
 ) -> dict[str, Any]:
     """A lead other than the proposer approves (403 for the proposer): it takes effect."""
     reviewed = approve_proposal(
-        engine=engine, proposal_id=proposal_id, actor=key.name, note=body.note
+        engine=state.engine,
+        settings=state.settings,
+        proposal_id=proposal_id,
+        actor=key.name,
+        note=body.note,
     )
     return reviewed.to_dict()
 
@@ -214,3 +226,21 @@ def post_appeal_decision(
         reasons=body.reasons,
     )
     return decided.to_dict()
+
+
+@router.get("/v1/transparency")
+def get_transparency(
+    key: AuthorizedKey,
+    state: StateDep,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
+    """Case work for regulators over [since, until): actions by type and legal ground, how
+    decisions were reached, median time from flag to action, SLA breaches, appeals, and the
+    DSA statements of reasons of the actions that restrict."""
+    return case_work_report(
+        engine=state.engine,
+        since=since,
+        until=until,
+        platform_name=state.settings.platform_name,
+    )

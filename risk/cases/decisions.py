@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from risk.cases.errors import CaseNotFoundError, CaseStateError, FourEyesError
 from risk.cases.events import case_decided
 from risk.cases.history import check_step, locked_case, move_case
+from risk.cases.qa import sample_in
 from risk.cases.records import ProposalRecord
 from risk.errors import StoreInputError
 from risk.store.audit import append_audit_in
@@ -118,7 +119,9 @@ def _case_accounts(connection: Connection, case_id: int) -> dict[str, Any]:
     return {row.account_id: row for row in rows}
 
 
-def propose(engine: Engine, *, case_id: int, actor: str, proposal: Proposal) -> ProposalRecord:
+def propose(
+    engine: Engine, *, case_id: int, actor: str, proposal: Proposal, qa_share: float = 0.0
+) -> ProposalRecord:
     """The case's assignee proposes its decision; applied at once unless four eyes are due."""
     with write_transaction(engine) as connection:
         row = locked_case(connection, case_id)
@@ -165,7 +168,7 @@ def propose(engine: Engine, *, case_id: int, actor: str, proposal: Proposal) -> 
                 details=details,
                 decided_at=utcnow(),
             )
-            _apply(connection, row, proposal_id, approved_by=None)
+            _apply(connection, row, proposal_id, approved_by=None, qa_share=qa_share)
             case_decided(connection, case_id, proposal_id, approved=False)
         return _proposal_in(connection, proposal_id)
 
@@ -188,7 +191,9 @@ def _pending(connection: Connection, proposal_id: int, actor: str) -> Any:
     return row
 
 
-def approve(engine: Engine, *, proposal_id: int, actor: str, note: str | None) -> ProposalRecord:
+def approve(
+    engine: Engine, *, proposal_id: int, actor: str, note: str | None, qa_share: float = 0.0
+) -> ProposalRecord:
     """A lead other than the proposer approves: the decision and its actions take effect."""
     with write_transaction(engine) as connection:
         row = _pending(connection, proposal_id, actor)
@@ -201,7 +206,7 @@ def approve(engine: Engine, *, proposal_id: int, actor: str, note: str | None) -
             details={"proposal_id": proposal_id},
             decided_at=utcnow(),
         )
-        _apply(connection, row, proposal_id, approved_by=actor)
+        _apply(connection, row, proposal_id, approved_by=actor, qa_share=qa_share)
         case_decided(connection, row.id, proposal_id, approved=True)
         return _proposal_in(connection, proposal_id)
 
@@ -269,8 +274,16 @@ def record_decision_in(
     return int(decision_id)
 
 
-def _apply(connection: Connection, case: Any, proposal_id: int, *, approved_by: str | None) -> None:
-    """Write the proposal's decisions and actions (in the caller's transaction)."""
+def _apply(
+    connection: Connection,
+    case: Any,
+    proposal_id: int,
+    *,
+    approved_by: str | None,
+    qa_share: float,
+) -> None:
+    """Write the proposal's decisions and actions (in the caller's transaction); the QA
+    sample takes its share of decisions here."""
     proposal = _proposal_in(connection, proposal_id)
     accounts = _case_accounts(connection, case.id)
     now = utcnow()
@@ -304,3 +317,10 @@ def _apply(connection: Connection, case: Any, proposal_id: int, *, approved_by: 
         )
     if actions:
         connection.execute(insert(actions_table), actions)
+    sample_in(
+        connection,
+        case_id=case.id,
+        proposal_id=proposal_id,
+        decided_by=proposal.proposed_by,
+        share=qa_share,
+    )

@@ -74,6 +74,15 @@ def _check_request(out_dir: Path, lang: str, formats: Collection[str], overwrite
         raise ReportInputError(f"--out {out_dir} is not empty (use --overwrite to replace it)")
 
 
+def _dsa_statements(content: ReportContent) -> dict[str, Any]:
+    """The statements of the actions really taken (case work); the per-decision ones where the
+    period has no action (decisions recorded account by account, before case work)."""
+    from_actions = None if content.case_work is None else content.case_work["statements"]
+    if from_actions and from_actions["statements"]:
+        return dict(from_actions)
+    return statements(content)
+
+
 def write_files(
     directory: Path, content: ReportContent, formats: Collection[str], key_fingerprint: str
 ) -> None:
@@ -81,10 +90,12 @@ def write_files(
     if "json" in formats:
         document = content.to_dict()
         validate_report(document)
-        dsa = statements(content)
+        dsa = _dsa_statements(content)
         validate_statements(dsa)
         (directory / "report.json").write_bytes(dumps(document))
         (directory / "dsa_statements.json").write_bytes(dumps(dsa))
+        if content.case_work is not None:
+            (directory / "case_work.json").write_bytes(dumps(content.case_work["figures"]))
         schemas = directory / "schemas"
         schemas.mkdir()
         for name in SCHEMA_FILES:

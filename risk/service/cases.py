@@ -4,12 +4,18 @@ know nothing of HTTP."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import Engine
 
-from risk.cases import appeals, assignment, decisions, opening, reading
+from risk.cases import appeals, assignment, decisions, opening, qa, reading, transparency
 from risk.cases.decisions import Outcome as Outcome
 from risk.cases.decisions import Proposal as Proposal
 from risk.cases.history import case_target
+from risk.cases.qa import QaAssignment as QaAssignment
+from risk.cases.qa import QaResult as QaResult
 from risk.cases.reading import CaseQuery as CaseQuery
 from risk.cases.records import AppealRecord as AppealRecord
 from risk.cases.records import CaseDetail as CaseDetail
@@ -84,17 +90,25 @@ def close_case(*, engine: Engine, case_id: int, actor: str, is_lead: bool) -> Ca
 
 
 def propose_decision(
-    *, engine: Engine, case_id: int, actor: str, proposal: Proposal
+    *, engine: Engine, settings: Settings, case_id: int, actor: str, proposal: Proposal
 ) -> ProposalRecord:
     """The assignee's decision for the case: applied at once, or waiting for a lead."""
-    return decisions.propose(engine, case_id=case_id, actor=actor, proposal=proposal)
+    return decisions.propose(
+        engine,
+        case_id=case_id,
+        actor=actor,
+        proposal=proposal,
+        qa_share=settings.qa_sample_share,
+    )
 
 
 def approve_proposal(
-    *, engine: Engine, proposal_id: int, actor: str, note: str | None
+    *, engine: Engine, settings: Settings, proposal_id: int, actor: str, note: str | None
 ) -> ProposalRecord:
     """A lead other than the proposer approves: decisions and actions take effect."""
-    return decisions.approve(engine, proposal_id=proposal_id, actor=actor, note=note)
+    return decisions.approve(
+        engine, proposal_id=proposal_id, actor=actor, note=note, qa_share=settings.qa_sample_share
+    )
 
 
 def reject_proposal(
@@ -124,3 +138,34 @@ def decide_appeal(
     return appeals.decide_appeal(
         engine, appeal_id=appeal_id, actor=actor, outcome=outcome, reasons=reasons
     )
+
+
+def case_work_figures(
+    *, engine: Engine, since: datetime | None, until: datetime | None
+) -> dict[str, Any]:
+    """The period's DSA Art. 15 figures from case work (actions, decisions, SLA, appeals)."""
+    return transparency.case_work_figures(engine, since=since, until=until)
+
+
+def actions_for_statements(
+    *, engine: Engine, since: datetime | None, until: datetime | None
+) -> list[dict[str, Any]]:
+    """The period's enforcement actions, for the statements of reasons."""
+    return transparency.actions_for_statements(engine, since=since, until=until)
+
+
+def next_qa_review(*, engine: Engine, actor: str) -> QaAssignment | None:
+    """The caller's blind QA review of a case someone else decided (None: nothing to review)."""
+    return qa.next_review(engine, actor=actor)
+
+
+def submit_qa_review(
+    *, engine: Engine, qa_id: int, actor: str, outcomes: Mapping[str, str]
+) -> QaResult:
+    """The QA reviewer's decision per account, compared with the applied one."""
+    return qa.submit_review(engine, qa_id=qa_id, actor=actor, outcomes=outcomes)
+
+
+def qa_agreement(*, engine: Engine) -> list[dict[str, Any]]:
+    """Agreement per moderator from the QA reviews done."""
+    return qa.agreement(engine)

@@ -1,7 +1,8 @@
 """``risk demo`` without the serving: the whole flow on a simulated platform, reusing whatever
 already exists.
 
-simulate -> train and register -> nightly scoring -> regulator report -> demo keys. Serving is
+simulate -> train and register -> nightly scoring (which opens the flagged networks' cases) ->
+regulator report -> demo keys. Serving is
 left to the caller (``api.cli`` starts the API after printing where everything is).
 """
 
@@ -110,11 +111,12 @@ def score_snapshot(snapshot_dir: Path, settings: Settings, say: Say) -> str:
 
 
 def create_demo_keys(settings: Settings) -> dict[str, str]:
-    """A fresh moderator and regulator key (plaintext exists only now; the store keeps hashes)."""
+    """A fresh moderator, lead and regulator key (plaintext exists only now; the store keeps
+    hashes): a lead approves what a moderator proposes on a case (four eyes)."""
     engine = open_store(settings.store_url)
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     keys = {}
-    for role in ("moderator", "regulator"):
+    for role in ("moderator", "lead", "regulator"):
         plaintext, _ = create_key(engine, role=role, name=f"demo-{role}-{stamp}")
         keys[role] = plaintext
     engine.dispose()
@@ -139,6 +141,6 @@ def run_demo(*, settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
             export_run_report(settings, engine, run_id=run_id, out_dir=report_dir)
             engine.dispose()
         say(f"  {report_dir}")
-    with _step("Creating a moderator and a regulator key", say, seconds):
+    with _step("Creating a moderator, a lead and a regulator key", say, seconds):
         keys = create_demo_keys(settings)
     return DemoResult(snapshot_dir, model, run_id, report_dir, keys, seconds)

@@ -319,6 +319,26 @@ class Appeal(Base):
     )
 
 
+class QaReview(Base):
+    """A decided case sampled for a blind second review (reviewer QA) and its agreement."""
+
+    __tablename__ = "qa_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("case_proposals.id"))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    sampled_at: Mapped[datetime]
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+    assigned_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    outcomes: Mapped[list[Any] | None]
+    compared: Mapped[int | None] = mapped_column(Integer)
+    agreed: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_qa_reviews_open", "reviewed_at", "reviewer", "id"),)
+
+
 class WebhookSubscription(Base):
     """A platform endpoint subscribed to case events; its secret signs every delivery."""
 
@@ -388,6 +408,7 @@ case_events_table = cast(Table, CaseEvent.__table__)
 case_proposals_table = cast(Table, CaseProposal.__table__)
 actions_table = cast(Table, EnforcementActionRow.__table__)
 appeals_table = cast(Table, Appeal.__table__)
+qa_table = cast(Table, QaReview.__table__)
 subscriptions_table = cast(Table, WebhookSubscription.__table__)
 deliveries_table = cast(Table, WebhookDelivery.__table__)
 attempts_table = cast(Table, WebhookAttempt.__table__)

@@ -17,6 +17,7 @@ _PROPOSAL = {
     "legal_ground": "Terms 4.2",
     "statement": "s",
 }
+_QA_REVIEW = {"outcomes": [{"account_id": "a", "decision": "confirm"}]}
 # Success is a status or the statuses an allowed caller may meet (a case's state decides: the
 # first caller may claim the last case, release what a second caller may not).
 ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int | tuple[int, ...]]] = [
@@ -62,6 +63,16 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int | tuple[int
         201,
     ),
     ("GET", "/v1/webhooks", None, {ADM}, 200),
+    ("GET", "/v1/transparency", None, {LEAD, REG}, 200),
+    ("POST", "/v1/qa/next", None, {MOD, LEAD}, (200, 204)),
+    (
+        "POST",
+        "/v1/qa/999999",
+        {"outcomes": [{"account_id": "a", "decision": "confirm"}]},
+        {MOD, LEAD},
+        404,
+    ),
+    ("GET", "/v1/qa/agreement", None, {LEAD, REG}, 200),
     ("POST", "/v1/webhooks/999999/revoke", None, {ADM}, 404),
     ("GET", "/v1/webhooks/1/deliveries", None, {ADM}, 200),
     ("GET", "/v1/keys", None, {ADM}, 200),
@@ -85,6 +96,7 @@ TEMPLATES = {
     "/v1/proposals/999999/reject": "/v1/proposals/{proposal_id}/reject",
     "/v1/appeals/999999/decision": "/v1/appeals/{appeal_id}/decision",
     "/v1/webhooks/999999/revoke": "/v1/webhooks/{subscription_id}/revoke",
+    "/v1/qa/999999": "/v1/qa/{qa_id}",
     "/v1/webhooks/1/deliveries": "/v1/webhooks/{subscription_id}/deliveries",
 }
 OPEN = ["/health", "/ready", "/metrics", "/docs", "/openapi.json"]

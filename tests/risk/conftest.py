@@ -23,6 +23,7 @@ from risk.store.runs import begin_run, publish_run, write_scores
 
 PG_SERVER = os.environ.get("RISK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 STORE_TABLES = (
+    "qa_reviews",
     "webhook_attempts",
     "webhook_deliveries",
     "webhook_subscriptions",

@@ -18,6 +18,7 @@ CASE_TABLES = {
     "case_proposals",
     "enforcement_actions",
     "appeals",
+    "qa_reviews",
     "webhook_subscriptions",
     "webhook_deliveries",
     "webhook_attempts",

@@ -63,7 +63,12 @@ def served(
 
     publish_networks(publish_scores, 6)
     settings = Settings.model_validate(
-        {"home": str(tmp_path), "database_url": store_url, "webhook_poll_seconds": 0.1}
+        {
+            "home": str(tmp_path),
+            "database_url": store_url,
+            "webhook_poll_seconds": 0.1,
+            "qa_sample_share": 1.0,  # every decided case goes to QA here
+        }
     )
     sync_cases_after_run(engine=store_engine, settings=settings, run_id=None)
     keys = {name: create_key(store_engine, role=role, name=name)[0] for name, role in NAMES.items()}

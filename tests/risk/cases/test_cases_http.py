@@ -8,6 +8,7 @@ import time
 
 import httpx
 
+from risk.report.dsa import validate_statements
 from tests.risk.cases.http_world import Served, served
 from tests.risk.cases.receiver import receiver
 
@@ -174,3 +175,58 @@ def test_the_platform_gets_signed_decisions_and_appeals(served: Served) -> None:
     log = admin.get(f"/v1/webhooks/{sub_id}/deliveries").json()
     assert {d["status"] for d in log} == {"delivered"} and len(log) == 3
     assert all("payload" not in d for d in log)
+
+
+def test_regulators_get_the_figures_and_statements_of_real_actions(served: Served) -> None:
+    ann, eve, dee = served.as_["mod-ann"], served.as_["lead-eve"], served.as_["mod-dee"]
+    case = ann.post("/v1/cases/next").json()
+    proposal = ann.post(
+        f"/v1/cases/{case['id']}/decision", json=_terminate_the_organizer(case["unit_id"])
+    ).json()
+    eve.post(f"/v1/proposals/{proposal['id']}/approve", json={})
+    actions = eve.get(f"/v1/cases/{case['id']}").json()["actions"]
+    terminate = next(a for a in actions if a["action"] == "terminate")
+    appeal = ann.post("/v1/appeals", json={"action_id": terminate["id"], "grounds": "g"}).json()
+    dee.post(f"/v1/appeals/{appeal['id']}/decision", json={"outcome": "overturn", "reasons": "r"})
+    report = served.as_["reg-bo"].get("/v1/transparency").json()
+    figures = report["figures"]
+    assert figures["actions"]["by_type"] == {"terminate": 1, "warn": 1}
+    assert figures["actions"]["by_ground"] == {"illegal": 2}
+    assert figures["actions"]["approved_by_second_reviewer"] == 2
+    assert figures["actions"]["median_hours_flag_to_action"] >= 0
+    assert figures["decisions"] == {
+        "cases_decided": 1,
+        "detected_by_automated_means": 1,
+        "opened_by_a_moderator": 0,
+        "decided_by_automated_means": 0,
+        "decided_by_people": 1,
+    }
+    assert figures["appeals"]["received"] == 1 and figures["appeals"]["overturned"] == 1
+    assert figures["sla"]["breaches"] == 0 and figures["sla"]["cases_due"] == 0
+    # One statement: the termination (a warning restricts nothing), from the action's words.
+    (statement,) = report["statements"]["statements"]
+    assert statement["decision_account"] == "DECISION_ACCOUNT_TERMINATED"
+    assert statement["illegal_content_legal_ground"] == "禁止传销条例 第七条"
+    assert statement["illegal_content_explanation"].startswith("Entry fees")
+    assert statement["automated_detection"] == "Yes"
+    validate_statements(report["statements"])
+    assert served.as_["admin-cy"].get("/v1/transparency").status_code == 403
+
+
+def test_blind_qa_over_http(served: Served) -> None:
+    ann, dee = served.as_["mod-ann"], served.as_["mod-dee"]
+    case = ann.post("/v1/cases/next").json()
+    warn_only = _terminate_the_organizer(case["unit_id"])
+    for outcome in warn_only["outcomes"]:  # type: ignore[attr-defined]
+        outcome["action"] = "warn" if outcome["decision"] == "confirm" else None
+    assert ann.post(f"/v1/cases/{case['id']}/decision", json=warn_only).status_code == 201
+    assert ann.post("/v1/qa/next").status_code == 204  # not one's own decision
+    review = dee.post("/v1/qa/next").json()
+    assert review["case_id"] == case["id"] and "outcomes" not in review
+    outcomes = [{"account_id": a["account_id"], "decision": "confirm"} for a in review["accounts"]]
+    done = dee.post(f"/v1/qa/{review['id']}", json={"outcomes": outcomes})
+    assert done.status_code == 200 and (done.json()["compared"], done.json()["agreed"]) == (3, 2)
+    shown = served.as_["reg-bo"].get("/v1/qa/agreement").json()
+    assert shown == [
+        {"moderator": "mod-ann", "reviews": 1, "accounts_compared": 3, "agreement": 0.6667}
+    ]

@@ -1,6 +1,7 @@
 """Case work (issue 17): cases of a network or branch, their accounts and append-only history,
 proposed decisions (four eyes), enforcement actions with legal ground and statement of
-reasons, appeals, and the webhook outbox (subscriptions, deliveries, the attempts log).
+reasons, appeals, the blind QA sample, and the webhook outbox (subscriptions, deliveries, the
+attempts log).
 
 Revision ID: 0007_cases
 Revises: 0005
@@ -21,6 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 _APPEND_ONLY = ("case_events", "enforcement_actions", "webhook_attempts")
 _TABLES = (
+    "qa_reviews",
     "webhook_attempts",
     "webhook_deliveries",
     "webhook_subscriptions",
@@ -171,6 +173,27 @@ def _create_decisions() -> None:
     op.create_index("ix_appeals_case", "appeals", ["case_id"])
 
 
+def _create_qa() -> None:
+    op.create_table(
+        "qa_reviews",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        _actor("decided_by"),
+        _ts("sampled_at"),
+        _actor("reviewer", nullable=True),
+        _ts("assigned_at", nullable=True),
+        _ts("reviewed_at", nullable=True),
+        sa.Column("outcomes", sa.JSON(), nullable=True),
+        sa.Column("compared", sa.Integer(), nullable=True),
+        sa.Column("agreed", sa.Integer(), nullable=True),
+        _fk("case_id", "cases", "qa_reviews"),
+        _fk("proposal_id", "case_proposals", "qa_reviews"),
+        sa.PrimaryKeyConstraint("id", name="pk_qa_reviews"),
+    )
+    op.create_index("ix_qa_reviews_open", "qa_reviews", ["reviewed_at", "reviewer", "id"])
+
+
 def _create_webhooks() -> None:
     op.create_table(
         "webhook_subscriptions",
@@ -244,6 +267,7 @@ def upgrade() -> None:
     """Create the case tables, their indexes and the append-only triggers."""
     _create_cases()
     _create_decisions()
+    _create_qa()
     _create_webhooks()
     _append_only_triggers(op.get_bind().dialect.name)
 
