@@ -59,6 +59,14 @@ def _known_accounts(connection: Connection, kind: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["unit_id", "account_id", "case_id", "open"])
 
 
+def _priorities(connection: Connection, case_ids: list[int]) -> dict[int, str]:
+    """The current priority of each of these cases."""
+    if not case_ids:
+        return {}
+    rows = connection.execute(select(_c.id, _c.priority).where(_c.id.in_(case_ids)))
+    return {int(row.id): str(row.priority) for row in rows}
+
+
 def _add_accounts(
     connection: Connection, case_id: int, accounts: pd.DataFrame, run_id: str | None
 ) -> None:
@@ -182,15 +190,29 @@ def sync_run_cases(
         members = _run_members(connection, run)
         networks = _flagged_networks(members)
         known = _known_accounts(connection, "network")
+        # Accounts already in a case of their network drop out in one merge, not per network.
+        merged = members.merge(
+            known[["unit_id", "account_id"]].drop_duplicates(),
+            left_on=["network_id", "account_id"],
+            right_on=["unit_id", "account_id"],
+            how="left",
+            indicator=True,
+        )
+        new_by_network = dict(tuple(merged[merged["_merge"] == "left_only"].groupby("network_id")))
+        still_open = known[known["open"].astype(bool)].drop_duplicates("unit_id")
+        open_case_of = dict(zip(still_open["unit_id"], still_open["case_id"], strict=True))
+        priority_of = _priorities(connection, list(open_case_of.values()))
+        no_rows = members.iloc[0:0]
         opened, updated, added_total = [], [], 0
         for network_id, unit in networks.iterrows():
-            in_unit = members[members["network_id"] == network_id]
-            seen = known[known["unit_id"] == network_id]
-            new = in_unit[~in_unit["account_id"].isin(seen["account_id"])]
-            open_ids = seen.loc[seen["open"].astype(bool), "case_id"].unique()
+            new = new_by_network.get(network_id, no_rows)[list(_MEMBER_COLUMNS)]
+            open_ids = [open_case_of[network_id]] if network_id in open_case_of else []
             priority, region = str(unit["priority"]), unit["region"]
             if len(open_ids):
                 case_id = int(open_ids[0])
+                current = priority_of[case_id]
+                if new.empty and higher_priority(current, priority) == current:
+                    continue  # nothing new for this case (a rerun, or a quieter night)
                 _add_accounts(connection, case_id, new, run)
                 changed = _raise_case(
                     connection,
