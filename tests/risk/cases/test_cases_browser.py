@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.api.test_console_browser import CHROMIUM_ARGS, VIEWPORT, browser, sign_in
+from tests.api.test_console_browser import CHROMIUM_ARGS, VIEWPORT, browser, shots, sign_in
 from tests.risk.cases.http_world import Served, served
 from tests.risk.cases.receiver import receiver
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["CHROMIUM_ARGS", "browser", "served"]
+__all__ = ["CHROMIUM_ARGS", "browser", "served", "shots"]
 
 
 @pytest.fixture
@@ -39,7 +40,9 @@ def _claim(page: Any, served: Served) -> str:
     return str(page.locator("#case-id").inner_text())
 
 
-def test_two_moderators_and_a_lead_work_a_case(served: Served, pages: dict[str, Any]) -> None:
+def test_two_moderators_and_a_lead_work_a_case(
+    served: Served, pages: dict[str, Any], shots: Path
+) -> None:
     ann, dee, eve = pages["mod-ann"], pages["mod-dee"], pages["lead-eve"]
     for name, page in pages.items():
         sign_in(page, served.url, served.keys[name])
@@ -55,6 +58,8 @@ def test_two_moderators_and_a_lead_work_a_case(served: Served, pages: dict[str, 
         assert ann.locator("#icicle rect.flagged").count() >= 1
         assert ann.locator("#timeline circle").count() == 3
         assert 1 <= ann.locator("#principal-reasons li").count() <= 4
+        if served.engine.dialect.name == "sqlite":
+            ann.screenshot(path=str(shots / "console_case.png"), full_page=True)
         # Propose: terminate the organizer (a0) -> waits for a lead.
         organizer = ann.locator("select[name^='action:'][name$='-a0']")
         organizer.select_option("terminate")

@@ -44,7 +44,7 @@ def test_claim_and_read_a_case_in_the_console(served: Served) -> None:
         assert order == sorted(order)
         assert html.count('class="tier-row"') == 3 and 'class="flagged"' in html
         assert html.count("<circle") == 3
-        assert 'data-code="recruits_30d"' in html and "legitimate sellers: 1" in html
+        assert 'data-code="recruits_30d"' in html and 'data-reference="1.0"' in html
         assert html.count("<li data-code") <= 4
         zh = ann.get(claimed.headers["location"], params={"lang": "zh"}).text
         assert "网络层级图" in zh and "审核中" in zh and "处理本案件" in zh
