@@ -3,6 +3,7 @@ with its decision, approval and appeal forms (plain POST forms, same-origin chec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from api.console.case_svg import ROW, TIMELINE_HEIGHT, WIDTH, icicle, timeline
 from api.console.render import error_page, page, pager
 from api.deps import StateDep
 from api.roles import LEAD
+from api.state import AppState
 from features.errors import ServiceError
 from risk.service.case_page import case_evidence
 from risk.service.cases import (
@@ -105,6 +107,20 @@ def claim(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
 def case(request: Request, case_id: int, user: ConsoleUserDep, state: StateDep) -> Response:
     """One case: the network picture, the timeline, the principal reasons, the legal
     indicators, then the history, proposals, actions and appeals (audited)."""
+    return _case_page(request, user, state, case_id)
+
+
+def _case_page(
+    request: Request,
+    user: ConsoleUser,
+    state: AppState,
+    case_id: int,
+    *,
+    draft: Mapping[str, str] | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case page; after a refused decision, with what the moderator typed and why."""
     refused = denied(request, user, "case")
     if refused is not None:
         return refused
@@ -144,8 +160,11 @@ def case(request: Request, case_id: int, user: ConsoleUserDep, state: StateDep) 
             "account_url": account_url,
             "network_url": network_url,
             "case_url": case_url,
+            "draft": draft,
+            "problem": problem,
         },
         user=user,
+        status_code=status_code,
     )
 
 
@@ -156,17 +175,16 @@ def _done(request: Request, user: ConsoleUser, case_id: int, step: object) -> Re
     return redirect(case_url(case_id))
 
 
-async def _form_proposal(request: Request, case_id: int) -> Proposal:
+def _form_proposal(form: Mapping[str, str]) -> Proposal:
     """The decision form: ``decision:<account>`` and ``action:<account>`` per account."""
-    form = await request.form()
     outcomes = [
         Outcome(
             account_id=str(name).removeprefix("decision:"),
             decision=str(value),
             action=str(form.get(f"action:{str(name).removeprefix('decision:')}") or "") or None,
         )
-        for name, value in form.multi_items()
-        if str(name).startswith("decision:")
+        for name, value in form.items()
+        if name.startswith("decision:")
     ]
     return Proposal(
         outcomes=outcomes,
@@ -186,7 +204,9 @@ async def decide_case(
     refused = denied(request, user, "case_work")
     if refused is not None:
         return refused
-    proposal = await _form_proposal(request, case_id)
+    form = await request.form()
+    typed = {str(name): str(value) for name, value in form.multi_items()}
+    proposal = _form_proposal(typed)
     try:
         await run_in_threadpool(
             lambda: propose_decision(
@@ -198,8 +218,21 @@ async def decide_case(
             )
         )
     except ServiceError as error:
-        return _done(request, user, case_id, error)
-    return _done(request, user, case_id, None)
+        problem, status_code = error.message, error.http_status
+    else:
+        return _done(request, user, case_id, None)
+    # Nothing the moderator typed is lost: the page comes back filled in, saying why.
+    return await run_in_threadpool(
+        lambda: _case_page(
+            request,
+            user,
+            state,
+            case_id,
+            draft=typed,
+            problem=problem,
+            status_code=status_code,
+        )
+    )
 
 
 @router.post("/cases/{case_id}/proposals/{proposal_id}/{verdict}")

@@ -53,3 +53,30 @@ def test_claim_and_read_a_case_in_the_console(served: Served) -> None:
         assert regulator.post("/console/cases/next").status_code == 403
         page = regulator.get(claimed.headers["location"]).text
         assert 'id="decision-form"' not in page
+
+
+def test_a_refused_decision_keeps_what_the_moderator_typed(served: Served) -> None:
+    with _console(served, "mod-ann") as ann:
+        where = ann.post("/console/cases/next").headers["location"]
+        network = ann.get(where).text.split('name="decision:')[1].split("-a")[0]
+        form = {
+            f"decision:{network}-a0": "confirm",
+            f"action:{network}-a0": "terminate",
+            f"decision:{network}-a1": "dismiss",
+            f"action:{network}-a1": "warn",  # an action needs confirm: refused
+            f"decision:{network}-a2": "dismiss",
+            "ground_kind": "terms",
+            "legal_ground": "Seller terms 4.2",
+            "statement": "拉人头收费，三级返佣",
+        }
+        refused = ann.post(f"{where}/decision", data=form)
+        assert refused.status_code == 422
+        html = refused.text
+        assert 'id="decision-problem"' in html and "an action needs the decision confirm" in html
+        assert "拉人头收费，三级返佣</textarea>" in html and 'value="Seller terms 4.2"' in html
+        assert '<option value="terminate" selected>' in html
+        assert '<option value="terms" selected>' in html
+        assert (
+            served.as_["lead-eve"].get(f"/v1/cases/{where.rsplit('/', 1)[1]}").json()["proposals"]
+            == []
+        )
