@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +18,7 @@ from risk.vocab import (
 )
 
 __all__ = [
+    "AgreementOut",
     "AppealDecisionIn",
     "AppealIn",
     "AppealRecord",
@@ -33,6 +35,7 @@ __all__ = [
     "ReassignIn",
     "ReviewIn",
     "SubscriptionIn",
+    "TransparencyOut",
 ]
 
 
@@ -143,3 +146,27 @@ class QaReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcomes: list[QaDecisionIn] = Field(min_length=1, max_length=20_000)
+
+
+class AgreementOut(BaseModel):
+    """QA agreement of one moderator's decisions."""
+
+    moderator: str
+    reviews: int
+    accounts_compared: int
+    agreement: float | None = Field(description="Share of accounts the QA reviewer decided alike.")
+
+
+class TransparencyOut(BaseModel):
+    """Case work for regulators over a period (DSA Art. 15 items)."""
+
+    figures: dict[str, Any] = Field(
+        description="actions (by type, by ground, network-wide, approved by a second reviewer, "
+        "median hours from flag to action), decisions (detected by automated means or by hand; "
+        "decided by people), sla (cases due and breaches per priority), appeals (received, "
+        "upheld, overturned, pending, median hours to decide), reviewer_agreement (QA)."
+    )
+    statements: dict[str, Any] = Field(
+        description="DSA statements of reasons of the restricting actions (EU Transparency "
+        "Database format: {'statements': [...]})."
+    )

@@ -23,6 +23,7 @@ from api.schemas_cases import (
     ProposalRecord,
     ReassignIn,
     ReviewIn,
+    TransparencyOut,
 )
 from risk.service.cases import (
     CaseQuery,
@@ -228,7 +229,7 @@ def post_appeal_decision(
     return decided.to_dict()
 
 
-@router.get("/v1/transparency")
+@router.get("/v1/transparency", response_model=TransparencyOut)
 def get_transparency(
     key: AuthorizedKey,
     state: StateDep,

@@ -8,13 +8,22 @@ from fastapi import APIRouter, Path, Response
 
 from api.deps import AuthorizedKey, EngineDep
 from api.schemas import ErrorBody
-from api.schemas_cases import QaReviewIn
-from risk.service.cases import next_qa_review, qa_agreement, submit_qa_review
+from api.schemas_cases import AgreementOut, QaReviewIn
+from risk.service.cases import (
+    QaAssignment,
+    next_qa_review,
+    qa_agreement,
+    submit_qa_review,
+)
 
 router = APIRouter(tags=["qa"])
 
 
-@router.post("/v1/qa/next", responses={204: {"description": "Nothing to review."}})
+@router.post(
+    "/v1/qa/next",
+    response_model=QaAssignment,
+    responses={204: {"description": "Nothing to review."}},
+)
 def post_next(key: AuthorizedKey, engine: EngineDep) -> Any:
     """The caller's blind review of a case someone else decided: its accounts, not the outcomes."""
     assigned = next_qa_review(engine=engine, actor=key.name)
@@ -30,7 +39,7 @@ def post_review(
     return submit_qa_review(engine=engine, qa_id=qa_id, actor=key.name, outcomes=outcomes).to_dict()
 
 
-@router.get("/v1/qa/agreement")
+@router.get("/v1/qa/agreement", response_model=list[AgreementOut])
 def get_agreement(key: AuthorizedKey, engine: EngineDep) -> list[dict[str, Any]]:
     """Per moderator: QA reviews of their decisions, accounts compared, share agreed."""
     return qa_agreement(engine=engine)
