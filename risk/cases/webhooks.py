@@ -157,9 +157,18 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** (attempts - 1)), MAX_BACKOFF)
 
 
+def _anything_due(engine: Engine, now: datetime) -> bool:
+    """A plain read first: an idle sender never takes the store's write lock."""
+    query = select(_d.id).where((_d.status == "pending") & (_d.next_attempt_at <= now)).limit(1)
+    with engine.connect() as connection:
+        return connection.execute(query).first() is not None
+
+
 def _claim_due(engine: Engine, limit: int) -> list[Any]:
     """Due deliveries with their subscription, leased to this sender (SKIP LOCKED on PG)."""
     now = utcnow()
+    if not _anything_due(engine, now):
+        return []
     due = (
         select(deliveries_table, _s.url, _s.secret)
         .join(subscriptions_table, _s.id == _d.subscription_id)
