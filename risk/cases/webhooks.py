@@ -17,9 +17,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from risk.cases.errors import CaseNotFoundError
@@ -30,6 +29,9 @@ from risk.store.records import _Record
 from risk.store.schema import attempts_table, deliveries_table, subscriptions_table
 from risk.store.types import utcnow
 from risk.vocab import WEBHOOK_EVENTS
+
+if TYPE_CHECKING:
+    import httpx
 
 SECRET_PREFIX = "whsec_"
 MAX_BACKOFF = timedelta(hours=6)
@@ -200,6 +202,9 @@ def _send(client: httpx.Client, row: Any) -> tuple[int | None, str | None, float
         "webhook-signature": sign(row.secret, message_id, timestamp, body),
         "webhook-event": row.event,
     }
+    # lazy: httpx (~0.6 s): only a sender with something to send needs it, not the API's start
+    import httpx
+
     started = time.perf_counter()
     try:
         response = client.post(row.url, content=body, headers=headers)
@@ -250,6 +255,9 @@ def deliver_due(
     rows = _claim_due(engine, limit)
     if not rows:
         return 0
+    # lazy: httpx (~0.6 s): only a sender with something to send needs it, not the API's start
+    import httpx
+
     with httpx.Client(timeout=timeout_seconds, follow_redirects=False) as client:
         for row in rows:
             _record_attempt(
