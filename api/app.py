@@ -19,19 +19,23 @@ from api.openapi import DOCS_ASSETS_URL, install_openapi, operation_id
 from api.roles import ACCESS
 from api.routers import (
     accounts,
+    cases,
     decisions,
     health,
     keys,
     models,
     monitoring,
     networks,
+    qa,
     queue,
     reports,
     runs,
+    webhooks,
 )
 from api.state import AppState, load_champion
 from risk.service.database import close_committer, open_committer, open_engine
 from risk.service.report_cache import warm_reports
+from risk.service.webhooks import WebhookSender
 from risk.settings import Settings, get_settings
 
 API_PREFIX = "/v1"  # every route path spells it out: the path is the roles-table key
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
             ).start()
         app.state.metrics.add_source(service_metrics(state))
         add_collector(app.state.metrics, DecisionGauges(engine, chosen))
+        sender = WebhookSender(engine, chosen).start()  # case events to the platform
         # The model, explainer and imported libraries live as long as the process: moved out of
         # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
         gc.collect()
@@ -77,6 +82,7 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         try:
             yield
         finally:
+            sender.stop()
             close_committer(committer=committer)
             state.engine.dispose()
 
@@ -97,7 +103,20 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.
-    routers = (accounts, queue, networks, decisions, runs, keys, reports, models, monitoring)
+    routers = (
+        accounts,
+        queue,
+        networks,
+        decisions,
+        cases,
+        qa,
+        webhooks,
+        runs,
+        keys,
+        reports,
+        models,
+        monitoring,
+    )
     for module in routers:
         app.include_router(module.router, dependencies=[Depends(authorize)], responses=AUTH_ERRORS)
     install_console(app)  # /console pages (cookie sign-in, own role checks) and /console/static

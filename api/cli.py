@@ -90,6 +90,7 @@ def demo(
     console.print(f"  console        {address}/console   (sign in with a key below)")
     console.print(f"  API docs       {address}/docs")
     console.print(f"  moderator key  {result.keys['moderator']}")
+    console.print(f"  lead key       {result.keys['lead']}   (approves proposed actions)")
     console.print(f"  regulator key  {result.keys['regulator']}")
     console.print("                 (shown once; the store keeps only their hashes)")
     console.print(f"  report         {result.report_dir}  (verify: risk report verify DIR)")

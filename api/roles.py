@@ -2,10 +2,13 @@
 
 - moderator: works the review queue, views accounts, explanations and networks, records
   decisions and exports them.
+- lead: a moderator who also shares out the work (reassigns cases), approves the actions a
+  second pair of eyes must see (four eyes: never their own proposals) and reviews quality.
 - regulator: read-only oversight: account views, explanations, networks, the decisions
   export and the scoring runs (reports come with the report endpoints). Never decides.
-- admin: runs the service: API keys and scoring runs. No account data (least privilege:
-  operating the service does not need personal data, so admins are not shown any).
+- admin: runs the service: API keys, scoring runs and webhook subscriptions (their delivery
+  log shows no payloads). No account data (least privilege: operating the service does not
+  need personal data, so admins are not shown any).
 
 ``/health``, ``/ready``, ``/metrics`` and the docs are open (probes and scrapers on loopback).
 A ``/v1`` route missing from ``ACCESS`` is refused to everyone and fails the app's start-up.
@@ -14,22 +17,43 @@ A ``/v1`` route missing from ``ACCESS`` is refused to everyone and fails the app
 from __future__ import annotations
 
 MODERATOR = "moderator"
+LEAD = "lead"
 REGULATOR = "regulator"
 ADMIN = "admin"
 
 ACCESS: dict[tuple[str, str], frozenset[str]] = {
-    ("GET", "/v1/accounts/{account_id}"): frozenset({MODERATOR, REGULATOR}),
-    ("GET", "/v1/accounts/{account_id}/explanation"): frozenset({MODERATOR, REGULATOR}),
-    ("GET", "/v1/queue"): frozenset({MODERATOR}),
-    ("GET", "/v1/networks"): frozenset({MODERATOR, REGULATOR}),
-    ("GET", "/v1/networks/{network_id}"): frozenset({MODERATOR, REGULATOR}),
-    ("POST", "/v1/accounts/{account_id}/decisions"): frozenset({MODERATOR}),
-    ("GET", "/v1/decisions"): frozenset({MODERATOR, REGULATOR}),
-    ("GET", "/v1/runs"): frozenset({MODERATOR, REGULATOR, ADMIN}),
+    ("GET", "/v1/accounts/{account_id}"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("GET", "/v1/accounts/{account_id}/explanation"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("GET", "/v1/queue"): frozenset({MODERATOR, LEAD}),
+    ("GET", "/v1/networks"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("GET", "/v1/networks/{network_id}"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("POST", "/v1/accounts/{account_id}/decisions"): frozenset({MODERATOR, LEAD}),
+    ("GET", "/v1/decisions"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("GET", "/v1/runs"): frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),
     # champion vs challenger: model figures only, no account data
-    ("GET", "/v1/models/compare"): frozenset({MODERATOR, REGULATOR, ADMIN}),
-    ("GET", "/v1/monitoring"): frozenset({MODERATOR, REGULATOR, ADMIN}),
+    ("GET", "/v1/models/compare"): frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),
+    ("GET", "/v1/monitoring"): frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),
     ("GET", "/v1/reports/{run_id}"): frozenset({REGULATOR, ADMIN}),
+    ("GET", "/v1/cases"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("POST", "/v1/cases"): frozenset({MODERATOR, LEAD}),
+    ("GET", "/v1/cases/{case_id}"): frozenset({MODERATOR, LEAD, REGULATOR}),
+    ("POST", "/v1/cases/next"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/cases/{case_id}/release"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/cases/{case_id}/reassign"): frozenset({LEAD}),
+    ("POST", "/v1/cases/{case_id}/decision"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/cases/{case_id}/close"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/proposals/{proposal_id}/approve"): frozenset({LEAD}),
+    ("POST", "/v1/proposals/{proposal_id}/reject"): frozenset({LEAD}),
+    ("POST", "/v1/appeals"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/appeals/{appeal_id}/decision"): frozenset({MODERATOR, LEAD}),
+    ("GET", "/v1/transparency"): frozenset({LEAD, REGULATOR}),
+    ("POST", "/v1/qa/next"): frozenset({MODERATOR, LEAD}),
+    ("POST", "/v1/qa/{qa_id}"): frozenset({MODERATOR, LEAD}),
+    ("GET", "/v1/qa/agreement"): frozenset({LEAD, REGULATOR}),
+    ("POST", "/v1/webhooks"): frozenset({ADMIN}),
+    ("GET", "/v1/webhooks"): frozenset({ADMIN}),
+    ("POST", "/v1/webhooks/{subscription_id}/revoke"): frozenset({ADMIN}),
+    ("GET", "/v1/webhooks/{subscription_id}/deliveries"): frozenset({ADMIN}),
     ("GET", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys/{name}/revoke"): frozenset({ADMIN}),

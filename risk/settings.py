@@ -76,6 +76,40 @@ class Settings(BaseSettings):
         description="`risk score` pushes its metrics to this Prometheus Pushgateway (job"
         " mlm_risk_score) after each run.",
     )
+    case_sla_hours: dict[str, float] = Field(
+        default={"critical": 24.0, "high": 72.0, "medium": 168.0},
+        description="Hours a case may wait for a decision, per priority (critical, high, medium).",
+    )
+    appeal_window_days: int = Field(
+        default=183, ge=1, description="Days after an action during which it may be appealed."
+    )
+
+    qa_sample_share: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="Share of decided cases a second moderator reviews blind (reviewer QA).",
+    )
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts per webhook delivery before it is marked failed."
+    )
+    webhook_backoff_seconds: float = Field(
+        default=30.0, gt=0, description="Wait after the first failure; doubled after each next."
+    )
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+    webhook_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often the API's sender looks for due deliveries."
+    )
+
+    @field_validator("case_sla_hours")
+    @classmethod
+    def _sla_per_priority(cls, hours: dict[str, float]) -> dict[str, float]:
+        missing = {"critical", "high", "medium"} - hours.keys()
+        if missing or any(value <= 0 for value in hours.values()):
+            raise ValueError(
+                f"case_sla_hours needs positive hours for critical, high and medium: {hours}"
+            )
+        return hours
 
     @field_validator("home")
     @classmethod

@@ -16,31 +16,47 @@ from models.vocab import ACTIONABLE_ROLES, BAND_NAMES, LANGS, SCHEME_ROLES, Band
 
 __all__ = [
     "ACTIONABLE_ROLES",
+    "APPEAL_OUTCOMES",
     "BAND_NAMES",
+    "CASE_PRIORITIES",
+    "CASE_STATES",
+    "CASE_UNITS",
     "DECISIONS",
     "DECISION_CONSEQUENCES",
     "DECISION_LABELS",
     "DECISION_STATUSES",
+    "ENFORCEMENT_ACTIONS",
     "EXPLAINED_BANDS",
     "FLAGGED_BANDS",
+    "GROUND_KINDS",
     "KEY_FEATURES",
     "KEY_ROLES",
     "LANGS",
+    "PROPOSAL_STATUSES",
     "QUEUE_ORDERS",
     "QUEUE_REASONS",
     "RUN_STATUSES",
     "SALES_FEATURES",
     "SCHEME_ROLES",
     "SHOWN_FEATURES",
+    "SINGLE_EYE_ACTIONS",
+    "WEBHOOK_EVENTS",
+    "AppealOutcome",
     "Band",
+    "CaseState",
+    "CaseUnit",
     "Decision",
     "DecisionStatus",
+    "EnforcementAction",
+    "GroundKind",
     "KeyRole",
     "Lang",
+    "ProposalStatus",
     "QueueOrder",
     "QueueReason",
     "RunStatus",
     "SchemeRole",
+    "WebhookEvent",
 ]
 
 # Reasons and the likely role are stored for these bands (explaining every account costs minutes).
@@ -73,9 +89,37 @@ QUEUE_ORDERS: tuple[QueueOrder, ...] = get_args(QueueOrder)
 QueueReason = Literal["risk", "exploration"]
 QUEUE_REASONS: tuple[QueueReason, ...] = get_args(QueueReason)
 
-# Who holds an API key (not to be confused with an account's role in a scheme).
-KeyRole = Literal["moderator", "regulator", "admin"]
+# Who holds an API key (not to be confused with an account's role in a scheme). A lead is a
+# moderator who also assigns cases, approves actions (four eyes) and reviews quality.
+KeyRole = Literal["moderator", "lead", "regulator", "admin"]
 KEY_ROLES: tuple[KeyRole, ...] = get_args(KeyRole)
+
+# Cases (risk/cases): a network or a branch judged as one scheme.
+CaseUnit = Literal["network", "branch"]
+CASE_UNITS: tuple[CaseUnit, ...] = get_args(CaseUnit)
+CaseState = Literal[
+    "open", "in_review", "awaiting_approval", "decided", "appealed", "re_decided", "closed"
+]
+CASE_STATES: tuple[CaseState, ...] = get_args(CaseState)
+# A case's priority is the highest band among its accounts; the SLA follows it.
+CASE_PRIORITIES: tuple[Band, ...] = ("critical", "high", "medium")
+# What the platform did to an account (or a whole network), least to most severe.
+EnforcementAction = Literal[
+    "warn", "restrict_recruiting", "hold_payouts", "suspend", "terminate", "refer"
+]
+ENFORCEMENT_ACTIONS: tuple[EnforcementAction, ...] = get_args(EnforcementAction)
+# The one action a moderator takes alone on an organizer or recruiter (four eyes beyond it).
+SINGLE_EYE_ACTIONS: tuple[EnforcementAction, ...] = ("warn",)
+# DSA Art. 17(3)(d)/(e): the action rests on the law (illegal) or on the platform's terms.
+GroundKind = Literal["illegal", "terms"]
+GROUND_KINDS: tuple[GroundKind, ...] = get_args(GroundKind)
+ProposalStatus = Literal["pending", "approved", "rejected"]
+PROPOSAL_STATUSES: tuple[ProposalStatus, ...] = get_args(ProposalStatus)
+# What the platform may subscribe to (webhooks).
+WebhookEvent = Literal["case.opened", "case.decided", "action.approved", "appeal.decided"]
+WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = get_args(WebhookEvent)
+AppealOutcome = Literal["uphold", "overturn"]
+APPEAL_OUTCOMES: tuple[AppealOutcome, ...] = get_args(AppealOutcome)
 
 RunStatus = Literal["running", "published", "failed"]
 RUN_STATUSES: tuple[RunStatus, ...] = get_args(RunStatus)

@@ -10,21 +10,25 @@ from fastapi.responses import HTMLResponse
 from api.console.auth import ConsoleUser
 from api.console.i18n import strings
 from api.console.render import error_page
-from api.roles import ADMIN, MODERATOR, REGULATOR
+from api.roles import ADMIN, LEAD, MODERATOR, REGULATOR
 
 PREFIX = "/console"
 # The console's roles follow api.roles.ACCESS: admins run the service and see no account data.
 PAGE_ROLES: dict[str, frozenset[str]] = {
-    "queue": frozenset({MODERATOR}),
-    "account": frozenset({MODERATOR, REGULATOR}),
-    "decide": frozenset({MODERATOR}),
-    "networks": frozenset({MODERATOR, REGULATOR}),
-    "network": frozenset({MODERATOR, REGULATOR}),
-    "audit": frozenset({MODERATOR, REGULATOR}),
-    "runs": frozenset({MODERATOR, REGULATOR, ADMIN}),
+    "queue": frozenset({MODERATOR, LEAD}),
+    "account": frozenset({MODERATOR, LEAD, REGULATOR}),
+    "decide": frozenset({MODERATOR, LEAD}),
+    "networks": frozenset({MODERATOR, LEAD, REGULATOR}),
+    "network": frozenset({MODERATOR, LEAD, REGULATOR}),
+    "audit": frozenset({MODERATOR, LEAD, REGULATOR}),
+    "runs": frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),
+    "cases": frozenset({MODERATOR, LEAD, REGULATOR}),
+    "case": frozenset({MODERATOR, LEAD, REGULATOR}),
+    "case_work": frozenset({MODERATOR, LEAD}),  # claim, decide, release, close, appeals
+    "approve": frozenset({LEAD}),  # four eyes
     "reports": frozenset({REGULATOR, ADMIN}),  # as api.roles: GET /v1/reports/{run_id}
-    "models": frozenset({MODERATOR, REGULATOR, ADMIN}),  # model figures, no account data
-    "monitoring": frozenset({MODERATOR, REGULATOR, ADMIN}),  # aggregate figures only
+    "models": frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),  # model figures, no account data
+    "monitoring": frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),  # aggregate figures only
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.console.i18n_cases import CASE_STRINGS
 from risk.vocab import LANGS, Lang
 
 STRINGS: dict[Lang, dict[str, str]] = {
@@ -548,6 +549,9 @@ STRINGS: dict[Lang, dict[str, str]] = {
         ),
     },
 }
+
+for _lang in LANGS:  # the case pages' strings live beside (api.console.i18n_cases)
+    STRINGS[_lang] |= CASE_STRINGS[_lang]
 
 
 def pick_lang(query: str | None, cookie: str | None) -> Lang:

@@ -22,6 +22,7 @@ from api.console.auth import (
     redirect,
     request_lang,
 )
+from api.console.cases import router as cases_router
 from api.console.i18n import strings
 from api.console.login import router as login_router
 from api.console.models import router as models_router
@@ -56,6 +57,7 @@ router.include_router(login_router)
 router.include_router(networks_router)
 router.include_router(models_router)
 router.include_router(monitoring_router)
+router.include_router(cases_router)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -252,6 +252,7 @@ def score(
     _check_as_of(as_of)
     # lazy: the scoring engines import pandas, LightGBM and MLflow (seconds)
     from risk.scoring import ENGINES, engine_named, run_scoring
+    from risk.service.cases import sync_cases_of_published_run
     from risk.settings import get_settings
 
     if engine not in ENGINES:
@@ -278,6 +279,8 @@ def score(
                 chunk_size=chunk_size,
                 prior_shift=prior_shift or settings.prior_shift,
             )
+            # After publishing, never inside it: a case problem cannot hold back the scores.
+            cases = sync_cases_of_published_run(settings=settings, run_id=summary.run_id)
     except Exception as error:
         code = _exit_code(error)
         _record_metrics(None, code if code is not None else EXIT_BAD_INPUT, settings, err)
@@ -294,9 +297,17 @@ def score(
     if shadow and engine == "local" and model is None:
         shadowed = _shadow(settings, summary.run_id, Path(snapshot_dir))
     if as_json:
-        typer.echo(json_text({**summary.to_dict(), "shadow": _shadow_dict(shadowed)}))
+        typer.echo(
+            json_text(
+                {**summary.to_dict(), "shadow": _shadow_dict(shadowed), "cases": cases.to_dict()}
+            )
+        )
     elif not quiet:
         render_summary(summary, Console(file=sys.stdout))
+        typer.echo(
+            f"cases: {len(cases.opened)} opened, {len(cases.updated)} updated, "
+            f"{cases.accounts_added} accounts added"
+        )
         if shadowed is not None:
             Console(file=sys.stdout).print(
                 f"shadow: {shadowed.model_version} (@challenger) scored the run too;"

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from features.utc import utc_iso
 from models.mlflow_io import load_scorer
+from risk.report.case_work import case_work_section
 from risk.report.cases import case_register, decision_history
 from risk.report.content import (
     Period,
@@ -117,4 +118,7 @@ def build_content(
         cases=case_register(frame, history, lang),
         charts=chart_data(frame, bands, artifacts.get("mean_abs_shap.json", {}), dropped),
         appendix=appendix(lang),
+        case_work=case_work_section(
+            engine, since=period.since, until=period.until, platform_name=platform_name
+        ),
     )

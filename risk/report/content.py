@@ -67,6 +67,8 @@ class ReportContent:
     cases: list[dict[str, Any]]
     charts: dict[str, Any]
     appendix: dict[str, Any]
+    # Case work (issue 17): DSA Art. 15 figures and the actions' statements (case_work.json).
+    case_work: dict[str, Any] | None = None
 
     @property
     def lang(self) -> Lang:

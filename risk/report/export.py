@@ -78,6 +78,15 @@ def _check_request(out_dir: Path, lang: str, formats: Collection[str], overwrite
         raise ReportInputError(f"--out {out_dir} is not empty (use --overwrite to replace it)")
 
 
+def _dsa_statements(content: ReportContent) -> dict[str, Any]:
+    """The statements of the actions really taken (case work); the per-decision ones where the
+    period has no action (decisions recorded account by account, before case work)."""
+    from_actions = None if content.case_work is None else content.case_work["statements"]
+    if from_actions and from_actions["statements"]:
+        return dict(from_actions)
+    return statements(content)
+
+
 def write_files(
     directory: Path, content: ReportContent, formats: Collection[str], key_fingerprint: str
 ) -> None:
@@ -85,7 +94,7 @@ def write_files(
     if "json" in formats:
         document = content.to_dict()
         validate_report(document)
-        batches = statement_batches(statements(content))
+        batches = statement_batches(_dsa_statements(content))
         for batch in batches:
             validate_batch(batch)
         (directory / "report.json").write_bytes(dumps(document))
@@ -93,6 +102,8 @@ def write_files(
             path = directory / batch_file_name(index)
             path.parent.mkdir(exist_ok=True)
             path.write_bytes(dumps(batch))
+        if content.case_work is not None:
+            (directory / "case_work.json").write_bytes(dumps(content.case_work["figures"]))
         schemas = directory / "schemas"
         schemas.mkdir()
         for name in SCHEMA_FILES:

@@ -1,8 +1,8 @@
 """``risk demo`` without the serving: the whole flow on a simulated platform, reusing whatever
 already exists.
 
-simulate -> train and register -> nightly scoring -> a first moderator's decisions ->
-regulator report -> demo keys. Serving is
+simulate -> train and register -> nightly scoring (which opens the flagged networks' cases) ->
+a first moderator's decisions -> regulator report -> demo keys. Serving is
 left to the caller (``api.cli`` starts the API after printing where everything is).
 """
 
@@ -21,6 +21,7 @@ from models.errors import ModelNotFoundError
 from models.mlflow_io import load_scorer
 from risk.report.export import export_run_report
 from risk.scoring import run_scoring
+from risk.service.cases import sync_cases_of_published_run
 from risk.service.queue import queue_page
 from risk.service.training import train_snapshot, training_config
 from risk.settings import Settings
@@ -107,6 +108,8 @@ def score_snapshot(snapshot_dir: Path, settings: Settings, say: Say) -> str:
     )
     bands = ", ".join(f"{band} {n:,}" for band, n in summary.counts["bands"].items())
     say(f"  run {summary.run_id}: {summary.accounts_scored:,} accounts ({bands})")
+    cases = sync_cases_of_published_run(settings=settings, run_id=summary.run_id)
+    say(f"  cases: {len(cases.opened)} opened, {len(cases.updated)} updated")
     return summary.run_id
 
 
@@ -149,11 +152,12 @@ def seed_decisions(settings: Settings, say: Say) -> int:
 
 
 def create_demo_keys(settings: Settings) -> dict[str, str]:
-    """A fresh moderator and regulator key (plaintext exists only now; the store keeps hashes)."""
+    """A fresh moderator, lead and regulator key (plaintext exists only now; the store keeps
+    hashes): a lead approves what a moderator proposes on a case (four eyes)."""
     engine = open_store(settings.store_url)
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     keys = {}
-    for role in ("moderator", "regulator"):
+    for role in ("moderator", "lead", "regulator"):
         plaintext, _ = create_key(engine, role=role, name=f"demo-{role}-{stamp}")
         keys[role] = plaintext
     engine.dispose()
@@ -180,6 +184,6 @@ def run_demo(*, settings: Settings, plan: DemoPlan, say: Say) -> DemoResult:
             export_run_report(settings, engine, run_id=run_id, out_dir=report_dir)
             engine.dispose()
         say(f"  {report_dir}")
-    with _step("Creating a moderator and a regulator key", say, seconds):
+    with _step("Creating a moderator, a lead and a regulator key", say, seconds):
         keys = create_demo_keys(settings)
     return DemoResult(snapshot_dir, model, run_id, report_dir, keys, seconds)

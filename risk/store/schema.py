@@ -8,6 +8,7 @@ from typing import Any, ClassVar, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -226,6 +227,227 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class Case(Base):
+    """A network or branch judged as one scheme: its current state (history in case_events)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit_kind: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[str] = mapped_column(String(128))
+    network_id: Mapped[str | None] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(24))
+    priority: Mapped[str] = mapped_column(String(16))
+    priority_rank: Mapped[int] = mapped_column(Integer)  # 0 = most urgent (claim order)
+    opened_at: Mapped[datetime]
+    opened_by: Mapped[str] = mapped_column(String(200))
+    run_id: Mapped[str | None] = mapped_column(String(32))  # the latest run that updated it
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    assigned_at: Mapped[datetime | None]
+    due_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        # One open case per unit: a closed case frees its unit for a new one.
+        Index(
+            "uq_cases_open_unit",
+            "unit_kind",
+            "unit_id",
+            unique=True,
+            sqlite_where=text("state <> 'closed'"),
+            postgresql_where=text("state <> 'closed'"),
+        ),
+        Index("ix_cases_claim", "state", "assignee", "due_at", "priority_rank"),
+        Index("ix_cases_assignee", "assignee", "state"),
+    )
+
+
+class CaseAccount(Base):
+    """An account in a case, as scored when it joined the case (later runs add more)."""
+
+    __tablename__ = "case_accounts"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    added_at: Mapped[datetime]
+    run_id: Mapped[str | None] = mapped_column(String(32))
+    tier: Mapped[int | None] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    role: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_case_accounts_account", "account_id"),)
+
+
+class CaseEvent(Base):
+    """One change to a case (append-only: DB triggers reject edits)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    details: Mapped[dict[str, Any] | None]
+
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+
+
+class CaseProposal(Base):
+    """A moderator's decision for a whole case (an outcome per account), waiting or reviewed."""
+
+    __tablename__ = "case_proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_at: Mapped[datetime]
+    outcomes: Mapped[list[Any]]
+    network_action: Mapped[str | None] = mapped_column(String(32))
+    ground_kind: Mapped[str] = mapped_column(String(16))
+    legal_ground: Mapped[str] = mapped_column(Text)
+    statement: Mapped[str] = mapped_column(Text)
+    needs_approval: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16))
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_case_proposals_case", "case_id", "status"),)
+
+
+class EnforcementActionRow(Base):
+    """What the platform did, with its legal ground and statement of reasons (append-only)."""
+
+    __tablename__ = "enforcement_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("case_proposals.id"))
+    account_id: Mapped[str | None] = mapped_column(String(128))  # NULL: network-wide
+    scope: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    ground_kind: Mapped[str] = mapped_column(String(16))
+    legal_ground: Mapped[str] = mapped_column(Text)
+    statement: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    flagged_at: Mapped[datetime]  # when the case was opened (flag -> action time)
+    taken_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_enforcement_actions_case", "case_id"),
+        Index("ix_enforcement_actions_taken", "taken_at"),
+    )
+
+
+class Appeal(Base):
+    """An appeal against an action, filed for the seller and decided by someone else."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("enforcement_actions.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    filed_at: Mapped[datetime]
+    filed_by: Mapped[str] = mapped_column(String(200))
+    grounds: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_appeals_action", "action_id"),
+        Index("ix_appeals_case", "case_id"),
+    )
+
+
+class QaReview(Base):
+    """A decided case sampled for a blind second review (reviewer QA) and its agreement."""
+
+    __tablename__ = "qa_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("case_proposals.id"))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    sampled_at: Mapped[datetime]
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+    assigned_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    outcomes: Mapped[list[Any] | None]
+    compared: Mapped[int | None] = mapped_column(Integer)
+    agreed: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_qa_reviews_open", "reviewed_at", "reviewer", "id"),)
+
+
+class WebhookSubscription(Base):
+    """A platform endpoint subscribed to case events; its secret signs every delivery."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(100))  # kept to sign; shown once at creation
+    events: Mapped[list[Any]]
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class WebhookDelivery(Base):
+    """One event for one subscription (the outbox): written with the change it reports,
+    sent later, retried with backoff."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id"))
+    event: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime | None]
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
+    )
+
+
+class WebhookAttempt(Base):
+    """One attempt to deliver (the delivery log; append-only)."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id"))
+    at: Mapped[datetime]
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    seconds: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_webhook_attempts_delivery", "delivery_id", "id"),)
+
+
 # Core tables: the store's functions use SQL expressions, not ORM sessions (bulk speed).
 runs_table = cast(Table, ScoringRun.__table__)
 scores_table = cast(Table, Score.__table__)
@@ -236,3 +458,13 @@ imports_table = cast(Table, DecisionImport.__table__)
 exploration_table = cast(Table, ExplorationPick.__table__)
 shadow_runs_table = cast(Table, ShadowRun.__table__)
 shadow_scores_table = cast(Table, ShadowScore.__table__)
+cases_table = cast(Table, Case.__table__)
+case_accounts_table = cast(Table, CaseAccount.__table__)
+case_events_table = cast(Table, CaseEvent.__table__)
+case_proposals_table = cast(Table, CaseProposal.__table__)
+actions_table = cast(Table, EnforcementActionRow.__table__)
+appeals_table = cast(Table, Appeal.__table__)
+qa_table = cast(Table, QaReview.__table__)
+subscriptions_table = cast(Table, WebhookSubscription.__table__)
+deliveries_table = cast(Table, WebhookDelivery.__table__)
+attempts_table = cast(Table, WebhookAttempt.__table__)

@@ -88,6 +88,7 @@ class Keys:
     admin: str
     revoked: str
     moderator2: str
+    lead: str
 
 
 @pytest.fixture(scope="session")
@@ -104,12 +105,18 @@ def keys(world: World) -> Keys:
             ("admin-cy", "admin"),
             ("mod-gone", "moderator"),
             ("mod-dee", "moderator"),
+            ("lead-eve", "lead"),
         )
     }
     revoke_key(engine, "mod-gone")
     engine.dispose()
     return Keys(
-        made["mod-ann"], made["reg-bo"], made["admin-cy"], made["mod-gone"], made["mod-dee"]
+        made["mod-ann"],
+        made["reg-bo"],
+        made["admin-cy"],
+        made["mod-gone"],
+        made["mod-dee"],
+        made["lead-eve"],
     )
 
 
@@ -132,13 +139,17 @@ def bearer(key: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def targets(world: World) -> dict[str, str]:
-    """Account and network ids of the published run for the tests to use."""
+    """Account, network and case ids of the published run for the tests to use (the run's
+    cases opened as the nightly job does after publishing)."""
+    from risk.service.cases import sync_cases_after_run
     from risk.store.db import open_store
     from risk.store.scores import review_queue
 
     engine = open_store(world.store_url)
     flagged = review_queue(engine, bands=["high", "critical"], limit=20).items
     low = review_queue(engine, bands=["low"], limit=1000)
+    settings = Settings.model_validate({"database_url": world.store_url})
+    cases = sync_cases_after_run(engine=engine, settings=settings, run_id=world.run_id)
     engine.dispose()
     unexplained = next(item for item in low.items if item.reasons is None)
     return {
@@ -149,4 +160,5 @@ def targets(world: World) -> dict[str, str]:
         "private_account": flagged[4].account_id,  # decided with a note regulators never read
         "network": str(flagged[0].network_id),
         "unexplained": unexplained.account_id,
+        "case": str(cases.opened[-1]),
     }

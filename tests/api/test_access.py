@@ -11,20 +11,75 @@ import pytest
 from tests.api.conftest import Keys, bearer
 from tests.api.test_console_server import console_fixture  # noqa: F401  (fixture "console")
 
-MOD, REG, ADM = "moderator", "regulator", "admin"
+MOD, LEAD, REG, ADM = "moderator", "lead", "regulator", "admin"
 # The documented matrix (api/roles.py), written out again so a change to the table shows here.
-ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int]] = [
-    ("GET", "/v1/accounts/{account}", None, {MOD, REG}, 200),
-    ("GET", "/v1/accounts/{account}/explanation", None, {MOD, REG}, 200),
-    ("GET", "/v1/queue", None, {MOD}, 200),
-    ("GET", "/v1/networks", None, {MOD, REG}, 200),
-    ("GET", "/v1/networks/{network}", None, {MOD, REG}, 200),
-    ("POST", "/v1/accounts/{account}/decisions", {"decision": "escalate"}, {MOD}, 201),
-    ("GET", "/v1/decisions", None, {MOD, REG}, 200),
-    ("GET", "/v1/runs", None, {MOD, REG, ADM}, 200),
+_PROPOSAL = {
+    "outcomes": [{"account_id": "{account}", "decision": "confirm"}],
+    "ground_kind": "terms",
+    "legal_ground": "Terms 4.2",
+    "statement": "s",
+}
+_QA_REVIEW = {"outcomes": [{"account_id": "a", "decision": "confirm"}]}
+# Success is a status or the statuses an allowed caller may meet (a case's state decides: the
+# first caller may claim the last case, release what a second caller may not).
+ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int | tuple[int, ...]]] = [
+    ("GET", "/v1/accounts/{account}", None, {MOD, LEAD, REG}, 200),
+    ("GET", "/v1/accounts/{account}/explanation", None, {MOD, LEAD, REG}, 200),
+    ("GET", "/v1/queue", None, {MOD, LEAD}, 200),
+    ("GET", "/v1/networks", None, {MOD, LEAD, REG}, 200),
+    ("GET", "/v1/networks/{network}", None, {MOD, LEAD, REG}, 200),
+    ("POST", "/v1/accounts/{account}/decisions", {"decision": "escalate"}, {MOD, LEAD}, 201),
+    ("GET", "/v1/decisions", None, {MOD, LEAD, REG}, 200),
+    ("GET", "/v1/runs", None, {MOD, LEAD, REG, ADM}, 200),
     # the shared world has no challenger, so no shadow run: allowed callers get 404, not 403
-    ("GET", "/v1/models/compare", None, {MOD, REG, ADM}, 404),
-    ("GET", "/v1/monitoring", None, {MOD, REG, ADM}, 200),
+    ("GET", "/v1/models/compare", None, {MOD, LEAD, REG, ADM}, 404),
+    ("GET", "/v1/monitoring", None, {MOD, LEAD, REG, ADM}, 200),
+    ("GET", "/v1/cases", None, {MOD, LEAD, REG}, 200),
+    (
+        "POST",
+        "/v1/cases",
+        {"account_id": "{account}", "unit_kind": "branch"},
+        {MOD, LEAD},
+        (201, 409),
+    ),
+    ("GET", "/v1/cases/{case}", None, {MOD, LEAD, REG}, 200),
+    ("POST", "/v1/cases/next", None, {MOD, LEAD}, (200, 204)),
+    ("POST", "/v1/cases/{case}/release", None, {MOD, LEAD}, (200, 409)),
+    ("POST", "/v1/cases/{case}/reassign", {"assignee": "mod-dee"}, {LEAD}, 200),
+    # The role gate comes first: an allowed caller meets the case's state (409), an account
+    # not in the case (422) or an id nobody has (404); the others 401/403.
+    ("POST", "/v1/cases/{case}/decision", _PROPOSAL, {MOD, LEAD}, (409, 422)),
+    ("POST", "/v1/cases/{case}/close", None, {MOD, LEAD}, 409),
+    ("POST", "/v1/proposals/999999/approve", {}, {LEAD}, 404),
+    ("POST", "/v1/proposals/999999/reject", {}, {LEAD}, 404),
+    ("POST", "/v1/appeals", {"action_id": 999999, "grounds": "g"}, {MOD, LEAD}, 404),
+    (
+        "POST",
+        "/v1/appeals/999999/decision",
+        {"outcome": "uphold", "reasons": "r"},
+        {MOD, LEAD},
+        404,
+    ),
+    (
+        "POST",
+        "/v1/webhooks",
+        {"url": "http://127.0.0.1:9/x", "events": ["case.opened"]},
+        {ADM},
+        201,
+    ),
+    ("GET", "/v1/webhooks", None, {ADM}, 200),
+    ("GET", "/v1/transparency", None, {LEAD, REG}, 200),
+    ("POST", "/v1/qa/next", None, {MOD, LEAD}, (200, 204)),
+    (
+        "POST",
+        "/v1/qa/999999",
+        {"outcomes": [{"account_id": "a", "decision": "confirm"}]},
+        {MOD, LEAD},
+        404,
+    ),
+    ("GET", "/v1/qa/agreement", None, {LEAD, REG}, 200),
+    ("POST", "/v1/webhooks/999999/revoke", None, {ADM}, 404),
+    ("GET", "/v1/webhooks/1/deliveries", None, {ADM}, 200),
     ("GET", "/v1/keys", None, {ADM}, 200),
     ("POST", "/v1/keys", {"name": "made-by-matrix", "role": "regulator"}, {ADM}, 201),
     ("POST", "/v1/keys/mod-gone/revoke", None, {ADM}, 200),
@@ -37,8 +92,28 @@ TEMPLATES = {
     "/v1/accounts/{account}/decisions": "/v1/accounts/{account_id}/decisions",
     "/v1/keys/mod-gone/revoke": "/v1/keys/{name}/revoke",
     "/v1/reports/latest?format=json": "/v1/reports/{run_id}",
+    "/v1/cases/{case}": "/v1/cases/{case_id}",
+    "/v1/cases/{case}/release": "/v1/cases/{case_id}/release",
+    "/v1/cases/{case}/reassign": "/v1/cases/{case_id}/reassign",
+    "/v1/cases/{case}/decision": "/v1/cases/{case_id}/decision",
+    "/v1/cases/{case}/close": "/v1/cases/{case_id}/close",
+    "/v1/proposals/999999/approve": "/v1/proposals/{proposal_id}/approve",
+    "/v1/proposals/999999/reject": "/v1/proposals/{proposal_id}/reject",
+    "/v1/appeals/999999/decision": "/v1/appeals/{appeal_id}/decision",
+    "/v1/webhooks/999999/revoke": "/v1/webhooks/{subscription_id}/revoke",
+    "/v1/qa/999999": "/v1/qa/{qa_id}",
+    "/v1/webhooks/1/deliveries": "/v1/webhooks/{subscription_id}/deliveries",
 }
 OPEN = ["/health", "/ready", "/metrics", "/docs", "/openapi.json"]
+
+
+def _filled(body: Any, ids: dict[str, str]) -> Any:
+    """The body with ``{account}`` and ``{network}`` filled in, at any depth."""
+    if isinstance(body, dict):
+        return {k: _filled(v, ids) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_filled(v, ids) for v in body]
+    return body.format(**ids) if isinstance(body, str) else body
 
 
 def _callers(keys: Keys) -> dict[str, dict[str, str]]:
@@ -50,6 +125,7 @@ def _callers(keys: Keys) -> dict[str, dict[str, str]]:
         MOD: bearer(keys.moderator),
         REG: bearer(keys.regulator),
         ADM: bearer(keys.admin),
+        LEAD: bearer(keys.lead),
     }
 
 
@@ -62,18 +138,24 @@ def test_matrix(
     template: str,
     body: dict[str, Any] | None,
     allowed: set[str],
-    success: int,
+    success: int | tuple[int, ...],
 ) -> None:
-    path = template.format(account=targets["matrix_account"], network=targets["network"])
+    ids = {"account": targets["matrix_account"], "network": targets["network"]}
+    path = template.format(case=targets["case"], **ids)
+    sent = None if body is None else _filled(body, ids)
     seen = {
-        caller: http.request(method, path, json=body, headers=headers)
+        caller: http.request(method, path, json=sent, headers=headers)
         for caller, headers in _callers(keys).items()
     }
-    expected = {
-        caller: success if caller in allowed else (403 if caller in (MOD, REG, ADM) else 401)
+    successes = success if isinstance(success, tuple) else (success,)
+    refused = {
+        caller: 403 if caller in (MOD, LEAD, REG, ADM) else 401
         for caller in seen
+        if caller not in allowed
     }
-    assert {caller: r.status_code for caller, r in seen.items()} == expected
+    assert {c: r.status_code for c, r in seen.items() if c not in allowed} == refused
+    for caller in allowed:
+        assert seen[caller].status_code in successes, (caller, seen[caller].text)
     for caller, response in seen.items():
         if response.status_code in (401, 403):
             assert set(response.json()["error"]) == {"code", "message"}, caller

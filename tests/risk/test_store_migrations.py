@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, inspect, text
 
 from risk.store.db import migrate, open_store
 from tests.risk.conftest import RunWriter, make_scores
 
 TABLES = {"scoring_runs", "scores", "decisions", "audit_log", "api_keys", "alembic_version"}
+CASE_TABLES = {
+    "cases",
+    "case_accounts",
+    "case_events",
+    "case_proposals",
+    "enforcement_actions",
+    "appeals",
+    "qa_reviews",
+    "webhook_subscriptions",
+    "webhook_deliveries",
+    "webhook_attempts",
+}
 
 
 def test_migrate_is_idempotent(store_engine: Engine, store_url: str) -> None:
@@ -18,7 +31,7 @@ def test_migrate_is_idempotent(store_engine: Engine, store_url: str) -> None:
     try:
         with again.connect() as connection:
             versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-        assert [row[0] for row in versions] == ["0006_feedback"]
+        assert [row[0] for row in versions] == ["0007_cases"]
         assert set(inspect(again).get_table_names()) >= TABLES
     finally:
         again.dispose()
@@ -105,3 +118,22 @@ def test_feedback_tables_come_and_go_with_revision_0006(
     migrate(store_engine)  # back to head: the decision is kept, from no import
     [decision] = list_decisions(store_engine)
     assert (decision.account_id, decision.import_id) == ("acct-00000", None)
+
+
+def test_case_tables_come_and_go_with_revision_0007_until_a_case_exists(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    from risk.cases.opening import sync_run_cases
+
+    _downgrade(store_engine, "0005")
+    assert not CASE_TABLES & set(inspect(store_engine).get_table_names())
+    migrate(store_engine)
+    assert set(inspect(store_engine).get_table_names()) >= CASE_TABLES
+    publish_scores(make_scores(12, seed=4))
+    assert sync_run_cases(
+        store_engine, run_id=None, sla_hours={"critical": 1, "high": 1, "medium": 1}
+    ).opened
+    # Moderators' work is never dropped by a migration.
+    with pytest.raises(RuntimeError, match=r"holds \d+ case\(s\)"):
+        _downgrade(store_engine, "0005")
+    assert set(inspect(store_engine).get_table_names()) >= CASE_TABLES

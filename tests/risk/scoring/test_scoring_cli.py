@@ -42,10 +42,13 @@ def test_json_mode_prints_one_summary_object(trained_world: TrainedWorld, risk_e
     summary = json.loads(result.stdout)
     assert summary["status"] == "published" and summary["accounts_scored"] > 0
     assert set(summary["counts"]["bands"]) == {"low", "medium", "high", "critical"}
+    # After publishing, the flagged networks' cases are opened (issue 17), once.
+    assert len(summary["cases"]["opened"]) == summary["counts"]["networks_flagged"] > 0
     again = CliRunner().invoke(app, ["score", str(trained_world.snapshot_dir), "--quiet"])
     assert again.exit_code == 0 and again.stdout == ""
     human = CliRunner().invoke(app, ["score", str(trained_world.snapshot_dir)])
     assert human.exit_code == 0 and "already published" in human.stdout
+    assert "cases: 0 opened, 0 updated" in human.stdout
     assert len(_runs(risk_env)) == 1
 
 

@@ -1,0 +1,134 @@
+"""Cases opened by the nightly run and by hand, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, text
+
+from risk.cases.errors import CaseNotFoundError
+from risk.cases.opening import open_case_by_hand, sync_run_cases
+from risk.cases.reading import CaseQuery, get_case, list_cases
+from risk.errors import StoreConflictError
+from risk.store.audit import list_audit, verify_audit_chain
+from tests.risk.conftest import RunWriter
+
+SLA = {"critical": 24.0, "high": 72.0, "medium": 168.0}
+
+
+def world(bands: dict[str, list[str]]) -> pd.DataFrame:
+    """Scores of networks given as {network: [band of each member]} (ranks by score)."""
+    value = {"critical": 0.95, "high": 0.8, "medium": 0.5, "low": 0.1}
+    rows = [
+        {"account_id": f"{network}-a{i}", "network_id": network, "band": band}
+        for network, members in bands.items()
+        for i, band in enumerate(members)
+    ]
+    frame = pd.DataFrame(rows)
+    frame["score"] = frame["band"].map(value) - frame.index * 1e-4
+    frame = frame.sort_values("score", ascending=False, ignore_index=True)
+    frame["rank"] = range(1, len(frame) + 1)
+    frame["region"] = "浙江"
+    frame["tier"] = 1
+    for column in ("reasons", "indicators", "features", "percentiles"):
+        frame[column] = None
+    return frame
+
+
+def test_a_run_opens_one_case_per_flagged_network(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    run = publish_scores(
+        world(
+            {
+                "net-a": ["critical", "high", "medium", "low"],
+                "net-b": ["high", "medium"],
+                "net-c": ["medium", "low"],  # not flagged: no case
+            }
+        )
+    )
+    synced = sync_run_cases(store_engine, run_id=run, sla_hours=SLA)
+    assert len(synced.opened) == 2 and synced.updated == []
+    page = list_cases(store_engine, CaseQuery())
+    by_unit = {case.unit_id: case for case in page.items}
+    assert set(by_unit) == {"net-a", "net-b"}
+    assert by_unit["net-a"].priority == "critical" and by_unit["net-b"].priority == "high"
+    assert by_unit["net-a"].accounts == 3  # medium and up; the low member is not in the case
+    assert by_unit["net-a"].state == "open" and by_unit["net-a"].opened_by == "nightly-run"
+    hours = (by_unit["net-a"].due_at - by_unit["net-a"].opened_at).total_seconds() / 3600
+    assert hours == pytest.approx(24.0)
+    assert [case.unit_id for case in page.items] == ["net-a", "net-b"]  # critical first
+    again = sync_run_cases(store_engine, run_id=run, sla_hours=SLA)
+    assert again.opened == [] and again.updated == [] and again.accounts_added == 0
+    detail = get_case(store_engine, by_unit["net-a"].id)
+    assert [event.kind for event in detail.events] == ["opened"]
+    assert {entry.action for entry in list_audit(store_engine)} == {"case.opened"}
+    assert verify_audit_chain(store_engine).ok
+
+
+def test_a_later_run_adds_accounts_and_raises_the_priority(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    first = publish_scores(world({"net-a": ["high", "medium"]}))
+    case_id = sync_run_cases(store_engine, run_id=first, sla_hours=SLA).opened[0]
+    due_before = get_case(store_engine, case_id).case.due_at
+    second = publish_scores(world({"net-a": ["critical", "high", "high"]}))
+    synced = sync_run_cases(store_engine, run_id=second, sla_hours=SLA)
+    assert synced.opened == [] and synced.updated == [case_id] and synced.accounts_added == 1
+    detail = get_case(store_engine, case_id)
+    assert detail.case.priority == "critical" and detail.case.run_id == second
+    assert detail.case.due_at < due_before  # the critical SLA is shorter
+    assert {a.account_id for a in detail.accounts} == {"net-a-a0", "net-a-a1", "net-a-a2"}
+    updated = detail.events[-1]
+    assert updated.kind == "updated" and updated.details is not None
+    assert updated.details["priority_was"] == "high"
+    # A later run with a lower band never lowers the priority.
+    third = publish_scores(world({"net-a": ["high", "medium", "medium"]}))
+    assert sync_run_cases(store_engine, run_id=third, sla_hours=SLA).updated == []
+    assert get_case(store_engine, case_id).case.priority == "critical"
+
+
+def test_history_is_append_only(store_engine: Engine, publish_scores: RunWriter) -> None:
+    run = publish_scores(world({"net-a": ["high"]}))
+    sync_run_cases(store_engine, run_id=run, sla_hours=SLA)
+    for statement in ("UPDATE case_events SET actor = 'x'", "DELETE FROM case_events"):
+        with pytest.raises(Exception, match="append-only"), store_engine.begin() as connection:
+            connection.execute(text(statement))
+
+
+def test_a_moderator_opens_a_case_from_an_account(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    publish_scores(world({"net-a": ["medium", "medium", "low"], "net-b": ["high"]}))
+    case_id = open_case_by_hand(
+        store_engine, account_id="net-a-a2", unit_kind="network", actor="mod-ann", sla_hours=SLA
+    )
+    detail = get_case(store_engine, case_id)
+    assert detail.case.opened_by == "mod-ann" and detail.case.priority == "medium"
+    assert {a.account_id for a in detail.accounts} == {"net-a-a0", "net-a-a1", "net-a-a2"}
+    with pytest.raises(StoreConflictError, match=f"already has open case {case_id}"):
+        open_case_by_hand(
+            store_engine, account_id="net-a-a0", unit_kind="network", actor="x", sla_hours=SLA
+        )
+    branch = open_case_by_hand(
+        store_engine, account_id="net-a-a0", unit_kind="branch", actor="mod-ann", sla_hours=SLA
+    )
+    assert get_case(store_engine, branch).case.unit_kind == "branch"
+    with pytest.raises(CaseNotFoundError, match="no score"):
+        open_case_by_hand(
+            store_engine, account_id="nobody", unit_kind="network", actor="x", sla_hours=SLA
+        )
+    # The nightly run finds the network's open case and adds to it rather than opening another.
+    synced = sync_run_cases(store_engine, run_id=None, sla_hours=SLA)
+    assert case_id not in synced.opened and len(synced.opened) == 1  # net-b only
+
+
+def test_filters(store_engine: Engine, publish_scores: RunWriter) -> None:
+    run = publish_scores(world({"net-a": ["critical", "medium"], "net-b": ["high"]}))
+    sync_run_cases(store_engine, run_id=run, sla_hours=SLA)
+    assert list_cases(store_engine, CaseQuery(priority="high")).total == 1
+    assert list_cases(store_engine, CaseQuery(band="medium")).items[0].unit_id == "net-a"
+    assert list_cases(store_engine, CaseQuery(state="in_review")).total == 0
+    assert list_cases(store_engine, CaseQuery(region="浙江")).total == 2
+    assert list_cases(store_engine, CaseQuery(overdue=True)).total == 0
+    assert list_cases(store_engine, CaseQuery(overdue=False, limit=1)).total == 2
