@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.vocab import DEFAULT_TARGET_PRECISIONS
@@ -44,6 +44,23 @@ class Settings(BaseSettings):
         default=30, ge=1, description="Published runs `risk runs prune` keeps whole (newest)."
     )
     seed: int = Field(default=7)
+    audit_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="Secret keying the audit chain (HMAC-SHA256); unset: a random key in"
+        " keys_dir/audit_chain.key, created 0600 on first use. Never stored in the database.",
+    )
+    audit_checkpoint_every: int = Field(
+        default=1_000,
+        ge=1,
+        description="Write an audit checkpoint (anchor) every this many entries, besides one"
+        " after each scoring run.",
+    )
+    report_public_key: Path | None = Field(
+        default=None,
+        description="The platform's published report key (PEM) `risk report verify` pins;"
+        " unset: this installation's own signing key.",
+    )
 
     @field_validator("home")
     @classmethod
@@ -62,6 +79,12 @@ class Settings(BaseSettings):
     def keys_dir(self) -> Path:
         """Report signing key and reviewer-pseudonym salt (created on first use, 0600)."""
         return self.home / "keys"
+
+    @property
+    def anchors_file(self) -> Path:
+        """Audit checkpoints (seq and keyed hash of the head), one JSON line each, outside the
+        database: copy it off the host to make truncating the log detectable."""
+        return self.home / "anchors" / "audit_checkpoints.jsonl"
 
     @property
     def artifacts_dir(self) -> Path:

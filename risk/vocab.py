@@ -15,6 +15,7 @@ from typing import Literal, get_args
 from models.vocab import ACTIONABLE_ROLES, BAND_NAMES, LANGS, SCHEME_ROLES, Band, Lang, SchemeRole
 
 __all__ = [
+    "ADMIN_ROLE",
     "ACTIONABLE_ROLES",
     "BAND_NAMES",
     "DECISIONS",
@@ -53,6 +54,8 @@ DECISION_STATUSES: tuple[DecisionStatus, ...] = get_args(DecisionStatus)
 # Who holds an API key (not to be confused with an account's role in a scheme).
 KeyRole = Literal["moderator", "regulator", "admin"]
 KEY_ROLES: tuple[KeyRole, ...] = get_args(KeyRole)
+# The role that manages keys: the store never lets its last active key be revoked.
+ADMIN_ROLE: KeyRole = "admin"
 
 RunStatus = Literal["running", "published", "failed"]
 RUN_STATUSES: tuple[RunStatus, ...] = get_args(RunStatus)

@@ -13,6 +13,8 @@ from tests.models.mlflow_template import copy_template, make_template
 from tests.trained_world import TrainedWorld, build_trained_world
 
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+# One audit chain key for the test run (never a key file under the working directory's home).
+os.environ.setdefault("RISK_AUDIT_KEY", "test-audit-chain-key-0123456789abcdef0123456789")
 
 
 @pytest.fixture(scope="session")

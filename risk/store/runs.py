@@ -21,8 +21,12 @@ from risk.store.bulk import (
     insert_rows,
     score_tuples,
 )
-from risk.store.db import read_transaction, write_transaction
+from risk.store.anchors import write_checkpoint
+from risk.store.audit import append_audit_in
+from risk.store.audit_checks import run_seal
+from risk.store.db import after_commit, read_transaction, write_transaction
 from risk.store.records import RunRecord
+from risk.store.run_digest import run_content_digest
 from risk.store.schema import runs_table, scores_table
 from risk.store.types import utcnow
 
@@ -222,6 +226,7 @@ def publish_run(
                     drift=drift,
                 )
             )
+            _seal(connection, run_id)
     except IntegrityError as error:
         raise StoreConflictError(
             f"run {run_id}: another run with the same snapshot, as_of and model was published"
@@ -229,6 +234,25 @@ def publish_run(
     record = get_run(engine, run_id)
     assert record is not None  # just published in the transaction above
     return record
+
+
+def _seal(connection: Connection, run_id: str) -> None:
+    """Audit the publish with the run's identity and the digest of its rows; checkpoint after."""
+    run = connection.execute(select(runs_table).where(_runs.id == run_id)).one()
+    digest = run_content_digest(connection, run_id)
+    append_audit_in(
+        connection,
+        actor="scoring",
+        action="run.publish",
+        target=run_id,
+        details={**run_seal(run), **digest.to_details()},
+    )
+    engine = connection.engine
+    after_commit(
+        connection,
+        "run_checkpoint",
+        lambda: write_checkpoint(engine, reason=f"run {run_id} published"),
+    )
 
 
 def fail_run(engine: Engine, run_id: str, error: str) -> None:

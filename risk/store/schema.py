@@ -142,7 +142,8 @@ class Decision(Base):
 
 
 class AuditEntryRow(Base):
-    """One audit log entry; append-only, each hash covers the previous one (a chain)."""
+    """One audit log entry; append-only, each hash (an HMAC under a key kept outside the
+    database, revision 0008) covers the previous one (a chain)."""
 
     __tablename__ = "audit_log"
 
@@ -161,7 +162,8 @@ class AuditEntryRow(Base):
 
 
 class ApiKey(Base):
-    """An API key: only its SHA-256 is stored; the plaintext is shown once at creation."""
+    """An API key: only its SHA-256 is stored; the plaintext is shown once at creation.
+    Never deleted; an update may only revoke an active key (triggers, revision 0008)."""
 
     __tablename__ = "api_keys"
 
