@@ -15,8 +15,8 @@ from typing import Literal, get_args
 from models.vocab import ACTIONABLE_ROLES, BAND_NAMES, LANGS, SCHEME_ROLES, Band, Lang, SchemeRole
 
 __all__ = [
-    "ADMIN_ROLE",
     "ACTIONABLE_ROLES",
+    "ADMIN_ROLE",
     "BAND_NAMES",
     "DECISIONS",
     "DECISION_LABELS",

@@ -60,7 +60,6 @@ def entry_hash(
     return hmac.new(key, (prev_hash + body).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-
 def append_audit_in(
     connection: Connection,
     *,

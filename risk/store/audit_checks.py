@@ -68,15 +68,16 @@ def _check_decisions(connection: Connection, covered: CoveredEntries) -> list[st
             problems.append(f"decision {row.id} ({row.account_id}) has no audit entry")
             continue
         details = entry.details
-        differs = [name for name in _DECISION_FIELDS if details.get(name) != row[name]]
+        differs = [name for name in _DECISION_FIELDS if details.get(name) != row._mapping[name]]
         if entry.target != row.account_id:
             differs.append("account_id")
         if entry.actor != row.reviewer:
             differs.append("reviewer")
         for name in differs:
             recorded = entry.actor if name == "reviewer" else details.get(name, entry.target)
+            stored = row._mapping[name]
             problems.append(
-                f"decision {row.id} ({row.account_id}): {name} is {row[name]!r} but its audit "
+                f"decision {row.id} ({row.account_id}): {name} is {stored!r} but its audit "
                 f"entry (seq {entry.seq}) records {recorded!r}"
             )
     problems += [

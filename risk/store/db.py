@@ -78,14 +78,14 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         try:
             with connection.begin():
                 yield connection
-            hooks: dict[str, Callable[[], None]] = connection.info.pop(_AFTER_COMMIT, {})
+            hooks: dict[str, Callable[[], object]] = connection.info.pop(_AFTER_COMMIT, {})
         finally:
             connection.info.pop(_AFTER_COMMIT, None)
     for hook in hooks.values():
         hook()
 
 
-def after_commit(connection: Connection, name: str, hook: Callable[[], None]) -> None:
+def after_commit(connection: Connection, name: str, hook: Callable[[], object]) -> None:
     """Run ``hook`` once the caller's write transaction has committed (never on rollback);
     one hook per ``name`` and transaction."""
     connection.info.setdefault(_AFTER_COMMIT, {})[name] = hook

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update

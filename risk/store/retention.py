@@ -30,8 +30,8 @@ from risk.store.audit import append_audit_in
 from risk.store.db import read_transaction, write_transaction
 from risk.store.records import RunRecord
 from risk.store.retention_tallies import DroppedRows
-from risk.store.runs import latest_published_id_query, runs_with_status_in
 from risk.store.run_digest import run_content_digest
+from risk.store.runs import latest_published_id_query, runs_with_status_in
 from risk.store.schema import decisions_table, runs_table, scores_table
 from risk.store.types import utcnow
 

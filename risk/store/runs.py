@@ -14,6 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from features.utc import utc
 from risk.errors import RunNotFoundError, StoreConflictError
+from risk.store.anchors import write_checkpoint
+from risk.store.audit import append_audit_in
+from risk.store.audit_checks import run_seal
 from risk.store.bulk import (
     SCORE_COLUMNS,
     check_scores_frame,
@@ -21,9 +24,6 @@ from risk.store.bulk import (
     insert_rows,
     score_tuples,
 )
-from risk.store.anchors import write_checkpoint
-from risk.store.audit import append_audit_in
-from risk.store.audit_checks import run_seal
 from risk.store.db import after_commit, read_transaction, write_transaction
 from risk.store.records import RunRecord
 from risk.store.run_digest import run_content_digest

@@ -109,7 +109,11 @@ def _rekey_chain(connection: sa.Connection) -> None:
     rows = connection.execute(sa.select(audit_table).order_by(audit_table.c.seq)).all()
     previous = GENESIS_HASH
     for expected, row in enumerate(rows, start=1):
-        if row.seq != expected or row.prev_hash != previous or _plain_hash(previous, row) != row.hash:
+        if (
+            row.seq != expected
+            or row.prev_hash != previous
+            or _plain_hash(previous, row) != row.hash
+        ):
             return
         previous = row.hash
     key = chain_config(connection.engine).key
