@@ -36,16 +36,18 @@ class Anchor:
     key_id: str
     source: str
 
-    def to_json(self, *, written_at: datetime, reason: str) -> dict[str, Any]:
-        """The form written to checkpoint files and report manifests."""
-        return {
+    def to_json(self, *, reason: str, written_at: datetime | None = None) -> dict[str, Any]:
+        """The form written to checkpoint files and (without a time) report manifests."""
+        document: dict[str, Any] = {
             "format": ANCHOR_FORMAT,
             "seq": self.seq,
             "hash": self.hash,
             "key_id": self.key_id,
-            "written_at": written_at.isoformat(),
             "reason": reason,
         }
+        if written_at is not None:
+            document["written_at"] = written_at.isoformat()
+        return document
 
 
 def anchor_from_json(document: Any, *, source: str) -> Anchor:
