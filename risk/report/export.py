@@ -169,7 +169,7 @@ def export_report(
             key,
             run_id=content.meta["run"]["id"],
             generated_at=content.meta["generated_at"],
-            audit_head=None if head is None else head.to_json(reason=f"report of run {run_id}"),
+            audit_head=None if head is None else head.to_json(reason="report"),
         )
         built.chmod(0o755)
         _move_into_place(built, out_dir)
