@@ -33,6 +33,7 @@ _a = audit_table.c
 # Built once (every account view appends): the chain head, read under the append's lock.
 _HEAD = select(_a.seq, _a.hash).order_by(_a.seq.desc()).limit(1)
 _APPEND = insert(audit_table)
+_APPEND_LOCK = text("SELECT pg_advisory_xact_lock(7310201801)")
 
 
 def entry_hash(
@@ -71,7 +72,9 @@ def append_audit_in(
     """Append inside the caller's write transaction (which this locks against other appends)."""
     if connection.dialect.name == "postgresql":
         # Readers go on; other appenders wait, so two entries never claim the same place.
-        connection.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
+        # An advisory lock (held to commit), not LOCK TABLE: the service role may not UPDATE the
+        # log, and PostgreSQL grants EXCLUSIVE table locks only with UPDATE or DELETE rights.
+        connection.execute(_APPEND_LOCK)
     last = connection.execute(_HEAD).first()
     seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
     # Store exactly what is hashed: the canonical form read back (NaN -> null, tuples -> lists).
