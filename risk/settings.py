@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         description="Write an audit checkpoint (anchor) every this many entries, besides one"
         " after each scoring run.",
     )
+    console_session_minutes: int = Field(
+        default=12 * 60,
+        ge=1,
+        le=7 * 24 * 60,
+        description="A console sign-in lasts this long (then sign in again).",
+    )
     report_public_key: Path | None = Field(
         default=None,
         description="The platform's published report key (PEM) `risk report verify` pins;"

@@ -12,9 +12,12 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
 from api.console.auth import (
+    CSRF_FIELD,
     FLASH_COOKIE,
     ConsoleUserDep,
+    check_csrf,
     check_same_origin,
+    is_https,
     redirect,
 )
 from api.console.login import router as login_router
@@ -140,9 +143,11 @@ def decide(
     state: StateDep,
     decision: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=4000)] = "",
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """Record a moderator's decision (append-only, audited) and go back to the account."""
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "decide")
     if refused is not None:
         return refused
@@ -158,7 +163,13 @@ def decide(
         return error_page(request, user, error.message, error.http_status)
     response = redirect(account_url(account_id))
     response.set_cookie(
-        FLASH_COOKIE, decision, max_age=60, path=PREFIX, httponly=True, samesite="strict"
+        FLASH_COOKIE,
+        decision,
+        max_age=60,
+        path=PREFIX,
+        httponly=True,
+        samesite="strict",
+        secure=is_https(request),
     )
     return response
 

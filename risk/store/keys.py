@@ -14,7 +14,7 @@ from risk.store.audit import append_audit_in
 from risk.store.audit_checks import key_check
 from risk.store.db import write_transaction
 from risk.store.records import ApiKeyRecord
-from risk.store.schema import keys_table
+from risk.store.schema import keys_table, sessions_table
 from risk.store.types import utcnow
 from risk.vocab import ADMIN_ROLE, KEY_ROLES
 
@@ -97,6 +97,12 @@ def revoke_key(engine: Engine, name: str, *, actor: str = "cli") -> ApiKeyRecord
             _refuse_last_admin(connection, row)
             connection.execute(
                 update(keys_table).where(_k.name == name).values(revoked_at=utcnow())
+            )
+            # Its console sessions end with it (session_key also refuses a revoked key's).
+            connection.execute(
+                update(sessions_table)
+                .where((sessions_table.c.key_id == row.id) & sessions_table.c.ended_at.is_(None))
+                .values(ended_at=utcnow())
             )
             append_audit_in(connection, actor=actor, action="key.revoke", target=name, details={})
         row = connection.execute(select(*_PUBLIC).where(_k.name == name)).one()

@@ -176,9 +176,25 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class ConsoleSession(Base):
+    """A console sign-in (revision 0008): only the SHA-256 of its random id is stored; it ends
+    at ``expires_at``, at sign-out, or when its API key is revoked."""
+
+    __tablename__ = "console_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_console_sessions_key", "key_id"),)
+
+
 # Core tables: the store's functions use SQL expressions, not ORM sessions (bulk speed).
 runs_table = cast(Table, ScoringRun.__table__)
 scores_table = cast(Table, Score.__table__)
 decisions_table = cast(Table, Decision.__table__)
 audit_table = cast(Table, AuditEntryRow.__table__)
 keys_table = cast(Table, ApiKey.__table__)
+sessions_table = cast(Table, ConsoleSession.__table__)

@@ -22,7 +22,7 @@ from risk.store.db import open_store
 from risk.store.runs import begin_run, publish_run, write_scores
 
 PG_SERVER = os.environ.get("RISK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-STORE_TABLES = ("scores", "decisions", "audit_log", "api_keys", "scoring_runs")
+STORE_TABLES = ("scores", "decisions", "audit_log", "console_sessions", "api_keys", "scoring_runs")
 AS_OF = datetime(2026, 6, 30, 23, 59, tzinfo=UTC)
 
 

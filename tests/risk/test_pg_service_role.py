@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -22,6 +23,7 @@ from risk.store.db import open_store
 from risk.store.decisions import record_decision
 from risk.store.keys import create_key, revoke_key
 from risk.store.runs import begin_run, publish_run, write_scores
+from risk.store.sessions import end_session, start_session
 from tests.risk.conftest import AS_OF, PG_SERVER, make_scores
 
 pytestmark = pytest.mark.postgres
@@ -60,6 +62,9 @@ def test_the_service_role_does_the_work_and_cannot_undo_the_guards(service_url: 
     engine = open_store(service_url)  # the migrations are there: nothing to do, nothing owned
     create_key(engine, role="admin", name="root")
     create_key(engine, role="moderator", name="alice")
+    session = start_session(engine, create_key(engine, role="moderator", name="bo")[1].id,
+                            lifetime=timedelta(hours=1))  # fmt: skip
+    assert end_session(engine, session)
     revoke_key(engine, "alice")
     run_id = begin_run(
         engine,

@@ -9,6 +9,7 @@
   BEFORE INSERT trigger refuses an existing id on decisions, audit_log and api_keys.
 - api_keys: no DELETE, and UPDATE only to revoke an active key (no un-revoking, no new hash).
 - scores: no UPDATE (a run's rows are written once; prune deletes whole rows).
+- console_sessions: server-side console sign-ins (the SHA-256 of a random id, an expiry).
 
 Revision ID: 0008_integrity
 Revises: 0005
@@ -179,8 +180,25 @@ def _seal_published_runs(connection: sa.Connection) -> None:
         )
 
 
+def _create_sessions() -> None:
+    op.create_table(
+        "console_sessions",
+        sa.Column("id_hash", sa.String(64), nullable=False),
+        sa.Column("key_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["key_id"], ["api_keys.id"], name="fk_console_sessions_key_id_api_keys"
+        ),
+        sa.PrimaryKeyConstraint("id_hash", name="pk_console_sessions"),
+    )
+    op.create_index("ix_console_sessions_key", "console_sessions", ["key_id"])
+
+
 def upgrade() -> None:
-    """Guard the tables, key the chain, seal the published runs."""
+    """Guard the tables, key the chain, seal the published runs, add console sessions."""
+    _create_sessions()
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
         _postgres_triggers()
@@ -191,7 +209,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the guards; the chain stays keyed (re-hashing it without the key would unseal it)."""
+    """Drop the guards and the sessions; the chain stays keyed (re-hashing it without the key
+    would unseal it)."""
+    op.drop_index("ix_console_sessions_key", table_name="console_sessions")
+    op.drop_table("console_sessions")
     if op.get_bind().dialect.name == "postgresql":
         for trigger, table in (
             ("api_keys_revoke_only", "api_keys"),
