@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 from api.console.routes import install_console
 from api.deps import authorize
 from api.errors import install_error_handlers
+from api.limits import RequestGuard
 from api.metrics import Metrics, MetricsMiddleware
 from api.roles import ACCESS
 from api.routers import accounts, decisions, health, keys, networks, queue, reports, runs
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     )
     app.state.metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    # Outermost: NUL bytes refused, bodies read only from known senders and up to a size.
+    app.add_middleware(RequestGuard)
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.

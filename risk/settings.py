@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         le=7 * 24 * 60,
         description="A console sign-in lasts this long (then sign in again).",
     )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        ge=1_024,
+        description="The largest request body the API reads (413 beyond; read only after the"
+        " sender's key or console session checked out).",
+    )
     report_public_key: Path | None = Field(
         default=None,
         description="The platform's published report key (PEM) `risk report verify` pins;"

@@ -26,6 +26,7 @@ __all__ = [
     "KEY_FEATURES",
     "KEY_ROLES",
     "LANGS",
+    "MAX_OFFSET",
     "RUN_STATUSES",
     "SALES_FEATURES",
     "SCHEME_ROLES",
@@ -54,6 +55,8 @@ DECISION_STATUSES: tuple[DecisionStatus, ...] = get_args(DecisionStatus)
 # Who holds an API key (not to be confused with an account's role in a scheme).
 KeyRole = Literal["moderator", "regulator", "admin"]
 KEY_ROLES: tuple[KeyRole, ...] = get_args(KeyRole)
+# The furthest row a list page may start at (beyond: 422, never a database overflow).
+MAX_OFFSET = 1_000_000_000
 # The role that manages keys: the store never lets its last active key be revoked.
 ADMIN_ROLE: KeyRole = "admin"
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Response
 from api.deps import AuthorizedKey, EngineDep
 from api.schemas import DecisionOut
 from risk.service.decisions import list_decisions
+from risk.service.reports import spreadsheet_safe
 
 router = APIRouter(tags=["decisions"])
 
@@ -21,7 +22,7 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(DecisionOut.model_fields))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

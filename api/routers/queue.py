@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import AuthorizedKey, EngineDep
 from api.schemas import QueueOut
 from risk.service.queue import queue_page
-from risk.vocab import Band, DecisionStatus, Lang, SchemeRole
+from risk.vocab import MAX_OFFSET, Band, DecisionStatus, Lang, SchemeRole
 
 router = APIRouter(tags=["queue"])
 
@@ -27,7 +27,7 @@ def get_queue(
         Query(description="Likely scheme role (stored from band medium up); repeat for several."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     lang: Lang = "en",
 ) -> dict[str, Any]:
     """Accounts to review, highest score first; decided accounts only when asked for. Reasons
