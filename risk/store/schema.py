@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from features.contract import ID_MAX_CHARS, REGION_MAX_CHARS
 from risk.store.types import UTCDateTime
 
 _NAMING = {
@@ -90,9 +91,9 @@ class Score(Base):
     __tablename__ = "scores"
 
     run_id: Mapped[str] = mapped_column(ForeignKey("scoring_runs.id"), primary_key=True)
-    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    network_id: Mapped[str | None] = mapped_column(String(128))
-    region: Mapped[str | None] = mapped_column(String(64))
+    account_id: Mapped[str] = mapped_column(String(ID_MAX_CHARS), primary_key=True)
+    network_id: Mapped[str | None] = mapped_column(String(ID_MAX_CHARS))
+    region: Mapped[str | None] = mapped_column(String(REGION_MAX_CHARS))
     tier: Mapped[int | None] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
     band: Mapped[str] = mapped_column(String(16))
