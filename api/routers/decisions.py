@@ -26,7 +26,16 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-@router.get("/v1/decisions", response_model=list[DecisionOut])
+@router.get(
+    "/v1/decisions",
+    response_model=list[DecisionOut],
+    responses={
+        200: {
+            "description": "JSON, or with format=csv a CSV file (formulas neutralised).",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def export_decisions(
     key: AuthorizedKey,
     engine: EngineDep,
