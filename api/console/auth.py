@@ -114,8 +114,17 @@ def clear_login_csrf(response: Response) -> None:
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console", httponly=True, samesite="strict")
 
 
-def _refuse(reason: str) -> HTTPException:
-    return HTTPException(status_code=403, detail=f"request refused: {reason}")
+class ConsoleRefusal(HTTPException):
+    """A state-changing request refused (forgery suspected); shown as a console page whose
+    message (``message_key`` in the i18n catalog) is in the reader's language."""
+
+    def __init__(self, message_key: str, reason: str) -> None:
+        super().__init__(status_code=403, detail=f"request refused: {reason}")
+        self.message_key = message_key
+
+
+def _refuse(reason: str, message_key: str = "origin_refused") -> ConsoleRefusal:
+    return ConsoleRefusal(message_key, reason)
 
 
 def check_same_origin(request: Request) -> None:
@@ -138,7 +147,7 @@ def check_same_origin(request: Request) -> None:
 def check_csrf(expected: str | None, sent: str | None) -> None:
     """Refuse a form whose CSRF token is missing or not this session's."""
     if not expected or not sent or not hmac.compare_digest(expected, sent):
-        raise _refuse("missing or wrong CSRF token (reload the page)")
+        raise _refuse("missing or wrong CSRF token (reload the page)", "csrf_refused")
 
 
 def console_user(request: Request, state: Annotated[AppState, Depends(get_state)]) -> ConsoleUser:

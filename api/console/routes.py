@@ -14,12 +14,15 @@ from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_
 from api.console.auth import (
     CSRF_FIELD,
     FLASH_COOKIE,
+    ConsoleRefusal,
     ConsoleUserDep,
     check_csrf,
     check_same_origin,
     is_https,
     redirect,
+    request_lang,
 )
+from api.console.i18n import strings
 from api.console.login import router as login_router
 from api.console.networks import router as networks_router
 from api.console.render import STATIC_DIR, error_page, page, pager
@@ -205,7 +208,15 @@ def runs(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
     return page(request, "runs.html", {"runs": list_runs(engine=state.engine, limit=30)}, user=user)
 
 
+def _refused(request: Request, error: Exception) -> Response:
+    """A refused console form, as a page in the reader's language (English and Chinese)."""
+    assert isinstance(error, ConsoleRefusal)
+    message = strings(request_lang(request))[error.message_key]
+    return error_page(request, None, message, error.status_code)
+
+
 def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
     """Serve the console and its static files on ``app``."""
+    app.add_exception_handler(ConsoleRefusal, _refused)
     app.include_router(router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=static_dir), name="console-static")

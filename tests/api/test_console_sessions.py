@@ -108,7 +108,14 @@ def test_a_decision_without_this_sessions_csrf_token_is_refused(
         data={"decision": "dismiss", "csrf_token": token},
         headers=same_site(client),
     )
-    assert forged.status_code == 403 and "CSRF" in forged.text
+    assert forged.status_code == 403 and "nothing was recorded" in forged.text
+    in_chinese = client.post(
+        f"/console/accounts/{account}/decisions",
+        params={"lang": "zh"},
+        data={"decision": "dismiss", "csrf_token": token},
+        headers=same_site(client),
+    )
+    assert in_chinese.status_code == 403 and "未记录任何内容" in in_chinese.text
     assert _decisions_on(world, account) == before
 
 
