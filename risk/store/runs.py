@@ -26,7 +26,7 @@ from risk.store.bulk import (
 )
 from risk.store.db import after_commit, read_transaction, write_transaction
 from risk.store.records import RunRecord
-from risk.store.run_digest import run_content_digest
+from risk.store.run_digest import RunDigest, run_content_digest
 from risk.store.schema import runs_table, scores_table
 from risk.store.types import utcnow
 
@@ -199,7 +199,12 @@ def publish_run(
     timings: dict[str, Any],
     drift: dict[str, Any] | None,
 ) -> RunRecord:
-    """Make the run visible in one transaction; readers see the previous run until commit."""
+    """Make the run visible in one transaction; readers see the previous run until commit.
+
+    The digest of the run's rows is taken first, outside the publish transaction (its rows
+    are written and never updated): writers are not held up while a large run is read."""
+    with read_transaction(engine) as connection:
+        digest = run_content_digest(connection, run_id)
     try:
         with write_transaction(engine) as connection:
             _require_running(connection, run_id)
@@ -226,7 +231,7 @@ def publish_run(
                     drift=drift,
                 )
             )
-            _seal(connection, run_id)
+            _seal(connection, run_id, digest)
     except IntegrityError as error:
         raise StoreConflictError(
             f"run {run_id}: another run with the same snapshot, as_of and model was published"
@@ -236,10 +241,11 @@ def publish_run(
     return record
 
 
-def _seal(connection: Connection, run_id: str) -> None:
+def _seal(connection: Connection, run_id: str, digest: RunDigest) -> None:
     """Audit the publish with the run's identity and the digest of its rows; checkpoint after."""
     run = connection.execute(select(runs_table).where(_runs.id == run_id)).one()
-    digest = run_content_digest(connection, run_id)
+    if digest.rows != run.accounts_scored:
+        raise StoreConflictError(f"run {run_id}: its rows changed while it was being published")
     append_audit_in(
         connection,
         actor="scoring",
