@@ -16,6 +16,7 @@ from api.errors import AUTH_ERRORS, install_error_handlers
 from api.metrics import Metrics, MetricsMiddleware, add_collector, service_metrics
 from api.monitoring_metrics import DecisionGauges
 from api.openapi import DOCS_ASSETS_URL, install_openapi, operation_id
+from api.limits import RequestGuard
 from api.roles import ACCESS
 from api.routers import (
     accounts,
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
     )
     app.state.metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    # Outermost: NUL bytes refused, bodies read only from known senders and up to a size.
+    app.add_middleware(RequestGuard)
     install_error_handlers(app)
     app.include_router(health.router)
     # Every /v1 route passes ``authorize``: a valid key whose role api.roles.ACCESS allows.

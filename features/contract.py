@@ -22,12 +22,21 @@ ColumnKind = Literal[
 ]
 
 
+# The longest id and region the store keeps (its columns are sized from these).
+ID_MAX_CHARS = 128
+REGION_MAX_CHARS = 64
+# An event dated more than this after validation is refused: a wrong year must never decide
+# which scoring run is current (the default as_of is the latest event).
+FUTURE_TOLERANCE_HOURS = 24
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     name: str
     kind: ColumnKind
     required: bool
     default: object = None
+    max_chars: int | None = None  # ids: ID_MAX_CHARS unless given
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ ACCOUNTS = TableSpec(
         ColumnSpec("joined_at", "timestamp", True),
         ColumnSpec("entry_fee", "money", False, 0.0),
         ColumnSpec("left_at", "optional_timestamp", False, None),
-        ColumnSpec("region", "text", False, ""),
+        ColumnSpec("region", "text", False, "", REGION_MAX_CHARS),
         ColumnSpec("declared_level", "text", False, ""),
     ),
 )

@@ -21,7 +21,7 @@ from features.contract import ACCOUNTS, COMMISSIONS, LABELS, ORDERS, TABLES, Tab
 from features.errors import DataContractError
 from features.snapshot import Snapshot
 from features.utc import utc_iso
-from features.validation_columns import CONVERTERS, default_column
+from features.validation_columns import CONVERTERS, cell_checks, default_column
 from features.validation_report import Problem, TableFile, ValidationReport
 
 FORMATS = ("parquet", "csv")  # the first one present wins
@@ -104,8 +104,9 @@ def convert_table(
     complete = True
     for column in spec.columns:
         if column.name in raw.columns:
-            columns[column.name], found = CONVERTERS[column.kind](column, source, raw[column.name])
-            problems += found
+            safe, refused = cell_checks(column, source, raw[column.name])
+            columns[column.name], found = CONVERTERS[column.kind](column, source, safe)
+            problems += refused + found
             continue
         if column.required:
             problems.append(_missing_column(source, column.name))

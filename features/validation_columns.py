@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from features.contract import ColumnSpec
+from features.contract import ID_MAX_CHARS, ColumnSpec
 from features.validation_report import Problem, TableFile, rows_problem
 
 Converted = tuple[pd.Series, list[Problem]]
@@ -45,6 +47,65 @@ def _missing_required(
 
 def _as_text(raw: pd.Series) -> pd.Series:
     return raw.astype("str") if raw.dtype != "str" else raw
+
+
+_NESTED = (list, tuple, dict, set, np.ndarray)
+
+
+def _nested_cells(raw: pd.Series) -> np.ndarray:
+    """Cells holding a list or structure (Parquet list/struct columns), not one value."""
+    if raw.dtype != object:
+        return np.zeros(len(raw), dtype=bool)
+    return np.fromiter((isinstance(v, _NESTED) for v in raw), dtype=bool, count=len(raw))
+
+
+def cell_checks(spec: ColumnSpec, source: TableFile, raw: pd.Series) -> Converted:
+    """Cells no column may hold: lists (made missing, reported), NUL bytes; for ids, text that
+    is only spaces; text longer than the store keeps. Returns the column safe to convert."""
+    problems: list[Problem] = []
+    nested = _nested_cells(raw)
+    if nested.any():
+        problems += rows_problem(
+            "not_a_value", source, spec.name, nested, raw.astype("str"),
+            "holds a list or structure, not a single value",
+        )  # fmt: skip
+        raw = raw.where(~nested)
+    if not _is_text(raw) or spec.kind in ("money", "integer", "boolean", "label"):
+        return raw, problems
+    # pyarrow's string kernels: one pass each in C over a column of millions of cells.
+    try:
+        array = pa.array(raw, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed values in an object column
+        array = pa.array(_as_text(raw).where(raw.notna()), type=pa.large_string(), from_pandas=True)
+
+    def text() -> pd.Series:  # the cells as text, only to show a problem's rows
+        return _as_text(raw).where(raw.notna())
+
+    def mask(values: pa.Array) -> np.ndarray:
+        return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+    nul = mask(pc.match_substring(array, "\x00"))
+    if nul.any():
+        problems += rows_problem(
+            "nul_byte", source, spec.name, nul, text().str.replace("\x00", "\\0", regex=False),
+            "contains a NUL byte (\\0), which no id or text may hold",
+        )  # fmt: skip
+    if spec.kind in ("id", "optional_id"):
+        trimmed = pc.utf8_trim_whitespace(array)
+        spaces = mask(pc.and_(pc.equal(trimmed, ""), pc.not_equal(array, "")))
+        if spaces.any():
+            problems += rows_problem(
+                "blank_id", source, spec.name, spaces, text(), "is only spaces, not an id"
+            )
+    limit = spec.max_chars or (ID_MAX_CHARS if spec.kind in ("id", "optional_id") else None)
+    if limit is not None:
+        long = mask(pc.greater(pc.utf8_length(array), limit))
+        if long.any():
+            problems += rows_problem(
+                "too_long", source, spec.name, long, text().str.slice(0, 40) + "...",
+                f"is longer than {limit} characters (the store keeps at most {limit})",
+            )  # fmt: skip
+    return raw, problems
 
 
 def convert_id(spec: ColumnSpec, source: TableFile, raw: pd.Series) -> Converted:

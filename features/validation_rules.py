@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from features.contract import COMMISSION_KINDS, ROLES
+from features.contract import COMMISSION_KINDS, FUTURE_TOLERANCE_HOURS, ROLES
 from features.validation_report import Problem, TableFile, rows_problem
 from features.validation_sponsors import positions
 
@@ -69,9 +69,30 @@ def unknown_codes(
     )
 
 
+def future_events(
+    table: pd.DataFrame, columns: tuple[str, ...], source: TableFile, now: pd.Timestamp
+) -> list[Problem]:
+    """Timestamps later than validation time (plus a tolerance): a wrong year, refused."""
+    limit = now + pd.Timedelta(hours=FUTURE_TOLERANCE_HOURS)
+    problems: list[Problem] = []
+    for column in columns:
+        late = _mask(table[column] > limit)
+        problems += rows_problem(
+            "future_timestamp", source, column, late, table[column].astype("str"),
+            f"is after {limit:%Y-%m-%d %H:%M} UTC (validation time + "
+            f"{FUTURE_TOLERANCE_HOURS} h): events cannot come from the future",
+        )  # fmt: skip
+    return problems
+
+
 def account_checks(accounts: pd.DataFrame, source: TableFile) -> list[Problem]:
-    """Unique ids, known sponsors, non-negative entry fees."""
+    """Unique ids, known sponsors, non-negative entry fees, left_at not before joined_at."""
     problems = duplicate_ids(accounts, "account_id", source)
+    left_early = _mask(accounts["left_at"] < accounts["joined_at"])
+    problems += rows_problem(
+        "left_before_joined", source, "left_at", left_early,
+        accounts[["account_id", "joined_at", "left_at"]], "left_at is before joined_at",
+    )  # fmt: skip
     problems += unknown_references(
         accounts, "sponsor_id", accounts["account_id"], source, "unknown_sponsor"
     )[0]

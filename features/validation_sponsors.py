@@ -23,6 +23,7 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
     found = pc.index_in(
         pa.array(values, type=pa.large_string(), from_pandas=True),
         value_set=pa.array(keys, type=pa.large_string(), from_pandas=True),
+        skip_nulls=True,  # a missing id names no account (not the first account missing one)
     )
     return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 

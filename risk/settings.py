@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.vocab import DEFAULT_TARGET_PRECISIONS
@@ -110,6 +110,35 @@ class Settings(BaseSettings):
                 f"case_sla_hours needs positive hours for critical, high and medium: {hours}"
             )
         return hours
+    audit_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="Secret keying the audit chain (HMAC-SHA256); unset: a random key in"
+        " keys_dir/audit_chain.key, created 0600 on first use. Never stored in the database.",
+    )
+    audit_checkpoint_every: int = Field(
+        default=1_000,
+        ge=1,
+        description="Write an audit checkpoint (anchor) every this many entries, besides one"
+        " after each scoring run.",
+    )
+    console_session_minutes: int = Field(
+        default=12 * 60,
+        ge=1,
+        le=7 * 24 * 60,
+        description="A console sign-in lasts this long (then sign in again).",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        ge=1_024,
+        description="The largest request body the API reads (413 beyond; read only after the"
+        " sender's key or console session checked out).",
+    )
+    report_public_key: Path | None = Field(
+        default=None,
+        description="The platform's published report key (PEM) `risk report verify` pins;"
+        " unset: this installation's own signing key.",
+    )
 
     @field_validator("home")
     @classmethod
@@ -128,6 +157,12 @@ class Settings(BaseSettings):
     def keys_dir(self) -> Path:
         """Report signing key and reviewer-pseudonym salt (created on first use, 0600)."""
         return self.home / "keys"
+
+    @property
+    def anchors_file(self) -> Path:
+        """Audit checkpoints (seq and keyed hash of the head), one JSON line each, outside the
+        database: copy it off the host to make truncating the log detectable."""
+        return self.home / "anchors" / "audit_checkpoints.jsonl"
 
     @property
     def artifacts_dir(self) -> Path:

@@ -17,6 +17,7 @@ from models.vocab import ACTIONABLE_ROLES, BAND_NAMES, LANGS, SCHEME_ROLES, Band
 __all__ = [
     "ACTIONABLE_ROLES",
     "APPEAL_OUTCOMES",
+    "ADMIN_ROLE",
     "BAND_NAMES",
     "CASE_PRIORITIES",
     "CASE_STATES",
@@ -35,6 +36,7 @@ __all__ = [
     "PROPOSAL_STATUSES",
     "QUEUE_ORDERS",
     "QUEUE_REASONS",
+    "MAX_OFFSET",
     "RUN_STATUSES",
     "SALES_FEATURES",
     "SCHEME_ROLES",
@@ -93,6 +95,10 @@ QUEUE_REASONS: tuple[QueueReason, ...] = get_args(QueueReason)
 # moderator who also assigns cases, approves actions (four eyes) and reviews quality.
 KeyRole = Literal["moderator", "lead", "regulator", "admin"]
 KEY_ROLES: tuple[KeyRole, ...] = get_args(KeyRole)
+# The furthest row a list page may start at (beyond: 422, never a database overflow).
+MAX_OFFSET = 1_000_000_000
+# The role that manages keys: the store never lets its last active key be revoked.
+ADMIN_ROLE: KeyRole = "admin"
 
 # Cases (risk/cases): a network or a branch judged as one scheme.
 CaseUnit = Literal["network", "branch"]

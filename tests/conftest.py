@@ -17,6 +17,8 @@ os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 # thousands of accounts each. Tests train on their own small snapshots; the worlds path has its
 # own tests (tests/training/test_worlds.py, test_pipeline_cli.py) with small worlds.
 os.environ.setdefault("RISK_TRAINING_WORLDS", "0")
+# One audit chain key for the test run (never a key file under the working directory's home).
+os.environ.setdefault("RISK_AUDIT_KEY", "test-audit-chain-key-0123456789abcdef0123456789")
 
 
 @pytest.fixture(scope="session")

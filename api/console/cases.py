@@ -12,7 +12,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
-from api.console.auth import ConsoleUser, ConsoleUserDep, check_same_origin, redirect
+from api.console.auth import (
+    CSRF_FIELD,
+    ConsoleUser,
+    ConsoleUserDep,
+    check_csrf,
+    check_same_origin,
+    redirect,
+)
 from api.console.case_svg import ROW, TIMELINE_HEIGHT, WIDTH, icicle, timeline
 from api.console.render import error_page, page, pager
 from api.deps import StateDep
@@ -91,9 +98,15 @@ def cases(
 
 
 @router.post("/cases/next")
-def claim(request: Request, user: ConsoleUserDep, state: StateDep) -> Response:
+def claim(
+    request: Request,
+    user: ConsoleUserDep,
+    state: StateDep,
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
+) -> Response:
     """Take the most urgent unassigned case and open it."""
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "case_work")
     if refused is not None:
         return refused
@@ -197,10 +210,15 @@ def _form_proposal(form: Mapping[str, str]) -> Proposal:
 
 @router.post("/cases/{case_id}/decision")
 async def decide_case(
-    request: Request, case_id: int, user: ConsoleUserDep, state: StateDep
+    request: Request,
+    case_id: int,
+    user: ConsoleUserDep,
+    state: StateDep,
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """Submit the case's decision (applied, or waiting for a lead)."""
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "case_work")
     if refused is not None:
         return refused
@@ -244,9 +262,11 @@ def review(
     user: ConsoleUserDep,
     state: StateDep,
     note: Annotated[str, Form(max_length=4000)] = "",
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """A lead approves or sends back a proposal (never their own)."""
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "approve")
     if refused is not None or verdict not in ("approve", "reject"):
         return refused or error_page(request, user, "unknown verdict", 404)
@@ -269,8 +289,15 @@ def review(
 
 
 @router.post("/cases/{case_id}/release")
-def release(request: Request, case_id: int, user: ConsoleUserDep, state: StateDep) -> Response:
+def release(
+    request: Request,
+    case_id: int,
+    user: ConsoleUserDep,
+    state: StateDep,
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
+) -> Response:
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "case_work")
     if refused is not None:
         return refused
@@ -284,8 +311,15 @@ def release(request: Request, case_id: int, user: ConsoleUserDep, state: StateDe
 
 
 @router.post("/cases/{case_id}/close")
-def close(request: Request, case_id: int, user: ConsoleUserDep, state: StateDep) -> Response:
+def close(
+    request: Request,
+    case_id: int,
+    user: ConsoleUserDep,
+    state: StateDep,
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
+) -> Response:
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "case_work")
     if refused is not None:
         return refused
@@ -304,9 +338,11 @@ def appeal(
     state: StateDep,
     action_id: Annotated[int, Form(ge=1)],
     grounds: Annotated[str, Form(max_length=4000)] = "",
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """File an appeal for the seller against one of the case's actions."""
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "case_work")
     if refused is not None:
         return refused
@@ -332,9 +368,11 @@ def judge(
     state: StateDep,
     outcome: Annotated[str, Form(max_length=20)],
     reasons: Annotated[str, Form(max_length=4000)] = "",
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """Uphold or overturn an appeal (not by whoever decided or approved the action)."""
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "case_work")
     if refused is not None:
         return refused

@@ -187,6 +187,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "flow_entry_fees": "Entry fees paid on joining",
         "flows_note": "Sums over the network's accounts as of the run (their stored features).",
         "forbidden": "Your role may not open this page.",
+        "csrf_refused": "This form is out of date or was not sent from the console: nothing"
+        " was recorded. Reload the page and send it again.",
+        "origin_refused": "This request did not come from the console's own pages (its Origin"
+        " or Referer is missing or another site's): nothing was recorded.",
         "error": "Error",
         "band_flagged": "flagged (high, critical)",
         "band_any": "any",
@@ -456,6 +460,9 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "flow_entry_fees": "加入时缴纳的入门费",
         "flows_note": "截至评估时点，该网络所有账户的合计（取自评分批次保存的特征）。",
         "forbidden": "您的角色无权打开此页面。",
+        "csrf_refused": "该表单已过期或并非从控制台提交：未记录任何内容。请刷新页面后重新提交。",
+        "origin_refused": "该请求并非来自控制台自身页面（Origin 或 Referer 缺失或属于其他网站）："
+        "未记录任何内容。",
         "error": "错误",
         "band_flagged": "高风险（高、极高）",
         "band_any": "不限",

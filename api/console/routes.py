@@ -15,10 +15,14 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
 from api.console.auth import (
+    CSRF_FIELD,
     FLASH_COOKIE,
     ConsoleUser,
+    ConsoleRefusal,
     ConsoleUserDep,
+    check_csrf,
     check_same_origin,
+    is_https,
     redirect,
     request_lang,
 )
@@ -195,11 +199,13 @@ def decide(
     queue: Annotated[str, Form(max_length=1000)] = "",
     at: Annotated[int, Form(ge=0, le=10_000_000)] = 0,
     confirmed: Annotated[str, Form(max_length=10)] = "",
+    sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """A decision's consequence named first (a page asking to confirm it, the note carried
     along); once confirmed, the decision recorded (append-only, audited) and the next account
     of the queue it came from opened (filters kept), or that queue when none is left."""
     check_same_origin(request)
+    check_csrf(user.csrf, sent)
     refused = denied(request, user, "decide")
     if refused is not None:
         return refused
@@ -252,6 +258,7 @@ def decide(
         path=PREFIX,
         httponly=True,
         samesite="strict",
+        secure=is_https(request),
     )
     return response
 
@@ -344,6 +351,13 @@ def report_file(
     )
 
 
+def _refused(request: Request, error: Exception) -> Response:
+    """A refused console form, as a page in the reader's language (English and Chinese)."""
+    assert isinstance(error, ConsoleRefusal)
+    message = strings(request_lang(request))[error.message_key]
+    return error_page(request, None, message, error.status_code)
+
+
 def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
     """Serve the console and its static files on ``app``; a console URL with a bad parameter
     (a hand-edited link) gets the console's error page, the API keeps its JSON errors."""
@@ -365,6 +379,7 @@ def install_console(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
         return error_page(request, None, problems, 422)
 
     app.add_exception_handler(RequestValidationError, bad_parameter)
+    app.add_exception_handler(ConsoleRefusal, _refused)
     app.include_router(router)
 
     @app.get("/favicon.ico", include_in_schema=False)

@@ -14,6 +14,7 @@ from api.roles import PSEUDONYMOUS_ROLES
 from api.schemas import DecisionOut
 from risk.service.decisions import list_decisions
 from risk.service.readers import decisions_as_seen
+from risk.service.reports import spreadsheet_safe
 
 router = APIRouter(tags=["decisions"])
 
@@ -23,7 +24,7 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(DecisionOut.model_fields))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
@@ -32,7 +33,8 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     response_model=list[DecisionOut],
     responses={
         200: {
-            "description": "The decisions: JSON, or CSV with a header row (`format=csv`).",
+            "description": "The decisions: JSON, or CSV with a header row (`format=csv`,"
+            " spreadsheet formulas neutralised).",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         }
     },

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.schemas import ErrorBody, NetworkOut, NetworksOut
 from risk.service.networks import network_list, network_view
-from risk.vocab import Band
+from risk.vocab import MAX_OFFSET, Band
 
 router = APIRouter(tags=["networks"])
 
@@ -25,7 +25,7 @@ def list_networks(
         str | None, Query(max_length=100, description="Networks with an account in the region.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """The latest published run's flagged networks, highest network score first (the mean of
     its top max(3, 10%) member scores), then most flagged accounts, then top score.

@@ -10,7 +10,7 @@ from api.deps import AuthorizedKey, EngineDep, StateDep
 from api.schemas import QueueOut
 from risk.service.exploration import ExplorationPlan
 from risk.service.queue import queue_page
-from risk.vocab import Band, DecisionStatus, Lang, QueueOrder, SchemeRole
+from risk.vocab import MAX_OFFSET, Band, DecisionStatus, Lang, QueueOrder, SchemeRole
 
 router = APIRouter(tags=["queue"])
 
@@ -29,7 +29,7 @@ def get_queue(
         Query(description="Likely scheme role (stored from band medium up); repeat for several."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     order: Annotated[
         QueueOrder,
         Query(

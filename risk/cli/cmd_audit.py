@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from risk.cli.app import app
@@ -12,23 +14,41 @@ app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("verify")
-def verify(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Walk the chain: exit 0 when intact, 1 naming the first broken entry."""
+def verify(
+    anchor: list[Path] = typer.Option(
+        [],
+        "--anchor",
+        help="A checkpoint file (RISK_HOME/anchors/audit_checkpoints.jsonl, kept off the host) "
+        "or a report directory: the chain must still hold what it anchored. Repeatable.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Walk the keyed chain, hold it to the anchors, cross-check decisions, API keys and
+    published runs: exit 0 when all agree, 1 naming each finding."""
     from risk.service.audit import verify_audit_chain
     from risk.service.database import open_engine
     from risk.settings import get_settings
 
-    result = verify_audit_chain(engine=open_engine(settings=get_settings()))
+    settings = get_settings()
+    result = verify_audit_chain(
+        engine=open_engine(settings=settings), anchor_paths=anchor, settings=settings
+    )
     if as_json:
         typer.echo(json_text(result.to_dict()))
     elif result.ok:
-        typer.echo(f"audit log intact: {result.entries} entries, head {result.head_hash}")
-    else:
+        typer.echo(
+            f"audit log intact: {result.entries} entries, head seq {result.head_seq} "
+            f"{result.head_hash} (key {result.key_id}), {result.anchors_checked} anchors held"
+        )
+    elif result.first_bad_seq is not None:
         typer.echo(
             f"audit log BROKEN at seq {result.first_bad_seq}: {result.reason} "
             f"({result.entries} entries verified before it)",
             err=True,
         )
+    else:
+        for problem in result.problems:
+            typer.echo(f"BAD: {problem}", err=True)
     if not result.ok:
         raise typer.Exit(1)
 

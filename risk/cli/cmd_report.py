@@ -67,6 +67,22 @@ def export(
     )
 
 
+@report_app.command("key")
+def key(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Print the platform's report signing public key (PEM) and its SHA-256 fingerprint, for
+    regulators to keep and pass to `risk report verify --public-key`."""
+    from risk.report.keys import key_fingerprint, public_key_pem, signing_key
+    from risk.settings import get_settings
+
+    public = signing_key(get_settings().keys_dir).public_key()
+    pem, fingerprint = public_key_pem(public).decode("ascii"), key_fingerprint(public)
+    if as_json:
+        typer.echo(json_text({"public_key_pem": pem, "sha256": fingerprint}, pretty=True))
+        return
+    typer.echo(pem.rstrip("\n"))
+    typer.echo(f"sha256:{fingerprint}")
+
+
 @report_app.command("verify")
 def verify(
     directory: Path = typer.Argument(..., help="A report directory written by `risk report`."),
@@ -75,16 +91,36 @@ def verify(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Check every file's SHA-256 and the Ed25519 signature; name what was altered (exit 1)."""
+    """Check every file's SHA-256 and the Ed25519 signature by the platform's pinned key
+    (--public-key, else RISK_REPORT_PUBLIC_KEY, else this installation's key); exit 1 naming
+    what was altered, or which key signed when it is not the pinned one."""
+    from risk.report.errors import ReportInputError
+    from risk.report.keys import platform_public_key
     from risk.report.manifest import verify_report
+    from risk.settings import get_settings
 
-    trusted = None if public_key is None else public_key.read_bytes()
+    settings = get_settings()
+    trusted = (
+        platform_public_key(settings.keys_dir, settings.report_public_key)
+        if public_key is None
+        else public_key.read_bytes()
+    )
+    if trusted is None:
+        raise ReportInputError(
+            "no trusted report key: pass --public-key FILE, the platform's key as printed by "
+            "`risk report key` (or set RISK_REPORT_PUBLIC_KEY)"
+        )
     result = verify_report(directory, trusted_public_key=trusted)
+    signer = f"key sha256:{result.signer_sha256}" if result.signer_sha256 else "no readable key"
     if as_json:
         typer.echo(json_text(result.to_dict(), pretty=True))
     elif result.ok:
-        typer.echo(f"OK: {result.files_checked} files match the signed manifest in {directory}")
+        typer.echo(
+            f"OK: {result.files_checked} files match the signed manifest in {directory}, "
+            f"signed by the pinned {signer}"
+        )
     else:
+        typer.echo(f"signed by {signer}", err=True)
         for name in result.altered:
             typer.echo(f"ALTERED: {name}", err=True)
         for name in result.missing:

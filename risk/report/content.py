@@ -30,6 +30,12 @@ NETWORKS_IN_CHART = 4
 HISTOGRAM_BINS = 20  # each bin is SCORE_CELLS // HISTOGRAM_BINS whole score cells
 
 
+# Days a report period may name: decisions exist from the service's start; the last day + 1
+# must still be a date.
+PERIOD_FIRST_DAY = date(2000, 1, 1)
+PERIOD_LAST_DAY = date(9998, 12, 31)
+
+
 @dataclass(frozen=True)
 class Period:
     """Decisions from ``start`` (inclusive) to ``end`` (inclusive day), UTC; None is open."""
@@ -38,6 +44,11 @@ class Period:
     end: date | None = None
 
     def __post_init__(self) -> None:
+        for name, day in (("--from", self.start), ("--to", self.end)):
+            if day is not None and not PERIOD_FIRST_DAY <= day <= PERIOD_LAST_DAY:
+                raise ReportInputError(
+                    f"{name} {day} is outside {PERIOD_FIRST_DAY} to {PERIOD_LAST_DAY}"
+                )
         if self.start and self.end and self.end < self.start:
             raise ReportInputError(f"--to {self.end} is before --from {self.start}")
 

@@ -25,6 +25,7 @@ from risk.report.render_csv import render_case_csv, render_summary_csv
 from risk.report.render_html import render_html
 from risk.report.render_json import dumps
 from risk.report.schema_check import first_schema_error
+from risk.store.anchors import head_anchor
 from risk.vocab import LANGS, Lang
 
 if TYPE_CHECKING:
@@ -181,8 +182,13 @@ def export_report(
     built = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         write_files(built, content, formats, key_fingerprint(key.public_key()))
+        head = head_anchor(engine)
         write_manifest(
-            built, key, run_id=content.meta["run"]["id"], generated_at=content.meta["generated_at"]
+            built,
+            key,
+            run_id=content.meta["run"]["id"],
+            generated_at=content.meta["generated_at"],
+            audit_head=None if head is None else head.to_json(reason="report"),
         )
         built.chmod(0o755)
         _move_into_place(built, out_dir)

@@ -60,6 +60,19 @@ def key_fingerprint(key: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def platform_public_key(keys_dir: Path, configured: Path | None) -> bytes | None:
+    """The key reports must be signed with: the configured PEM (``RISK_REPORT_PUBLIC_KEY``),
+    else this installation's own signing key when it has one; None when neither exists."""
+    if configured is not None:
+        try:
+            return configured.read_bytes()
+        except OSError as error:
+            raise ReportError(f"cannot read the pinned report key {configured}: {error}") from error
+    if not (keys_dir / SIGNING_KEY_FILE).exists():
+        return None
+    return public_key_pem(signing_key(keys_dir).public_key())
+
+
 def reviewer_salt(keys_dir: Path) -> bytes:
     """The per-installation salt of reviewer pseudonyms, created on first use."""
     path = keys_dir / SALT_FILE

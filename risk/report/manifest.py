@@ -35,6 +35,7 @@ class VerificationResult:
     signature_ok: bool = False
     key_trusted: bool | None = None  # None: no trusted key given to compare with
     problems: list[str] = field(default_factory=list)
+    signer_sha256: str | None = None  # the fingerprint of the key that signed (public_key.pem)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +55,7 @@ class VerificationResult:
             "signature_ok": self.signature_ok,
             "key_trusted": self.key_trusted,
             "problems": self.problems,
+            "signer_sha256": self.signer_sha256,
         }
 
 
@@ -73,9 +75,15 @@ def report_files(directory: Path) -> list[str]:
 
 
 def write_manifest(
-    directory: Path, key: Ed25519PrivateKey, *, run_id: str, generated_at: str
+    directory: Path,
+    key: Ed25519PrivateKey,
+    *,
+    run_id: str,
+    generated_at: str,
+    audit_head: dict[str, Any] | None = None,
 ) -> Path:
-    """Export the public key, hash every file, write ``manifest.json`` and its signature."""
+    """Export the public key, hash every file, write ``manifest.json`` and its signature;
+    ``audit_head`` (the audit chain's head, an anchor) is signed with the files."""
     public = key.public_key()
     (directory / PUBLIC_KEY).write_bytes(public_key_pem(public))
     files = {
@@ -96,6 +104,8 @@ def write_manifest(
         },
         "files": files,
     }
+    if audit_head is not None:
+        document["audit_head"] = audit_head
     body = json_bytes(document, pretty=True, sort_keys=True) + b"\n"
     (directory / MANIFEST).write_bytes(body)
     (directory / SIGNATURE).write_bytes(base64.b64encode(key.sign(body)) + b"\n")
@@ -168,5 +178,13 @@ def verify_report(
         if not trusted:
             problems.append(f"{PUBLIC_KEY} is not the trusted signing key")
     return VerificationResult(
-        str(directory), len(listed), altered, missing, added, signature_ok, trusted, problems
+        str(directory),
+        len(listed),
+        altered,
+        missing,
+        added,
+        signature_ok,
+        trusted,
+        problems,
+        None if key is None else key_fingerprint(key),
     )

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from features.contract import FUTURE_TOLERANCE_HOURS
+from features.errors import DataContractError
+from features.utc import utc
 from risk.scoring.engine import ScoringEngine
 from risk.scoring.local import LocalEngine
 from risk.scoring.model import load_model
@@ -30,6 +33,19 @@ def engine_named(name: str, *, spark_master: str | None = None) -> ScoringEngine
     return LocalEngine()
 
 
+def refuse_future_as_of(as_of: pd.Timestamp | None) -> None:
+    """An explicit ``as_of`` after now (plus the contract's tolerance) is refused: the run with
+    the newest as_of is the one readers see, so a typo'd year would hide every later run."""
+    if as_of is None:
+        return
+    limit = pd.Timestamp.now(tz="UTC") + pd.Timedelta(hours=FUTURE_TOLERANCE_HOURS)
+    if utc(as_of) > limit:
+        raise DataContractError(
+            f"--as-of {utc(as_of).isoformat()} is after {limit:%Y-%m-%d %H:%M} UTC: a scoring "
+            "run cannot be as of the future"
+        )
+
+
 def run_scoring(
     *,
     snapshot_dir: str | Path,
@@ -46,6 +62,7 @@ def run_scoring(
     """Score every account of a snapshot with ``engine`` (default local); publish atomically.
     ``prior_shift`` (``em`` or ``off``, default ``DEFAULT_PRIOR_SHIFT``): adjust the scores to
     the snapshot's estimated scheme share before banding (``risk.scoring.prior``)."""
+    refuse_future_as_of(as_of)
     engine = engine or LocalEngine()
     clock = StageClock(progress or NullProgress())
     # Everything that can refuse the input runs before the store is touched.

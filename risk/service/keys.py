@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
@@ -12,6 +13,7 @@ from risk.store import keys as store
 from risk.store.audit import append_audit
 from risk.store.keys import KEY_PREFIX, authenticate, hash_key
 from risk.store.records import ApiKeyRecord as ApiKeyRecord  # who a key is, for the API
+from risk.store.sessions import end_session, session_key, start_session
 
 # How long a worker trusts a key it has checked: a revocation made elsewhere (the CLI, another
 # worker) takes effect within this many seconds; one made through this worker at once.
@@ -86,3 +88,26 @@ def sign_in(*, engine: Engine, cache: KeyCache, key: str) -> ApiKeyRecord | None
     if record is not None:
         append_audit(engine, actor=record.name, action="console.sign_in", target=None)
     return record
+
+
+def start_console_session(
+    *, engine: Engine, cache: KeyCache, key: str, lifetime: timedelta
+) -> tuple[ApiKeyRecord, str] | None:
+    """Sign in to the console: the key's record and a new server-side session id (the cookie),
+    the sign-in audited; None for an unknown or revoked key."""
+    record = sign_in(engine=engine, cache=cache, key=key)
+    if record is None:
+        return None
+    return record, start_session(engine, record.id, lifetime=lifetime)
+
+
+def console_session_key(*, engine: Engine, session_id: str) -> ApiKeyRecord | None:
+    """The key behind a live console session (None once ended, expired or the key revoked)."""
+    return session_key(engine, session_id)
+
+
+def end_console_session(*, engine: Engine, session_id: str) -> None:
+    """Sign out: the session ends in the store (its cookie is worthless from now on), audited."""
+    record = session_key(engine, session_id)
+    if end_session(engine, session_id) and record is not None:
+        append_audit(engine, actor=record.name, action="console.sign_out", target=None)

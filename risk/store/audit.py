@@ -1,9 +1,18 @@
-"""The append-only, hash-chained audit log: who did what, when; edits are detectable."""
+"""The append-only, keyed hash chain of the audit log: who did what, when.
+
+Each entry's hash is an HMAC-SHA256, under a key kept outside the database (``chain_key``),
+of the previous hash and the entry: a database writer can delete or edit entries but cannot
+re-forge the chain after them, nor append one. Truncation at the head is caught by anchors
+(``anchors``) kept outside the database; ``audit_checks`` holds the tables the chain covers
+(decisions, API keys, published runs) to their entries.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +20,10 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.orm import Session
 
 from risk.jsontext import canonical_json
-from risk.store.db import read_transaction, write_transaction
+from risk.store.anchors import Anchor, write_checkpoint
+from risk.store.audit_checks import CoveredEntries, check_tables
+from risk.store.chain_key import chain_config
+from risk.store.db import after_commit, read_transaction, write_transaction
 from risk.store.records import AuditEntry, AuditVerification
 from risk.store.schema import audit_table
 from risk.store.types import utcnow
@@ -21,11 +33,13 @@ _a = audit_table.c
 # Built once (every account view appends): the chain head, read under the append's lock.
 _HEAD = select(_a.seq, _a.hash).order_by(_a.seq.desc()).limit(1)
 _APPEND = insert(audit_table)
+_APPEND_LOCK = text("SELECT pg_advisory_xact_lock(7310201801)")
 
 
 def entry_hash(
     prev_hash: str,
     *,
+    key: bytes,
     seq: int,
     at: datetime,
     actor: str,
@@ -33,7 +47,7 @@ def entry_hash(
     target: str | None,
     details: dict[str, Any] | None,
 ) -> str:
-    """SHA-256 over the previous hash and the canonical JSON of the entry (seq included)."""
+    """HMAC-SHA256 (``key``) of the previous hash and the entry's canonical JSON (seq included)."""
     body = canonical_json(
         {
             "seq": seq,
@@ -44,7 +58,7 @@ def entry_hash(
             "details": details,
         }
     )
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+    return hmac.new(key, (prev_hash + body).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def append_audit_in(
@@ -58,14 +72,24 @@ def append_audit_in(
     """Append inside the caller's write transaction (which this locks against other appends)."""
     if connection.dialect.name == "postgresql":
         # Readers go on; other appenders wait, so two entries never claim the same place.
-        connection.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
+        # An advisory lock (held to commit), not LOCK TABLE: the service role may not UPDATE the
+        # log, and PostgreSQL grants EXCLUSIVE table locks only with UPDATE or DELETE rights.
+        connection.execute(_APPEND_LOCK)
     last = connection.execute(_HEAD).first()
     seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
     # Store exactly what is hashed: the canonical form read back (NaN -> null, tuples -> lists).
     stored = None if details is None else json.loads(canonical_json(details))
     at = utcnow()
+    config = chain_config(connection.engine)
     digest = entry_hash(
-        prev_hash, seq=seq, at=at, actor=actor, action=action, target=target, details=stored
+        prev_hash,
+        key=config.key,
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        target=target,
+        details=stored,
     )
     values = dict(
         seq=seq,
@@ -78,7 +102,15 @@ def append_audit_in(
         hash=digest,
     )
     connection.execute(_APPEND, values)
+    if config.anchors_file is not None and seq % config.checkpoint_every == 0:
+        engine = connection.engine
+        after_commit(connection, "audit_checkpoint", lambda: _checkpoint(engine))
     return AuditEntry(**values)  # type: ignore[arg-type]
+
+
+def _checkpoint(engine: Engine) -> None:
+    """A checkpoint every N entries (after the entry's transaction committed)."""
+    write_checkpoint(engine, reason=f"every {chain_config(engine).checkpoint_every} entries")
 
 
 def append_audit(
@@ -99,7 +131,7 @@ def append_audit(
     return append_audit_in(connection, actor=actor, action=action, target=target, details=details)
 
 
-def _check_entry(row: Any, *, expected_seq: int, prev_hash: str) -> str | None:
+def _check_entry(row: Any, *, key: bytes, expected_seq: int, prev_hash: str) -> str | None:
     """Why this row breaks the chain, or None when it fits."""
     if row.seq != expected_seq:
         return f"expected seq {expected_seq} here, found {row.seq}: an entry was deleted"
@@ -107,6 +139,7 @@ def _check_entry(row: Any, *, expected_seq: int, prev_hash: str) -> str | None:
         return "prev_hash does not match the entry before it: entries deleted or reordered"
     recomputed = entry_hash(
         row.prev_hash,
+        key=key,
         seq=row.seq,
         at=row.at,
         actor=row.actor,
@@ -114,20 +147,58 @@ def _check_entry(row: Any, *, expected_seq: int, prev_hash: str) -> str | None:
         target=row.target,
         details=row.details,
     )
-    if recomputed != row.hash:
-        return "content does not match its hash: the entry was edited"
+    if not hmac.compare_digest(recomputed, row.hash):
+        return "content does not match its keyed hash: the entry was edited or forged"
     return None
 
 
-def verify_audit_chain(engine: Engine) -> AuditVerification:
-    """Walk the whole chain; report the first entry that breaks it (edited, deleted, moved)."""
+def _anchor_problem(anchor: Anchor, row: Any, key_id: str) -> str | None:
+    """Why the chain disagrees with an anchor at the anchor's seq, or None."""
+    if anchor.key_id != key_id:
+        return (
+            f"anchor {anchor.source} was made under chain key {anchor.key_id}, "
+            f"not this store's key {key_id}"
+        )
+    if not hmac.compare_digest(anchor.hash, row.hash):
+        return (
+            f"anchor {anchor.source}: the entry at seq {anchor.seq} differs from the anchored "
+            "one: entries at or before it were edited, removed or added"
+        )
+    return None
+
+
+def _beyond_head(anchors: dict[int, list[Anchor]], head_seq: int) -> list[str]:
+    """Anchors past the head of the chain: the log was truncated after they were taken."""
+    return [
+        f"anchor {anchor.source} names seq {seq}, but the log ends at seq {head_seq}: "
+        f"entries after seq {head_seq} were removed"
+        for seq in sorted(anchors)
+        if seq > head_seq
+        for anchor in anchors[seq]
+    ]
+
+
+def verify_audit_chain(
+    engine: Engine, *, anchors: Iterable[Anchor] = (), cross_check: bool = True
+) -> AuditVerification:
+    """Walk the whole chain under the store's key and hold it to ``anchors``; report the first
+    entry that breaks it and, with ``cross_check``, every decision, key or published run that
+    differs from its audit entries (``audit_checks``)."""
+    config = chain_config(engine)
+    by_seq: dict[int, list[Anchor]] = {}
+    for anchor in anchors:
+        by_seq.setdefault(anchor.seq, []).append(anchor)
     expected_seq, prev_hash, entries = 1, GENESIS_HASH, 0
+    problems: list[str] = []
+    covered = CoveredEntries()
     with read_transaction(engine) as connection:
-        result = connection.execution_options(yield_per=5_000).execute(
-            select(audit_table).order_by(_a.seq)
+        result = connection.execute(
+            select(audit_table).order_by(_a.seq).execution_options(yield_per=5_000)
         )
         for row in result:
-            reason = _check_entry(row, expected_seq=expected_seq, prev_hash=prev_hash)
+            reason = _check_entry(
+                row, key=config.key, expected_seq=expected_seq, prev_hash=prev_hash
+            )
             if reason is not None:
                 result.close()
                 return AuditVerification(
@@ -136,12 +207,27 @@ def verify_audit_chain(engine: Engine) -> AuditVerification:
                     first_bad_seq=row.seq,
                     reason=reason,
                     head_hash=None,
+                    key_id=config.key_id,
                 )
+            for anchor in by_seq.get(row.seq, ()):
+                if (problem := _anchor_problem(anchor, row, config.key_id)) is not None:
+                    problems.append(problem)
+            covered.add(row)
             entries += 1
             expected_seq, prev_hash = row.seq + 1, row.hash
-    head = None if entries == 0 else prev_hash
+        problems += _beyond_head(by_seq, expected_seq - 1)
+        if cross_check:
+            problems += check_tables(connection, covered)
     return AuditVerification(
-        ok=True, entries=entries, first_bad_seq=None, reason=None, head_hash=head
+        ok=not problems,
+        entries=entries,
+        first_bad_seq=None,
+        reason=problems[0] if problems else None,
+        head_hash=None if entries == 0 else prev_hash,
+        head_seq=None if entries == 0 else expected_seq - 1,
+        key_id=config.key_id,
+        anchors_checked=sum(len(found) for found in by_seq.values()),
+        problems=tuple(problems),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,8 @@ _WRITE_OPTION = "risk_write"
 _BUSY_TIMEOUT_MS = 30_000
 # Any constant: the key of the PostgreSQL advisory lock that serializes concurrent migrations.
 _MIGRATION_LOCK_KEY = 7_310_2026
+# Work to do once a write transaction has committed (an audit checkpoint), per connection.
+_AFTER_COMMIT = "risk_after_commit"
 
 
 def masked_url(url: str) -> str:
@@ -72,8 +74,21 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write transaction: commits on success, rolls back on any error."""
     with engine.connect() as connection:
         connection.execution_options(**{_WRITE_OPTION: True})
-        with connection.begin():
-            yield connection
+        connection.info.pop(_AFTER_COMMIT, None)
+        try:
+            with connection.begin():
+                yield connection
+            hooks: dict[str, Callable[[], object]] = connection.info.pop(_AFTER_COMMIT, {})
+        finally:
+            connection.info.pop(_AFTER_COMMIT, None)
+    for hook in hooks.values():
+        hook()
+
+
+def after_commit(connection: Connection, name: str, hook: Callable[[], object]) -> None:
+    """Run ``hook`` once the caller's write transaction has committed (never on rollback);
+    one hook per ``name`` and transaction."""
+    connection.info.setdefault(_AFTER_COMMIT, {})[name] = hook
 
 
 @contextmanager

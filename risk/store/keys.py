@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from risk.errors import StoreConflictError, StoreInputError, StoreNotFoundError
 from risk.store.audit import append_audit_in
+from risk.store.audit_checks import key_check
 from risk.store.db import write_transaction
 from risk.store.records import ApiKeyRecord
-from risk.store.schema import keys_table
+from risk.store.schema import keys_table, sessions_table
 from risk.store.types import utcnow
-from risk.vocab import KEY_ROLES
+from risk.vocab import ADMIN_ROLE, KEY_ROLES
 
 KEY_PREFIX = "mlr_"
 # 32 random bytes: a plain SHA-256 is sound (no dictionary to attack, unlike passwords).
@@ -56,12 +58,33 @@ def create_key(
                 actor=actor,
                 action="key.create",
                 target=name,
-                details={"role": role, "key_prefix": values["key_prefix"]},
+                details={
+                    "role": role,
+                    "key_prefix": values["key_prefix"],
+                    "key_check": key_check(str(values["key_hash"])),
+                },
             )
     except IntegrityError as error:
         raise StoreConflictError(f"an API key named {name!r} already exists") from error
     del values["key_hash"]
     return key, ApiKeyRecord(id=key_id, **values)  # type: ignore[arg-type]
+
+
+def _refuse_last_admin(connection: Connection, row: Any) -> None:
+    """Revoking the last active admin key would lock every admin out: refused."""
+    if row.role != ADMIN_ROLE:
+        return
+    # PostgreSQL: lock the active admin keys so two revocations cannot each leave the other.
+    others = connection.execute(
+        select(_k.id)
+        .where((_k.role == ADMIN_ROLE) & _k.revoked_at.is_(None) & (_k.name != row.name))
+        .with_for_update()
+    ).all()
+    if not others:
+        raise StoreConflictError(
+            f"{row.name!r} is the last active admin key: create another admin key before "
+            "revoking it"
+        )
 
 
 def revoke_key(engine: Engine, name: str, *, actor: str = "cli") -> ApiKeyRecord:
@@ -71,8 +94,15 @@ def revoke_key(engine: Engine, name: str, *, actor: str = "cli") -> ApiKeyRecord
         if row is None:
             raise StoreNotFoundError(f"no API key named {name!r}")
         if row.revoked_at is None:
+            _refuse_last_admin(connection, row)
             connection.execute(
                 update(keys_table).where(_k.name == name).values(revoked_at=utcnow())
+            )
+            # Its console sessions end with it (session_key also refuses a revoked key's).
+            connection.execute(
+                update(sessions_table)
+                .where((sessions_table.c.key_id == row.id) & sessions_table.c.ended_at.is_(None))
+                .values(ended_at=utcnow())
             )
             append_audit_in(connection, actor=actor, action="key.revoke", target=name, details={})
         row = connection.execute(select(*_PUBLIC).where(_k.name == name)).one()

@@ -194,13 +194,18 @@ class AuditEntry(_Record):
 
 @dataclass(frozen=True)
 class AuditVerification(_Record):
-    """The result of walking the audit chain."""
+    """The result of walking the audit chain, holding it to anchors and cross-checking the
+    tables it covers (decisions, API keys, published runs): each finding in ``problems``."""
 
     ok: bool
     entries: int
     first_bad_seq: int | None
     reason: str | None
     head_hash: str | None
+    head_seq: int | None = None
+    key_id: str | None = None
+    anchors_checked: int = 0
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

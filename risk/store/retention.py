@@ -30,6 +30,7 @@ from risk.store.audit import append_audit_in
 from risk.store.db import read_transaction, write_transaction
 from risk.store.records import RunRecord
 from risk.store.retention_tallies import DroppedRows
+from risk.store.run_digest import run_content_digest
 from risk.store.runs import latest_published_id_query, runs_with_status_in
 from risk.store.schema import decisions_table, runs_table, scores_table
 from risk.store.types import utcnow
@@ -337,5 +338,6 @@ def _finish(
             "rows_dropped": dropped,
             "rows_kept": kept,
             "policy": policy.to_dict(),
+            **run_content_digest(connection, run_id).to_details(),
         },
     )

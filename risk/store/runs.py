@@ -14,6 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from features.utc import utc
 from risk.errors import RunNotFoundError, StoreConflictError
+from risk.store.anchors import write_checkpoint
+from risk.store.audit import append_audit_in
+from risk.store.audit_checks import run_seal
 from risk.store.bulk import (
     SCORE_COLUMNS,
     check_scores_frame,
@@ -21,8 +24,9 @@ from risk.store.bulk import (
     insert_rows,
     score_tuples,
 )
-from risk.store.db import read_transaction, write_transaction
+from risk.store.db import after_commit, read_transaction, write_transaction
 from risk.store.records import RunRecord
+from risk.store.run_digest import RunDigest, run_content_digest
 from risk.store.schema import runs_table, scores_table
 from risk.store.types import utcnow
 
@@ -195,7 +199,12 @@ def publish_run(
     timings: dict[str, Any],
     drift: dict[str, Any] | None,
 ) -> RunRecord:
-    """Make the run visible in one transaction; readers see the previous run until commit."""
+    """Make the run visible in one transaction; readers see the previous run until commit.
+
+    The digest of the run's rows is taken first, outside the publish transaction (its rows
+    are written and never updated): writers are not held up while a large run is read."""
+    with read_transaction(engine) as connection:
+        digest = run_content_digest(connection, run_id)
     try:
         with write_transaction(engine) as connection:
             _require_running(connection, run_id)
@@ -222,6 +231,7 @@ def publish_run(
                     drift=drift,
                 )
             )
+            _seal(connection, run_id, digest)
     except IntegrityError as error:
         raise StoreConflictError(
             f"run {run_id}: another run with the same snapshot, as_of and model was published"
@@ -229,6 +239,26 @@ def publish_run(
     record = get_run(engine, run_id)
     assert record is not None  # just published in the transaction above
     return record
+
+
+def _seal(connection: Connection, run_id: str, digest: RunDigest) -> None:
+    """Audit the publish with the run's identity and the digest of its rows; checkpoint after."""
+    run = connection.execute(select(runs_table).where(_runs.id == run_id)).one()
+    if digest.rows != run.accounts_scored:
+        raise StoreConflictError(f"run {run_id}: its rows changed while it was being published")
+    append_audit_in(
+        connection,
+        actor="scoring",
+        action="run.publish",
+        target=run_id,
+        details={**run_seal(run), **digest.to_details()},
+    )
+    engine = connection.engine
+    after_commit(
+        connection,
+        "run_checkpoint",
+        lambda: write_checkpoint(engine, reason=f"run {run_id} published"),
+    )
 
 
 def fail_run(engine: Engine, run_id: str, error: str) -> None:

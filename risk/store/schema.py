@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from features.contract import ID_MAX_CHARS, REGION_MAX_CHARS
 from risk.store.types import UTCDateTime
 
 _NAMING = {
@@ -91,9 +92,9 @@ class Score(Base):
     __tablename__ = "scores"
 
     run_id: Mapped[str] = mapped_column(ForeignKey("scoring_runs.id"), primary_key=True)
-    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    network_id: Mapped[str | None] = mapped_column(String(128))
-    region: Mapped[str | None] = mapped_column(String(64))
+    account_id: Mapped[str] = mapped_column(String(ID_MAX_CHARS), primary_key=True)
+    network_id: Mapped[str | None] = mapped_column(String(ID_MAX_CHARS))
+    region: Mapped[str | None] = mapped_column(String(REGION_MAX_CHARS))
     tier: Mapped[int | None] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
     band: Mapped[str] = mapped_column(String(16))
@@ -195,7 +196,8 @@ class ShadowScore(Base):
 
 
 class AuditEntryRow(Base):
-    """One audit log entry; append-only, each hash covers the previous one (a chain)."""
+    """One audit log entry; append-only, each hash (an HMAC under a key kept outside the
+    database, revision 0008) covers the previous one (a chain)."""
 
     __tablename__ = "audit_log"
 
@@ -214,7 +216,8 @@ class AuditEntryRow(Base):
 
 
 class ApiKey(Base):
-    """An API key: only its SHA-256 is stored; the plaintext is shown once at creation."""
+    """An API key: only its SHA-256 is stored; the plaintext is shown once at creation.
+    Never deleted; an update may only revoke an active key (triggers, revision 0008)."""
 
     __tablename__ = "api_keys"
 
@@ -446,6 +449,19 @@ class WebhookAttempt(Base):
     seconds: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (Index("ix_webhook_attempts_delivery", "delivery_id", "id"),)
+class ConsoleSession(Base):
+    """A console sign-in (revision 0008): only the SHA-256 of its random id is stored; it ends
+    at ``expires_at``, at sign-out, or when its API key is revoked."""
+
+    __tablename__ = "console_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_console_sessions_key", "key_id"),)
 
 
 # Core tables: the store's functions use SQL expressions, not ORM sessions (bulk speed).
@@ -468,3 +484,4 @@ qa_table = cast(Table, QaReview.__table__)
 subscriptions_table = cast(Table, WebhookSubscription.__table__)
 deliveries_table = cast(Table, WebhookDelivery.__table__)
 attempts_table = cast(Table, WebhookAttempt.__table__)
+sessions_table = cast(Table, ConsoleSession.__table__)

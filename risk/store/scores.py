@@ -16,7 +16,7 @@ from risk.store.db import read_transaction, write_transaction
 from risk.store.records import QueueKey, QueuePage, ScoreRecord
 from risk.store.runs import latest_published_id_query, latest_published_in
 from risk.store.schema import decisions_table, runs_table, scores_table
-from risk.vocab import BAND_NAMES, DECISION_STATUSES, FLAGGED_BANDS, SCHEME_ROLES
+from risk.vocab import BAND_NAMES, DECISION_STATUSES, FLAGGED_BANDS, MAX_OFFSET, SCHEME_ROLES
 
 MAX_PAGE = 1000  # rows in one page of a list (queue, networks)
 _s = scores_table.c
@@ -25,8 +25,8 @@ _d = decisions_table.c
 
 def check_page(limit: int, offset: int) -> None:
     """Refuse a page outside 1-MAX_PAGE rows or before the first row."""
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise StoreInputError(f"limit must be 1-{MAX_PAGE} and offset >= 0")
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+        raise StoreInputError(f"limit must be 1-{MAX_PAGE} and offset 0-{MAX_OFFSET}")
 
 
 def resolve_run_id(connection: Connection, run_id: str | None) -> str | None:

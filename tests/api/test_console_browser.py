@@ -83,8 +83,9 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
 ) -> None:
     sign_in(page, console, keys.moderator)
     assert page.url == f"{console}/console/"
-    cookie = next(c for c in page.context.cookies() if c["name"] == "mlr_console_key")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "mlr_console_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["value"] != keys.moderator and not cookie["secure"]  # plain http here
     rows = page.locator("#queue tbody tr")
     assert rows.count() > 10
     # The default queue: likely organizers and recruiters of the riskiest networks first, a
@@ -260,11 +261,36 @@ def test_signed_out_pages_lead_to_the_sign_in_form(page: Any, console: str, keys
     page.click("form.login button[type=submit]")
     assert "unknown or revoked" in page.locator(".error").inner_text()
     sign_in(page, console, keys.moderator)
+    session = next(c for c in page.context.cookies() if c["name"] == "mlr_console_session")
     with page.expect_navigation():
         page.click("header form button")  # sign out
     assert page.url == f"{console}/console/login"
     page.goto(f"{console}/console/audit")
     assert page.url == f"{console}/console/login"
+    page.context.add_cookies([session])  # the old session id, put back: ended in the store
+    page.goto(f"{console}/console/audit")
+    assert page.url == f"{console}/console/login"
+
+
+def test_a_forged_decision_is_refused_in_the_browser(
+    page: Any, console: str, keys: Keys, targets: dict[str, str]
+) -> None:
+    sign_in(page, console, keys.moderator2)
+    account = targets["matrix_account"]
+    page.goto(f"{console}/console/accounts/{account}")
+    token = page.locator("#decision-form input[name=csrf_token]").input_value()
+    assert len(token) == 64
+    url = f"{console}/console/accounts/{account}/decisions"
+    # The browser's cookies, but a request no console page would send: without the token,
+    # with Origin null (a sandboxed frame, a data: URL), or with no Origin or Referer at all.
+    no_token = page.request.post(url, form={"decision": "dismiss"}, headers={"Origin": console})
+    null_origin = page.request.post(
+        url, form={"decision": "dismiss", "csrf_token": token}, headers={"Origin": "null"}
+    )
+    bare = page.request.post(url, form={"decision": "dismiss", "csrf_token": token})
+    assert (no_token.status, null_origin.status, bare.status) == (403, 403, 403)
+    page.goto(f"{console}/console/accounts/{account}")
+    assert page.locator("#decision-form").count() == 1  # still signed in: nothing recorded
 
 
 @pytest.mark.parametrize("width", [1280, 1440])

@@ -25,8 +25,23 @@ def client(console: str) -> Iterator[httpx.Client]:
         yield http
 
 
+def same_site(client: httpx.Client) -> dict[str, str]:
+    """The Origin header a browser sends with a form posted from the console's own pages."""
+    return {"Origin": str(client.base_url).rstrip("/")}
+
+
+def form_token(html: str) -> str:
+    """The CSRF token in a page's forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None, "no CSRF token in the page"
+    return found.group(1)
+
+
 def signed_in(client: httpx.Client, key: str) -> httpx.Client:
-    response = client.post("/console/login", data={"key": key})
+    token = form_token(client.get("/console/login").text)
+    response = client.post(
+        "/console/login", data={"key": key, "csrf_token": token}, headers=same_site(client)
+    )
     assert response.status_code == 303 and response.headers["location"] == "/console/"
     return client
 
@@ -44,7 +59,7 @@ def test_pages_redirect_to_sign_in_without_a_valid_key(client: httpx.Client, key
         response = client.get(path)
         assert response.status_code == 303, path
         assert response.headers["location"] == "/console/login"
-    client.cookies.set("mlr_console_key", keys.revoked)
+    client.cookies.set("mlr_console_session", keys.revoked)  # a key is no session
     assert client.get("/console/").status_code == 303
     login = client.get("/console/login")
     assert login.status_code == 200 and 'type="password"' in login.text
@@ -53,13 +68,25 @@ def test_pages_redirect_to_sign_in_without_a_valid_key(client: httpx.Client, key
 def test_sign_in_sets_a_strict_http_only_cookie_and_no_key_in_urls(
     client: httpx.Client, keys: Keys
 ) -> None:
-    same_site = {"Origin": str(client.base_url).rstrip("/")}
-    response = client.post("/console/login", data={"key": keys.moderator}, headers=same_site)
+    token = form_token(client.get("/console/login").text)
+    response = client.post(
+        "/console/login",
+        data={"key": keys.moderator, "csrf_token": token},
+        headers=same_site(client),
+    )
     assert response.status_code == 303
-    cookie = response.headers["set-cookie"]
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith("mlr_console_session=")
+    )
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/console" in cookie
     assert keys.moderator not in response.headers["location"]
-    bad = client.post("/console/login", data={"key": "mlr_not-a-key"})
+    assert keys.moderator not in "".join(response.headers.get_list("set-cookie"))
+    token = form_token(client.get("/console/login").text)
+    bad = client.post(
+        "/console/login",
+        data={"key": "mlr_not-a-key", "csrf_token": token},
+        headers=same_site(client),
+    )
     assert bad.status_code == 401 and "mlr_not-a-key" not in bad.text
 
 
@@ -71,9 +98,10 @@ def test_pages_carry_security_headers_and_refuse_cross_site_posts(
     assert queue.status_code == 200
     assert "script-src 'self'" in queue.headers["content-security-policy"]
     assert queue.headers["cache-control"] == "no-store"
+    token = form_token(client.get(f"/console/accounts/{targets['account']}").text)
     forged = client.post(
         f"/console/accounts/{targets['account']}/decisions",
-        data={"decision": "dismiss"},
+        data={"decision": "dismiss", "csrf_token": token},
         headers={"Origin": "https://evil.example"},
     )
     assert forged.status_code == 403

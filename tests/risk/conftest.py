@@ -40,6 +40,7 @@ STORE_TABLES = (
     "scores",
     "decisions",
     "audit_log",
+    "console_sessions",
     "api_keys",
     "scoring_runs",
 )

@@ -70,8 +70,9 @@ def test_dry_run_then_prune_then_listed_and_audited(
     assert f"pruned={listed[oldest]['pruned_at'][:10]}" in _invoke("runs").stdout
 
     audit = json.loads(_invoke("audit", "list", "--target", oldest, "--json").stdout)
-    assert [(e["action"], e["actor"], e["details"]["rows_dropped"]) for e in audit] == [
-        ("run.prune", "cli", low)
+    assert [(e["action"], e["actor"], e["details"].get("rows_dropped")) for e in audit] == [
+        ("run.prune", "cli", low),
+        ("run.publish", "scoring", None),
     ]
     assert "audit log intact" in _invoke("audit", "verify").stdout
     again = _invoke("runs", "prune", "--keep-last", "2").stdout

@@ -29,7 +29,8 @@ def test_decision_records_the_shown_score_and_is_audited(
     )
     assert shown is not None
     assert (decided.run_id, decided.score, decided.band) == (run_id, shown.score, shown.band)
-    [entry] = list_audit(store_engine)
+    entry, published = list_audit(store_engine)
+    assert (published.action, published.target) == ("run.publish", run_id)
     assert (entry.actor, entry.action, entry.target) == ("mod-7", "decision.record", "acct-00001")
     assert entry.details["decision_id"] == decided.id  # type: ignore[index]
     assert entry.details["note"] == "正常零售 retail"  # type: ignore[index]
@@ -52,7 +53,8 @@ def test_decision_refusals_write_nothing(store_engine: Engine, publish_scores: R
         record_decision(
             store_engine, account_id="acct-00000", decision="confirm", note="x" * 5000, reviewer="m"
         )
-    assert list_decisions(store_engine) == [] and list_audit(store_engine) == []
+    assert list_decisions(store_engine) == []
+    assert [entry.action for entry in list_audit(store_engine)] == ["run.publish"]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +76,7 @@ def test_append_only_tables_reject_edits(
     with pytest.raises(DBAPIError, match="append-only"), store_engine.begin() as connection:
         connection.execute(text(statement))
     assert [d.decision for d in list_decisions(store_engine)] == ["confirm"]
-    assert len(list_audit(store_engine)) == 1
+    assert len(list_audit(store_engine)) == 2
 
 
 def test_view_account_is_audited_even_when_unknown(
