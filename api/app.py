@@ -13,10 +13,10 @@ from fastapi_offline import FastAPIOffline
 from api.console.routes import install_console
 from api.deps import authorize
 from api.errors import AUTH_ERRORS, install_error_handlers
+from api.limits import RequestGuard
 from api.metrics import Metrics, MetricsMiddleware, add_collector, service_metrics
 from api.monitoring_metrics import DecisionGauges
 from api.openapi import DOCS_ASSETS_URL, install_openapi, operation_id
-from api.limits import RequestGuard
 from api.roles import ACCESS
 from api.routers import (
     accounts,

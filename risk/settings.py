@@ -110,6 +110,7 @@ class Settings(BaseSettings):
                 f"case_sla_hours needs positive hours for critical, high and medium: {hours}"
             )
         return hours
+
     audit_key: SecretStr | None = Field(
         default=None,
         min_length=32,

@@ -16,8 +16,8 @@ from models.vocab import ACTIONABLE_ROLES, BAND_NAMES, LANGS, SCHEME_ROLES, Band
 
 __all__ = [
     "ACTIONABLE_ROLES",
-    "APPEAL_OUTCOMES",
     "ADMIN_ROLE",
+    "APPEAL_OUTCOMES",
     "BAND_NAMES",
     "CASE_PRIORITIES",
     "CASE_STATES",
@@ -33,10 +33,10 @@ __all__ = [
     "KEY_FEATURES",
     "KEY_ROLES",
     "LANGS",
+    "MAX_OFFSET",
     "PROPOSAL_STATUSES",
     "QUEUE_ORDERS",
     "QUEUE_REASONS",
-    "MAX_OFFSET",
     "RUN_STATUSES",
     "SALES_FEATURES",
     "SCHEME_ROLES",

@@ -17,8 +17,8 @@ from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_
 from api.console.auth import (
     CSRF_FIELD,
     FLASH_COOKIE,
-    ConsoleUser,
     ConsoleRefusal,
+    ConsoleUser,
     ConsoleUserDep,
     check_csrf,
     check_same_origin,

@@ -133,7 +133,7 @@ def post_reassign(
     response_model=ProposalRecord,
     responses=_CONFLICT,
 )
-def post_decision(
+def post_case_decision(
     case_id: CaseId, body: ProposalIn, key: AuthorizedKey, state: StateDep
 ) -> dict[str, Any]:
     """The assignee decides the case: an outcome per account, maybe actions. Applied at once,

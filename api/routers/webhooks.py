@@ -40,7 +40,7 @@ def get_webhooks(key: AuthorizedKey, engine: EngineDep) -> list[dict[str, Any]]:
     response_model=SubscriptionRecord,
     responses={404: {"model": ErrorBody}},
 )
-def post_revoke(
+def post_revoke_subscription(
     subscription_id: SubscriptionId, key: AuthorizedKey, engine: EngineDep
 ) -> dict[str, Any]:
     """Stop sending to the subscription (its waiting deliveries are marked failed)."""

@@ -13,8 +13,8 @@ from risk.report.download import DOWNLOAD_MEDIA_TYPES as DOWNLOAD_MEDIA_TYPES  #
 from risk.report.download import DownloadFormat as DownloadFormat  # the API validates it
 from risk.report.download import ReportDownload
 from risk.report.export import export_run_report
-from risk.service.report_cache import cached_download
 from risk.report.render_csv import spreadsheet_safe as spreadsheet_safe  # CSV cells, as text
+from risk.service.report_cache import cached_download
 from risk.settings import Settings
 from risk.store.audit import append_audit
 from risk.store.db import open_store

@@ -449,6 +449,8 @@ class WebhookAttempt(Base):
     seconds: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (Index("ix_webhook_attempts_delivery", "delivery_id", "id"),)
+
+
 class ConsoleSession(Base):
     """A console sign-in (revision 0008): only the SHA-256 of its random id is stored; it ends
     at ``expires_at``, at sign-out, or when its API key is revoked."""
