@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from risk.report.content import Period, resolve_run
 from risk.report.download import DownloadFormat, ReportDownload, download_from
+from risk.report.errors import ReportRunNotFoundError
 from risk.report.export import export_run_report
 from risk.settings import Settings
 from risk.store.decisions import decisions_version
@@ -88,6 +89,8 @@ def warm_reports(settings: Settings, engine: Engine) -> None:
     for lang in LANGS:
         try:
             cached_report_dir(settings, engine, run_id="latest", lang=lang, period=Period())
+        except ReportRunNotFoundError:
+            return  # nothing published yet: nothing to build, nothing wrong
         except Exception:
             log.warning("report warm-up (%s) failed", lang, exc_info=True)
             return
