@@ -146,6 +146,7 @@ def targets(world: World) -> dict[str, str]:
         "matrix_account": flagged[1].account_id,
         "decided_account": flagged[2].account_id,
         "escalated_account": flagged[3].account_id,
+        "private_account": flagged[4].account_id,  # decided with a note regulators never read
         "network": str(flagged[0].network_id),
         "unexplained": unexplained.account_id,
     }

@@ -114,18 +114,7 @@ NOTE = "隐私测试：审核员的备注 (never for regulators)"
 def test_regulators_read_people_as_pseudonyms_and_no_notes_everywhere(
     http: httpx.Client, keys: Keys, targets: dict[str, str], console: str
 ) -> None:
-    # An account no other test decides on (their assertions read the latest decisions).
-    account = http.get(
-        "/v1/queue",
-        params={
-            "band": ["high", "critical"],
-            "status": "all",
-            "order": "score",
-            "limit": 1,
-            "offset": 140,
-        },
-        headers=bearer(keys.moderator),
-    ).json()["items"][0]["account_id"]
+    account = targets["private_account"]
     made = http.post(
         f"/v1/accounts/{account}/decisions",
         json={"decision": "escalate", "note": NOTE},
