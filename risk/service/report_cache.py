@@ -3,16 +3,22 @@ under ``RISK_HOME/reports`` and served from there at once.
 
 A report lists what the platform did (the decisions), so a cached report is keyed by the
 decisions' version too: a new decision makes the next request build a fresh one (and the older
-copy of that run and language is dropped). Builds of one key are serialised: a request that
-arrives while the API's start-up warm-up builds the same report waits for it instead of
-building it twice. The bundle is the whole signed directory, zipped on request.
+copy of that run and language is dropped). Builds of one key are serialised by a lock file, in
+one worker and across workers: a request that arrives while the start-up warm-up builds the
+same report waits for it instead of building it twice. The bundle is the whole signed
+directory, zipped on request.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -27,13 +33,18 @@ from risk.vocab import LANGS, Lang
 
 log = logging.getLogger(__name__)
 
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
 
-
-def _lock(key: str) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(key, threading.Lock())
+@contextmanager
+def _building(root: Path, stem: str) -> Iterator[None]:
+    """Hold the build lock of one report key: a lock file under ``root`` (``flock``), which
+    serialises the threads of a worker and the workers of ``risk serve --workers N`` alike."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / f".{stem}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _stem(run_id: str, lang: Lang, period: Period) -> str:
@@ -49,7 +60,7 @@ def cached_report_dir(
     resolved = resolve_run(engine, run_id).id
     stem = _stem(resolved, lang, period)
     root = settings.home / "reports"
-    with _lock(stem):
+    with _building(root, stem):
         directory = root / f"{stem}-{decisions_version(engine)}"
         if not (directory / "manifest.json").exists():
             export_run_report(
@@ -61,7 +72,7 @@ def cached_report_dir(
                 lang=lang,
                 overwrite=True,
             )
-            for older in root.glob(f"{stem}-*"):
+            for older in root.glob(f"{stem}-*"):  # a new decision made them stale
                 if older != directory and older.is_dir():
                     shutil.rmtree(older, ignore_errors=True)
     return resolved, directory
@@ -85,7 +96,11 @@ def cached_download(
 
 def warm_reports(settings: Settings, engine: Engine) -> None:
     """Build the latest published run's reports in every language (the API starts this in the
-    background so that the first regulator's request is answered at once)."""
+    background so that the first regulator's request is answered at once), at the lowest CPU
+    priority: requests come first. Workers of one server wait on the same lock file, so the
+    reports are built once, not once per worker."""
+    with contextlib.suppress(OSError, AttributeError):  # Linux: a thread is a task
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     for lang in LANGS:
         try:
             cached_report_dir(settings, engine, run_id="latest", lang=lang, period=Period())

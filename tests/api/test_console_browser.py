@@ -299,7 +299,7 @@ def test_pages_fit_the_window_after_a_long_note(
 ) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, console, keys.moderator2)
-    account = targets["escalated_account"]
+    account = targets["unexplained"]  # no other test decides on it
     page.goto(f"{console}/console/accounts/{account}")
     page.check("input[name=decision][value=escalate]")
     page.fill("#note", "证据" * 40 + "x" * 300 + " https://example.org/" + "a" * 200)

@@ -86,6 +86,7 @@ def test_metrics_of_several_workers_add_up(
         "RISK_DATABASE_URL": world.store_url,
         "MLFLOW_TRACKING_URI": world.tracking_uri,
         "TMPDIR": str(scratch),  # where `risk serve` makes the workers' metrics directory
+        "RISK_WARM_REPORTS": "false",  # no report builds competing with the start-up here
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     serve = "from api.cli import main; main()"
