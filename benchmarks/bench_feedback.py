@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -212,7 +213,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--world-seed", type=int, default=11)
     parser.add_argument("--plot", default=None)
+    parser.add_argument(
+        "--from-log", nargs="+", default=None, help="only draw --plot from runs' printed tables"
+    )
     args = parser.parse_args()
+    if args.from_log:
+        plot(tables_from_log(args.from_log), args.plot)
+        return
     champion = train_champion(args.train_accounts, args.seed)
     results: dict[str, pd.DataFrame] = {}
     for share in args.shares:
@@ -243,26 +250,61 @@ def main() -> None:
 
 
 def plot(results: dict[str, pd.DataFrame], path: str) -> None:
+    """AP on undecided accounts and the queue's precision per day: one row per scheme share,
+    one colour per mode, dashed with wrong decisions."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for name, days in results.items():
-        axes[0].plot(days["day"], days["ap"], marker="o", label=name)
-        axes[1].plot(
-            days["day"],
-            days[next(c for c in days.columns if c.startswith("p@"))],
-            marker="o",
-            label=name,
+    shares = sorted({name.split(",")[0] for name in results}, reverse=True)
+    figure, axes = plt.subplots(len(shares), 2, figsize=(11, 3.6 * len(shares)), squeeze=False)
+    colours = {"none": "#555555", "recalibrate": "#1f77b4", "retrain": "#d62728"}
+    for row, share in enumerate(shares):
+        for name, days in results.items():
+            if not name.startswith(share + ","):
+                continue
+            mode = name.split(", ")[1]
+            style = "--" if not name.endswith(" 0% wrong") else "-"
+            colour = colours.get(mode.split(" ")[0])
+            queue = next(c for c in days.columns if c.startswith("p@"))
+            for column, axis in ((("ap"), axes[row][0]), (queue, axes[row][1])):
+                axis.plot(
+                    days["day"],
+                    days[column],
+                    style,
+                    marker="o",
+                    ms=3,
+                    color=colour,
+                    label=name.split(", ", 1)[1],
+                )
+        axes[row][0].set(
+            title=f"{share}: AP on accounts not yet decided", xlabel="day", ylim=(0, 1)
         )
-    axes[0].set(title="AP on accounts not yet decided", xlabel="day", ylabel="average precision")
-    axes[1].set(title="precision of the day's queue", xlabel="day", ylabel="P@capacity")
-    axes[1].legend(fontsize=7)
+        axes[row][1].set(
+            title=f"{share}: precision of the day's queue", xlabel="day", ylim=(0, 1.02)
+        )
+        axes[row][1].legend(fontsize=7, loc="lower left")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     print(f"plot: {path}")
+
+
+def tables_from_log(paths: list[str]) -> dict[str, pd.DataFrame]:
+    """The per-day tables a run printed (``[name] (...)`` then a table), by name."""
+    import io
+    import re
+
+    results: dict[str, pd.DataFrame] = {}
+    for path in paths:
+        blocks = re.findall(
+            r"\n\[(.+?)\] \(\d+ s\)\n(.+?)(?=\n\n|\nplot:|\Z)",
+            Path(path).read_text(encoding="utf-8"),
+            flags=re.S,
+        )
+        for name, text in blocks:
+            results[name] = pd.read_csv(io.StringIO(text), sep=r"\s+")
+    return results
 
 
 if __name__ == "__main__":
