@@ -42,6 +42,23 @@ from risk.settings import Settings, get_settings
 API_PREFIX = "/v1"  # every route path spells it out: the path is the roles-table key
 
 
+MODEL_LOADING = "the champion model is loading"
+
+
+def _load_and_freeze(state: AppState) -> None:
+    """Load the champion; then move the long-lived objects out of the collector's reach."""
+    load_champion(state)
+    # The model, explainer and imported libraries live as long as the process: moved out of
+    # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
+    gc.collect()
+    gc.freeze()
+
+
+def create_served_app() -> FastAPI:
+    """What ``risk serve`` runs in each worker: the app, its model loaded in the background."""
+    return create_app(load_in_background=True)
+
+
 def check_access_table(app: FastAPI) -> None:
     """Fail at start-up if a /v1 route has no entry in the roles table (or one is stale)."""
     served = {
@@ -55,8 +72,13 @@ def check_access_table(app: FastAPI) -> None:
         raise RuntimeError(f"api.roles.ACCESS out of date: missing {missing}, stale {stale}")
 
 
-def create_app(settings: Settings | None = None, *, load_model: bool = True) -> FastAPI:
-    """The moderator API; ``load_model=False`` serves stored scores without a model."""
+def create_app(
+    settings: Settings | None = None, *, load_model: bool = True, load_in_background: bool = False
+) -> FastAPI:
+    """The moderator API; ``load_model=False`` serves stored scores without a model;
+    ``load_in_background``: the app serves at once (``/health`` 200, ``/ready`` 503 "loading")
+    while a thread loads the champion, so a busy machine's supervisor never sees a silent
+    worker."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,10 +86,15 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         engine = open_engine(settings=chosen)
         committer = open_committer(engine=engine)
         state = AppState(settings=chosen, engine=engine, committer=committer)
-        if load_model:
-            load_champion(state)
-        else:
+        if not load_model:
             state.model_error = "model loading disabled"
+        elif load_in_background:
+            state.model_error = MODEL_LOADING
+            threading.Thread(
+                target=_load_and_freeze, args=(state,), name="load-champion", daemon=True
+            ).start()
+        else:
+            _load_and_freeze(state)
         app.state.risk = state
         if chosen.warm_reports:
             threading.Thread(
@@ -76,10 +103,6 @@ def create_app(settings: Settings | None = None, *, load_model: bool = True) -> 
         app.state.metrics.add_source(service_metrics(state))
         add_collector(app.state.metrics, DecisionGauges(engine, chosen))
         sender = WebhookSender(engine, chosen).start()  # case events to the platform
-        # The model, explainer and imported libraries live as long as the process: moved out of
-        # the collector's reach, a full collection no longer walks them (200+ ms pauses seen).
-        gc.collect()
-        gc.freeze()
         try:
             yield
         finally:

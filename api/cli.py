@@ -48,11 +48,16 @@ def serve(
     """Serve the API (docs at /docs); loads the champion model once per worker."""
     import uvicorn  # the server, only when serving (not for `risk --help`)
 
+    from risk.settings import get_settings
+
     if workers > 1:
         share_metrics_between_workers()
     uvicorn.run(
-        "api.app:create_app",
+        "api.app:create_served_app",
         factory=True,
+        # A worker answers its supervisor while it starts; on a busy machine that answer can
+        # take longer than uvicorn's 5 s, and a silent worker is killed and restarted.
+        timeout_worker_healthcheck=get_settings().worker_healthcheck_seconds,
         host=host,
         port=port,
         workers=workers,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from features.errors import ServiceError
+from features.errors import ExitCode, ServiceError
 
 
 class ModelError(ServiceError):
@@ -27,4 +27,4 @@ class ModelNotFoundError(ModelError):
     """
 
     http_status = 503
-    exit_code = 2
+    exit_code = ExitCode.MODEL_NOT_FOUND

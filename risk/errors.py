@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from features.errors import ServiceError
+from features.errors import ExitCode, ServiceError
 
 
 class RiskError(ServiceError):
@@ -16,14 +16,14 @@ class StoreError(RiskError):
     """The store cannot do what was asked (database unreachable, migration failed...)."""
 
     http_status = 503
-    exit_code = 1
+    exit_code = ExitCode.STORE
 
 
 class StoreNotFoundError(StoreError):
     """The thing asked for (account, run, key) is not in the store."""
 
     http_status = 404
-    exit_code = 1
+    exit_code = ExitCode.BAD_INPUT
 
 
 class RunNotFoundError(StoreNotFoundError):
@@ -34,11 +34,11 @@ class StoreInputError(StoreError):
     """A value given to the store is not allowed (unknown role, decision, band...)."""
 
     http_status = 422
-    exit_code = 1
+    exit_code = ExitCode.BAD_INPUT
 
 
 class StoreConflictError(StoreError):
     """The write would break a uniqueness or lifecycle rule (duplicate key name, re-publish)."""
 
     http_status = 409
-    exit_code = 1
+    exit_code = ExitCode.BAD_INPUT

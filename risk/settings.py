@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     training_world_accounts: int = Field(
         default=20_000, ge=500, le=1_000_000, description="Accounts per generated world."
     )
+    worker_healthcheck_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="`risk serve --workers N`: how long a worker may take to answer its"
+        " supervisor before it is restarted (uvicorn's default, 5 s, kills workers of a busy"
+        " machine while they start).",
+    )
     metrics_textfile: Path | None = Field(
         default=None,
         description="`risk score` writes its metrics here after each run (node_exporter's"

@@ -41,7 +41,10 @@ async def get_account(
 
 
 @router.get(
-    "/v1/accounts/{account_id}/explanation", response_model=ExplanationOut, responses=_ERRORS
+    "/v1/accounts/{account_id}/explanation",
+    response_model=ExplanationOut,
+    responses=_ERRORS
+    | error_responses(503, e503="No model is loaded (or it is still loading): see /ready."),
 )
 async def get_explanation(
     account_id: AccountId,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+
+from features.errors import EnvironmentMissingError
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -25,6 +28,17 @@ LOCAL_CONF: dict[str, str] = {
 }
 
 
+def require_java() -> None:
+    """Spark's driver runs on the JVM: a clear error (exit 6) when no Java is installed."""
+    home = os.environ.get("JAVA_HOME")
+    if (home and os.access(os.path.join(home, "bin", "java"), os.X_OK)) or shutil.which("java"):
+        return
+    raise EnvironmentMissingError(
+        "--engine spark needs Java 17 (a `java` on PATH or JAVA_HOME): none was found; "
+        "install a JRE (e.g. the openjdk-17-jre-headless package) or score with --engine local"
+    )
+
+
 def spark_session(
     master: str | None = None,
     *,
@@ -32,6 +46,7 @@ def spark_session(
     conf: Mapping[str, str] | None = None,
 ) -> SparkSession:
     """Get or create the session; ``master`` None keeps what spark-submit configured."""
+    require_java()
     # lazy: pyspark is an optional extra (features.spark imports without it)
     from pyspark.sql import SparkSession
 

@@ -9,7 +9,7 @@ import sys
 import typer
 from rich.console import Console
 
-from features.errors import ServiceError
+from features.errors import ExitCode, ServiceError
 
 app = typer.Typer(
     name="risk",
@@ -33,7 +33,15 @@ def main() -> None:
         app()
     except ServiceError as error:
         err_console.print(f"[bold red]error:[/] {error.message}", highlight=False)
-        sys.exit(error.exit_code)
+        sys.exit(int(error.exit_code))
+    except Exception as error:
+        # lazy: SQLAlchemy is only needed to recognise a store failure that escaped the store
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(error, SQLAlchemyError):
+            raise
+        err_console.print(f"[bold red]store error:[/] {error}", highlight=False)
+        sys.exit(int(ExitCode.STORE))
 
 
 @app.callback()

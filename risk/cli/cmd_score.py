@@ -22,20 +22,21 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from features.errors import ExitCode
 from risk.cli.app import app
 from risk.jsontext import json_text
 
-EXIT_PUBLISHED = 0
-EXIT_BAD_INPUT = 1
-EXIT_USAGE = 2
-EXIT_MODEL_NOT_FOUND = 3
-EXIT_STORE = 4
-EXIT_DRIFT = 5
+EXIT_PUBLISHED = ExitCode.OK
+EXIT_BAD_INPUT = ExitCode.BAD_INPUT
+EXIT_USAGE = ExitCode.USAGE
+EXIT_MODEL_NOT_FOUND = ExitCode.MODEL_NOT_FOUND
+EXIT_STORE = ExitCode.STORE
+EXIT_DRIFT = ExitCode.DRIFT
 
 _EPILOG = (
-    "Exit codes: 0 published (or already published); 1 bad input (data contract error); "
-    "2 usage error; 3 model not found; 4 store error; 5 drift warning with --fail-on-drift "
-    "(the run is still published)."
+    "Exit codes (every risk command): 0 published (or already published); 1 bad input; "
+    "2 usage error; 3 model not found; 4 store error (retry later); 5 drift warning with "
+    "--fail-on-drift (the run is still published); 6 a program the command needs is missing."
 )
 
 
@@ -118,18 +119,12 @@ def _exit_code(error: BaseException) -> int | None:
     """The documented exit code of a failure (None: a bug, let its traceback show)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from features.errors import DataContractError, ServiceError
-    from models.errors import ModelNotFoundError
-    from risk.errors import StoreError
+    from features.errors import ServiceError
 
-    if isinstance(error, DataContractError):
-        return EXIT_BAD_INPUT
-    if isinstance(error, ModelNotFoundError):
-        return EXIT_MODEL_NOT_FOUND
-    if isinstance(error, StoreError | SQLAlchemyError):
-        return EXIT_STORE
     if isinstance(error, ServiceError):
-        return EXIT_BAD_INPUT
+        return int(error.exit_code)
+    if isinstance(error, SQLAlchemyError):
+        return EXIT_STORE
     return None
 
 

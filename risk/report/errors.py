@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from features.errors import ExitCode
 from risk.errors import RiskError
 
 
@@ -16,7 +17,7 @@ class ReportInputError(ReportError):
     """The request names something that cannot be reported (unknown run, bad period, bad dir)."""
 
     http_status = 422
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 class ReportRunNotFoundError(ReportInputError):

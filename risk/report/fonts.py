@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from risk.report.errors import ReportError
+from features.errors import EnvironmentMissingError
 
 # Debian/Ubuntu `fonts-wqy-microhei` first; Noto CJK as a fallback where that is installed.
 CJK_FONT_CANDIDATES = (
@@ -19,7 +19,7 @@ def cjk_font_path() -> Path:
     for path in CJK_FONT_CANDIDATES:
         if path.is_file():
             return path
-    raise ReportError(
+    raise EnvironmentMissingError(
         "no CJK font found for the PDF and charts: install the fonts-wqy-microhei package "
         f"(looked for {', '.join(str(p) for p in CJK_FONT_CANDIDATES)})"
     )

@@ -1,4 +1,4 @@
-"""The report as PDF for people: reportlab, the system CJK font, byte-reproducible (invariant)."""
+"""The report as PDF for people: reportlab, the system CJK font (embedded), byte-reproducible."""
 
 from __future__ import annotations
 

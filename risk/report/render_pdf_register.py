@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from risk.report.content import ReportContent
@@ -15,6 +21,27 @@ from risk.report.pdf_styles import FONT, register_font
 from risk.report.render_pdf import _charts, _cover, _Doc, _model_card, _summary
 
 LANDSCAPE_MARGINS = (30.0, 32.0, 30.0, 30.0)  # left, bottom, right, top
+
+
+def creation_epoch(generated_at: str) -> float:
+    """The PDF's creation date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else when
+    the report was generated (part of its content: the same report, the same bytes)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return float(int(epoch))
+    return datetime.fromisoformat(generated_at.replace("Z", "+00:00")).timestamp()
+
+
+class _DatedCanvas(Canvas):
+    """A canvas whose document carries ``created`` (UTC) as its creation and modification
+    date; the rest stays invariant (fixed document id, no timestamps in comments)."""
+
+    def __init__(self, *args: Any, created: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stamp = TimeStamp(invariant=1)
+        stamp.t, stamp.lt = created, time.gmtime(created)
+        stamp.YMDhms = tuple(stamp.lt)[:6]
+        self._doc._timeStamp = stamp
 
 
 def _landscape_frame_size() -> tuple[float, float]:
@@ -103,7 +130,8 @@ def render_pdf(
         author=content.meta["platform_name"],
         subject=f"scoring run {content.meta['run']['id']}",
         creator="mlm-risk",
-        invariant=1,  # fixed creation date and document id: same content, same bytes
+        invariant=1,  # fixed document id: same content, same bytes (the date: _DatedCanvas)
+        initialFontName=FONT,  # never reportlab's default Helvetica, which it cannot embed
     )
     footer = _page_decorator(d)
     portrait = Frame(42, 36, A4[0] - 84, A4[1] - 72, id="portrait")
@@ -128,5 +156,6 @@ def render_pdf(
         *_register(d),
         *_appendix(d),
     ]
-    doc.build(story)
+    created = creation_epoch(content.meta["generated_at"])
+    doc.build(story, canvasmaker=partial(_DatedCanvas, created=created))
     return buffer.getvalue()

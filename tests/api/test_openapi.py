@@ -66,6 +66,7 @@ def test_422_is_the_real_error_body_not_fastapis_detail(schema: dict[str, Any]) 
         ("POST", "/v1/keys", {"409", "422"}),
         ("POST", "/v1/keys/{name}/revoke", {"404"}),
         ("GET", "/v1/accounts/{account_id}", {"404"}),
+        ("GET", "/v1/accounts/{account_id}/explanation", {"404", "503"}),
         ("POST", "/v1/accounts/{account_id}/decisions", {"404", "422"}),
         ("GET", "/v1/networks/{network_id}", {"404"}),
     ],

@@ -63,6 +63,9 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def venv(trained_world: TrainedWorld, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cached venv with only the champion's requirements.txt installed."""
+    # models:/ resolves through the process-wide registry URI (an earlier test may have set it)
+    mlflow.set_tracking_uri(trained_world.tracking_uri)
+    mlflow.set_registry_uri(trained_world.tracking_uri)
     # downloaded to a folder of our own: get_model_dependencies writes beside the artifacts
     model = mlflow.artifacts.download_artifacts(
         artifact_uri=MODEL_URI,

@@ -24,7 +24,7 @@ REPORT_FILES = [
     "report.pdf",
     "report.html",
     "report.json",
-    "dsa_statements.json",
+    "dsa/statements-001.json",
     "case_register.csv",
     "summary.csv",
     "charts/band_distribution.png",
@@ -211,7 +211,7 @@ def test_dsa_statements_validate_and_cover_each_confirmed_account(
 
     directory = report_world.reports["en"]
     validator = Draft202012Validator(_json(directory / "schemas/dsa_statement.schema.json"))
-    statements = _json(directory / "dsa_statements.json")["statements"]
+    statements = _json(directory / "dsa/statements-001.json")["statements"]
     confirmed = sorted(a for a, d in report_world.decided.items() if d == "confirm")
     assert sorted(s["puid"].split("_")[-2] for s in statements) == confirmed
     for item in statements:
@@ -220,6 +220,12 @@ def test_dsa_statements_validate_and_cover_each_confirmed_account(
         assert item["category_specification"] == ["KEYWORD_PYRAMID_SCHEMES"]
         assert item["decision_account"] == "DECISION_ACCOUNT_SUSPENDED"
         assert "Main reasons:" in item["decision_facts"]
+    # the Chinese report's statements are in Chinese only (one language per statement)
+    chinese = _json(report_world.reports["zh"] / "dsa/statements-001.json")["statements"]
+    assert [s["puid"] for s in chinese] == [s["puid"] for s in statements]
+    for item in chinese:
+        assert item["decision_facts"].startswith("该账户经自动风险评分标记")
+        assert "Main reasons" not in item["decision_facts"]
     broken = {**statements[0], "automated_detection": "Maybe"}
     with pytest.raises(ValidationError):
         validator.validate(broken)
@@ -270,7 +276,7 @@ def test_same_run_same_inputs_same_bytes(report_world: ReportWorld, tmp_path: Pa
     for name in (
         "case_register.csv",
         "summary.csv",
-        "dsa_statements.json",
+        "dsa/statements-001.json",
         "charts/top_features.png",
     ):
         assert (tmp_path / "later" / name).read_bytes() == (first / name).read_bytes(), name
@@ -406,8 +412,43 @@ def test_people_see_the_exact_stored_score_cut_to_three_decimals(
         assert (
             f'<code>{case["account_id"]}</code></td>\n<td class="num">{escape(shown)}</td>' in html
         )
-    statements = _json(directory / "dsa_statements.json")["statements"]
+    statements = _json(directory / "dsa/statements-001.json")["statements"]
     assert statements
     for item in statements:
         shown = score_text(stored[item["puid"].split("_")[-2]])
         assert f"(score {shown}, band" in item["decision_facts"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pdf_embeds_every_font_and_dates_itself_when_generated(
+    report_world: ReportWorld, lang: str
+) -> None:
+    import re
+    import subprocess
+
+    from pypdf import PdfReader
+
+    pdf = report_world.reports[lang] / "report.pdf"
+    reader = PdfReader(pdf)
+    assert reader.metadata is not None
+    assert reader.metadata.creation_date == GENERATED_AT
+    pdffonts = shutil.which("pdffonts")
+    if pdffonts is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    listed = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True, check=True)
+    rows = listed.stdout.splitlines()[2:]  # after the two header lines
+    assert rows, listed.stdout
+    for row in rows:
+        # columns: name type encoding emb sub uni object ID; "emb" must be yes
+        assert re.search(r"\s(yes)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", row), row
+    assert "Helvetica" not in listed.stdout
+
+
+def test_source_date_epoch_sets_the_pdf_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    from risk.report.render_pdf_register import creation_epoch
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert creation_epoch("2026-07-01T08:00:00Z") == GENERATED_AT.timestamp()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert creation_epoch("2026-07-01T08:00:00Z") == 1700000000.0

@@ -16,4 +16,4 @@ class SimulationConfigError(SimulationError):
     """The simulation was asked for something impossible (bad size, share or span)."""
 
     http_status = 422
-    exit_code = 2
+    exit_code = 1  # bad input (features.errors.ExitCode)
