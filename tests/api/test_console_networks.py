@@ -11,6 +11,7 @@ import pytest
 
 from api.console.networks import NETWORKS_PER_PAGE
 from tests.api.conftest import Keys, bearer
+from tests.api.test_console_pages import form_token, same_site, signed_in
 from tests.api.test_console_server import console_fixture  # noqa: F401  (fixture "console")
 
 pytestmark = pytest.mark.slow
@@ -20,8 +21,9 @@ LINKED = r'<a href="/console/{kind}/([^"]+)">'
 @pytest.fixture
 def moderator(console: str, keys: Keys) -> Iterator[httpx.Client]:
     """A client signed in to the console as a moderator."""
-    with httpx.Client(base_url=console, timeout=30) as client:
-        client.post("/console/login", data={"key": keys.moderator})
+    with httpx.Client(base_url=console, timeout=30, follow_redirects=False) as client:
+        signed_in(client, keys.moderator)
+        client.follow_redirects = True
         yield client
 
 
@@ -52,8 +54,11 @@ def test_a_network_page_shows_its_flagged_accounts_with_their_decisions(
     ).json()["items"][0]["network_id"]
     view = http.get(f"/v1/networks/{network}", headers=bearer(keys.moderator)).json()
     decided = view["flagged_accounts"][-1]["account_id"]
+    token = form_token(moderator.get(f"/console/accounts/{decided}").text)
     moderator.post(
-        f"/console/accounts/{decided}/decisions", data={"decision": "dismiss", "confirmed": "yes"}
+        f"/console/accounts/{decided}/decisions",
+        data={"decision": "dismiss", "confirmed": "yes", "csrf_token": token},
+        headers=same_site(moderator),
     )
     members = http.get(
         "/v1/queue",

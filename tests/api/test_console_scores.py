@@ -12,6 +12,7 @@ import pytest
 from api.console.routes import PAGE_SIZE
 from risk.service.accounts import score_text
 from tests.api.conftest import Keys, bearer
+from tests.api.test_console_pages import signed_in
 from tests.api.test_console_server import console_fixture  # noqa: F401  (fixture "console")
 
 pytestmark = pytest.mark.slow
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def moderator(console: str, keys: Keys) -> Iterator[httpx.Client]:
     """A client signed in to the console as a moderator."""
-    with httpx.Client(base_url=console, timeout=30) as client:
-        client.post("/console/login", data={"key": keys.moderator})
+    with httpx.Client(base_url=console, timeout=30, follow_redirects=False) as client:
+        signed_in(client, keys.moderator)
+        client.follow_redirects = True
         yield client
 
 

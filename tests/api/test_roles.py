@@ -10,6 +10,7 @@ import pytest
 
 from models.vocab import SCHEME_ROLES
 from tests.api.conftest import Keys, bearer, start_server, world_settings
+from tests.api.test_console_pages import signed_in
 from tests.api.world import World
 from tests.trained_world import copy_tracking, register_without_roles
 
@@ -76,7 +77,7 @@ def test_console_queue_shows_and_filters_roles(
     server: str, keys: Keys, lang: str, header: str, organizer: str
 ) -> None:
     with httpx.Client(base_url=server, timeout=30, follow_redirects=False) as client:
-        assert client.post("/console/login", data={"key": keys.moderator}).status_code == 303
+        signed_in(client, keys.moderator)
         page = client.get("/console/", params={"role": "organizer", "status": "all", "lang": lang})
     assert page.status_code == 200
     html = page.text
@@ -88,7 +89,7 @@ def test_console_queue_shows_and_filters_roles(
 
 def test_console_queue_shows_organizers_and_recruiters_together(server: str, keys: Keys) -> None:
     with httpx.Client(base_url=server, timeout=30, follow_redirects=False) as client:
-        assert client.post("/console/login", data={"key": keys.moderator}).status_code == 303
+        signed_in(client, keys.moderator)
         html = client.get("/console/", params={"role": "actionable", "status": "all"}).text
     assert '<option value="actionable" selected>organizer or recruiter</option>' in html
     shown = re.findall(r'<td class="role">(\w+) \(', html)
