@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from features.errors import ExitCode
 from risk.errors import StoreConflictError, StoreError, StoreNotFoundError
 
 
@@ -17,4 +18,4 @@ class FourEyesError(StoreError):
     """The same person may not propose and approve, or decide and judge the appeal."""
 
     http_status = 403
-    exit_code = 1
+    exit_code = ExitCode.BAD_INPUT
