@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from risk.service.cases import AppealRecord, CaseDetail, CaseRecord, ProposalRecord
 from risk.vocab import (
+    MAX_ROW_ID,
     AppealOutcome,
     CaseUnit,
     Decision,
@@ -102,7 +103,7 @@ class AppealIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    action_id: int = Field(ge=1)
+    action_id: int = Field(ge=1, le=MAX_ROW_ID)
     grounds: str = Field(min_length=1, max_length=4000)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "KEY_ROLES",
     "LANGS",
     "MAX_OFFSET",
+    "MAX_ROW_ID",
     "PROPOSAL_STATUSES",
     "QUEUE_ORDERS",
     "QUEUE_REASONS",
@@ -97,6 +98,8 @@ KeyRole = Literal["moderator", "lead", "regulator", "admin"]
 KEY_ROLES: tuple[KeyRole, ...] = get_args(KeyRole)
 # The furthest row a list page may start at (beyond: 422, never a database overflow).
 MAX_OFFSET = 1_000_000_000
+# The largest row id the store holds (a signed 64-bit integer): a larger one is a 422, not a 500.
+MAX_ROW_ID = 2**63 - 1
 # The role that manages keys: the store never lets its last active key be revoked.
 ADMIN_ROLE: KeyRole = "admin"
 

@@ -43,10 +43,10 @@ from risk.service.cases import (
     release_case,
 )
 from risk.service.transparency import case_work_report
-from risk.vocab import Band, CaseState
+from risk.vocab import MAX_ROW_ID, Band, CaseState
 
 router = APIRouter(tags=["cases"])
-CaseId = Annotated[int, Path(ge=1)]
+CaseId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
 _CONFLICT: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 409: {"model": ErrorBody}}
 
@@ -156,7 +156,7 @@ def post_case_decision(
     return made.to_dict()
 
 
-ProposalId = Annotated[int, Path(ge=1)]
+ProposalId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 @router.post(
@@ -212,7 +212,7 @@ def post_appeal(body: AppealIn, key: AuthorizedKey, state: StateDep) -> dict[str
 
 @router.post("/v1/appeals/{appeal_id}/decision", response_model=AppealRecord, responses=_CONFLICT)
 def post_appeal_decision(
-    appeal_id: Annotated[int, Path(ge=1)],
+    appeal_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)],
     body: AppealDecisionIn,
     key: AuthorizedKey,
     engine: EngineDep,

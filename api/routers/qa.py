@@ -15,6 +15,7 @@ from risk.service.cases import (
     qa_agreement,
     submit_qa_review,
 )
+from risk.vocab import MAX_ROW_ID
 
 router = APIRouter(tags=["qa"])
 
@@ -32,7 +33,10 @@ def post_next(key: AuthorizedKey, engine: EngineDep) -> Any:
 
 @router.post("/v1/qa/{qa_id}", responses={403: {"model": ErrorBody}, 409: {"model": ErrorBody}})
 def post_review(
-    qa_id: Annotated[int, Path(ge=1)], body: QaReviewIn, key: AuthorizedKey, engine: EngineDep
+    qa_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)],
+    body: QaReviewIn,
+    key: AuthorizedKey,
+    engine: EngineDep,
 ) -> dict[str, Any]:
     """Submit the review: the share of accounts decided as the case was counts as agreement."""
     outcomes = {o.account_id: o.decision for o in body.outcomes}

@@ -17,9 +17,10 @@ from risk.service.webhooks import (
     revoke_subscription,
     subscribe,
 )
+from risk.vocab import MAX_ROW_ID
 
 router = APIRouter(tags=["webhooks"])
-SubscriptionId = Annotated[int, Path(ge=1)]
+SubscriptionId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 @router.post("/v1/webhooks", status_code=201, response_model=CreatedSubscriptionOut)

@@ -11,9 +11,9 @@ accounts' keys that others can compose with.
 
 Exploration is a separate step on top of either order: the run's pending exploration picks
 (``risk.service.exploration``) take every ``gap``-th place of the unfiltered pending queue
-(places 20, 40, ... for 5 picks in a queue of 100), marked ``reason: exploration``, whichever
-bands the view shows; the ordinary order fills the other places. Views filtered by region,
-network or role keep the ordinary order and only mark the picks they list.
+(places 20, 40, ... for 5 picks in a queue of 100), marked ``reason: exploration``, in the
+day's queue: all bands or the flagged ones (the console's default); the ordinary order fills
+the other places. Other filters keep the ordinary order and only mark the picks they list.
 """
 
 from __future__ import annotations
@@ -216,10 +216,13 @@ def _explored(
     if plan is None or run is None:
         return _marked(_ordered(engine, order, query), set())
     picks = run_picks(engine=engine, run_id=run.id, plan=plan)
-    # the daily queue: pending, whichever bands it shows (the console shows the flagged ones
-    # by default); a region, network or role filter is a search, not the day's work
-    default_view = query["decision_status"] == "pending" and not any(
-        query[name] for name in ("region", "network_id", "roles")
+    # the day's queue: pending, all bands or the flagged ones (the console's default); any
+    # other filter is a search, which keeps its order and only marks the picks it lists
+    bands = query["bands"]
+    default_view = (
+        query["decision_status"] == "pending"
+        and (not bands or set(bands) == set(FLAGGED_BANDS))
+        and not any(query[name] for name in ("region", "network_id", "roles"))
     )
     pending = picks.loc[picks["decision"].isna(), "account_id"].tolist()
     if not default_view or not pending:

@@ -16,7 +16,8 @@ from sqlalchemy import Connection, select
 from risk.store.run_digest import SEALED_COLUMNS, run_content_digest
 from risk.store.schema import decisions_table, keys_table, runs_table
 
-DECISION_ACTION = "decision.record"
+# a decision recorded here (one account, or a case's outcome) or imported from another tool
+DECISION_ACTIONS = ("decision.record", "decision.import")
 KEY_ACTIONS = ("key.create", "key.revoke")
 RUN_ACTIONS = ("run.publish", "run.prune")
 # What a decision's audit entry records, by decisions column (its details' names).
@@ -50,7 +51,7 @@ class CoveredEntries:
     def add(self, row: Any) -> None:
         """Keep ``row`` when it is an entry a table row must match."""
         details = row.details or {}
-        if row.action == DECISION_ACTION and isinstance(details.get("decision_id"), int):
+        if row.action in DECISION_ACTIONS and isinstance(details.get("decision_id"), int):
             self.decisions[details["decision_id"]] = row
         elif row.action in KEY_ACTIONS and row.target is not None:
             self.keys.setdefault(row.target, []).append(row)

@@ -10,6 +10,7 @@ import pytest
 
 from tests.api.conftest import Keys, bearer
 from tests.api.test_console_server import console_fixture  # noqa: F401  (fixture "console")
+from tests.console_forms import console_sign_in
 
 MOD, LEAD, REG, ADM = "moderator", "lead", "regulator", "admin"
 # The documented matrix (api/roles.py), written out again so a change to the table shows here.
@@ -227,7 +228,7 @@ def test_regulators_read_people_as_pseudonyms_and_no_notes_everywhere(
 
     # The console: the account's decision history and the audit log, as a regulator.
     with httpx.Client(base_url=console, timeout=30) as client:
-        client.post("/console/login", data={"key": keys.regulator})
+        console_sign_in(client, keys.regulator)
         page = client.get(f"/console/accounts/{account}").text
         audit = client.get("/console/audit", params={"target": account}).text
         everything = client.get("/console/audit").text
@@ -236,5 +237,5 @@ def test_regulators_read_people_as_pseudonyms_and_no_notes_everywhere(
     assert re.search(r"R-[0-9a-f]{8}", page) and re.search(r"R-[0-9a-f]{8}", audit)
     # A moderator still reads the note and the name.
     with httpx.Client(base_url=console, timeout=30) as client:
-        client.post("/console/login", data={"key": keys.moderator})
+        console_sign_in(client, keys.moderator)
         assert NOTE in client.get(f"/console/accounts/{account}").text

@@ -170,7 +170,13 @@ def test_a_decision_goes_on_to_the_next_account_of_the_same_queue(
     assert 'href="/console/?band=any&amp;order=score" id="back-to-queue"' in account.text
     decided = urlsplit(link).path.rsplit("/", 1)[-1]
     origin = {"Origin": str(client.base_url).rstrip("/")}
-    form = {"decision": "escalate", "queue": "band=any&order=score", "at": "51", "note": "见附件"}
+    form = {
+        "decision": "escalate",
+        "queue": "band=any&order=score",
+        "at": "51",
+        "note": "见附件",
+        "csrf_token": form_token(account.text),
+    }
     # First the consequence, named; nothing recorded until it is confirmed.
     asked = client.post(f"/console/accounts/{decided}/decisions", data=form, headers=origin)
     assert asked.status_code == 200
@@ -203,7 +209,7 @@ def test_the_decision_form_names_each_consequence_in_both_languages(
     origin = {"Origin": str(client.base_url).rstrip("/")}
     odd = client.post(
         f"/console/accounts/{targets['account']}/decisions",
-        data={"decision": "ban"},
+        data={"decision": "ban", "csrf_token": form_token(english)},
         headers=origin,
     )
     assert odd.status_code == 422 and "decision" in odd.text

@@ -129,7 +129,7 @@ def test_a_same_site_referer_with_the_token_records_the_decision(
     before = _decisions_on(world, account)
     done = client.post(
         f"{url}/decisions",
-        data={"decision": "escalate", "csrf_token": token},
+        data={"decision": "escalate", "confirmed": "yes", "csrf_token": token},
         headers={"Referer": f"{client.base_url}{url}".replace("//console", "/console")},
     )
     assert done.status_code == 303

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import httpx
 
+from tests.console_forms import console_post, console_sign_in
 from tests.risk.cases.http_world import Served, served
 
 __all__ = ["served"]
@@ -16,7 +17,7 @@ __all__ = ["served"]
 def _console(served: Served, name: str) -> Iterator[httpx.Client]:
     """A console session signed in with ``name``'s key."""
     with httpx.Client(base_url=served.url, follow_redirects=False, timeout=60) as client:
-        signed_in = client.post("/console/login", data={"key": served.keys[name]})
+        signed_in = console_sign_in(client, served.keys[name])
         assert signed_in.status_code == 303
         yield client
 
@@ -25,7 +26,7 @@ def test_claim_and_read_a_case_in_the_console(served: Served) -> None:
     with _console(served, "mod-ann") as ann:
         listed = ann.get("/console/cases")
         assert listed.status_code == 200 and listed.text.count('class="case-row') == 6
-        claimed = ann.post("/console/cases/next")
+        claimed = console_post(ann, "/console/cases/next")
         assert claimed.status_code == 303
         case_page = ann.get(claimed.headers["location"])
         html = case_page.text
@@ -50,14 +51,14 @@ def test_claim_and_read_a_case_in_the_console(served: Served) -> None:
         assert "网络层级图" in zh and "审核中" in zh and "处理本案件" in zh
     with _console(served, "reg-bo") as regulator:
         assert regulator.get("/console/cases").status_code == 200
-        assert regulator.post("/console/cases/next").status_code == 403
+        assert console_post(regulator, "/console/cases/next").status_code == 403
         page = regulator.get(claimed.headers["location"]).text
         assert 'id="decision-form"' not in page
 
 
 def test_a_refused_decision_keeps_what_the_moderator_typed(served: Served) -> None:
     with _console(served, "mod-ann") as ann:
-        where = ann.post("/console/cases/next").headers["location"]
+        where = console_post(ann, "/console/cases/next").headers["location"]
         network = ann.get(where).text.split('name="decision:')[1].split("-a")[0]
         form = {
             f"decision:{network}-a0": "confirm",
@@ -69,7 +70,7 @@ def test_a_refused_decision_keeps_what_the_moderator_typed(served: Served) -> No
             "legal_ground": "Seller terms 4.2",
             "statement": "拉人头收费，三级返佣",
         }
-        refused = ann.post(f"{where}/decision", data=form)
+        refused = console_post(ann, f"{where}/decision", form)
         assert refused.status_code == 422
         html = refused.text
         assert 'id="decision-problem"' in html and "an action needs the decision confirm" in html

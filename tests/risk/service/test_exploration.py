@@ -28,8 +28,11 @@ QUERY = {"bands": None, "region": None, "network_id": None, "roles": None}
 
 
 def _page(engine: Engine, plan: ExplorationPlan | None, **query: object) -> list:  # type: ignore[type-arg]
+    # the score order: the picks' places are checked against plain ranks (the priority order
+    # places them the same way: risk.service.queue composes exploration with either order)
     chosen = {**QUERY, "decision_status": "pending", "limit": 100, "offset": 0, **query}
-    return list(queue_page(engine=engine, plan=plan, **chosen).items)  # type: ignore[arg-type]
+    order = str(chosen.pop("order", "score"))
+    return list(queue_page(engine=engine, plan=plan, order=order, **chosen).items)  # type: ignore[arg-type]
 
 
 def test_inclusion_probabilities_sum_to_n_and_stay_at_most_one() -> None:
@@ -103,10 +106,24 @@ def test_decided_picks_leave_the_queue_and_filters_only_mark(
     explored = [i.account_id for i in day if i.reason == "exploration"]
     assert explored == picks["account_id"].iloc[1:].tolist()  # the same draw, one decided
     assert [day.index(i) for i in day if i.reason == "exploration"] == [19, 39, 59, 79]
+    # the day's queue shown for the flagged bands (the console's default): the picks placed
+    flagged = _page(store_engine, PLAN, bands=["critical", "high"], limit=1000)
+    ordinary = [i.rank for i in flagged if i.reason == "risk"]
+    assert ordinary == sorted(ordinary) and {i.band for i in flagged if i.reason == "risk"} <= {
+        "high",
+        "critical",
+    }
+    assert [i.account_id for i in flagged if i.reason == "exploration"] == explored
+    # one band is a search: the order kept, the picks it lists only marked
     band = _page(store_engine, PLAN, bands=[picks_band(day, explored[0])], limit=1000)
-    assert [i.rank for i in band] == sorted(i.rank for i in band)  # filtered: default order
-    assert {i.account_id for i in band if i.reason == "exploration"} <= set(explored)
+    assert [i.rank for i in band] == sorted(i.rank for i in band)
     assert explored[0] in {i.account_id for i in band if i.reason == "exploration"}
+    # a search (here by region) keeps the order and only marks the picks it lists
+    region = next(str(i.region) for i in day if i.account_id == explored[0])
+    searched = _page(store_engine, PLAN, region=region, limit=1000)
+    assert [i.rank for i in searched] == sorted(i.rank for i in searched)
+    assert {i.account_id for i in searched if i.reason == "exploration"} <= set(explored)
+    assert explored[0] in {i.account_id for i in searched if i.reason == "exploration"}
     decided = _page(store_engine, PLAN, decision_status="decided")
     assert [(i.account_id, i.reason) for i in decided] == [(first, "exploration")]
 

@@ -15,6 +15,7 @@ from risk.settings import Settings
 from risk.store.decisions import record_decision
 from risk.store.keys import create_key
 from tests.api.conftest import start_server
+from tests.console_forms import console_sign_in
 from tests.risk.conftest import RunWriter, make_scores
 
 
@@ -80,7 +81,7 @@ def test_figures_match_hand_counts_and_alert_below_target(
         with httpx.Client(base_url=server.url, timeout=30) as client:
             exposition = client.get("/metrics").text
             api = client.get("/v1/monitoring", headers={"Authorization": f"Bearer {key}"}).json()
-            client.post("/console/login", data={"key": key})
+            console_sign_in(client, key)
             english = client.get("/console/monitoring", params={"lang": "en"}).text
             chinese = client.get("/console/monitoring", params={"lang": "zh"}).text
     finally:

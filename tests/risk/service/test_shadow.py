@@ -28,6 +28,7 @@ from risk.store.shadow import run_scores, shadow_of
 from risk.vocab import DECISION_LABELS, FLAGGED_BANDS
 from tests.api.conftest import bearer, start_server
 from tests.api.world import World
+from tests.console_forms import console_sign_in
 
 
 def _settings(world: World, home: Path) -> Settings:
@@ -82,7 +83,7 @@ def test_shadow_compare_and_promote(
     try:
         response = httpx.get(f"{server.url}/v1/models/compare", headers=bearer(key), timeout=30)
         with httpx.Client(base_url=server.url, timeout=30) as console:
-            console.post("/console/login", data={"key": key})
+            console_sign_in(console, key)
             html = console.get("/console/models", params={"lang": "zh"}).text
     finally:
         server.stop()
@@ -131,7 +132,7 @@ def test_console_shows_no_shadow_in_both_languages(
     server = start_server(_settings(world, tmp_path / "home"), load_model=False)
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
-            client.post("/console/login", data={"key": key})
+            console_sign_in(client, key)
             english = client.get("/console/models", params={"lang": "en"}).text
             chinese = client.get("/console/models", params={"lang": "zh"}).text
     finally:
