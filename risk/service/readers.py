@@ -19,6 +19,17 @@ from risk.store.records import AuditEntry, DecisionRecord
 # Audit actions whose target is a key name (a person), not an account or a run.
 _KEY_TARGETS = ("key.create", "key.revoke")
 _PRIVATE_DETAILS = ("note", "key_prefix")
+# Details that name a person (a key name): shown as that person's pseudonym.
+_PERSON_DETAILS = (
+    "assignee",
+    "assignee_was",
+    "reviewer",
+    "approved_by",
+    "decided_by",
+    "imported_by",
+    "moderator",
+    "actor",
+)
 
 
 def reviewer_pseudonyms(*, settings: Settings) -> Callable[[str], str]:
@@ -50,7 +61,11 @@ def audit_as_seen(
     def details(values: dict[str, Any] | None) -> dict[str, Any] | None:
         if values is None:
             return None
-        return {k: v for k, v in values.items() if k not in _PRIVATE_DETAILS}
+        return {
+            k: alias(v) if k in _PERSON_DETAILS and isinstance(v, str) else v
+            for k, v in values.items()
+            if k not in _PRIVATE_DETAILS
+        }
 
     return [
         replace(
