@@ -143,10 +143,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "pdf_register_note": {
         "en": "The PDF lists every case with its top two reasons, each cut to one line, and the "
-        "numbers of the indicator rules met (key below); full texts and citations are in "
+        "numbers of the indicator rules met (key just above); full texts and citations are in "
         "case_register.csv, report.html, report.json and the appendix.",
         "zh": "PDF 列出全部案件，每案显示前两条理由（各截为一行）"
-        "及所符合指标规则的编号（见下方对照）；"
+        "及所符合指标规则的编号（见紧接其上的对照）；"
         "完整文字与法律依据见 case_register.csv、report.html、report.json 与附录。",
     },
     "indicator_key": {"en": "Indicator rules", "zh": "指标规则编号"},

@@ -129,6 +129,10 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
         for page in PdfReader(report_world.reports["en"] / "report.pdf").pages
     )
     assert "Case register" in english and "Model card" in english
+    # The register points to its rule key where it is: right above the tables, not "below".
+    flat = " ".join(english.split())
+    assert "(key just above)" in flat and "key below" not in flat
+    assert flat.index("(key just above)") < flat.index(f"1 = {first_rule}")
     # No blank page (a page holding only its running header and footer), in either language.
     for lang in ("en", "zh"):
         pdf = PdfReader(report_world.reports[lang] / "report.pdf")
