@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from api.console.auth import ConsoleUser
+from api.console.auth import ConsoleUser, check_csrf, check_same_origin
 from api.console.i18n import strings
 from api.console.render import error_page
 from api.roles import ADMIN, LEAD, MODERATOR, REGULATOR
@@ -37,6 +37,17 @@ def denied(request: Request, user: ConsoleUser, page_name: str) -> HTMLResponse 
     if user.role in PAGE_ROLES[page_name]:
         return None
     return error_page(request, user, strings(user.lang)["forbidden"], 403)
+
+
+def form_denied(
+    request: Request, user: ConsoleUser, sent: str, page_name: str
+) -> HTMLResponse | None:
+    """The gates of every state-changing console form, in one place: a same-site Origin or
+    Referer and the session's CSRF token (refused by raising ConsoleRefusal), then the
+    user's role (a 403 page, as ``denied``)."""
+    check_same_origin(request)
+    check_csrf(user.csrf, sent)
+    return denied(request, user, page_name)
 
 
 def account_url(account_id: str) -> str:

@@ -11,13 +11,11 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
+from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, form_denied, network_url
 from api.console.auth import (
     CSRF_FIELD,
     ConsoleUser,
     ConsoleUserDep,
-    check_csrf,
-    check_same_origin,
     redirect,
 )
 from api.console.case_svg import ROW, TIMELINE_HEIGHT, WIDTH, icicle, timeline
@@ -105,9 +103,7 @@ def claim(
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """Take the most urgent unassigned case and open it."""
-    check_same_origin(request)
-    check_csrf(user.csrf, sent)
-    refused = denied(request, user, "case_work")
+    refused = form_denied(request, user, sent, "case_work")
     if refused is not None:
         return refused
     claimed = claim_next_case(engine=state.engine, actor=user.name)
@@ -217,9 +213,7 @@ async def decide_case(
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """Submit the case's decision (applied, or waiting for a lead)."""
-    check_same_origin(request)
-    check_csrf(user.csrf, sent)
-    refused = denied(request, user, "case_work")
+    refused = form_denied(request, user, sent, "case_work")
     if refused is not None:
         return refused
     form = await request.form()
@@ -265,9 +259,7 @@ def review(
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """A lead approves or sends back a proposal (never their own)."""
-    check_same_origin(request)
-    check_csrf(user.csrf, sent)
-    refused = denied(request, user, "approve")
+    refused = form_denied(request, user, sent, "approve")
     if refused is not None or verdict not in ("approve", "reject"):
         return refused or error_page(request, user, "unknown verdict", 404)
     try:
@@ -296,9 +288,7 @@ def release(
     state: StateDep,
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
-    check_same_origin(request)
-    check_csrf(user.csrf, sent)
-    refused = denied(request, user, "case_work")
+    refused = form_denied(request, user, sent, "case_work")
     if refused is not None:
         return refused
     try:
@@ -318,9 +308,7 @@ def close(
     state: StateDep,
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
-    check_same_origin(request)
-    check_csrf(user.csrf, sent)
-    refused = denied(request, user, "case_work")
+    refused = form_denied(request, user, sent, "case_work")
     if refused is not None:
         return refused
     try:
@@ -341,9 +329,7 @@ def appeal(
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """File an appeal for the seller against one of the case's actions."""
-    check_same_origin(request)
-    check_csrf(user.csrf, sent)
-    refused = denied(request, user, "case_work")
+    refused = form_denied(request, user, sent, "case_work")
     if refused is not None:
         return refused
     try:
@@ -371,9 +357,7 @@ def judge(
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """Uphold or overturn an appeal (not by whoever decided or approved the action)."""
-    check_same_origin(request)
-    check_csrf(user.csrf, sent)
-    refused = denied(request, user, "case_work")
+    refused = form_denied(request, user, sent, "case_work")
     if refused is not None:
         return refused
     try:

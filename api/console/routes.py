@@ -13,15 +13,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, network_url
+from api.console.access import PAGE_ROLES, PREFIX, account_url, denied, form_denied, network_url
 from api.console.auth import (
     CSRF_FIELD,
     FLASH_COOKIE,
     ConsoleRefusal,
     ConsoleUser,
     ConsoleUserDep,
-    check_csrf,
-    check_same_origin,
     is_https,
     redirect,
     request_lang,
@@ -204,9 +202,7 @@ def decide(
     """A decision's consequence named first (a page asking to confirm it, the note carried
     along); once confirmed, the decision recorded (append-only, audited) and the next account
     of the queue it came from opened (filters kept), or that queue when none is left."""
-    check_same_origin(request)
-    check_csrf(user.csrf, sent)
-    refused = denied(request, user, "decide")
+    refused = form_denied(request, user, sent, "decide")
     if refused is not None:
         return refused
     try:
