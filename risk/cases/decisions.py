@@ -21,13 +21,12 @@ from risk.cases.history import check_step, locked_case, move_case
 from risk.cases.qa import sample_in
 from risk.cases.records import ProposalRecord
 from risk.errors import StoreInputError
-from risk.store.audit import append_audit_in
 from risk.store.db import write_transaction
+from risk.store.decisions import insert_decision_in
 from risk.store.schema import (
     actions_table,
     case_accounts_table,
     case_proposals_table,
-    decisions_table,
 )
 from risk.store.types import utcnow
 from risk.vocab import (
@@ -243,7 +242,8 @@ def record_decision_in(
     details: dict[str, Any],
 ) -> int:
     """One account's decision row (as scored when it joined the case) and its audit entry."""
-    values = dict(
+    decision_id, _ = insert_decision_in(
+        connection,
         account_id=member.account_id,
         run_id=member.run_id,
         score=member.score,
@@ -251,27 +251,9 @@ def record_decision_in(
         decision=decision,
         note=note,
         reviewer=reviewer,
-        created_at=utcnow(),
+        details=details,
     )
-    decision_id = connection.execute(
-        insert(decisions_table).values(**values).returning(decisions_table.c.id)
-    ).scalar_one()
-    append_audit_in(
-        connection,
-        actor=reviewer,
-        action="decision.record",
-        target=member.account_id,
-        details={
-            "decision_id": decision_id,
-            "decision": decision,
-            "run_id": member.run_id,
-            "score": member.score,
-            "band": member.band,
-            "note": note,
-            **details,
-        },
-    )
-    return int(decision_id)
+    return decision_id
 
 
 def _apply(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from risk.errors import StoreInputError, StoreNotFoundError
 from risk.store.audit import append_audit_in
@@ -30,6 +31,52 @@ def _check_decision(decision: str, note: str | None, reviewer: str) -> None:
         raise StoreInputError("a decision needs a reviewer")
 
 
+def insert_decision_in(
+    connection: Connection,
+    *,
+    account_id: str,
+    run_id: str,
+    score: float,
+    band: str,
+    decision: str,
+    note: str | None,
+    reviewer: str,
+    details: dict[str, Any] | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """One decision row on the score the reviewer saw, and its ``decision.record`` audit entry
+    (with any ``details`` added), in the caller's transaction: the id and the row's values.
+    ``risk audit verify`` holds every decision row to this entry."""
+    values: dict[str, Any] = dict(
+        account_id=account_id,
+        run_id=run_id,
+        score=score,
+        band=band,
+        decision=decision,
+        note=note,
+        reviewer=reviewer,
+        created_at=utcnow(),
+    )
+    decision_id = connection.execute(
+        insert(decisions_table).values(**values).returning(_d.id)
+    ).scalar_one()
+    append_audit_in(
+        connection,
+        actor=reviewer,
+        action="decision.record",
+        target=account_id,
+        details={
+            "decision_id": decision_id,
+            "decision": decision,
+            "run_id": run_id,
+            "score": score,
+            "band": band,
+            "note": note,
+            **(details or {}),
+        },
+    )
+    return int(decision_id), values
+
+
 def record_decision(
     engine: Engine, *, account_id: str, decision: str, note: str | None, reviewer: str
 ) -> DecisionRecord:
@@ -39,7 +86,8 @@ def record_decision(
         shown = account_score_in(connection, account_id)
         if shown is None:
             raise StoreNotFoundError(f"account {account_id!r} has no score in the published run")
-        values = dict(
+        decision_id, values = insert_decision_in(
+            connection,
             account_id=account_id,
             run_id=shown.run_id,
             score=shown.score,
@@ -47,26 +95,8 @@ def record_decision(
             decision=decision,
             note=note,
             reviewer=reviewer,
-            created_at=utcnow(),
         )
-        decision_id = connection.execute(
-            insert(decisions_table).values(**values).returning(_d.id)
-        ).scalar_one()
-        append_audit_in(
-            connection,
-            actor=reviewer,
-            action="decision.record",
-            target=account_id,
-            details={
-                "decision_id": decision_id,
-                "decision": decision,
-                "run_id": shown.run_id,
-                "score": shown.score,
-                "band": shown.band,
-                "note": note,
-            },
-        )
-    return DecisionRecord(id=decision_id, **values)  # type: ignore[arg-type]
+    return DecisionRecord(id=decision_id, **values)
 
 
 def list_decisions(
