@@ -1,11 +1,15 @@
 """Benchmark: the nightly scoring run end to end on a simulated 1M-account platform.
 
     uv run python benchmarks/bench_score.py [--accounts 1000000] [--workdir /tmp/bench_score]
+        [--snapshot DIR] [--positive-share 0.05] [--store-url URL]
 
-Simulates the platform once (kept in the work dir), trains and registers a model on a smaller
-simulated sample (kept too), then times ``run_scoring`` (features, scores, reasons for medium
-and above, indicators, drift, write to a fresh SQLite store or ``--store-url``, score table
-file) and prints seconds and peak resident memory per stage. Targets: < 5 min, < 12 GB.
+Simulates the platform once (kept in the work dir; or scores ``--snapshot``), trains and
+registers a model on a smaller simulated sample (kept too), then times ``run_scoring``
+(features, scores, reasons for medium and above, indicators, drift, write to a fresh SQLite
+store or ``--store-url``, score table file) and prints wall, CPU seconds and peak resident
+memory per stage, the bytes the run added to the store, and, in the same process, the floor:
+read the Parquet tables, the feature group-bys and one predict pass; then run / floor.
+Targets (issue 21): <= 60 s, <= 6 GB, run / floor <= 2.0, <= 1 GB stored per 1M accounts.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ import os
 import resource
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
@@ -35,14 +42,15 @@ class PrintProgress:
         """Nothing: the summary prints the figures."""
 
 
-def _simulate(directory: Path, accounts: int, seed: int) -> Path:
+def _simulate(directory: Path, accounts: int, seed: int, positive_share: float = 0.3) -> Path:
     """Simulate a platform into ``directory`` unless it is already there."""
     from training.simulator import SimulationConfig, simulate_platform, write_snapshot
 
     if (directory / "accounts.parquet").exists():
         return directory
     started = time.perf_counter()
-    snapshot = simulate_platform(SimulationConfig(accounts=accounts, seed=seed))
+    config = SimulationConfig(accounts=accounts, seed=seed, positive_share=positive_share)
+    snapshot = simulate_platform(config)
     write_snapshot(snapshot, directory, "parquet")
     print(
         f"simulated {accounts:,} accounts, {len(snapshot.orders):,} orders in "
@@ -70,11 +78,81 @@ def _train(snapshot_dir: Path, tracking_uri: str, model_name: str) -> None:
     print(f"trained {model_name}@champion in {time.perf_counter() - started:.0f} s")
 
 
+@dataclass
+class Stopwatch:
+    """Wall, CPU and peak RSS of named steps (the floor's read, group-bys and predict)."""
+
+    rows: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time the block as step ``name``."""
+        from risk.scoring.progress import _reset_peak_rss, peak_rss_mb
+
+        _reset_peak_rss()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        yield
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        self.rows[name] = (wall, cpu, peak_rss_mb())
+
+    @property
+    def total(self) -> float:
+        """Wall seconds of every step."""
+        return sum(wall for wall, _, _ in self.rows.values())
+
+
+def measure_floor(snapshot_dir: Path, model_ref: str, tracking_uri: str) -> Stopwatch:
+    """What any run must do: read the Parquet tables (no validation), the feature build's
+    group-bys and one predict pass over every account."""
+    from features.build import build_features
+    from features.loading import load_snapshot
+    from risk.scoring.model import load_model
+
+    scorer = load_model(model_ref, tracking_uri)
+    watch = Stopwatch()
+    with watch.step("read parquet"):
+        snapshot = load_snapshot(snapshot_dir)
+    with watch.step("feature group-bys"):
+        features = build_features(snapshot, snapshot.latest_event_time())
+        del snapshot
+    with watch.step("one predict"):
+        scorer.predict_proba(features[list(scorer.feature_names)])
+    return watch
+
+
+def store_bytes(store_url: str, home: Path) -> int:
+    """Bytes the store holds: the database (SQLite files or PostgreSQL's database size) and
+    the per-run files under the store's home."""
+    from sqlalchemy import create_engine, text
+
+    on_disk = sum(f.stat().st_size for f in home.rglob("*.parquet") if "runs" in f.parts)
+    if store_url.startswith("sqlite"):
+        database = Path(store_url.removeprefix("sqlite:///"))
+        files = database.parent.glob(database.name + "*")
+        return on_disk + sum(f.stat().st_size for f in files)
+    engine = create_engine(store_url)
+    with engine.connect() as connection:
+        size = connection.execute(text("SELECT pg_database_size(current_database())")).scalar()
+    engine.dispose()
+    return on_disk + int(size or 0)
+
+
+def _print_rows(
+    rows: dict[str, tuple[float, float, float]], total: tuple[float, float, float]
+) -> None:
+    """One line per stage: wall, CPU seconds, peak MB; then the total."""
+    print(f"{'stage':<20}{'seconds':>10}{'CPU s':>10}{'peak MB':>10}")
+    for stage, (wall, cpu, peak) in {**rows, "total": total}.items():
+        print(f"{stage:<20}{wall:>10.1f}{cpu:>10.1f}{peak:>10,.0f}")
+
+
 def main() -> int:
-    """Simulate, train, score; print per-stage time and peak memory."""
+    """Simulate, train, score; print per-stage time, memory, store bytes and the floor."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1_000_000)
-    parser.add_argument("--train-accounts", type=int, default=50_000)
+    parser.add_argument("--positive-share", type=float, default=0.3, help="scheme share")
+    parser.add_argument("--snapshot", type=Path, default=None, help="score this snapshot")
+    parser.add_argument("--train-accounts", type=int, default=20_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_score"))
     parser.add_argument("--store-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
@@ -86,11 +164,18 @@ def main() -> int:
     tracking_uri = f"sqlite:///{work / 'mlflow.db'}"
     train_dir = _simulate(work / f"train-{args.train_accounts}", args.train_accounts, seed=101)
     _train(train_dir, tracking_uri, "mlm-risk")
-    score_dir = _simulate(work / f"score-{args.accounts}", args.accounts, seed=202)
+    score_dir = args.snapshot or _simulate(
+        work / f"score-{args.accounts}-{args.positive_share}",
+        args.accounts,
+        seed=202,
+        positive_share=args.positive_share,
+    )
+    home = work / "home"
+    os.environ["RISK_HOME"] = str(home)  # the per-run files of the store live here
     store_url = args.store_url
     if store_url is None:
         database = work / "risk.db"
-        for leftover in work.glob("risk.db*"):
+        for leftover in [*work.glob("risk.db*"), *home.glob("runs/*")]:
             leftover.unlink()
         store_url = f"sqlite:///{database}"
     out = work / "scores.parquet"
@@ -101,7 +186,8 @@ def main() -> int:
     import shap  # noqa: F401
 
     print(f"imports (mlflow, shap, lightgbm) {time.perf_counter() - imports:.0f} s")
-    print(f"scoring {score_dir} into {store_url}")
+    print(f"scoring {score_dir} into {store_url}; load {Path('/proc/loadavg').read_text()}")
+    bytes_before = store_bytes(store_url, home) if args.store_url else 0
     started, cpu_started = time.perf_counter(), time.process_time()
     summary = run_scoring(
         snapshot_dir=score_dir,
@@ -113,21 +199,33 @@ def main() -> int:
         progress=PrintProgress(),
     )
     total = time.perf_counter() - started
-    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-
-    cpu = summary.cpu_seconds
-    print(f"\n{'stage':<12}{'seconds':>10}{'CPU s':>10}{'peak MB':>10}")
-    for stage, seconds in summary.timings.items():
-        peak = summary.peak_memory_mb.get(stage, 0)
-        print(f"{stage:<12}{seconds:>10.1f}{cpu.get(stage, 0):>10.1f}{peak:>10,.0f}")
     cpu_total = time.process_time() - cpu_started
-    print(f"{'total':<12}{total:>10.1f}{cpu_total:>10.1f}{peak_gb * 1024:>10,.0f}")
-    print(f"load average during the run: {os.getloadavg()[1]:.1f} (5 min) on {os.cpu_count()} CPUs")
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    load_run = Path("/proc/loadavg").read_text().strip()
+    stored = store_bytes(store_url, home) - bytes_before
+
+    rows = {
+        stage: (seconds, summary.cpu_seconds.get(stage, 0), summary.peak_memory_mb.get(stage, 0))
+        for stage, seconds in summary.timings.items()
+    }
+    print(f"\nrun of {summary.accounts_scored:,} accounts (load average {load_run})")
+    _print_rows(rows, (total, cpu_total, peak_gb * 1024))
+    print(f"store bytes added by the run: {stored / 1e6:,.0f} MB")
     print(json.dumps({"accounts": summary.accounts_scored, "counts": summary.counts}))
-    verdict = "PASS" if total < 300 and peak_gb < 12 else "MISS"
+
+    floor = measure_floor(score_dir, "mlm-risk@champion", tracking_uri)
+    load_floor = Path("/proc/loadavg").read_text().strip()
+    print(f"\nfloor, same process (load average {load_floor})")
+    cpu_floor = sum(cpu for _, cpu, _ in floor.rows.values())
+    peak_floor = max(peak for _, _, peak in floor.rows.values())
+    _print_rows(floor.rows, (floor.total, cpu_floor, peak_floor))
+    ratio = total / floor.total
+    verdict = "PASS" if total <= 60 and peak_gb <= 6 and ratio <= 2.0 else "MISS"
     print(
-        f"{verdict}: {summary.accounts_scored:,} accounts in {total:.0f} s, "
-        f"peak RSS {peak_gb:.1f} GB (targets: < 300 s, < 12 GB)"
+        f"\n{verdict}: {summary.accounts_scored:,} accounts in {total:.1f} s, floor "
+        f"{floor.total:.1f} s, run/floor {ratio:.2f}, peak RSS {peak_gb:.1f} GB, store "
+        f"+{stored / 1e9:.2f} GB (targets: <= 60 s, run/floor <= 2.0, <= 6 GB, <= 1 GB per 1M)"
+        f"; load average {load_run}"
     )
     return 0 if verdict == "PASS" else 1
 
