@@ -3,8 +3,10 @@ and one case with its accounts, history, proposals, actions and appeals."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, case, exists, func, select
@@ -21,6 +23,7 @@ from risk.cases.records import (
     ProposalRecord,
 )
 from risk.store.db import read_transaction
+from risk.store.run_values import read_values_frame
 from risk.store.schema import (
     actions_table,
     appeals_table,
@@ -28,6 +31,7 @@ from risk.store.schema import (
     case_events_table,
     case_proposals_table,
     cases_table,
+    runs_table,
     scores_table,
 )
 from risk.store.types import utcnow
@@ -178,8 +182,9 @@ def case_timeline(engine: Engine, case_id: int, *, limit: int = 2_000) -> list[T
     recruits, as the case's latest run scored them."""
     s = scores_table.c
     query = (
-        select(_a.account_id, s.tier, s.band, s.features)
+        select(_a.account_id, s.tier, s.band, s.features, runs_table.c.values_file)
         .join(cases_table, _c.id == _a.case_id)
+        .join(runs_table, runs_table.c.id == _c.run_id)
         .join(scores_table, (s.run_id == _c.run_id) & (s.account_id == _a.account_id))
         .where(_a.case_id == case_id)
         .order_by(s.score.desc(), _a.account_id)
@@ -187,16 +192,32 @@ def case_timeline(engine: Engine, case_id: int, *, limit: int = 2_000) -> list[T
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
+    values = _timeline_values(rows)
     return [
         TimelinePoint(
             account_id=row.account_id,
             tier=row.tier,
             band=row.band,
-            joined_days_ago=_number((row.features or {}).get("account_age_days")),
-            recruits_30d=_number((row.features or {}).get("recruits_30d")),
+            joined_days_ago=_number(values.get(row.account_id, {}).get("account_age_days")),
+            recruits_30d=_number(values.get(row.account_id, {}).get("recruits_30d")),
         )
         for row in rows
     ]
+
+
+_TIMELINE_FEATURES = ("account_age_days", "recruits_30d")
+
+
+def _timeline_values(rows: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """The timeline's feature values by account: from the run's values file, or from the row
+    (runs published before the values files)."""
+    if not rows or rows[0].values_file is None:
+        return {row.account_id: dict(row.features or {}) for row in rows}
+    frame = read_values_frame(
+        Path(rows[0].values_file), [row.account_id for row in rows], _TIMELINE_FEATURES
+    )
+    frame = frame.astype(object).where(frame.notna(), None)
+    return {str(k): v for k, v in frame.to_dict(orient="index").items()}
 
 
 def _number(value: object) -> float | None:

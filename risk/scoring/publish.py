@@ -25,6 +25,7 @@ from risk.scoring.table import (
     population_percentiles,
 )
 from risk.store.db import masked_url
+from risk.store.run_values import remove_values, values_path, write_run_values
 from risk.store.runs import begin_run, fail_run, find_published_run, publish_run
 from risk.store.scores import scores_frame
 
@@ -169,19 +170,22 @@ def publish_scored(
     }
     run_id = begin_run(store, model_run_id=scorer.run_id, snapshot_path=snapshot_path, **run_key)
     score_file = None if out is None else ScoreTableWriter(out, model_version, run_key["as_of"])
+    values_file = values_path(store, run_id)
     try:
         with clock.stage("write", total=len(table)):
+            write_run_values(values_file, table.index.astype(str), stored, percentiles)
             written = write_in_chunks(
-                store, run_id, table, stored, percentiles, clock,
+                store, run_id, table, clock,
                 stage="write", chunk_size=chunk_size, score_file=score_file,
             )  # fmt: skip
             if score_file is not None:
                 score_file.close()
         publish_run(
             store, run_id, accounts_scored=written, counts=counts,
-            timings=dict(clock.seconds), drift=drift_found,
+            timings=dict(clock.seconds), drift=drift_found, values_file=values_file,
         )  # fmt: skip
     except BaseException as error:
+        remove_values(values_file)
         if score_file is not None:
             score_file.discard()
         with contextlib.suppress(Exception):

@@ -54,27 +54,20 @@ def write_in_chunks(
     engine: Engine,
     run_id: str,
     table: pd.DataFrame,
-    features: pd.DataFrame,
-    percentiles: pd.DataFrame,
     clock: StageClock,
     *,
     stage: str,
     chunk_size: int,
     score_file: ScoreTableWriter | None = None,
 ) -> int:
-    """Write the run's rows in rank order, chunk by chunk, to the store (and the score file)."""
+    """Write the run's rows in rank order, chunk by chunk, to the store (and the score file);
+    the per-account feature values go to the run's values file (``risk.store.run_values``)."""
     order = np.argsort(table["rank"].to_numpy(), kind="stable")
     written = 0
     for start in range(0, len(order), chunk_size):
         rows = order[start : start + chunk_size]
         part = table.iloc[rows]
-        written += write_scores(
-            engine,
-            run_id,
-            store_frame(part),
-            features=features.iloc[rows].reset_index(drop=True),
-            percentiles=percentiles.iloc[rows].reset_index(drop=True),
-        )
+        written += write_scores(engine, run_id, store_frame(part))
         if score_file is not None:
             score_file.write(part)
         clock.advance(stage, len(rows))

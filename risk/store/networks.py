@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ from sqlalchemy import JSON, Connection, Engine, Float, Text, case, cast, column
 
 from risk.errors import StoreInputError
 from risk.store.db import read_transaction
+from risk.store.run_values import read_values_frame, values_file_of
 from risk.store.schema import scores_table
 
 UNKNOWN_TIER = -1  # accounts whose tier is not recorded
@@ -124,6 +126,34 @@ def _groups(connection: Connection, clause: Any, money: Sequence[str]) -> pd.Dat
     return groups.astype({name: "float64" for name in ("score_sum", *money)})
 
 
+def _groups_from_file(
+    connection: Connection, clause: Any, values_file: Path, money: Sequence[str]
+) -> pd.DataFrame:
+    """``_groups`` for a run whose feature values are in its values file: the network's rows
+    from the database, their money features from the file, summed in pandas."""
+    members = pd.DataFrame.from_records(
+        connection.execute(
+            select(_s.account_id, _s.tier, _s.band, _s.score, _s.rank).where(clause)
+        ).all(),
+        columns=["account_id", "tier", "band", "score", "rank"],
+    )
+    values = read_values_frame(values_file, members["account_id"].tolist(), money)
+    members = members.join(values.astype("float64").fillna(0.0), on="account_id")
+    members["tier"] = members["tier"].fillna(UNKNOWN_TIER).astype("int64")
+    groups = (
+        members.groupby(["tier", "band"], sort=True)
+        .agg(
+            accounts=("account_id", "size"),
+            score_sum=("score", "sum"),
+            first_rank=("rank", "min"),
+            **{name: (name, "sum") for name in money},
+        )
+        .reset_index()
+    )
+    columns = ["tier", "band", "accounts", "score_sum", "first_rank", *money]
+    return groups[columns].astype({name: "float64" for name in ("score_sum", *money)})
+
+
 def _flagged(
     connection: Connection,
     clause: Any,
@@ -189,6 +219,10 @@ def network_groups(
         raise StoreInputError("network_groups sums two or more money features")
     with read_transaction(engine) as connection:
         clause = _network_clause(run_id, network_id)
-        groups = _groups(connection, clause, money)
+        values_file = values_file_of(connection, run_id)
+        if values_file is None:
+            groups = _groups(connection, clause, money)
+        else:
+            groups = _groups_from_file(connection, clause, values_file, money)
         flagged = _flagged(connection, clause, network_id, flagged_bands, listed)
     return NetworkGroups(run_id=run_id, groups=groups, flagged=flagged)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -198,8 +200,10 @@ def publish_run(
     counts: dict[str, Any],
     timings: dict[str, Any],
     drift: dict[str, Any] | None,
+    values_file: Path | None = None,
 ) -> RunRecord:
     """Make the run visible in one transaction; readers see the previous run until commit.
+    ``values_file``: the run's per-account feature values (``risk.store.run_values``).
 
     The digest of the run's rows is taken first, outside the publish transaction (its rows
     are written and never updated): writers are not held up while a large run is read."""
@@ -229,9 +233,10 @@ def publish_run(
                     counts=counts,
                     timings=timings,
                     drift=drift,
+                    values_file=None if values_file is None else str(values_file),
                 )
             )
-            _seal(connection, run_id, digest)
+            _seal(connection, run_id, digest, values_file)
     except IntegrityError as error:
         raise StoreConflictError(
             f"run {run_id}: another run with the same snapshot, as_of and model was published"
@@ -241,17 +246,19 @@ def publish_run(
     return record
 
 
-def _seal(connection: Connection, run_id: str, digest: RunDigest) -> None:
-    """Audit the publish with the run's identity and the digest of its rows; checkpoint after."""
+def _seal(connection: Connection, run_id: str, digest: RunDigest, values_file: Path | None) -> None:
+    """Audit the publish with the run's identity and the digest of its rows (and of its values
+    file); checkpoint after."""
     run = connection.execute(select(runs_table).where(_runs.id == run_id)).one()
     if digest.rows != run.accounts_scored:
         raise StoreConflictError(f"run {run_id}: its rows changed while it was being published")
+    values = {} if values_file is None else {"values_sha256": file_sha256(values_file)}
     append_audit_in(
         connection,
         actor="scoring",
         action="run.publish",
         target=run_id,
-        details={**run_seal(run), **digest.to_details()},
+        details={**run_seal(run), **digest.to_details(), **values},
     )
     engine = connection.engine
     after_commit(
@@ -259,6 +266,12 @@ def _seal(connection: Connection, run_id: str, digest: RunDigest) -> None:
         "run_checkpoint",
         lambda: write_checkpoint(engine, reason=f"run {run_id} published"),
     )
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (a run's values file, sealed with its rows)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def fail_run(engine: Engine, run_id: str, error: str) -> None:

@@ -69,6 +69,8 @@ class ScoringRun(Base):
     pruned_at: Mapped[datetime | None]
     pruned_rows: Mapped[int | None] = mapped_column(Integer)
     pruned_tallies: Mapped[dict[str, Any] | None]
+    # Revision 0009: the run's per-account feature values and percentiles (risk.store.run_values)
+    values_file: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         # The run key: one published run per (snapshot, as_of, model); reruns reuse it.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ from risk.store.audit import append_audit_in
 from risk.store.bulk import SCORE_COLUMNS
 from risk.store.db import read_transaction, write_transaction
 from risk.store.records import QueueKey, QueuePage, ScoreRecord
+from risk.store.run_values import read_account_values
 from risk.store.runs import latest_published_id_query, latest_published_in
 from risk.store.schema import decisions_table, runs_table, scores_table
 from risk.vocab import BAND_NAMES, DECISION_STATUSES, FLAGGED_BANDS, MAX_OFFSET, SCHEME_ROLES
@@ -86,6 +88,10 @@ _SCORE_WITH_DECISION = select(
     scores_table,
     _latest_decision_of(_d.decision).label("decision"),
     _latest_decision_of(_d.created_at).label("decided_at"),
+    select(runs_table.c.values_file)
+    .where(runs_table.c.id == _s.run_id)
+    .scalar_subquery()
+    .label("values_file"),
 ).where(_s.account_id == bindparam("account_id"))
 _LATEST_SCORE = _SCORE_WITH_DECISION.where(_s.run_id == latest_published_id_query())
 _RUN_SCORE = _SCORE_WITH_DECISION.where(_s.run_id == bindparam("run_id"))
@@ -100,7 +106,19 @@ def account_score_in(
     else:
         resolve_run_id(connection, run_id)
         row = connection.execute(_RUN_SCORE, {"account_id": account_id, "run_id": run_id}).first()
-    return None if row is None else ScoreRecord.from_row(row)
+    return None if row is None else with_run_values(ScoreRecord.from_row(row), row.values_file)
+
+
+def with_run_values(record: ScoreRecord, values_file: str | None) -> ScoreRecord:
+    """The record with its feature values and percentiles from the run's values file (runs
+    published before revision 0009 carry them in the row itself)."""
+    if values_file is None or record.features is not None:
+        return record
+    found = read_account_values(Path(values_file), record.account_id)
+    if found is None:
+        return record
+    features, percentiles = found
+    return replace(record, features=features, percentiles=percentiles)
 
 
 def get_account_score(

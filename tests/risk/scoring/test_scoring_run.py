@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -42,7 +43,7 @@ def _accounts_as_of(world: TrainedWorld, summary: ScoringSummary) -> set[str]:
 def _check_published_run(world: TrainedWorld, store_url: str, summary: ScoringSummary) -> None:
     from risk.store.db import open_store
     from risk.store.runs import latest_published_run
-    from risk.store.scores import scores_frame
+    from risk.store.scores import get_account_score, scores_frame
 
     engine = open_store(store_url)
     latest = latest_published_run(engine)
@@ -73,14 +74,24 @@ def _check_published_run(world: TrainedWorld, store_url: str, summary: ScoringSu
     assert indexed["network_score"].to_numpy() == pytest.approx(network_score.to_numpy())
     assert indexed["branch_score"].between(0.0, 1.0).all()
     assert (indexed.groupby("network_id")["network_score"].nunique() == 1).all()
-    first = frame.iloc[0]
-    assert first["features"] and first["percentiles"]
+    # the feature values live in the run's Parquet file, not as JSON text on the rows
+    assert frame["features"].isna().all() and frame["percentiles"].isna().all()
+    assert latest.id in Path(str(_values_file(engine, latest.id))).name
+    first = get_account_score(engine, str(frame.iloc[0]["account_id"]))
+    assert first is not None and first.features and first.percentiles
     # Every feature an account view shows is placed in the population, plus the model's strongest.
-    assert set(SHOWN_FEATURES) < set(first["percentiles"]) <= set(first["features"])
-    assert all(0 <= v <= 100 for v in first["percentiles"].values() if v is not None)
+    assert set(SHOWN_FEATURES) < set(first.percentiles) <= set(first.features)
+    assert all(0 <= v <= 100 for v in first.percentiles.values() if v is not None)
     assert sum(summary.counts["bands"].values()) == len(frame)
     assert set(latest.drift["feature_psi"]) and latest.drift["score_psi"] is not None
     assert {"validate", "features", "score", "reasons", "write"} <= set(latest.timings)
+
+
+def _values_file(engine: Any, run_id: str) -> Path | None:
+    from risk.store.run_values import values_file_of
+
+    with engine.connect() as connection:
+        return values_file_of(connection, run_id)
 
 
 @pytest.mark.slow
@@ -147,8 +158,22 @@ def test_rerun_returns_the_published_run_without_rewriting(
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_run_publishes_on_postgresql(trained_world: TrainedWorld, postgres_store_url: str) -> None:
-    summary = _score(trained_world, postgres_store_url)
+def test_run_publishes_on_postgresql(
+    trained_world: TrainedWorld,
+    postgres_store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from risk.settings import get_settings
+
+    # a PostgreSQL store keeps its runs' values files under RISK_HOME
+    monkeypatch.setenv("RISK_HOME", str(tmp_path / "home"))
+    get_settings.cache_clear()
+    try:
+        summary = _score(trained_world, postgres_store_url)
+    finally:
+        get_settings.cache_clear()
+    assert (tmp_path / "home" / "runs" / f"{summary.run_id}.parquet").exists()
     _check_published_run(trained_world, postgres_store_url, summary)
     assert _score(trained_world, postgres_store_url).run_id == summary.run_id
 
