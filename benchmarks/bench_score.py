@@ -137,6 +137,26 @@ def store_bytes(store_url: str, home: Path) -> int:
     return on_disk + int(size or 0)
 
 
+def account_lookups(store_url: str, account_ids: list[str], count: int = 2_000) -> str:
+    """p50/p99 of one account's stored score with its feature values and percentiles (what
+    ``GET /v1/accounts/{id}`` reads), over ``count`` random accounts of the run."""
+    import numpy as np
+
+    from risk.store.db import open_store
+    from risk.store.scores import get_account_score
+
+    engine = open_store(store_url)
+    chosen = np.random.default_rng(0).choice(account_ids, size=count)
+    seconds = []
+    for account_id in chosen:
+        started = time.perf_counter()
+        record = get_account_score(engine, str(account_id))
+        seconds.append(time.perf_counter() - started)
+        assert record is not None and record.features, account_id
+    p50, p99 = np.percentile(seconds, [50, 99]) * 1000
+    return f"account lookups with features ({count:,}): p50 {p50:.2f} ms, p99 {p99:.2f} ms"
+
+
 def _print_rows(
     rows: dict[str, tuple[float, float, float]], total: tuple[float, float, float]
 ) -> None:
@@ -156,6 +176,8 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_score"))
     parser.add_argument("--store-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
+
+    import pandas as pd
 
     from risk.scoring import run_scoring
 
@@ -211,6 +233,9 @@ def main() -> int:
     print(f"\nrun of {summary.accounts_scored:,} accounts (load average {load_run})")
     _print_rows(rows, (total, cpu_total, peak_gb * 1024))
     print(f"store bytes added by the run: {stored / 1e6:,.0f} MB")
+    scored = pd.read_parquet(out, columns=["account_id"])["account_id"].astype(str).tolist()
+    lookups = account_lookups(store_url, scored)
+    print(f"{lookups} (load {Path('/proc/loadavg').read_text().strip()})")
     print(json.dumps({"accounts": summary.accounts_scored, "counts": summary.counts}))
 
     floor = measure_floor(score_dir, "mlm-risk@champion", tracking_uri)

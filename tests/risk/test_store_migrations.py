@@ -31,7 +31,7 @@ def test_migrate_is_idempotent(store_engine: Engine, store_url: str) -> None:
     try:
         with again.connect() as connection:
             versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-        assert [row[0] for row in versions] == ["0008_integrity"]
+        assert [row[0] for row in versions] == ["0009_run_values"]
         assert set(inspect(again).get_table_names()) >= TABLES
     finally:
         again.dispose()

@@ -163,8 +163,11 @@ def _seal_published_runs(connection: sa.Connection) -> None:
             sa.select(audit_table.c.target).where(audit_table.c.action == "run.publish")
         ).scalars()
     )
+    # the columns a seal reads, named: later revisions add columns this one cannot see
+    r = runs_table.c
+    sealed_columns = (r.id, r.as_of, r.model_name, r.model_version, r.data_fingerprint)
     runs = connection.execute(
-        sa.select(runs_table)
+        sa.select(*sealed_columns, r.accounts_scored)
         .where(runs_table.c.status == "published")
         .order_by(runs_table.c.published_at)
     ).all()
