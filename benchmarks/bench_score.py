@@ -125,11 +125,12 @@ def store_bytes(store_url: str, home: Path) -> int:
     the per-run files under the store's home."""
     from sqlalchemy import create_engine, text
 
-    on_disk = sum(f.stat().st_size for f in home.rglob("*.parquet") if "runs" in f.parts)
     if store_url.startswith("sqlite"):
+        # a SQLite store keeps its runs' values files in runs/ beside its file
         database = Path(store_url.removeprefix("sqlite:///"))
-        files = database.parent.glob(database.name + "*")
-        return on_disk + sum(f.stat().st_size for f in files)
+        files = [*database.parent.glob(database.name + "*"), *database.parent.glob("runs/*")]
+        return sum(f.stat().st_size for f in files)
+    on_disk = sum(f.stat().st_size for f in home.glob("runs/*"))
     engine = create_engine(store_url)
     with engine.connect() as connection:
         size = connection.execute(text("SELECT pg_database_size(current_database())")).scalar()
@@ -197,10 +198,10 @@ def main() -> int:
     store_url = args.store_url
     if store_url is None:
         database = work / "risk.db"
-        for leftover in [*work.glob("risk.db*"), *home.glob("runs/*")]:
+        for leftover in [*work.glob("risk.db*"), *work.glob("runs/*")]:
             leftover.unlink()
         store_url = f"sqlite:///{database}"
-    out = work / "scores.parquet"
+    out = work / f"scores-{score_dir.name}.parquet"
 
     imports = time.perf_counter()
     import lightgbm  # noqa: F401  (imported before the clock: import time is not scoring)

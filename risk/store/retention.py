@@ -31,7 +31,7 @@ from risk.store.db import read_transaction, write_transaction
 from risk.store.records import RunRecord
 from risk.store.retention_tallies import DroppedRows
 from risk.store.run_digest import run_content_digest
-from risk.store.run_values import keep_accounts, values_file_of
+from risk.store.run_values import keep_accounts, remove_values, values_file_of, values_path
 from risk.store.runs import latest_published_id_query, runs_with_status_in
 from risk.store.schema import decisions_table, runs_table, scores_table
 from risk.store.types import utcnow
@@ -327,7 +327,10 @@ def _finish(
     dropped = run.pruned_rows or 0
     kept = _count(connection, _s.run_id == run_id)
     values_file = values_file_of(connection, run_id)
-    if values_file is not None:
+    if run.status != "published":
+        # a crashed run's file was never recorded: it is where the run would have put it
+        remove_values(values_path(connection.engine, run_id))
+    elif values_file is not None:
         # the kept rows keep their feature values; the dropped ones' go with them
         kept_ids = connection.execute(select(_s.account_id).where(_s.run_id == run_id))
         keep_accounts(values_file, list(kept_ids.scalars()))
