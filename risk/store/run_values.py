@@ -32,7 +32,7 @@ from risk.store.schema import runs_table
 
 ACCOUNT_ID = "account_id"
 PERCENTILE_PREFIX = "percentile:"  # a percentile column is the feature's name behind this
-ROW_GROUP_ROWS = 4_096  # small groups: one account's read decodes ~4k rows, not the run
+ROW_GROUP_ROWS = 1_024  # small groups: one account's read decodes ~1k rows, not the run
 RUNS_FOLDER = "runs"
 
 
@@ -121,7 +121,8 @@ def read_account_values(
     group = int(np.searchsorted(bounds.last_ids, account_id, side="left"))
     if group >= len(bounds.last_ids):
         return None
-    rows = bounds.file.read_row_group(group)
+    # one thread: waking a pool per column costs more than decoding one small group
+    rows = bounds.file.read_row_group(group, use_threads=False)
     ids = rows.column(ACCOUNT_ID).to_numpy(zero_copy_only=False)
     at = int(np.searchsorted(ids, account_id, side="left"))
     if at >= len(ids) or ids[at] != account_id:
