@@ -4,6 +4,7 @@ world (simulated platform + model registered @champion) per test run."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,8 @@ os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 os.environ.setdefault("RISK_TRAINING_WORLDS", "0")
 # One audit chain key for the test run (never a key file under the working directory's home).
 os.environ.setdefault("RISK_AUDIT_KEY", "test-audit-chain-key-0123456789abcdef0123456789")
+# A PostgreSQL store keeps its runs' values files under RISK_HOME: never the checkout's ./.risk.
+os.environ.setdefault("RISK_HOME", tempfile.mkdtemp(prefix="risk-home-tests-"))
 
 
 @pytest.fixture(scope="session")
