@@ -43,6 +43,7 @@ from bench_robustness import (
     structure_of,
     structured,
 )
+from sklearn.metrics import average_precision_score
 
 from features.snapshot import Snapshot
 from training.altsim import AltSimConfig, simulate_world
@@ -315,6 +316,11 @@ def loso_row(trained: Trained, table: pd.DataFrame, k: int) -> dict[str, float]:
         "AP": ranking["average_precision"],
         f"P@{k}": ranking[f"precision_at_{k}"],
     }
+    # the baselines the champion must not lose to (issue 15): their AP beside the model's
+    for name, column in (("logistic", "LR_AP"), ("rules", "rules_AP")):
+        if name in trained.scorers:
+            baseline = np.asarray(trained.scorers[name](table), dtype=np.float64)
+            row[column] = average_precision_score(y, baseline)
     return {**row, **band_recalls(table, banded(trained, scores))}
 
 
@@ -421,6 +427,8 @@ def loso_main(args: argparse.Namespace) -> None:
     altsim = {n: simulate_world(ALTSIM[n]) for n in args.platforms}
     project = {n: build_platform(p, 40_000) for n, p in PROJECT.items() if n in args.project}
     for generator, tests in (("project", altsim), ("altsim", project)):
+        if args.direction not in ("both", generator):
+            continue
         worlds = [
             w
             for w in prior_worlds(2 * args.worlds, args.world_accounts, args.train_seed)
@@ -462,6 +470,12 @@ def main() -> None:
     parser.add_argument("--world-accounts", type=int, default=20_000)
     parser.add_argument("--project", nargs="+", choices=list(PROJECT), default=["sim_seed_2"])
     parser.add_argument("--no-early", action="store_true", help="skip the early snapshots")
+    parser.add_argument(
+        "--direction",
+        choices=("both", "project", "altsim"),
+        default="both",
+        help="(--loso) train on this simulator only",
+    )
     parser.add_argument(
         "--classifier", nargs="+", default=[], metavar="NAME=VALUE", help="(--loso) overrides"
     )
