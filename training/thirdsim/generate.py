@@ -14,12 +14,23 @@ from features.loading import snapshot_from_frames
 from features.snapshot import Snapshot
 from training.thirdsim.config import ThirdSimConfig, ThirdSimError
 from training.thirdsim.families import FAMILIES
-from training.thirdsim.networks import REGIONS, Members, build_members, draw_networks
-from training.thirdsim.networks import entry_fees, levels
+from training.thirdsim.networks import (
+    REGIONS,
+    Members,
+    build_members,
+    draw_networks,
+    entry_fees,
+    levels,
+)
 from training.thirdsim.pay import head_bonuses, reported, retail_commissions, team_overrides
 from training.thirdsim.stock import fake_orders, packages, stock_orders
-from training.thirdsim.trade import BuyerSpace, consumer_sales, retail_rates, season_curve
-from training.thirdsim.trade import wholesale_sales
+from training.thirdsim.trade import (
+    BuyerSpace,
+    consumer_sales,
+    retail_rates,
+    season_curve,
+    wholesale_sales,
+)
 
 TABLES = ("accounts", "orders", "commissions", "labels")
 
@@ -78,7 +89,14 @@ def _roles(scheme: np.ndarray, members: Members) -> np.ndarray:
     return np.where(scheme, role, "legitimate")
 
 
-def _accounts(config, nets, members, account_id, rng) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _accounts(
+    config: ThirdSimConfig,
+    nets: pd.DataFrame,
+    members: Members,
+    account_id: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The accounts table, and each member's joining fee (booked here or as a package)."""
     home = nets["region"].to_numpy()[members.network]
     region = np.where(rng.random(len(members)) < 0.85, home, rng.choice(REGIONS, len(members)))
     sponsor = np.where(members.sponsor >= 0, account_id[np.maximum(members.sponsor, 0)], b"")
@@ -150,7 +168,13 @@ def build_platform(config: ThirdSimConfig) -> Platform:
     )
 
 
-def _order_table(config, orders, account_id, rng) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _order_table(
+    config: ThirdSimConfig,
+    orders: pd.DataFrame,
+    account_id: np.ndarray,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """The orders table: codes become ids, days become timestamps."""
     members = len(account_id)
     codes = orders["buyer"].to_numpy()
     outside, inverse = np.unique(codes[codes >= members], return_inverse=True)
@@ -170,7 +194,10 @@ def _order_table(config, orders, account_id, rng) -> pd.DataFrame:  # type: igno
     )
 
 
-def _commission_table(config, pay, account_id) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _commission_table(
+    config: ThirdSimConfig, pay: pd.DataFrame, account_id: np.ndarray
+) -> pd.DataFrame:
+    """The commissions table: codes become ids (empty source for statements)."""
     source = pay["source"].to_numpy()
     return pd.DataFrame(
         {

@@ -26,7 +26,14 @@ def _upline(members: Members, source: np.ndarray, levels: np.ndarray) -> tuple[n
     return np.concatenate(rows), np.concatenate(payees), np.concatenate(depth)
 
 
-def _rows(payee, source, amount, day, kind) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _rows(
+    payee: np.ndarray,
+    source: np.ndarray | int,
+    amount: np.ndarray,
+    day: np.ndarray,
+    kind: np.ndarray | str,
+) -> pd.DataFrame:
+    """Pay in the generator's working columns (integer codes, float days)."""
     return pd.DataFrame(
         {
             "payee": np.asarray(payee, np.int64),

@@ -38,13 +38,13 @@ def season_curve(span: int, start: pd.Timestamp) -> np.ndarray:
     """Cumulative shopping intensity per day: growth, 6.18, 11.11, Spring Festival, weekends."""
     days = np.arange(span + 1)
     dates = start + pd.to_timedelta(days, unit="D")
-    doy = dates.dayofyear.to_numpy()
+    doy = dates.day_of_year.to_numpy()
     weight = np.exp(days / span * np.log(2.0))  # the platform doubles its trade
     weight *= (
         1.0 + 2.0 * np.exp(-(((doy - 315) / 4.0) ** 2)) + 0.8 * np.exp(-(((doy - 169) / 3) ** 2))
     )
     weight *= (
-        1.0 - 0.5 * np.exp(-(((doy - 40) / 8.0) ** 2)) + 0.2 * (dates.dayofweek.to_numpy() >= 5)
+        1.0 - 0.5 * np.exp(-(((doy - 40) / 8.0) ** 2)) + 0.2 * (dates.day_of_week.to_numpy() >= 5)
     )
     return np.concatenate([[0.0], np.cumsum(weight)])
 
@@ -58,7 +58,19 @@ def _when(
     return np.interp(low + rng.random(len(begin)) * (high - low), curve, grid)
 
 
-def _frame(seller, buyer, day, amount, quantity, refunded, channel: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+Column = np.ndarray | int | bool  # an array over the orders, or one value for all of them
+
+
+def _frame(
+    seller: Column,
+    buyer: Column,
+    day: Column,
+    amount: Column,
+    quantity: Column,
+    refunded: Column,
+    channel: str,
+) -> pd.DataFrame:
+    """Orders in the generator's working columns (integer codes, float days)."""
     return pd.DataFrame(
         {
             "seller": np.asarray(seller, dtype=np.int64),
