@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from training.thirdsim.config import ThirdSimConfig
-from training.thirdsim.families import FAMILIES, LEVEL_NAMES, LOOKALIKES, SCHEMES, Recipe
+from training.thirdsim.families import FAMILIES, LOOKALIKES, SCHEMES
+from training.thirdsim.recipe import LEVEL_NAMES, Recipe
 
 REGIONS = tuple(
     f"CN-{code}"

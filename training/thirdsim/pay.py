@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from training.thirdsim.networks import Members
-from training.thirdsim.trade import _recipe_column
+from training.thirdsim.trade import recipe_column
 
 
 def _upline(members: Members, source: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -48,27 +48,27 @@ def _rows(
 def head_bonuses(nets: pd.DataFrame, members: Members) -> pd.DataFrame:
     """A bonus for each new member to its uplines, halving per level (拉人头)."""
     recruit = np.flatnonzero(members.local > 0)
-    levels = _recipe_column(nets, members, "head_levels")[recruit]
+    levels = recipe_column(nets, members, "head_levels")[recruit]
     row, payee, level = _upline(members, recruit, levels)
     source = recruit[row]
     price = nets["price"].to_numpy()[members.network[source]]
-    bonus = _recipe_column(nets, members, "head_bonus")[source] * price / 2.0 ** (level - 1)
+    bonus = recipe_column(nets, members, "head_bonus")[source] * price / 2.0 ** (level - 1)
     kind = nets["head_kind"].to_numpy()[members.network[source]]
     return _rows(payee, source, bonus, members.joined[source] + 0.5, kind)
 
 
 def team_overrides(nets: pd.DataFrame, members: Members, orders: pd.DataFrame) -> pd.DataFrame:
     """Overrides to the uplines of whoever bought stock (or, in lawful plans, sold retail)."""
-    on_sales = _recipe_column(nets, members, "team_on_sales")
+    on_sales = recipe_column(nets, members, "team_on_sales")
     agent = orders["channel"].isin(("stock", "package")).to_numpy()
     source = np.where(agent, orders["buyer"].to_numpy(), orders["seller"].to_numpy())
     retail = orders["channel"].eq("consumer").to_numpy()
     eligible = np.where(on_sales[source], retail, agent) & ~orders["refunded"].to_numpy()
     chosen = np.flatnonzero(eligible)
-    levels = _recipe_column(nets, members, "team_levels")[source[chosen]]
+    levels = recipe_column(nets, members, "team_levels")[source[chosen]]
     row, payee, level = _upline(members, source[chosen], levels)
     event = chosen[row]
-    rate = _recipe_column(nets, members, "team_rate")[source[event]] * 0.8 ** (level - 1)
+    rate = recipe_column(nets, members, "team_rate")[source[event]] * 0.8 ** (level - 1)
     amount = rate * orders["amount"].to_numpy()[event]
     kind = nets["team_kind"].to_numpy()[members.network[source[event]]]
     return _rows(payee, source[event], amount, orders["day"].to_numpy()[event] + 1.0, kind)
@@ -77,7 +77,7 @@ def team_overrides(nets: pd.DataFrame, members: Members, orders: pd.DataFrame) -
 def retail_commissions(nets: pd.DataFrame, members: Members, orders: pd.DataFrame) -> pd.DataFrame:
     """The plan's commission on a member's own genuine retail."""
     seller = orders["seller"].to_numpy()
-    rate = _recipe_column(nets, members, "retail_rate")[seller]
+    rate = recipe_column(nets, members, "retail_rate")[seller]
     chosen = (
         orders["channel"].eq("consumer").to_numpy() & (rate > 0) & ~orders["refunded"].to_numpy()
     )

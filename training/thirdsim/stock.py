@@ -12,7 +12,7 @@ import pandas as pd
 
 from training.thirdsim.families import FAMILIES
 from training.thirdsim.networks import Members
-from training.thirdsim.trade import BuyerSpace, _frame, _recipe_column
+from training.thirdsim.trade import BuyerSpace, orders_frame, recipe_column
 
 
 def _supplier(
@@ -33,7 +33,7 @@ def packages(nets: pd.DataFrame, members: Members, fee: np.ndarray) -> pd.DataFr
     buyer = np.flatnonzero(package)
     root = buyer - members.local[buyer]
     day = members.joined[buyer] + 0.01
-    return _frame(root, buyer, day, fee[buyer], 1, False, "package")
+    return orders_frame(root, buyer, day, fee[buyer], 1, False, "package")
 
 
 def _per_network(nets: pd.DataFrame, field: str, rng: np.random.Generator) -> np.ndarray:
@@ -70,9 +70,10 @@ def stock_orders(
     keep = day < end[who]
     who, day, amount = who[keep], day[keep], amount[keep]
     quantity = np.round(amount / price[who])
-    lawful = ~_recipe_column(nets, members, "scheme")[who]
+    lawful = ~recipe_column(nets, members, "scheme")[who]
     buyback = lawful & (members.left[who] < day + 30) & (rng.random(len(who)) < 0.7)
-    return _frame(_supplier(nets, members, who, day), who, day, amount, quantity, buyback, "stock")
+    supplier = _supplier(nets, members, who, day)
+    return orders_frame(supplier, who, day, amount, quantity, buyback, "stock")
 
 
 def fake_orders(
@@ -86,7 +87,7 @@ def fake_orders(
     """Fake consumer orders a few days after each stock order, at exact list prices: from the
     network's shared pool of controlled buyer ids, or from fresh one-off ids."""
     holder = stock["buyer"].to_numpy()
-    per_stock = _recipe_column(nets, members, "fake_per_stock")[holder]
+    per_stock = recipe_column(nets, members, "fake_per_stock")[holder]
     count = rng.poisson(per_stock)
     seller = np.repeat(holder, count)
     day = np.repeat(stock["day"].to_numpy(), count) + rng.uniform(0.5, 6.0, len(seller))
@@ -99,4 +100,4 @@ def fake_orders(
     buyer = np.where(nets["fake_pool"].to_numpy()[network], pooled, fresh)
     quantity = rng.choice([1, 1, 1, 2, 3], len(seller))
     amount = nets["price"].to_numpy()[network] * quantity
-    return _frame(seller, buyer, day, amount, quantity, False, "fake")
+    return orders_frame(seller, buyer, day, amount, quantity, False, "fake")

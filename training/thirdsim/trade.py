@@ -61,7 +61,7 @@ def _when(
 Column = np.ndarray | int | bool  # an array over the orders, or one value for all of them
 
 
-def _frame(
+def orders_frame(
     seller: Column,
     buyer: Column,
     day: Column,
@@ -84,15 +84,15 @@ def _frame(
     )
 
 
-def _recipe_column(nets: pd.DataFrame, members: Members, field: str) -> np.ndarray:
+def recipe_column(nets: pd.DataFrame, members: Members, field: str) -> np.ndarray:
     per_net = np.array([getattr(FAMILIES[f], field) for f in nets["family"]])
     return per_net[members.network]
 
 
 def retail_rates(nets: pd.DataFrame, members: Members, rng: np.random.Generator) -> np.ndarray:
     """Genuine consumer orders per day for each member (the root may be a star seller)."""
-    rate = _recipe_column(nets, members, "retail_per_day") * rng.lognormal(0, 0.9, len(members))
-    root_boost = _recipe_column(nets, members, "root_retail")
+    rate = recipe_column(nets, members, "retail_per_day") * rng.lognormal(0, 0.9, len(members))
+    root_boost = recipe_column(nets, members, "root_retail")
     return np.where(members.local == 0, rate * root_boost, rate)
 
 
@@ -109,7 +109,7 @@ def consumer_sales(
     count = rng.poisson(rate * (end - members.joined))
     seller = np.repeat(np.arange(len(members)), count)
     day = _when(curve, members.joined[seller], end[seller], rng)
-    regular = rng.random(len(seller)) < _recipe_column(nets, members, "repeat_share")[seller]
+    regular = rng.random(len(seller)) < recipe_column(nets, members, "repeat_share")[seller]
     slot = np.minimum(rng.geometric(0.12, len(seller)), 60)
     regular_id = (seller * 2_654_435_761 + slot * 97) % space.population
     shopper = (space.population * rng.random(len(seller)) ** 1.6).astype(np.int64)
@@ -117,8 +117,8 @@ def consumer_sales(
     quantity = 1 + rng.poisson(0.4, len(seller))
     price = nets["price"].to_numpy()[members.network[seller]]
     amount = price * quantity * rng.lognormal(-0.05, 0.2, len(seller))
-    refunded = rng.random(len(seller)) < _recipe_column(nets, members, "refund_rate")[seller]
-    return _frame(seller, buyer, day, amount, quantity, refunded, "consumer")
+    refunded = rng.random(len(seller)) < recipe_column(nets, members, "refund_rate")[seller]
+    return orders_frame(seller, buyer, day, amount, quantity, refunded, "consumer")
 
 
 def wholesale_sales(
@@ -130,11 +130,12 @@ def wholesale_sales(
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """Business buyers (shops, offices) ordering in bulk from the top tiers of a chain."""
-    per_day = _recipe_column(nets, members, "wholesale_buyers") * (members.tier <= 1)
+    per_day = recipe_column(nets, members, "wholesale_buyers") * (members.tier <= 1)
     count = rng.poisson(per_day * (end - members.joined))
     seller = np.repeat(np.arange(len(members)), count)
     day = _when(curve, members.joined[seller], end[seller], rng)
     buyer = space.business + rng.integers(0, 20 * len(nets) + 1, len(seller))
     quantity = rng.integers(20, 200, len(seller))
     amount = nets["price"].to_numpy()[members.network[seller]] * 0.6 * quantity
-    return _frame(seller, buyer, day, amount, quantity, rng.random(len(seller)) < 0.02, "wholesale")
+    returned = rng.random(len(seller)) < 0.02
+    return orders_frame(seller, buyer, day, amount, quantity, returned, "wholesale")
