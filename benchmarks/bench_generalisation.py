@@ -6,6 +6,7 @@
     uv run python benchmarks/bench_generalisation.py --speed          # generator speed only
     uv run python benchmarks/bench_generalisation.py --free --train-seed 2  # no legal constraints
     uv run python benchmarks/bench_generalisation.py --bands 0.05    # band meaning, prior shift
+    uv run python benchmarks/bench_generalisation.py --platforms third_seed_7  # third generator
 
 Trains the project's model exactly as bench_robustness.py does (60,000 accounts of the project
 simulator, seed 1 or ``--train-seed``; ``training.splits.network_parts``;
@@ -22,14 +23,21 @@ highest legitimate account), with the features behind them (mean TreeSHAP, log-o
 ``--speed`` times the generator alone on 50,000 and 100,000 accounts. ``--bands SHARE`` prints,
 per platform at its own scheme share and at SHARE (scheme networks subsampled), what the bands
 mean before and after the prior-shift correction of the scoring run (``models.prior_shift``).
+``--platforms third_seed_N`` (any N) names a platform of the third generator
+(``training.thirdsim``, which neither training simulator's code informed): the model is trained
+as ``risk train`` does by default (the project simulator plus habit worlds of both simulators;
+``--worlds`` to change their number) and the platform is scored at 30 % and 5 % scheme share,
+with recall at medium+ per family and per role.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -59,6 +67,14 @@ ALTSIM: dict[str, AltSimConfig] = {
     "alt_span_180d": AltSimConfig(accounts=40_000, seed=16, span_days=180),
 }
 PROJECT: dict[str, Platform] = {"sim_seed_2": Platform(seed=2), "sim_seed_3": Platform(seed=3)}
+THIRD = re.compile(r"third_seed_(\d+)")  # a platform of training.thirdsim, by its seed
+
+
+def platform_name(name: str) -> str:
+    """An altsim platform of ``ALTSIM`` or a third-generator platform ``third_seed_N``."""
+    if name in ALTSIM or THIRD.fullmatch(name):
+        return name
+    raise argparse.ArgumentTypeError(f"{name}: not one of {', '.join(ALTSIM)} or third_seed_N")
 
 
 @dataclass(frozen=True)
@@ -448,10 +464,73 @@ def loso_main(args: argparse.Namespace) -> None:
         print(f"[{time.perf_counter() - started:.0f} s]")
 
 
+def third_main(args: argparse.Namespace) -> None:
+    """Train as ``risk train`` does by default, score the third generator's platforms."""
+    from risk.settings import Settings
+    from training.simulator import SimulationConfig, simulate_platform
+    from training.thirdsim import ThirdSimConfig, simulate
+
+    if args.speed:
+        third_speed()
+        return
+    started = time.perf_counter()
+    platforms = {
+        name: simulate(ThirdSimConfig(accounts=40_000, seed=int(match.group(1))))
+        for name in args.platforms
+        if (match := THIRD.fullmatch(name))
+    }
+    count = args.worlds or Settings.model_fields["training_worlds"].default
+    worlds = prior_worlds(count, args.world_accounts, args.train_seed)
+    project = simulate_platform(
+        SimulationConfig(accounts=args.train_accounts, seed=args.train_seed)
+    )
+    trained = train_on(project, free=args.free, worlds=worlds, overrides=_overrides(args))
+    title = f"trained on both simulators (project + {len(worlds)} habit worlds)"
+    loso(title, trained, platforms, args.k, not args.no_early)
+    roles = {}
+    for name, snapshot in platforms.items():
+        for share in SHARES:
+            table = labelled_platform(world_at_share(snapshot, share, np.random.default_rng(0)))
+            scores = trained.scorers["model"](table)
+            for when, bands in (
+                ("", banded(trained, scores)),
+                (" no EM", raw_bands(trained, scores)),
+            ):
+                medium = pd.Series(bands != "low").groupby(table["role"].to_numpy()).mean()
+                roles[f"{name} @{share:.0%}{when}"] = medium
+    print(f"\n{title}: share at medium+ per role (legitimate = false alarms),")
+    print("after the run's EM prior-shift correction and without it (no EM)")
+    print(pd.DataFrame(roles).to_string(float_format=lambda v: f"{v:.3f}"))
+    load = Path("/proc/loadavg").read_text().strip()
+    print(f"[{time.perf_counter() - started:.0f} s; load average {load}]")
+
+
+def raw_bands(trained: Trained, scores: np.ndarray) -> np.ndarray:
+    """Bands on the model's own scores, without the prior-shift correction."""
+    from models.bands import assign_bands
+
+    return assign_bands(scores, trained.thresholds)
+
+
+def third_speed() -> None:
+    """Seconds to generate third-generator platforms of 50,000 and 100,000 accounts."""
+    from training.thirdsim import ThirdSimConfig, build_platform
+
+    for accounts in (50_000, 100_000):
+        started = time.perf_counter()
+        platform = build_platform(ThirdSimConfig(accounts=accounts, seed=1))
+        seconds = time.perf_counter() - started
+        load = Path("/proc/loadavg").read_text().strip()
+        print(
+            f"thirdsim {accounts:,}: {len(platform.orders):,} orders, "
+            f"{len(platform.commissions):,} commissions in {seconds:.1f} s (load {load})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-accounts", type=int, default=60_000)
-    parser.add_argument("--platforms", nargs="+", choices=list(ALTSIM), default=list(ALTSIM))
+    parser.add_argument("--platforms", nargs="+", type=platform_name, default=list(ALTSIM))
     parser.add_argument("--no-reverse", action="store_true", help="skip altsim -> project")
     parser.add_argument("--explain", type=int, default=0, metavar="K", help="SHAP on mistakes")
     parser.add_argument("--k", type=int, default=100)
@@ -482,6 +561,9 @@ def main() -> None:
     add_structure_options(parser)
     args = parser.parse_args()
     structure = structure_of(args)
+    if any(THIRD.fullmatch(name) for name in args.platforms):
+        third_main(args)
+        return
     if args.loso:
         loso_main(args)
         return
