@@ -484,7 +484,13 @@ def third_main(args: argparse.Namespace) -> None:
     project = simulate_platform(
         SimulationConfig(accounts=args.train_accounts, seed=args.train_seed)
     )
-    trained = train_on(project, free=args.free, worlds=worlds, overrides=_overrides(args))
+    trained = train_on(
+        project,
+        free=args.free,
+        structure=structure_of(args),
+        worlds=worlds,
+        overrides=_overrides(args),
+    )
     title = f"trained on both simulators (project + {len(worlds)} habit worlds)"
     loso(title, trained, platforms, args.k, not args.no_early)
     roles = {}
