@@ -290,11 +290,15 @@ EARLY = {"30d": (15, 45), "60d": (45, 75)}  # scheme network age at the snapshot
 EARLY_CUTS = (0.45, 0.6, 0.75, 0.9)  # the snapshots an early scheme is caught in
 
 
-def banded(trained: Trained, scores: np.ndarray) -> np.ndarray:
-    """Bands as the scoring run gives them: the prior-shift correction (EM) then the bands."""
+def banded(trained: Trained, scores: np.ndarray, mode: str | None = None) -> np.ndarray:
+    """Bands as the scoring run gives them in ``mode`` (default: the run's default): with
+    ``em`` the prior-shift correction first."""
     from models.bands import assign_bands
     from models.prior_shift import adjust_posteriors, estimate_prior_em
+    from risk.scoring.prior import DEFAULT_PRIOR_SHIFT, EM
 
+    if (mode or DEFAULT_PRIOR_SHIFT) != EM:
+        return assign_bands(scores, trained.thresholds)
     estimate = estimate_prior_em(scores, trained.training_prior)
     if estimate.converged:
         scores = adjust_posteriors(scores, trained.training_prior, estimate.prior)
@@ -410,7 +414,7 @@ def loso(
                 early_recall(trained, world_at_share(snapshot, SHARES[0], np.random.default_rng(0)))
             )
     pd.set_option("display.width", 250)
-    print(f"\n{title}: leave-one-simulator-out (bands after the run's EM prior-shift)")
+    print(f"\n{title}: leave-one-simulator-out (bands as the run's default prior shift gives them)")
     print(pd.DataFrame(rows).T.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"\n{title}: recall at medium+ per scheme family")
     print(pd.DataFrame(families).to_string(float_format=lambda v: f"{v:.3f}"))
@@ -499,23 +503,16 @@ def third_main(args: argparse.Namespace) -> None:
             table = labelled_platform(world_at_share(snapshot, share, np.random.default_rng(0)))
             scores = trained.scorers["model"](table)
             for when, bands in (
-                ("", banded(trained, scores)),
-                (" no EM", raw_bands(trained, scores)),
+                (" EM", banded(trained, scores, "em")),
+                (" off", banded(trained, scores, "off")),
             ):
                 medium = pd.Series(bands != "low").groupby(table["role"].to_numpy()).mean()
                 roles[f"{name} @{share:.0%}{when}"] = medium
     print(f"\n{title}: share at medium+ per role (legitimate = false alarms),")
-    print("after the run's EM prior-shift correction and without it (no EM)")
+    print("with the EM prior-shift correction and without it (off, the default)")
     print(pd.DataFrame(roles).to_string(float_format=lambda v: f"{v:.3f}"))
     load = Path("/proc/loadavg").read_text().strip()
     print(f"[{time.perf_counter() - started:.0f} s; load average {load}]")
-
-
-def raw_bands(trained: Trained, scores: np.ndarray) -> np.ndarray:
-    """Bands on the model's own scores, without the prior-shift correction."""
-    from models.bands import assign_bands
-
-    return assign_bands(scores, trained.thresholds)
 
 
 def third_speed() -> None:
