@@ -6,6 +6,7 @@
     uv run python benchmarks/bench_generalisation.py --speed          # generator speed only
     uv run python benchmarks/bench_generalisation.py --free --train-seed 2  # no legal constraints
     uv run python benchmarks/bench_generalisation.py --bands 0.05    # band meaning, prior shift
+    uv run python benchmarks/bench_generalisation.py --platforms third_seed_7  # third generator
 
 Trains the project's model exactly as bench_robustness.py does (60,000 accounts of the project
 simulator, seed 1 or ``--train-seed``; ``training.splits.network_parts``;
@@ -22,14 +23,21 @@ highest legitimate account), with the features behind them (mean TreeSHAP, log-o
 ``--speed`` times the generator alone on 50,000 and 100,000 accounts. ``--bands SHARE`` prints,
 per platform at its own scheme share and at SHARE (scheme networks subsampled), what the bands
 mean before and after the prior-shift correction of the scoring run (``models.prior_shift``).
+``--platforms third_seed_N`` (any N) names a platform of the third generator
+(``training.thirdsim``, which neither training simulator's code informed): the model is trained
+as ``risk train`` does by default (the project simulator plus habit worlds of both simulators;
+``--worlds`` to change their number) and the platform is scored at 30 % and 5 % scheme share,
+with recall at medium+ per family and per role.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -43,6 +51,7 @@ from bench_robustness import (
     structure_of,
     structured,
 )
+from sklearn.metrics import average_precision_score
 
 from features.snapshot import Snapshot
 from training.altsim import AltSimConfig, simulate_world
@@ -58,6 +67,14 @@ ALTSIM: dict[str, AltSimConfig] = {
     "alt_span_180d": AltSimConfig(accounts=40_000, seed=16, span_days=180),
 }
 PROJECT: dict[str, Platform] = {"sim_seed_2": Platform(seed=2), "sim_seed_3": Platform(seed=3)}
+THIRD = re.compile(r"third_seed_(\d+)")  # a platform of training.thirdsim, by its seed
+
+
+def platform_name(name: str) -> str:
+    """An altsim platform of ``ALTSIM`` or a third-generator platform ``third_seed_N``."""
+    if name in ALTSIM or THIRD.fullmatch(name):
+        return name
+    raise argparse.ArgumentTypeError(f"{name}: not one of {', '.join(ALTSIM)} or third_seed_N")
 
 
 @dataclass(frozen=True)
@@ -273,11 +290,15 @@ EARLY = {"30d": (15, 45), "60d": (45, 75)}  # scheme network age at the snapshot
 EARLY_CUTS = (0.45, 0.6, 0.75, 0.9)  # the snapshots an early scheme is caught in
 
 
-def banded(trained: Trained, scores: np.ndarray) -> np.ndarray:
-    """Bands as the scoring run gives them: the prior-shift correction (EM) then the bands."""
+def banded(trained: Trained, scores: np.ndarray, mode: str | None = None) -> np.ndarray:
+    """Bands as the scoring run gives them in ``mode`` (default: the run's default): with
+    ``em`` the prior-shift correction first."""
     from models.bands import assign_bands
     from models.prior_shift import adjust_posteriors, estimate_prior_em
+    from risk.scoring.prior import DEFAULT_PRIOR_SHIFT, EM
 
+    if (mode or DEFAULT_PRIOR_SHIFT) != EM:
+        return assign_bands(scores, trained.thresholds)
     estimate = estimate_prior_em(scores, trained.training_prior)
     if estimate.converged:
         scores = adjust_posteriors(scores, trained.training_prior, estimate.prior)
@@ -315,6 +336,11 @@ def loso_row(trained: Trained, table: pd.DataFrame, k: int) -> dict[str, float]:
         "AP": ranking["average_precision"],
         f"P@{k}": ranking[f"precision_at_{k}"],
     }
+    # the baselines the champion must not lose to (issue 15): their AP beside the model's
+    for name, column in (("logistic", "LR_AP"), ("rules", "rules_AP")):
+        if name in trained.scorers:
+            baseline = np.asarray(trained.scorers[name](table), dtype=np.float64)
+            row[column] = average_precision_score(y, baseline)
     return {**row, **band_recalls(table, banded(trained, scores))}
 
 
@@ -388,7 +414,7 @@ def loso(
                 early_recall(trained, world_at_share(snapshot, SHARES[0], np.random.default_rng(0)))
             )
     pd.set_option("display.width", 250)
-    print(f"\n{title}: leave-one-simulator-out (bands after the run's EM prior-shift)")
+    print(f"\n{title}: leave-one-simulator-out (bands as the run's default prior shift gives them)")
     print(pd.DataFrame(rows).T.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"\n{title}: recall at medium+ per scheme family")
     print(pd.DataFrame(families).to_string(float_format=lambda v: f"{v:.3f}"))
@@ -421,6 +447,8 @@ def loso_main(args: argparse.Namespace) -> None:
     altsim = {n: simulate_world(ALTSIM[n]) for n in args.platforms}
     project = {n: build_platform(p, 40_000) for n, p in PROJECT.items() if n in args.project}
     for generator, tests in (("project", altsim), ("altsim", project)):
+        if args.direction not in ("both", generator):
+            continue
         worlds = [
             w
             for w in prior_worlds(2 * args.worlds, args.world_accounts, args.train_seed)
@@ -440,10 +468,72 @@ def loso_main(args: argparse.Namespace) -> None:
         print(f"[{time.perf_counter() - started:.0f} s]")
 
 
+def third_main(args: argparse.Namespace) -> None:
+    """Train as ``risk train`` does by default, score the third generator's platforms."""
+    from risk.settings import Settings
+    from training.simulator import SimulationConfig, simulate_platform
+    from training.thirdsim import ThirdSimConfig, simulate
+
+    if args.speed:
+        third_speed()
+        return
+    started = time.perf_counter()
+    platforms = {
+        name: simulate(ThirdSimConfig(accounts=40_000, seed=int(match.group(1))))
+        for name in args.platforms
+        if (match := THIRD.fullmatch(name))
+    }
+    count = args.worlds or Settings.model_fields["training_worlds"].default
+    worlds = prior_worlds(count, args.world_accounts, args.train_seed)
+    project = simulate_platform(
+        SimulationConfig(accounts=args.train_accounts, seed=args.train_seed)
+    )
+    trained = train_on(
+        project,
+        free=args.free,
+        structure=structure_of(args),
+        worlds=worlds,
+        overrides=_overrides(args),
+    )
+    title = f"trained on both simulators (project + {len(worlds)} habit worlds)"
+    loso(title, trained, platforms, args.k, not args.no_early)
+    roles = {}
+    for name, snapshot in platforms.items():
+        for share in SHARES:
+            table = labelled_platform(world_at_share(snapshot, share, np.random.default_rng(0)))
+            scores = trained.scorers["model"](table)
+            for when, bands in (
+                (" EM", banded(trained, scores, "em")),
+                (" off", banded(trained, scores, "off")),
+            ):
+                medium = pd.Series(bands != "low").groupby(table["role"].to_numpy()).mean()
+                roles[f"{name} @{share:.0%}{when}"] = medium
+    print(f"\n{title}: share at medium+ per role (legitimate = false alarms),")
+    print("with the EM prior-shift correction and without it (off, the default)")
+    print(pd.DataFrame(roles).to_string(float_format=lambda v: f"{v:.3f}"))
+    load = Path("/proc/loadavg").read_text().strip()
+    print(f"[{time.perf_counter() - started:.0f} s; load average {load}]")
+
+
+def third_speed() -> None:
+    """Seconds to generate third-generator platforms of 50,000 and 100,000 accounts."""
+    from training.thirdsim import ThirdSimConfig, build_platform
+
+    for accounts in (50_000, 100_000):
+        started = time.perf_counter()
+        platform = build_platform(ThirdSimConfig(accounts=accounts, seed=1))
+        seconds = time.perf_counter() - started
+        load = Path("/proc/loadavg").read_text().strip()
+        print(
+            f"thirdsim {accounts:,}: {len(platform.orders):,} orders, "
+            f"{len(platform.commissions):,} commissions in {seconds:.1f} s (load {load})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-accounts", type=int, default=60_000)
-    parser.add_argument("--platforms", nargs="+", choices=list(ALTSIM), default=list(ALTSIM))
+    parser.add_argument("--platforms", nargs="+", type=platform_name, default=list(ALTSIM))
     parser.add_argument("--no-reverse", action="store_true", help="skip altsim -> project")
     parser.add_argument("--explain", type=int, default=0, metavar="K", help="SHAP on mistakes")
     parser.add_argument("--k", type=int, default=100)
@@ -463,11 +553,20 @@ def main() -> None:
     parser.add_argument("--project", nargs="+", choices=list(PROJECT), default=["sim_seed_2"])
     parser.add_argument("--no-early", action="store_true", help="skip the early snapshots")
     parser.add_argument(
+        "--direction",
+        choices=("both", "project", "altsim"),
+        default="both",
+        help="(--loso) train on this simulator only",
+    )
+    parser.add_argument(
         "--classifier", nargs="+", default=[], metavar="NAME=VALUE", help="(--loso) overrides"
     )
     add_structure_options(parser)
     args = parser.parse_args()
     structure = structure_of(args)
+    if any(THIRD.fullmatch(name) for name in args.platforms):
+        third_main(args)
+        return
     if args.loso:
         loso_main(args)
         return

@@ -58,6 +58,9 @@ LEGAL_GROUNDS: dict[str, str] = {
     "branch_consumer_sales_share": _END_USERS,
     "branch_authentic_consumer_sales_share": _END_USERS,
     "network_authentic_consumer_sales_share": _END_USERS,
+    "end_user_share": _END_USERS,
+    "branch_end_user_share": _END_USERS,
+    "network_end_user_share": _END_USERS,
 }
 
 _SIGN = {"higher": 1, "lower": -1}

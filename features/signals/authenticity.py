@@ -147,6 +147,7 @@ def authenticity_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
                 network["consumer"] - network["shared"], network["sales"]
             ),
             "post_restock_sales_excess": post_restock_sales_excess(pit, orders_sold),
+            "_shared_consumer_sales": shared,
         },
         index=base.index,
     )

@@ -15,6 +15,14 @@ The signals aggregated: the recruitment share of pay (拉人头), the consumer s
 cost (fee + stock bought within 30 days of joining, in the network's typical orders: 入门费), the
 share of consumer sales to buyer ids shared across the network (刷单), and losing money. All are
 free of price level and network size, and computed within the account's network only.
+
+Beside them, the **end-user share** of the account with its downline, of its branch and of its
+network: where the money that comes in ends up (Vemma: most revenue from non-participants;
+Herbalife: 80 % to end users; Koscot). Money in from end users = consumer sales to buyer ids not
+shared across the network; money in from participants = entry fees + the stock they bought and
+never sold on (used, hoarded or stranded: the value of the units bought beyond the units sold).
+Stock passed down a distribution chain counts once, where it stops; a lawful wholesale chain
+whose stock reaches consumers keeps a high share however many tiers it has.
 """
 
 from __future__ import annotations
@@ -37,6 +45,30 @@ def upline_mean(forest: Forest, values: np.ndarray) -> np.ndarray:
     total = np.where(above, values[np.maximum(chain, 0)], 0.0).sum(axis=0)
     count = above.sum(axis=0)
     return np.where(count > 0, total / np.maximum(count, 1), values)
+
+
+def held_stock(base: pd.DataFrame) -> np.ndarray:
+    """Value (integer units) of the stock each account bought as an agent and has not sold on:
+    its purchases times the share of the units bought beyond the units sold."""
+    sold_share = ratio(base["_units_sold"].to_numpy(), base["_units_bought"].to_numpy(), 1.0)
+    unsold = 1.0 - np.minimum(sold_share, 1.0)
+    return np.rint(base["stock_purchases_amount"].to_numpy() * unsold).astype(np.int64)
+
+
+def end_user_shares(forest: Forest, base: pd.DataFrame) -> dict[str, np.ndarray]:
+    """End-user money / all money in, for the account with its downline, its top-level branch
+    and its network; 1 where no money came in at all (nothing was asked of anyone)."""
+    end_users = base["consumer_sales_amount"].to_numpy() - base["_shared_consumer_sales"].to_numpy()
+    participants = base["entry_fee"].to_numpy() + held_stock(base)
+    team_end, team_in = forest.subtree_sum(end_users), forest.subtree_sum(participants)
+    head = forest.branch_head()
+    network_end = forest.network_sum(end_users.astype(np.float64))
+    network_in = forest.network_sum(participants.astype(np.float64))
+    return {
+        "end_user_share": ratio(team_end, team_end + team_in, 1.0),
+        "branch_end_user_share": ratio(team_end[head], team_end[head] + team_in[head], 1.0),
+        "network_end_user_share": ratio(network_end, network_end + network_in, 1.0),
+    }
 
 
 def neighbours_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
@@ -81,6 +113,7 @@ def neighbours_signals(pit: PointInTime, base: pd.DataFrame) -> pd.DataFrame:
             "branch_mean_entry_cost_to_typical_order": ratio(
                 ratio(forest.subtree_sum(cost)[head], forest.subtree_size[head]), typical
             ),
+            **end_user_shares(forest, base),
         },
         index=base.index,
     )

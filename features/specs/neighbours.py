@@ -179,4 +179,58 @@ BRANCH: tuple[FeatureSpec, ...] = (
     ),
 )
 
-SPECS: tuple[FeatureSpec, ...] = (*UPLINE, *BELOW, *BRANCH)
+END_USER_EN = (
+    "money in from end users (consumer sales to buyer ids not shared across the network) / "
+    "all money in (those sales + entry fees + stock bought and never sold on)"
+)
+END_USER_ZH = (
+    "来自终端用户的收入（对网络内非共用买家的零售额）占全部流入资金"
+    "（该零售额 + 入门费 + 买入后未售出的存货）的比例"
+)
+
+END_USERS: tuple[FeatureSpec, ...] = (
+    feature(
+        "end_user_share",
+        "network",
+        "share",
+        "lower",
+        (
+            f"Of the account with its whole downline: {END_USER_EN}; 1 when no money came in.",
+            f"本人及其全部下线：{END_USER_ZH}；无资金流入时为1。",
+        ),
+        reason(
+            "Only {value} of the money its team took in came from end users",
+            "其团队收入中仅{value}来自终端用户",
+        ),
+    ),
+    feature(
+        "branch_end_user_share",
+        "network",
+        "share",
+        "lower",
+        (
+            f"Of {BRANCH_EN}: {END_USER_EN}; 1 when no money came in.",
+            f"{BRANCH_ZH}：{END_USER_ZH}；无资金流入时为1。",
+        ),
+        reason(
+            "Only {value} of the money its branch took in came from end users",
+            "其所在分支收入中仅{value}来自终端用户",
+        ),
+    ),
+    feature(
+        "network_end_user_share",
+        "network",
+        "share",
+        "lower",
+        (
+            f"Of its whole network: {END_USER_EN}; 1 when no money came in.",
+            f"整个网络：{END_USER_ZH}；无资金流入时为1。",
+        ),
+        reason(
+            "Only {value} of the money its network took in came from end users",
+            "其所在网络收入中仅{value}来自终端用户",
+        ),
+    ),
+)
+
+SPECS: tuple[FeatureSpec, ...] = (*UPLINE, *BELOW, *BRANCH, *END_USERS)

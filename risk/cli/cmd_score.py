@@ -229,7 +229,7 @@ def score(
         None,
         "--prior-shift",
         help="em: adjust scores to the snapshot's estimated scheme share before banding; off:"
-        " as calibrated in training (default: RISK_PRIOR_SHIFT, else em).",
+        " as calibrated in training (default: RISK_PRIOR_SHIFT, else off).",
     ),
     shadow: bool = typer.Option(
         True,

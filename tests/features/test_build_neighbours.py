@@ -10,10 +10,10 @@ from features.build import assert_finite, build_features
 from features.graph import NO_PARENT, Forest
 from features.registry import model_feature_names
 from features.signals.neighbours import upline_mean
-from features.specs.neighbours import SPECS
+from features.specs.neighbours import END_USERS, SPECS
 from tests.features.test_build_authenticity import faked_snapshot
 from tests.features.test_build_entry_and_branch import drifted_snapshot
-from tests.features.test_build_shapes import Account, Commission, make_snapshot
+from tests.features.test_build_shapes import Account, Commission, Order, make_snapshot
 
 AS_OF = pd.Timestamp("2024-04-30", tz="UTC")
 
@@ -100,5 +100,52 @@ def test_controlled_buyers_seen_from_below() -> None:
 def test_no_neighbours_gives_zeros_and_the_specs_are_model_inputs() -> None:
     table = build_features(make_snapshot([("solo", None, "2024-01-01", 0.0, None)]))
     assert_finite(table)
-    assert (table.loc["solo", [spec.name for spec in SPECS]] == 0.0).all()
+    end_user = {spec.name for spec in END_USERS}
+    others = [spec.name for spec in SPECS if spec.name not in end_user]
+    assert (table.loc["solo", others] == 0.0).all()
+    # nobody paid anything in: no money from participants, the share is the neutral 1
+    assert (table.loc["solo", sorted(end_user)] == 1.0).all()
     assert {spec.name for spec in SPECS} <= set(model_feature_names())
+
+
+def chains_snapshot() -> list[Order]:
+    """Two networks. A lawful wholesale chain W0 -> W1 -> W2 -> W3: ten units passed down each
+    tier, all ten sold by W3 to ten consumers. A stock-loading one L0 -> L1, L2 (fees 100
+    each): L0 sells ten units to each; L1 retails two of its ten, L2 none."""
+    return [
+        ("W0", "W1", "2024-02-01", 1000.0, 10, False),
+        ("W1", "W2", "2024-02-02", 1100.0, 10, False),
+        ("W2", "W3", "2024-02-03", 1200.0, 10, False),
+        *[("W3", f"c{i}", "2024-02-10", 130.0, 1, False) for i in range(10)],
+        ("L0", "L1", "2024-02-01", 500.0, 10, False),
+        ("L0", "L2", "2024-02-01", 500.0, 10, False),
+        ("L1", "x1", "2024-02-10", 60.0, 1, False),
+        ("L1", "x2", "2024-02-11", 60.0, 1, False),
+    ]
+
+
+def test_end_user_share_counts_stock_where_it_stops_not_each_tier_it_crosses() -> None:
+    accounts: list[Account] = [
+        ("W0", None, "2024-01-01", 0.0, None),
+        ("W1", "W0", "2024-01-02", 0.0, None),
+        ("W2", "W1", "2024-01-03", 0.0, None),
+        ("W3", "W2", "2024-01-04", 0.0, None),
+        ("L0", None, "2024-01-01", 0.0, None),
+        ("L1", "L0", "2024-01-02", 100.0, None),
+        ("L2", "L0", "2024-01-02", 100.0, None),
+    ]
+    table = build_features(make_snapshot(accounts, chains_snapshot()), AS_OF)
+    # four tiers of stock moving down, every unit sold to a consumer: all money from end users
+    for account in ("W0", "W1", "W2", "W3"):
+        assert table.loc[account, "network_end_user_share"] == 1.0
+        assert table.loc[account, "end_user_share"] == 1.0
+    # L1 kept 8 of 10 units (400 of its 500), L2 all (500): 120 in from end users of 1,220
+    assert table.loc["L0", "network_end_user_share"] == pytest.approx(120 / 1220)
+    assert table.loc["L0", "end_user_share"] == pytest.approx(120 / 1220)
+    assert table.loc["L1", "end_user_share"] == pytest.approx(120 / (120 + 100 + 400))
+    assert table.loc["L2", "end_user_share"] == 0.0
+    # a tier-1 account heads its own branch; the root's branch is the network
+    assert table.loc["L1", "branch_end_user_share"] == pytest.approx(120 / 620)
+    assert table.loc["L0", "branch_end_user_share"] == pytest.approx(120 / 1220)
+    # the consumer sales share calls the wholesale chain mostly agent trade: 1,300 of 4,600
+    assert table.loc["W0", "network_consumer_sales_share"] == pytest.approx(1300 / 4600)

@@ -51,8 +51,8 @@ def test_scores_are_adjusted_to_the_platforms_scheme_share_before_banding(
 ) -> None:
     other_store = tmp_path / "off.db"
     shutil.copyfile(sqlite_store_url.removeprefix("sqlite:///"), other_store)
-    em, adjusted = _score(trained_world, few_schemes, sqlite_store_url, None)  # the default
-    off, calibrated = _score(trained_world, few_schemes, f"sqlite:///{other_store}", "off")
+    em, adjusted = _score(trained_world, few_schemes, sqlite_store_url, "em")
+    off, calibrated = _score(trained_world, few_schemes, f"sqlite:///{other_store}", None)
 
     record = em.drift["prior_shift"]
     labels = pd.read_parquet(few_schemes / "labels.parquet").set_index("account_id")["label"]
@@ -62,7 +62,7 @@ def test_scores_are_adjusted_to_the_platforms_scheme_share_before_banding(
     # a small model on another world is no pure prior shift: the estimate moves toward the true
     # share (below the mean score), it does not hit it (accuracy: tests/models/test_prior_shift)
     assert share < record["estimated_prior"] < record["mean_score"] < record["training_prior"]
-    assert off.drift["prior_shift"] == {
+    assert off.drift["prior_shift"] == {  # the default
         "mode": "off",
         "applied": False,
         "note": "scores as calibrated in training",
@@ -95,7 +95,7 @@ def test_a_rerun_with_another_prior_shift_mode_is_refused_not_answered_from_the_
     from risk.errors import StoreConflictError
 
     first, _ = _score(trained_world, few_schemes, sqlite_store_url, "em")
-    again, _ = _score(trained_world, few_schemes, sqlite_store_url, None)  # em: the same run
+    again, _ = _score(trained_world, few_schemes, sqlite_store_url, "em")
     assert again.run_id == first.run_id
     with pytest.raises(StoreConflictError, match="prior shift 'em', not 'off'"):
-        _score(trained_world, few_schemes, sqlite_store_url, "off")
+        _score(trained_world, few_schemes, sqlite_store_url, None)  # the default: off
