@@ -147,6 +147,11 @@ def case_work_figures(
     return transparency.case_work_figures(engine, since=since, until=until)
 
 
+def sla_breaches(*, engine: Engine) -> dict[str, dict[str, int]]:
+    """Per priority: cases that missed their due time so far, and those still waiting past it."""
+    return transparency.sla_breaches(engine)
+
+
 def actions_for_statements(
     *, engine: Engine, since: datetime | None, until: datetime | None
 ) -> list[dict[str, Any]]:
