@@ -149,7 +149,7 @@ def sla_breaches(engine: Engine) -> dict[str, dict[str, int]]:
         func.count().filter(overdue_clause(now)),
         func.count().filter(waiting),
     ).group_by(_c.priority)
-    counts = {p: {"breached": 0, "overdue": 0} for p in CASE_PRIORITIES}
+    counts: dict[str, dict[str, int]] = {p: {"breached": 0, "overdue": 0} for p in CASE_PRIORITIES}
     with read_transaction(engine) as connection:
         for priority, breached, overdue in connection.execute(query):
             counts[priority] = {"breached": int(breached), "overdue": int(overdue)}
