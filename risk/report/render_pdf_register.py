@@ -64,8 +64,20 @@ def _register(d: _Doc) -> list[Any]:
     used = [(f.wrap(width, height)[1], f.getSpaceBefore(), f.getSpaceAfter()) for f in heading]
     # The frame drops the first flowable's space before; each later one adds its own.
     heading_height = sum(h + after for h, _, after in used) + sum(b for _, b, _ in used[1:])
+
+    def page_key() -> Any:
+        return d.p(f"{t['indicator_key']}: {key}", "note")
+
+    # First on its page: the frame drops its space before; its space after stays.
+    key_height = page_key().wrap(width, height)[1] + page_key().getSpaceAfter()
     tables = register_tables(
-        cases, t=t, rule_ids=rule_ids, frame_height=height, heading_height=heading_height
+        cases,
+        t=t,
+        rule_ids=rule_ids,
+        frame_height=height,
+        heading_height=heading_height,
+        page_key=page_key,
+        page_key_height=key_height,
     )
     return [
         NextPageTemplate("landscape"),

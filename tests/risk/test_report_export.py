@@ -167,6 +167,16 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
     # (table cells wrap: compare without the line breaks)
     assert "其中不在高风险等级" in re.sub(r"\s+", "", text)
     assert "Of them outside the flagged bands" in " ".join(english.split())
+    # The rule key on every page of the register (its landscape pages), not only the first.
+    for lang in ("en", "zh"):
+        wide = [
+            " ".join((page.extract_text() or "").split())
+            for page in PdfReader(report_world.reports[lang] / "report.pdf").pages
+            if page.mediabox.width > page.mediabox.height
+        ]
+        assert len(wide) >= 2, f"{lang}: the register should span pages here"
+        missing = [n for n, page in enumerate(wide, 1) if f"1 = {first_rule}" not in page]
+        assert not missing, f"{lang}: register pages {missing} lack the rule key"
     # Case work: the SLA breach of the overdue case, in both languages.
     assert "SLA breaches (not decided by the due time) 1 of 1" in flat
     assert "超出处理时限（SLA）的案件" in text and "1 件中 1 件" in text
