@@ -502,3 +502,27 @@ def test_html_report_shows_case_work_and_sla_breaches(report_world: ReportWorld)
         assert 'id="case-work"' in page, lang
         row = f'<th scope="row">{escape(label)}</th><td class="num">{escape(value)}</td>'
         assert row in page, lang
+
+
+@pytest.mark.slow
+def test_the_report_says_the_model_was_trained_on_the_scored_snapshot(
+    report_world: ReportWorld,
+) -> None:
+    """The trained world scores the very snapshot it trained on: the model card says so (the
+    labelled accounts' scores are in-sample), in the JSON, the HTML and the PDF."""
+    from pypdf import PdfReader
+
+    for lang, words in (
+        ("en", "trained on this same snapshot"),
+        ("zh", "训练数据即为本次评分的快照"),
+    ):
+        directory = report_world.reports[lang]
+        data = _json(directory / "report.json")["model_card"]["training_data"]
+        assert data["trained_on_scored_snapshot"] is True
+        assert words in data["in_sample_note"]
+        assert words in (directory / "report.html").read_text("utf-8")
+        pdf = "".join(
+            "".join((page.extract_text() or "").split())
+            for page in PdfReader(directory / "report.pdf").pages
+        )
+        assert "".join(words.split()) in pdf, lang
