@@ -171,6 +171,11 @@ def submit_qa_review(
     return qa.submit_review(engine, qa_id=qa_id, actor=actor, outcomes=outcomes)
 
 
+def qa_sample(*, engine: Engine, limit: int = 200) -> list[dict[str, Any]]:
+    """The blind QA sample as a lead follows it (newest first, no outcomes)."""
+    return qa.sample_log(engine, limit=limit)
+
+
 def qa_agreement(*, engine: Engine) -> list[dict[str, Any]]:
     """Agreement per moderator from the QA reviews done."""
     return qa.agreement(engine)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -81,3 +83,77 @@ def test_a_refused_decision_keeps_what_the_moderator_typed(served: Served) -> No
             served.as_["lead-eve"].get(f"/v1/cases/{where.rsplit('/', 1)[1]}").json()["proposals"]
             == []
         )
+
+
+def _warn_the_recruiters(ann: httpx.Client, where: str) -> None:
+    """Decide the claimed case in the console: organizer and recruiter warned, the rest left."""
+    html = ann.get(where).text
+    accounts = re.findall(r'name="decision:([^"]+)"', html)
+    form: dict[str, str] = {"ground_kind": "terms", "legal_ground": "Seller terms 4.2",
+                            "statement": "Recruitment fees paid up three tiers."}  # fmt: skip
+    for account in accounts:
+        confirmed = not account.endswith("-a2")
+        form[f"decision:{account}"] = "confirm" if confirmed else "dismiss"
+        form[f"action:{account}"] = "warn" if confirmed else ""
+    assert console_post(ann, f"{where}/decision", form).status_code == 303
+
+
+def test_a_blind_review_and_agreement_per_moderator_in_the_console(served: Served) -> None:
+    with _console(served, "mod-ann") as ann:
+        where = console_post(ann, "/console/cases/next").headers["location"]
+        _warn_the_recruiters(ann, where)
+        assert ann.get("/console/qa").status_code == 403  # the lead's page
+        own = console_post(ann, "/console/qa/next")  # never one's own decision
+        assert own.status_code == 303
+    with _console(served, "mod-dee") as dee:
+        review = console_post(dee, "/console/qa/next")
+        assert review.status_code == 200 and 'id="qa-review-form"' in review.text
+        assert "selected" not in review.text  # blind: no first decision preselected
+        qa_id = re.search(r'action="/console/qa/(\d+)"', review.text).group(1)  # type: ignore[union-attr]
+        accounts = re.findall(r'name="decision:([^"]+)"', review.text)
+        assert len(accounts) == 3
+        done = console_post(
+            dee, f"/console/qa/{qa_id}", {f"decision:{a}": "confirm" for a in accounts}
+        )
+        assert done.status_code == 303
+    with _console(served, "lead-eve") as eve:
+        page = eve.get("/console/qa")
+        assert page.status_code == 200
+        row = re.search(r'<tr data-moderator="mod-ann">(.*?)</tr>', page.text).group(1)  # type: ignore[union-attr]
+        assert "66.7%" in row and ">3<" in row
+        assert "mod-dee" in page.text and "2 / 3" in page.text
+        zh = eve.get("/console/qa", params={"lang": "zh"}).text
+        assert "各审核员的一致率" in zh and "盲审抽样" in zh
+    with _console(served, "reg-bo") as regulator:
+        assert regulator.get("/console/qa").status_code == 403
+        assert console_post(regulator, "/console/qa/next").status_code == 403
+
+
+def test_webhook_subscriptions_and_retries_in_the_console(served: Served) -> None:
+    admin = served.as_["admin-cy"]
+    # Nothing listens on the discard port: every send fails and is retried later.
+    made = admin.post(
+        "/v1/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["case.decided"]}
+    )
+    assert made.status_code == 201
+    with _console(served, "mod-ann") as ann:
+        _warn_the_recruiters(ann, console_post(ann, "/console/cases/next").headers["location"])
+        assert ann.get("/console/webhooks").status_code == 403
+    deadline = time.monotonic() + 20
+    log: list[dict[str, object]] = []
+    while time.monotonic() < deadline:
+        log = admin.get(f"/v1/webhooks/{made.json()['id']}/deliveries").json()
+        if log and int(log[0]["attempts"]) >= 1:  # type: ignore[call-overload]
+            break
+        time.sleep(0.1)
+    assert log and log[0]["status"] == "pending"
+    for name in ("lead-eve", "admin-cy"):
+        with _console(served, name) as reader:
+            page = reader.get("/console/webhooks")
+            assert page.status_code == 200, name
+            assert "http://127.0.0.1:9/hook" in page.text and "whsec_" not in page.text
+            row = re.search(r'<tr class="delivery status-pending">(.*?)</tr>', page.text)
+            assert row is not None and "case decided" in row.group(1)
+            assert "waiting to retry" in row.group(1)
+            zh = reader.get("/console/webhooks", params={"lang": "zh"}).text
+            assert "等待重试" in zh and "案件已决定" in zh
