@@ -22,15 +22,24 @@ from risk.cases.records import CaseDetail as CaseDetail
 from risk.cases.records import CasePage, CaseSync
 from risk.cases.records import CaseRecord as CaseRecord
 from risk.cases.records import ProposalRecord as ProposalRecord
+from risk.service.case_units import run_branch_heads, run_downline
 from risk.settings import Settings
 from risk.store.audit import append_audit
 from risk.store.db import open_store
+from risk.store.runs import get_run, latest_published_run
 from risk.vocab import CaseUnit
 
 
 def sync_cases_after_run(*, engine: Engine, settings: Settings, run_id: str | None) -> CaseSync:
-    """After a published run (``None``: the latest): open and update the flagged networks' cases."""
-    return opening.sync_run_cases(engine, run_id=run_id, sla_hours=settings.case_sla_hours)
+    """After a published run (``None``: the latest): open and update the cases of its flagged
+    scheme units (networks, or branches where one branch holds all the flagged accounts)."""
+    run = latest_published_run(engine) if run_id is None else get_run(engine, run_id)
+    return opening.sync_run_cases(
+        engine,
+        run_id=run_id,
+        sla_hours=settings.case_sla_hours,
+        branch_head=run_branch_heads(run),
+    )
 
 
 def sync_cases_of_published_run(*, settings: Settings, run_id: str) -> CaseSync:
@@ -46,12 +55,18 @@ def open_case(
     *, engine: Engine, settings: Settings, account_id: str, unit_kind: CaseUnit, actor: str
 ) -> CaseDetail:
     """A moderator opens a case from an account (its network, or the branch it heads)."""
+    downline = (
+        run_downline(latest_published_run(engine), account_id)
+        if unit_kind == "branch"
+        else frozenset()
+    )
     case_id = opening.open_case_by_hand(
         engine,
         account_id=account_id,
         unit_kind=unit_kind,
         actor=actor,
         sla_hours=settings.case_sla_hours,
+        downline=downline,
     )
     return reading.get_case(engine, case_id)
 
