@@ -85,6 +85,11 @@ CASE_STRINGS: dict[Lang, dict[str, str]] = {
         "status_rejected": "sent back",
         "by": "by",
         "network_scope": "whole network",
+        "outcome_per_role": "An outcome per role",
+        "overrides": "Exceptions, account by account",
+        "overrides_note": "The {listed} flagged accounts, riskiest first; leave “as its role” "
+        "or choose otherwise. The other {rest} accounts take their role's outcome.",
+        "as_its_role": "as its role",
         "qa": "Reviewer QA",
         "qa_note": "A share of decided cases goes blind to a second moderator, who sees the "
         "accounts but not the first decision; agreement is the share of accounts both decided "
@@ -210,6 +215,11 @@ CASE_STRINGS: dict[Lang, dict[str, str]] = {
         "status_rejected": "已退回",
         "by": "由",
         "network_scope": "整个网络",
+        "outcome_per_role": "按角色决定",
+        "overrides": "逐个账户的例外",
+        "overrides_note": "列出 {listed} 个已标记账户（风险由高到低）；保留“按角色”或另行选择。"
+        "其余 {rest} 个账户按其角色处理。",
+        "as_its_role": "按角色",
         "qa": "审核质量抽查",
         "qa_note": "部分已决定的案件会盲审交给第二位审核员：其能看到账户，但看不到首次决定；"
         "一致率为两人决定相同的账户所占比例。",

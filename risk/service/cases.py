@@ -84,6 +84,11 @@ def get_case(*, engine: Engine, case_id: int, actor: str) -> CaseDetail:
     return detail
 
 
+def case_account_roles(*, engine: Engine, case_id: int) -> dict[str, str | None]:
+    """Each account of the case and its likely role."""
+    return reading.case_roles(engine, case_id)
+
+
 def claim_next_case(*, engine: Engine, actor: str) -> CaseRecord | None:
     """Assign the caller the most urgent unassigned case (None when the pool is empty)."""
     return assignment.claim_next(engine, actor=actor)

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 import httpx
 
 from tests.console_forms import console_post, console_sign_in
-from tests.risk.cases.http_world import Served, served
+from tests.risk.cases.http_world import Served, served, served_large
 
-__all__ = ["served"]
+__all__ = ["served", "served_large"]
 
 
 @contextmanager
@@ -90,7 +90,8 @@ def _warn_the_recruiters(ann: httpx.Client, where: str) -> None:
     html = ann.get(where).text
     accounts = re.findall(r'name="decision:([^"]+)"', html)
     form: dict[str, str] = {"ground_kind": "terms", "legal_ground": "Seller terms 4.2",
-                            "statement": "Recruitment fees paid up three tiers."}  # fmt: skip
+                            "statement": "Recruitment fees paid up three tiers.",
+                            "role_decision:participant": "dismiss"}  # fmt: skip
     for account in accounts:
         confirmed = not account.endswith("-a2")
         form[f"decision:{account}"] = "confirm" if confirmed else "dismiss"
@@ -157,3 +158,41 @@ def test_webhook_subscriptions_and_retries_in_the_console(served: Served) -> Non
             assert "waiting to retry" in row.group(1)
             zh = reader.get("/console/webhooks", params={"lang": "zh"}).text
             assert "等待重试" in zh and "案件已决定" in zh
+
+
+def test_the_decision_form_stays_light_at_5000_accounts(served_large: Served) -> None:
+    """One outcome per role, overrides for the flagged accounts only; the server expands it to
+    one decision per account, written in one transaction."""
+    with _console(served_large, "mod-ann") as ann:
+        where = console_post(ann, "/console/cases/next").headers["location"]
+        started = time.perf_counter()
+        html = ann.get(where).text
+        seconds = time.perf_counter() - started
+        listed = re.findall(r'name="decision:([^"]+)"', html)
+        assert len(listed) == 149  # organizer, 49 recruiters, 99 flagged participants of 4,950
+        assert set(re.findall(r'name="role_decision:([^"]+)"', html)) == {
+            "organizer",
+            "recruiter",
+            "participant",
+        }
+        assert "4,851" in html  # the accounts not listed take their role's outcome
+        assert len(html) < 600_000, len(html)
+        form = {
+            "role_decision:organizer": "confirm", "role_action:organizer": "warn",
+            "role_decision:recruiter": "confirm", "role_action:recruiter": "warn",
+            "role_decision:participant": "dismiss", "role_action:participant": "",
+            "decision:big-a50": "confirm", "action:big-a50": "warn",  # one participant
+            "decision:big-a1": "escalate", "action:big-a1": "none",  # one recruiter
+            "ground_kind": "terms", "legal_ground": "Seller terms 4.2", "statement": "s",
+        }  # fmt: skip
+        assert console_post(ann, f"{where}/decision", form).status_code == 303
+    case_id = int(where.rsplit("/", 1)[1])
+    detail = served_large.as_["lead-eve"].get(f"/v1/cases/{case_id}").json()
+    assert detail["case"]["state"] == "decided", seconds
+    decided = served_large.as_["lead-eve"].get("/v1/decisions", params={"limit": 10_000}).json()
+    latest = {d["account_id"]: d["decision"] for d in decided}
+    assert len(latest) == 5_000
+    assert latest["big-a0"] == "confirm" and latest["big-a1"] == "escalate"
+    assert latest["big-a50"] == "confirm" and latest["big-a51"] == "dismiss"
+    warned = [a for a in detail["actions"] if a["action"] == "warn"]
+    assert len(warned) == 1 + 48 + 1  # organizer, the other recruiters, the one participant
