@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from risk.report.i18n import BAND_NAMES
 from risk.vocab import Lang
 
 WORDS: dict[str, dict[Lang, str]] = {
@@ -12,7 +13,6 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "Case work and enforcement (DSA Art. 15)",
         "zh": "案件处理与处置措施（DSA 第15条）",
     },
-    "none": {"en": "No case work in this period.", "zh": "本期无案件处理记录。"},
     "actions": {"en": "Enforcement actions taken", "zh": "已采取的处置措施"},
     "action_ground": {"en": "{action}, {ground}", "zh": "{action}，{ground}"},
     "network_wide": {"en": "Network-wide actions", "zh": "针对整个网络的措施"},
@@ -53,9 +53,6 @@ WORDS: dict[str, dict[Lang, str]] = {
     "suspend": {"en": "account suspended", "zh": "暂停账户"},
     "terminate": {"en": "account terminated", "zh": "关闭账户"},
     "refer": {"en": "referred to the authorities", "zh": "移送主管机关"},
-    "critical": {"en": "critical", "zh": "严重"},
-    "high": {"en": "high", "zh": "高"},
-    "medium": {"en": "medium", "zh": "中"},
 }
 
 
@@ -95,7 +92,10 @@ def _sla(figures: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
     ]
     return rows + [
         (
-            "  " + _w("sla_priority", lang).format(priority=_w(priority, lang)),
+            "  "
+            + _w("sla_priority", lang).format(
+                priority=BAND_NAMES.get(priority, {}).get(lang, priority)
+            ),
             of.format(part=slot["breached"], whole=slot["due"]),
         )
         for priority, slot in figures["by_priority"].items()
