@@ -172,7 +172,12 @@ def test_the_platform_gets_signed_decisions_and_appeals(served: Served) -> None:
         and terminate["approved_by"] == "lead-eve"
     )
     assert got["appeal.decided"].json["data"]["appeal"]["outcome"] == "uphold"
+    # The receiver answers before the sender records it: wait for the log to catch up.
+    deadline = time.monotonic() + 20
     log = admin.get(f"/v1/webhooks/{sub_id}/deliveries").json()
+    while {d["status"] for d in log} != {"delivered"} and time.monotonic() < deadline:
+        time.sleep(0.05)
+        log = admin.get(f"/v1/webhooks/{sub_id}/deliveries").json()
     assert {d["status"] for d in log} == {"delivered"} and len(log) == 3
     assert all("payload" not in d for d in log)
 
