@@ -31,6 +31,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from risk.service.cases import sla_breaches
 from risk.service.monitoring import monitoring_figures
 from risk.vocab import BAND_NAMES
 
@@ -163,8 +164,28 @@ def service_metrics(state: AppState) -> Source:
             "risk_audit_appends", "Entries appended to the audit log.", value=figures.audit_entries
         )
         yield from _precision_metrics(figures.band_decisions, state.settings.band_precisions)
+        yield from _sla_metrics(sla_breaches(engine=state.engine))
 
     return service
+
+
+def _sla_metrics(per_priority: dict[str, dict[str, int]]) -> Iterator[Metric]:
+    """Case SLA: breaches so far (the report's count) and cases waiting past their due time."""
+    breaches = CounterMetricFamily(
+        "risk_case_sla_breaches",
+        "Cases that missed their SLA due time (decided late or still waiting past it), by "
+        "priority.",
+        labels=["priority"],
+    )
+    overdue = GaugeMetricFamily(
+        "risk_cases_overdue",
+        "Cases still waiting for a decision past their SLA due time, by priority.",
+        labels=["priority"],
+    )
+    for priority, counts in per_priority.items():
+        breaches.add_metric([priority], counts["breached"])
+        overdue.add_metric([priority], counts["overdue"])
+    yield from (breaches, overdue)
 
 
 def _run_metrics(run: Any) -> Iterator[Metric]:

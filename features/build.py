@@ -59,6 +59,23 @@ def branch_heads(snapshot: Snapshot, as_of: pd.Timestamp | str | None = None) ->
     return pd.Series(account_id.to_numpy()[head], index=account_id, name="branch_id")
 
 
+def downline_ids(
+    snapshot: Snapshot, account: str, as_of: pd.Timestamp | str | None = None
+) -> list[str]:
+    """The ids of ``account``'s whole downline at ``as_of`` (not the account itself; empty when
+    it had not joined). In preorder an account is followed by its downline, one block."""
+    as_of_us = int(pd.DatetimeIndex([resolve_as_of(snapshot, as_of)]).as_unit("us").asi8[0])
+    accounts = joined_accounts(snapshot, as_of_us)
+    account_id = pd.Index(accounts["account_id"].to_numpy(), name="account_id")
+    if account not in account_id:
+        return []
+    forest = sponsorship_forest(accounts, account_id)
+    at = int(account_id.get_loc(account))
+    start, stop = forest.preorder[at], forest.preorder[at] + forest.subtree_size[at]
+    below = (forest.preorder > start) & (forest.preorder < stop)
+    return [str(i) for i in account_id[below]]
+
+
 def _finish(table: pd.DataFrame, account_id: pd.Index) -> pd.DataFrame:
     """Registry columns only, in registry order, with registry dtypes and money in currency."""
     columns = {}

@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     model_name: str = Field(default="mlm-risk", description="Registered model name.")
     model_alias: str = Field(default="champion", description="Alias the batch job and API load.")
     platform_name: str = Field(default="Example Social Commerce Platform")
+    # DATA_CONTRACT: money is a decimal in the platform's single currency; snapshots do not say
+    # which, so the deployment does (shown beside every amount people read).
+    currency: str = Field(
+        default="CNY",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of the platform's single currency, shown beside amounts.",
+    )
     review_capacity: int = Field(default=100, ge=1, description="Moderators' daily capacity k.")
     exploration_share: float = Field(
         default=0.05,

@@ -26,6 +26,9 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "case": frozenset({MODERATOR, LEAD, REGULATOR}),
     "case_work": frozenset({MODERATOR, LEAD}),  # claim, decide, release, close, appeals
     "approve": frozenset({LEAD}),  # four eyes
+    "qa": frozenset({LEAD}),  # the blind sample and agreement per moderator
+    "qa_review": frozenset({MODERATOR, LEAD}),  # take and submit a blind review
+    "webhooks": frozenset({ADMIN, LEAD}),  # subscriptions and delivery log (read only)
     "reports": frozenset({REGULATOR, ADMIN}),  # as api.roles: GET /v1/reports/{run_id}
     "models": frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),  # model figures, no account data
     "monitoring": frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),  # aggregate figures only

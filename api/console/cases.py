@@ -19,6 +19,7 @@ from api.console.auth import (
     redirect,
 )
 from api.console.case_svg import ROW, TIMELINE_HEIGHT, WIDTH, icicle, timeline
+from api.console.decision_form import NO_ACTION, form_proposal, form_view
 from api.console.render import error_page, page, pager
 from api.deps import StateDep
 from api.roles import LEAD
@@ -27,9 +28,8 @@ from features.errors import ServiceError
 from risk.service.case_page import case_evidence
 from risk.service.cases import (
     CaseQuery,
-    Outcome,
-    Proposal,
     approve_proposal,
+    case_account_roles,
     claim_next_case,
     close_case,
     decide_appeal,
@@ -171,6 +171,8 @@ def _case_page(
             "case_url": case_url,
             "draft": draft,
             "problem": problem,
+            "form": form_view(evidence.detail.accounts),
+            "no_action": NO_ACTION,
         },
         user=user,
         status_code=status_code,
@@ -182,26 +184,6 @@ def _done(request: Request, user: ConsoleUser, case_id: int, step: object) -> Re
     if isinstance(step, ServiceError):
         return error_page(request, user, step.message, step.http_status)
     return redirect(case_url(case_id))
-
-
-def _form_proposal(form: Mapping[str, str]) -> Proposal:
-    """The decision form: ``decision:<account>`` and ``action:<account>`` per account."""
-    outcomes = [
-        Outcome(
-            account_id=str(name).removeprefix("decision:"),
-            decision=str(value),
-            action=str(form.get(f"action:{str(name).removeprefix('decision:')}") or "") or None,
-        )
-        for name, value in form.items()
-        if name.startswith("decision:")
-    ]
-    return Proposal(
-        outcomes=outcomes,
-        network_action=str(form.get("network_action") or "") or None,
-        ground_kind=str(form.get("ground_kind") or ""),
-        legal_ground=str(form.get("legal_ground") or "").strip(),
-        statement=str(form.get("statement") or "").strip(),
-    )
 
 
 @router.post("/cases/{case_id}/decision")
@@ -218,7 +200,10 @@ async def decide_case(
         return refused
     form = await request.form()
     typed = {str(name): str(value) for name, value in form.multi_items()}
-    proposal = _form_proposal(typed)
+    roles = await run_in_threadpool(
+        lambda: case_account_roles(engine=state.engine, case_id=case_id)
+    )
+    proposal = form_proposal(typed, roles)
     try:
         await run_in_threadpool(
             lambda: propose_decision(

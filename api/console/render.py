@@ -49,6 +49,12 @@ def amount(value: Any) -> str:
     return "–" if not math.isfinite(number) else f"{number:,.0f}"
 
 
+def _currency(request: Request) -> str:
+    """The platform's currency code (settings); the default before the app's state is set."""
+    state = getattr(request.app.state, "risk", None)
+    return str(state.settings.currency) if state is not None else "CNY"
+
+
 def flash_value(decision: str, account_id: str) -> str:
     """The flash cookie's value after a decision: the decision and the account decided."""
     return quote(f"{decision}|{account_id}", safe="")
@@ -96,6 +102,7 @@ def page(
         "flash": _flash(flash),
         "path": request.url.path,
         "lang_url": {code: _with_lang(request, code) for code in LANGS},
+        "currency": _currency(request),
     }
     response = templates().TemplateResponse(
         request, f"console/{name}", {**shared, **context}, status_code=status_code

@@ -30,6 +30,7 @@ from api.console.login import router as login_router
 from api.console.models import router as models_router
 from api.console.monitoring import router as monitoring_router
 from api.console.networks import router as networks_router
+from api.console.oversight import router as oversight_router
 from api.console.queue_filters import BAND_CHOICES, ROLE_CHOICES, BadFilterError, QueueFilters
 from api.console.render import STATIC_DIR, error_page, flash_value, page, pager
 from api.deps import StateDep
@@ -60,6 +61,7 @@ router.include_router(networks_router)
 router.include_router(models_router)
 router.include_router(monitoring_router)
 router.include_router(cases_router)
+router.include_router(oversight_router)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from risk.cases.branches import BRANCH, branch_members, scheme_units
 from risk.cases.errors import CaseNotFoundError
 from risk.cases.events import case_opened
 from risk.cases.history import record_event
@@ -26,11 +27,18 @@ _c, _a, _s = cases_table.c, case_accounts_table.c, scores_table.c
 _MEMBER_COLUMNS = ("account_id", "network_id", "region", "tier", "band", "score", "role")
 
 
-def _run_members(connection: Connection, run_id: str) -> pd.DataFrame:
-    """The run's accounts from band medium up that belong to a network."""
+def _run_members(
+    connection: Connection, run_id: str, *, networks: list[str] | None = None
+) -> pd.DataFrame:
+    """The run's accounts from band medium up that belong to a network (every band of the
+    ``networks`` named: what a branch case holds)."""
     query = select(*(_s[name] for name in _MEMBER_COLUMNS)).where(
-        (_s.run_id == run_id) & _s.band.in_(EXPLAINED_BANDS) & _s.network_id.is_not(None)
+        (_s.run_id == run_id) & _s.network_id.is_not(None)
     )
+    if networks is None:
+        query = query.where(_s.band.in_(EXPLAINED_BANDS))
+    else:
+        query = query.where(_s.network_id.in_(networks))
     return pd.DataFrame(connection.execute(query).all(), columns=list(_MEMBER_COLUMNS))
 
 
@@ -177,11 +185,17 @@ def _raise_case(
 
 
 def sync_run_cases(
-    engine: Engine, *, run_id: str | None, sla_hours: Mapping[str, float]
+    engine: Engine,
+    *,
+    run_id: str | None,
+    sla_hours: Mapping[str, float],
+    branch_head: pd.Series | None = None,
 ) -> CaseSync:
-    """Open a case for each network the run flags for the first time; add the run's new
-    accounts to open cases and raise their priority. Idempotent: a second call changes nothing.
-    A network whose flagged accounts were all in an earlier, closed case stays closed."""
+    """Open a case for each scheme unit the run flags for the first time (a network, or the
+    one top-level branch its flagged accounts all lie in: ``risk.cases.branches``, given each
+    account's ``branch_head``); add the run's new accounts to open cases and raise their
+    priority. Idempotent: a second call changes nothing. A unit whose flagged accounts were all
+    in an earlier, closed case stays closed."""
     with write_transaction(engine) as connection:
         latest = latest_published_in(connection)
         run = run_id or (None if latest is None else latest.id)
@@ -203,7 +217,15 @@ def sync_run_cases(
         open_case_of = dict(zip(still_open["unit_id"], still_open["case_id"], strict=True))
         priority_of = _priorities(connection, list(open_case_of.values()))
         no_rows = members.iloc[0:0]
-        opened, updated, added_total = [], [], 0
+        opened: list[int] = []
+        updated: list[int] = []
+        added_total = 0
+        heads = scheme_units(members, branch_head)
+        as_branch = heads[heads.notna() & ~heads.index.isin(list(open_case_of))]
+        if len(as_branch) and branch_head is not None:
+            done = _sync_branches(connection, run, networks, as_branch, branch_head, sla_hours)
+            opened, updated, added_total = done
+            networks = networks.drop(index=as_branch.index)
         for network_id, unit in networks.iterrows():
             new = new_by_network.get(network_id, no_rows)[list(_MEMBER_COLUMNS)]
             open_ids = [open_case_of[network_id]] if network_id in open_case_of else []
@@ -243,6 +265,48 @@ def sync_run_cases(
     return CaseSync(run_id=run, opened=opened, updated=updated, accounts_added=added_total)
 
 
+def _sync_branches(
+    connection: Connection,
+    run: str,
+    networks: pd.DataFrame,
+    heads: pd.Series,
+    branch_head: pd.Series,
+    sla_hours: Mapping[str, float],
+) -> tuple[list[int], list[int], int]:
+    """Branch units: open a case holding the whole branch, or add the branch's new accounts
+    to its open case and raise its priority. (opened, updated, accounts added)."""
+    everyone = _run_members(connection, run, networks=[str(n) for n in heads.index])
+    known = _known_accounts(connection, BRANCH)
+    still_open = known[known["open"].astype(bool)].drop_duplicates("unit_id")
+    open_case_of = dict(zip(still_open["unit_id"], still_open["case_id"], strict=True))
+    opened: list[int] = []
+    updated: list[int] = []
+    added = 0
+    for network_id, head in heads.items():
+        branch = branch_members(everyone, branch_head, str(head))
+        new = branch[~branch["account_id"].isin(known.loc[known["unit_id"] == head, "account_id"])]
+        priority, region = (
+            str(networks.at[network_id, "priority"]),
+            networks.at[network_id, "region"],
+        )
+        if head in open_case_of:
+            case_id = int(open_case_of[head])
+            _add_accounts(connection, case_id, new, run)
+            if _raise_case(connection, case_id, priority=priority, added=len(new), run_id=run,
+                           sla_hours=sla_hours):  # fmt: skip
+                updated.append(case_id)
+        elif new["band"].isin(FLAGGED_BANDS).any():
+            case_id = _new_case(connection, kind=BRANCH, unit_id=str(head),
+                                network_id=str(network_id), region=region, priority=priority,
+                                run_id=run, actor=NIGHTLY_RUN, sla_hours=sla_hours)  # fmt: skip
+            _add_accounts(connection, case_id, new, run)
+            opened.append(case_id)
+        else:
+            continue
+        added += len(new)
+    return opened, updated, added
+
+
 def _account_row(connection: Connection, account_id: str) -> Any:
     """The account's row in the latest published run."""
     run = latest_published_in(connection)
@@ -264,10 +328,12 @@ def open_case_by_hand(
     unit_kind: CaseUnit,
     actor: str,
     sla_hours: Mapping[str, float],
+    downline: frozenset[str] = frozenset(),
 ) -> int:
     """A moderator opens a case from an account: its network (the network's accounts from band
-    medium up, and this one), or the branch it heads (this account; its downline is not in the
-    store). Refused when the unit already has an open case (the error names it)."""
+    medium up, and this one), or the branch it heads (this account and its whole ``downline``
+    as the run scored them, every band). Refused when the unit already has an open case (the
+    error names it)."""
     with write_transaction(engine) as connection:
         row = _account_row(connection, account_id)
         unit_id = row.network_id if unit_kind == "network" else account_id
@@ -285,6 +351,11 @@ def open_case_by_hand(
             everyone = _run_members(connection, row.run_id)
             everyone = everyone[everyone["network_id"] == unit_id]
             members = pd.concat([everyone, members[list(_MEMBER_COLUMNS)]])
+            members = members.drop_duplicates("account_id")
+        elif downline:
+            everyone = _run_members(connection, row.run_id, networks=[row.network_id])
+            below = everyone[everyone["account_id"].isin(downline)]
+            members = pd.concat([members[list(_MEMBER_COLUMNS)], below])
             members = members.drop_duplicates("account_id")
         top = min((priority_rank(b) for b in members["band"] if b in CASE_PRIORITIES), default=2)
         case_id = _new_case(

@@ -133,6 +133,16 @@ def submit_review(
     return QaResult(qa_id, row.case_id, actor, now, len(outcomes), agreed)
 
 
+def sample_log(engine: Engine, *, limit: int = 200) -> list[dict[str, Any]]:
+    """The QA sample, newest first: which case, whose decision, who reviews it and how it
+    agreed (never the outcomes: the log is for the lead, the review stays blind)."""
+    columns = (_q.id, _q.case_id, _q.decided_by, _q.sampled_at, _q.reviewer, _q.assigned_at,
+               _q.reviewed_at, _q.compared, _q.agreed)  # fmt: skip
+    query = select(*columns).order_by(_q.id.desc()).limit(limit)
+    with read_transaction(engine) as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
 def agreement(engine: Engine) -> list[dict[str, Any]]:
     """Per original decider: reviews done, accounts compared and the share agreed."""
     with read_transaction(engine) as connection:

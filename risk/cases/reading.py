@@ -177,6 +177,18 @@ class TimelinePoint:
     recruits_30d: float | None
 
 
+def case_roles(engine: Engine, case_id: int) -> dict[str, str | None]:
+    """Each account of the case and its likely role (the decision form's expansion)."""
+    query = select(case_accounts_table.c.account_id, case_accounts_table.c.role).where(
+        case_accounts_table.c.case_id == case_id
+    )
+    with read_transaction(engine) as connection:
+        return {
+            str(a): r
+            for a, r in connection.execute(query.order_by(case_accounts_table.c.account_id))
+        }
+
+
 def case_timeline(engine: Engine, case_id: int, *, limit: int = 2_000) -> list[TimelinePoint]:
     """The case's accounts (riskiest first, at most ``limit``) with their join age and recent
     recruits, as the case's latest run scored them."""

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, func, select
 
 from risk.cases.opening import NIGHTLY_RUN
+from risk.cases.reading import overdue_clause
 from risk.cases.sla import is_overdue
 from risk.store.db import read_transaction
 from risk.store.schema import actions_table, appeals_table, cases_table, qa_table
@@ -136,6 +137,23 @@ def case_work_figures(
         "appeals": _appeals(appeals),
         "reviewer_agreement": _agreement(qa_rows),
     }
+
+
+def sla_breaches(engine: Engine) -> dict[str, dict[str, int]]:
+    """Per priority, every case that missed its due time so far (``breached``: decided late or
+    still waiting past it, the report's rule) and those still waiting past it (``overdue``)."""
+    now = utcnow()
+    waiting = and_(_c.decided_at.is_(None), _c.state != "closed", _c.due_at < now)
+    query = select(
+        _c.priority,
+        func.count().filter(overdue_clause(now)),
+        func.count().filter(waiting),
+    ).group_by(_c.priority)
+    counts: dict[str, dict[str, int]] = {p: {"breached": 0, "overdue": 0} for p in CASE_PRIORITIES}
+    with read_transaction(engine) as connection:
+        for priority, breached, overdue in connection.execute(query):
+            counts[priority] = {"breached": int(breached), "overdue": int(overdue)}
+    return counts
 
 
 def actions_for_statements(

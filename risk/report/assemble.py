@@ -23,7 +23,7 @@ from risk.report.content import (
     resolve_run,
 )
 from risk.report.keys import pseudonym
-from risk.report.model_card import model_card, training_artifacts
+from risk.report.model_card import model_card, training_artifacts, training_fingerprint
 from risk.store.decisions import list_decisions
 from risk.store.retention import dropped_rows
 from risk.store.scores import scores_frame
@@ -114,6 +114,8 @@ def build_content(
             confirmed_accounts=confirmed,
             dropped=dropped,
             lang=lang,
+            trained_on_scored=training_fingerprint(tracking_uri, run.model_run_id or scorer.run_id)
+            == run.data_fingerprint,
         ),
         cases=case_register(frame, history, lang),
         charts=chart_data(frame, bands, artifacts.get("mean_abs_shap.json", {}), dropped),

@@ -16,13 +16,13 @@ outside the EU rests on the platform's terms (incompatible content), naming them
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import jsonschema_rs
 
+from risk.report.dsa_fields import EU_MEMBER_STATES, LIMITS, clip, platform_slug, safe_puid
 from risk.report.errors import ReportError
 from risk.report.i18n import BAND_NAMES
 from risk.report.schema_check import first_schema_error
@@ -34,15 +34,6 @@ BATCH_SCHEMA_FILE = "dsa_statement_batch.schema.json"
 BATCH_SIZE = 100  # the database's multiple-statement call takes 1 to 100
 BATCH_DIR = "dsa"  # the report's folder of batch files: statements-001.json, ...
 EU = "EU"
-# The restriction applies wherever the platform serves EU users; the platform narrows it if not.
-EU_MEMBER_STATES = (
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
-)  # fmt: skip
-_PUID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-LIMITS = {"decision_facts": 5000, "illegal_content_legal_ground": 500,
-          "illegal_content_explanation": 2000, "incompatible_content_ground": 500,
-          "incompatible_content_explanation": 2000}  # fmt: skip
 
 
 # Everything a statement says in words, per language (one language per statement).
@@ -94,15 +85,11 @@ def batch_schema() -> dict[str, Any]:
     return _schema(BATCH_SCHEMA_FILE)
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def puid(platform_slug: str, case: dict[str, Any]) -> str:
     """Platform-unique id of the statement: platform, account and decision time (safe chars)."""
     stamp = case["decided_at"][:19].replace("-", "").replace(":", "")
     raw = f"{platform_slug}_{case['account_id']}_{stamp}"
-    return _PUID_UNSAFE.sub("_", raw)[:500]
+    return safe_puid(raw)
 
 
 def _facts(case: dict[str, Any], lang: Lang) -> str:
@@ -118,7 +105,7 @@ def _facts(case: dict[str, Any], lang: Lang) -> str:
         reviewer=case["reviewer"],
         reasons=reasons or WORDS["no_reasons"][lang],
     )
-    return _clip(text, LIMITS["decision_facts"])
+    return clip(text, LIMITS["decision_facts"])
 
 
 def _eu_first(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -135,7 +122,7 @@ def legal_ground(indicators: list[dict[str, Any]]) -> str:
     for citation in cited[1:]:
         if len(text) + 2 + len(citation) <= limit:
             text += "; " + citation
-    return _clip(text, limit)
+    return clip(text, limit)
 
 
 def _grounds(case: dict[str, Any], lang: Lang) -> dict[str, str]:
@@ -147,7 +134,7 @@ def _grounds(case: dict[str, Any], lang: Lang) -> dict[str, str]:
         return {
             "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
             "illegal_content_legal_ground": legal_ground(indicators),
-            "illegal_content_explanation": _clip(texts, LIMITS["illegal_content_explanation"]),
+            "illegal_content_explanation": clip(texts, LIMITS["illegal_content_explanation"]),
         }
     explanation = WORDS["terms_explanation"][lang]
     if indicators:
@@ -156,7 +143,7 @@ def _grounds(case: dict[str, Any], lang: Lang) -> dict[str, str]:
     return {
         "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
         "incompatible_content_ground": WORDS["terms_ground"][lang],
-        "incompatible_content_explanation": _clip(
+        "incompatible_content_explanation": clip(
             explanation, LIMITS["incompatible_content_explanation"]
         ),
         "incompatible_content_illegal": "No",
@@ -189,8 +176,7 @@ def statement(
 
 def statements(content: Any) -> dict[str, Any]:
     """Every confirmed case in the register, in the multiple-statement payload shape."""
-    slug = _PUID_UNSAFE.sub("-", content.meta["platform_name"].encode("ascii", "ignore").decode())
-    slug = slug.strip("-").lower()[:40] or "platform"
+    slug = platform_slug(content.meta["platform_name"])
     as_of = content.meta["run"]["as_of"]
     lang: Lang = content.meta["lang"]
     confirmed = [c for c in content.cases if c["decision"] == "confirm" and c["decided_at"]]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from risk.report.dsa import _PUID_UNSAFE, EU_MEMBER_STATES, LIMITS, _clip
+from risk.report.dsa_fields import EU_MEMBER_STATES, LIMITS, clip, platform_slug, safe_puid
 
 # action -> the statement's restriction field and value
 RESTRICTIONS: dict[str, tuple[str, str]] = {
@@ -22,19 +22,19 @@ def _grounds(action: dict[str, Any]) -> dict[str, str]:
     if action["ground_kind"] == "illegal":
         return {
             "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
-            "illegal_content_legal_ground": _clip(
+            "illegal_content_legal_ground": clip(
                 action["legal_ground"], LIMITS["illegal_content_legal_ground"]
             ),
-            "illegal_content_explanation": _clip(
+            "illegal_content_explanation": clip(
                 action["statement"], LIMITS["illegal_content_explanation"]
             ),
         }
     return {
         "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
-        "incompatible_content_ground": _clip(
+        "incompatible_content_ground": clip(
             action["legal_ground"], LIMITS["incompatible_content_ground"]
         ),
-        "incompatible_content_explanation": _clip(
+        "incompatible_content_explanation": clip(
             action["statement"], LIMITS["incompatible_content_explanation"]
         ),
         "incompatible_content_illegal": "No",
@@ -53,17 +53,17 @@ def _facts(action: dict[str, Any]) -> str:
         f"{action['statement']} The {action['unit_kind']} was {detected}; a moderator decided "
         f"to {action['action'].replace('_', ' ')} {target}{review}."
     )
-    return _clip(text, LIMITS["decision_facts"])
+    return clip(text, LIMITS["decision_facts"])
 
 
-def action_statement(action: dict[str, Any], *, platform_slug: str) -> dict[str, Any] | None:
+def action_statement(action: dict[str, Any], *, slug: str) -> dict[str, Any] | None:
     """One statement for an action that restricts (None for a warning or a referral)."""
     restriction = RESTRICTIONS.get(action["action"])
     if restriction is None:
         return None
     field, value = restriction
     subject = action["account_id"] or f"{action['unit_kind']}-{action['unit_id']}"
-    puid = _PUID_UNSAFE.sub("_", f"{platform_slug}_action_{action['id']}_{subject}")[:500]
+    puid = safe_puid(f"{slug}_action_{action['id']}_{subject}")
     return {
         field: value,
         "account_type": "ACCOUNT_TYPE_BUSINESS",
@@ -85,7 +85,6 @@ def action_statement(action: dict[str, Any], *, platform_slug: str) -> dict[str,
 
 def action_statements(actions: list[dict[str, Any]], *, platform_name: str) -> dict[str, Any]:
     """The multiple-statement payload for the actions that restrict."""
-    slug = _PUID_UNSAFE.sub("-", platform_name.encode("ascii", "ignore").decode())
-    slug = slug.strip("-").lower()[:40] or "platform"
-    made = [action_statement(action, platform_slug=slug) for action in actions]
+    slug = platform_slug(platform_name)
+    made = [action_statement(action, slug=slug) for action in actions]
     return {"statements": [item for item in made if item is not None]}

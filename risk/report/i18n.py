@@ -206,6 +206,15 @@ LABEL_SOURCE: dict[Lang, str] = {
     "同一网络不会同时出现在训练和测试中。",
 }
 
+# Said when the model was trained on the very snapshot (files and as_of) this run scored.
+TRAINED_ON_SCORED: dict[Lang, str] = {
+    "en": "The model was trained on this same snapshot (same data fingerprint): the labelled "
+    "accounts scored here were seen in training, so their scores are in-sample and read better "
+    "than they would on new data. The held-out figures below are the out-of-sample measure.",
+    "zh": "本模型的训练数据即为本次评分的快照（数据指纹相同）：此处评分的已标注账户在训练中出现过，"
+    "其评分属于样本内结果，优于模型在新数据上的表现。下方留出集指标才是样本外的衡量。",
+}
+
 LIMITATIONS: dict[Lang, list[str]] = {
     "en": [
         "Labels come from the training platform; other compensation plans or fake-sales "

@@ -15,7 +15,13 @@ from mlflow.exceptions import MlflowException
 
 from features.registry import REGISTRY
 from risk.report.errors import ReportError
-from risk.report.i18n import LABEL_SOURCE, LIMITATIONS, METRIC_NAMES, PURPOSE
+from risk.report.i18n import (
+    LABEL_SOURCE,
+    LIMITATIONS,
+    METRIC_NAMES,
+    PURPOSE,
+    TRAINED_ON_SCORED,
+)
 from risk.store.retention_tallies import DroppedRows
 from risk.vocab import FLAGGED_BANDS, Lang
 
@@ -47,6 +53,17 @@ def training_artifacts(tracking_uri: str, mlflow_run_id: str | None) -> dict[str
         raise ReportError(
             f"cannot read the training report of MLflow run {mlflow_run_id}: {error}"
         ) from error
+
+
+def training_fingerprint(tracking_uri: str, mlflow_run_id: str | None) -> str | None:
+    """The data fingerprint the training run logged (None: unknown run or no such tag)."""
+    if not mlflow_run_id:
+        return None
+    try:
+        run = mlflow.MlflowClient(tracking_uri=tracking_uri).get_run(mlflow_run_id)
+    except MlflowException:
+        return None
+    return run.data.tags.get("data_fingerprint")
 
 
 def _round(value: Any, digits: int = 4) -> float | None:
@@ -192,8 +209,10 @@ def model_card(
     confirmed_accounts: set[str],
     dropped: DroppedRows,
     lang: Lang,
+    trained_on_scored: bool = False,
 ) -> dict[str, Any]:
-    """Everything the model-card section shows, JSON-safe."""
+    """Everything the model-card section shows, JSON-safe; ``trained_on_scored``: the training
+    run's data fingerprint is the scored run's (same snapshot files and as_of)."""
     metrics = artifacts.get("metrics.json") or dict(scorer.metrics)
     data = artifacts.get("data.json", {})
     k = _review_capacity(metrics)
@@ -209,6 +228,8 @@ def model_card(
                 for name, values in sorted(dict(data.get("parts", {})).items())
             ],
             "label_source": LABEL_SOURCE[lang],
+            "trained_on_scored_snapshot": trained_on_scored,
+            "in_sample_note": TRAINED_ON_SCORED[lang] if trained_on_scored else None,
         },
         "review_capacity_k": k,
         "validation": validation_metrics(metrics, k, lang),

@@ -8,7 +8,7 @@ string already fitted to its column (two lines at most), so a page is one cheap 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +26,8 @@ PADDING = 2.2
 LINES = 2
 ROW_HEIGHT = LINES * LEADING + 2 * PADDING
 ELLIPSIS = "…"
+# Characters inside a printed number (3,108.95, 85%): a cut never falls between two of them.
+NUMBER_CHARS = frozenset("0123456789.,%")
 
 # (label key, width in points, right-aligned); the widths sum to the landscape frame width.
 COLUMNS: tuple[tuple[str, float, bool], ...] = (
@@ -62,7 +64,14 @@ def fit(text: str, width: float) -> str:
             low = middle
         else:
             high = middle - 1
-    return text[:low].rstrip() + ELLIPSIS
+    return text[: whole_numbers(text, low)].rstrip() + ELLIPSIS
+
+
+def whole_numbers(text: str, cut: int) -> int:
+    """``cut`` moved back to the start of the number it falls in ("3,1…" would misread)."""
+    while 0 < cut < len(text) and text[cut - 1] in NUMBER_CHARS and text[cut] in NUMBER_CHARS:
+        cut -= 1
+    return cut
 
 
 @lru_cache(maxsize=4096)
@@ -160,16 +169,22 @@ def register_tables(
     rule_ids: Sequence[str],
     frame_height: float,
     heading_height: float,
+    page_key: Callable[[], Any] | None = None,
+    page_key_height: float = 0.0,
 ) -> list[Any]:
-    """One table per landscape page (header row repeated), separated by page breaks."""
+    """One table per landscape page (header row repeated), separated by page breaks; each page
+    after the first starts with ``page_key()`` (the rule numbers' key, ``page_key_height``
+    high) so a reader of any page can tell what its rule numbers mean."""
     header = [wrap(f"{t['network']} / {t['tier']}" if k == "network" else t[k], w)
               for k, w, _ in COLUMNS]  # fmt: skip
     number = {rule: i for i, rule in enumerate(rule_ids, 1)}
     # A hair below the frame height so float rounding never pushes a page's table to a split.
-    per_page = math.floor((frame_height - 0.5) / ROW_HEIGHT) - 1
+    per_page = math.floor((frame_height - page_key_height - 0.5) / ROW_HEIGHT) - 1
     first = math.floor((frame_height - heading_height - 0.5) / ROW_HEIGHT) - 1
     story: list[Any] = []
     for start, stop in _chunks(len(cases), first, per_page):
         page = cases[start:stop]
+        if start and page_key is not None:
+            story.append(page_key())
         story += [_page_table(header, page, [_cells(c, number) for c in page]), PageBreak()]
     return story[:-1]

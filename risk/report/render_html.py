@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from risk.report.case_work_text import case_work_heading, case_work_lines
 from risk.report.content import ReportContent
 from risk.report.i18n import BAND_NAMES, LABELS, pruned_note
 from risk.service.accounts import score_text
@@ -41,5 +42,7 @@ def render_html(
         lang=lang,
         charts=images,
         key_fingerprint=key_fingerprint,
+        case_work_heading=case_work_heading(lang),
+        case_work=case_work_lines(content.case_work, lang),
     )
     return str(page).encode("utf-8")

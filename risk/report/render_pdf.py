@@ -175,6 +175,7 @@ def _model_card(d: _Doc) -> list[Any]:
         ),
         d.table(parts, [2, 1, 1, 1], numeric_from=1),
         d.p(data["label_source"], "note"),
+        *([d.p(data["in_sample_note"], "note")] if data.get("in_sample_note") else []),
         d.p(t["validation"], "h2"),
         d.table(metrics, [3, 1, 1], numeric_from=1),
         d.p(t["calibration"], "h2"),

@@ -15,6 +15,7 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
+from risk.report.case_work_text import case_work_heading, case_work_lines
 from risk.report.content import ReportContent
 from risk.report.pdf_register import register_tables
 from risk.report.pdf_styles import FONT, register_font
@@ -63,8 +64,20 @@ def _register(d: _Doc) -> list[Any]:
     used = [(f.wrap(width, height)[1], f.getSpaceBefore(), f.getSpaceAfter()) for f in heading]
     # The frame drops the first flowable's space before; each later one adds its own.
     heading_height = sum(h + after for h, _, after in used) + sum(b for _, b, _ in used[1:])
+
+    def page_key() -> Any:
+        return d.p(f"{t['indicator_key']}: {key}", "note")
+
+    # First on its page: the frame drops its space before; its space after stays.
+    key_height = page_key().wrap(width, height)[1] + page_key().getSpaceAfter()
     tables = register_tables(
-        cases, t=t, rule_ids=rule_ids, frame_height=height, heading_height=heading_height
+        cases,
+        t=t,
+        rule_ids=rule_ids,
+        frame_height=height,
+        heading_height=heading_height,
+        page_key=page_key,
+        page_key_height=key_height,
     )
     return [
         NextPageTemplate("landscape"),
@@ -74,6 +87,15 @@ def _register(d: _Doc) -> list[Any]:
         NextPageTemplate("portrait"),
         PageBreak(),
     ]
+
+
+def _case_work(d: _Doc, content: ReportContent) -> list[Any]:
+    """The period's case-work figures (DSA Art. 15), after the register; none without them."""
+    lines = case_work_lines(content.case_work, d.lang)
+    if not lines:
+        return []
+    rows = [[d.p(label), d.p(value)] for label, value in lines]
+    return [d.p(case_work_heading(d.lang), "h1"), d.table(rows, [3, 2])]
 
 
 def _appendix(d: _Doc) -> list[Any]:
@@ -154,6 +176,7 @@ def render_pdf(
         *_charts(d, charts),
         *_model_card(d),
         *_register(d),
+        *_case_work(d, content),
         *_appendix(d),
     ]
     created = creation_epoch(content.meta["generated_at"])

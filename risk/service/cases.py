@@ -22,15 +22,24 @@ from risk.cases.records import CaseDetail as CaseDetail
 from risk.cases.records import CasePage, CaseSync
 from risk.cases.records import CaseRecord as CaseRecord
 from risk.cases.records import ProposalRecord as ProposalRecord
+from risk.service.case_units import run_branch_heads, run_downline
 from risk.settings import Settings
 from risk.store.audit import append_audit
 from risk.store.db import open_store
+from risk.store.runs import get_run, latest_published_run
 from risk.vocab import CaseUnit
 
 
 def sync_cases_after_run(*, engine: Engine, settings: Settings, run_id: str | None) -> CaseSync:
-    """After a published run (``None``: the latest): open and update the flagged networks' cases."""
-    return opening.sync_run_cases(engine, run_id=run_id, sla_hours=settings.case_sla_hours)
+    """After a published run (``None``: the latest): open and update the cases of its flagged
+    scheme units (networks, or branches where one branch holds all the flagged accounts)."""
+    run = latest_published_run(engine) if run_id is None else get_run(engine, run_id)
+    return opening.sync_run_cases(
+        engine,
+        run_id=run_id,
+        sla_hours=settings.case_sla_hours,
+        branch_head=run_branch_heads(run),
+    )
 
 
 def sync_cases_of_published_run(*, settings: Settings, run_id: str) -> CaseSync:
@@ -46,12 +55,18 @@ def open_case(
     *, engine: Engine, settings: Settings, account_id: str, unit_kind: CaseUnit, actor: str
 ) -> CaseDetail:
     """A moderator opens a case from an account (its network, or the branch it heads)."""
+    downline = (
+        run_downline(latest_published_run(engine), account_id)
+        if unit_kind == "branch"
+        else frozenset()
+    )
     case_id = opening.open_case_by_hand(
         engine,
         account_id=account_id,
         unit_kind=unit_kind,
         actor=actor,
         sla_hours=settings.case_sla_hours,
+        downline=downline,
     )
     return reading.get_case(engine, case_id)
 
@@ -67,6 +82,11 @@ def get_case(*, engine: Engine, case_id: int, actor: str) -> CaseDetail:
     detail = reading.get_case(engine, case_id)
     append_audit(engine, actor=actor, action="case.view", target=case_target(case_id))
     return detail
+
+
+def case_account_roles(*, engine: Engine, case_id: int) -> dict[str, str | None]:
+    """Each account of the case and its likely role."""
+    return reading.case_roles(engine, case_id)
 
 
 def claim_next_case(*, engine: Engine, actor: str) -> CaseRecord | None:
@@ -147,6 +167,11 @@ def case_work_figures(
     return transparency.case_work_figures(engine, since=since, until=until)
 
 
+def sla_breaches(*, engine: Engine) -> dict[str, dict[str, int]]:
+    """Per priority: cases that missed their due time so far, and those still waiting past it."""
+    return transparency.sla_breaches(engine)
+
+
 def actions_for_statements(
     *, engine: Engine, since: datetime | None, until: datetime | None
 ) -> list[dict[str, Any]]:
@@ -164,6 +189,11 @@ def submit_qa_review(
 ) -> QaResult:
     """The QA reviewer's decision per account, compared with the applied one."""
     return qa.submit_review(engine, qa_id=qa_id, actor=actor, outcomes=outcomes)
+
+
+def qa_sample(*, engine: Engine, limit: int = 200) -> list[dict[str, Any]]:
+    """The blind QA sample as a lead follows it (newest first, no outcomes)."""
+    return qa.sample_log(engine, limit=limit)
 
 
 def qa_agreement(*, engine: Engine) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 from sqlalchemy import Engine
 from typing_extensions import TypedDict, Unpack  # pydantic-compatible TypedDict on 3.11
@@ -30,6 +31,7 @@ from risk.errors import StoreInputError
 from risk.indicators.wording import worded_indicators
 from risk.service.accounts import worded_reasons
 from risk.service.exploration import ExplorationPlan, run_picks
+from risk.store.decisions import decided_accounts
 from risk.store.exploration import pick_rows
 from risk.store.records import DecidedScoreRow, QueueItem, QueueKey, QueuePage
 from risk.store.runs import latest_published_run
@@ -43,6 +45,7 @@ from risk.store.scores import (
 )
 from risk.vocab import (
     ACTIONABLE_ROLES,
+    DECISION_STATUSES,
     FLAGGED_BANDS,
     QUEUE_ORDERS,
     SCHEME_ROLES,
@@ -114,6 +117,51 @@ def priority_order(keys: Sequence[QueueKey], turn: int = NETWORK_TURN) -> list[Q
     return [key for _, key in ordered]
 
 
+@lru_cache(maxsize=64)
+def _head_keys(
+    engine: Engine,
+    run_id: str,
+    bands: tuple[str, ...] | None,
+    region: str | None,
+    network_id: str | None,
+    roles: tuple[str, ...] | None,
+    exclude: tuple[str, ...],
+) -> tuple[QueueKey, ...]:
+    """The head's keys of a published run, decided or not: read once per run and filters (a
+    published run's scores never change), not on every page; decisions are applied after."""
+    _, keys = queue_keys(
+        engine, head=HEAD, run_id=run_id, exclude=exclude, bands=bands, region=region,
+        network_id=network_id, roles=roles, decision_status="all",
+    )  # fmt: skip
+    return tuple(keys)
+
+
+def _pending_keys(
+    engine: Engine, run_id: str, query: QueueQuery, exclude: Sequence[str]
+) -> list[QueueKey]:
+    """The head's keys the query's decision status keeps (the cached keys, minus or only the
+    accounts with a decision on record)."""
+    status = query["decision_status"]
+    if status not in DECISION_STATUSES:
+        raise StoreInputError(
+            f"unknown decision_status {status!r}; use {', '.join(DECISION_STATUSES)}"
+        )
+    keys = _head_keys(
+        engine,
+        run_id,
+        None if query["bands"] is None else tuple(query["bands"]),
+        query["region"],
+        query["network_id"],
+        None if query["roles"] is None else tuple(query["roles"]),
+        tuple(exclude),
+    )
+    if status == "all":
+        return list(keys)
+    decided = decided_accounts(engine)
+    keep_decided = status == "decided"
+    return [key for key in keys if (key.account_id in decided) == keep_decided]
+
+
 def _check_order(order: str) -> None:
     if order not in QUEUE_ORDERS:
         raise StoreInputError(f"unknown order {order!r}; use {', '.join(QUEUE_ORDERS)}")
@@ -134,13 +182,9 @@ def _priority_page(
         "decision_status": query["decision_status"],
         "roles": query["roles"],
     }
-    resolved, keys = queue_keys(
-        engine,
-        head=HEAD,
-        run_id=run_id,
-        exclude=exclude,
-        **selection,  # type: ignore[arg-type]
-    )
+    latest = None if run_id else latest_published_run(engine)
+    resolved = run_id or (latest.id if latest is not None else "")
+    keys = _pending_keys(engine, resolved, query, exclude) if resolved else []
     chosen = [key.account_id for key in priority_order(keys)[offset : offset + limit]]
     items: list[DecidedScoreRow] = list(queue_rows(engine, resolved, chosen)) if resolved else []
     rest_offset = max(0, offset - len(keys))

@@ -118,6 +118,12 @@ def list_decisions(
         return [DecisionRecord.from_row(row) for row in connection.execute(query)]
 
 
+def decided_accounts(engine: Engine) -> frozenset[str]:
+    """Every account with a decision on record (what "pending" leaves out of a queue)."""
+    with read_transaction(engine) as connection:
+        return frozenset(connection.execute(select(_d.account_id).distinct()).scalars())
+
+
 def decisions_version(engine: Engine) -> str:
     """A marker that changes whenever a decision is recorded (decisions are never edited or
     deleted: their count and newest id say it all): what a cached report was built from."""

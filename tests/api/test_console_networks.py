@@ -73,11 +73,18 @@ def test_a_network_page_shows_its_flagged_accounts_with_their_decisions(
     assert statuses == [decisions[account] for account in rows]
     assert decisions[decided] == "dismiss"
     assert f'id="accounts">{view["accounts"]:,}<' in page and "Money flows" in page
+    # Amounts carry the platform's currency (RISK_CURRENCY, default CNY); counts do not.
+    flows = re.findall(r'<td class="num money">([^<]+)</td>', page)
+    assert flows and all(re.fullmatch(r"-?[\d,]+ CNY", flow) for flow in flows), flows
+    assert "Commissions paid up (CNY)" in page or "(CNY)</th>" in page
+    assert f'id="accounts">{view["accounts"]:,} CNY<' not in page
     assert f'href="/console/?network={network}&amp;status=all"' in page
 
     account = moderator.get(f"/console/accounts/{decided}").text
     assert f'id="network-link" href="/console/networks/{network}"' in account
     assert 'id="network-score">0.' in account and 'id="branch-score">0.' in account
+    sales = account.split('id="sales"')[1].split("</section>")[0]
+    assert re.search(r'<td class="num">[\d,]+ CNY</td>', sales), "sales amounts lack currency"
     missing = moderator.get("/console/networks/no-such-network")
     assert missing.status_code == 404 and "no-such-network" in missing.text
 

@@ -130,3 +130,30 @@ def test_the_schemas_name_their_source() -> None:
     schemas = Path(__file__).resolve().parents[2] / "risk" / "report" / "schemas"
     text = (schemas / "dsa_statement_batch.schema.json").read_text(encoding="utf-8")
     assert "between:1,100" in text and "StatementStoreRequest" in text
+
+
+@pytest.mark.parametrize("module", ["dsa", "dsa_actions"])
+def test_the_statement_builders_share_public_field_rules(module: str) -> None:
+    """Both builders take the EU scope, limits, clipping and puid rules from ``dsa_fields``,
+    never another module's private helpers."""
+    import ast
+
+    import risk.report
+
+    source = Path(risk.report.__file__).with_name(f"{module}.py").read_text("utf-8")
+    imported = [
+        (node.module, alias.name)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert not [name for _, name in imported if name.startswith("_")]
+    assert ("risk.report.dsa_fields", "clip") in imported
+
+
+def test_puids_and_slugs_keep_to_the_databases_characters() -> None:
+    from risk.report.dsa_fields import platform_slug, safe_puid
+
+    assert re.fullmatch(r"[a-z0-9_-]+", platform_slug("Shop 平台 Ltd."))
+    assert platform_slug("平台") == "platform"
+    assert re.fullmatch(r"[A-Za-z0-9_-]{500}", safe_puid("a b/" * 300))

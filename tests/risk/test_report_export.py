@@ -81,6 +81,7 @@ def report_world(
             (ids[-1], "escalate", "mod-carol")]  # fmt: skip
     for account, decision, reviewer in plan:
         record_decision(engine, account_id=account, decision=decision, note="", reviewer=reviewer)
+    _open_cases_one_overdue(engine, store_url, root)
     reports = {lang: root / f"report-{lang}" for lang in ("en", "zh")}
     for lang, out in reports.items():
         _export(None, engine=engine, tracking_uri=trained_world.tracking_uri, run_id="latest",
@@ -90,6 +91,26 @@ def report_world(
         store_url, trained_world.tracking_uri, root / "home", summary.run_id,
         {a: d for a, d, _ in plan}, ("mod-alice", "mod-bob", "mod-carol"), reports,
     )  # fmt: skip
+
+
+def _open_cases_one_overdue(engine: object, store_url: str, root: Path) -> None:
+    """The nightly run's cases, one of them left past its (fixed, past) due time: an SLA
+    breach the report must show."""
+    from sqlalchemy import select, update
+
+    from risk.service.cases import sync_cases_after_run
+    from risk.store.schema import cases_table
+
+    settings = Settings.model_validate({"home": str(root / "home"), "database_url": store_url})
+    sync_cases_after_run(engine=engine, settings=settings, run_id=None)  # type: ignore[arg-type]
+    with engine.begin() as connection:  # type: ignore[attr-defined]
+        first = connection.execute(select(cases_table.c.id).order_by(cases_table.c.id)).first()
+        assert first is not None, "the run opened no case"
+        connection.execute(
+            update(cases_table)
+            .where(cases_table.c.id == first.id)
+            .values(due_at=datetime(2026, 1, 1, tzinfo=UTC))
+        )
 
 
 def _json(path: Path) -> dict:  # type: ignore[type-arg]
@@ -146,6 +167,19 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
     # (table cells wrap: compare without the line breaks)
     assert "其中不在高风险等级" in re.sub(r"\s+", "", text)
     assert "Of them outside the flagged bands" in " ".join(english.split())
+    # The rule key on every page of the register (its landscape pages), not only the first.
+    for lang in ("en", "zh"):
+        wide = [
+            " ".join((page.extract_text() or "").split())
+            for page in PdfReader(report_world.reports[lang] / "report.pdf").pages
+            if page.mediabox.width > page.mediabox.height
+        ]
+        assert len(wide) >= 2, f"{lang}: the register should span pages here"
+        missing = [n for n, page in enumerate(wide, 1) if f"1 = {first_rule}" not in page]
+        assert not missing, f"{lang}: register pages {missing} lack the rule key"
+    # Case work: the SLA breach of the overdue case, in both languages.
+    assert "SLA breaches (not decided by the due time) 1 of 1" in flat
+    assert "超出处理时限（SLA）的案件" in text and "1 件中 1 件" in text
 
 
 def test_charts_name_features_in_the_registrys_words() -> None:
@@ -456,3 +490,39 @@ def test_source_date_epoch_sets_the_pdf_date(monkeypatch: pytest.MonkeyPatch) ->
     assert creation_epoch("2026-07-01T08:00:00Z") == GENERATED_AT.timestamp()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert creation_epoch("2026-07-01T08:00:00Z") == 1700000000.0
+
+
+@pytest.mark.slow
+def test_html_report_shows_case_work_and_sla_breaches(report_world: ReportWorld) -> None:
+    from html import escape
+
+    for lang, label, value in (("en", "SLA breaches (not decided by the due time)", "1 of 1"),
+                               ("zh", "超出处理时限（SLA）的案件", "1 件中 1 件")):  # fmt: skip
+        page = (report_world.reports[lang] / "report.html").read_text("utf-8")
+        assert 'id="case-work"' in page, lang
+        row = f'<th scope="row">{escape(label)}</th><td class="num">{escape(value)}</td>'
+        assert row in page, lang
+
+
+@pytest.mark.slow
+def test_the_report_says_the_model_was_trained_on_the_scored_snapshot(
+    report_world: ReportWorld,
+) -> None:
+    """The trained world scores the very snapshot it trained on: the model card says so (the
+    labelled accounts' scores are in-sample), in the JSON, the HTML and the PDF."""
+    from pypdf import PdfReader
+
+    for lang, words in (
+        ("en", "trained on this same snapshot"),
+        ("zh", "训练数据即为本次评分的快照"),
+    ):
+        directory = report_world.reports[lang]
+        data = _json(directory / "report.json")["model_card"]["training_data"]
+        assert data["trained_on_scored_snapshot"] is True
+        assert words in data["in_sample_note"]
+        assert words in (directory / "report.html").read_text("utf-8")
+        pdf = "".join(
+            "".join((page.extract_text() or "").split())
+            for page in PdfReader(directory / "report.pdf").pages
+        )
+        assert "".join(words.split()) in pdf, lang

@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from risk.report.pdf_register import COLUMNS, FONT_SIZE, PADDING, fit, rule_ranges, wrap
+from risk.report.pdf_register import (
+    COLUMNS,
+    FONT_SIZE,
+    NUMBER_CHARS,
+    PADDING,
+    fit,
+    rule_ranges,
+    wrap,
+)
 from risk.report.pdf_styles import FONT, register_font
 
 TEXT = st.text(
@@ -37,6 +45,24 @@ def test_a_fitted_cell_never_overflows_and_keeps_what_fits(text: str, width: flo
         assert shown == text
     else:
         assert shown.endswith("…") and text.startswith(shown[:-1].rstrip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXT, width=st.floats(min_value=20, max_value=320))
+def test_a_cut_never_falls_inside_a_number(text: str, width: float) -> None:
+    register_font()
+    kept = fit(text, width).removesuffix("…").rstrip()
+    if kept != text and kept and kept[-1] in NUMBER_CHARS:
+        assert text[len(kept)] not in NUMBER_CHARS, (text, kept)
+
+
+def test_a_comparison_is_cut_before_its_number_not_inside_it() -> None:
+    register_font()
+    text = "• Its net gain equals 3,108.95 typical orders (legitimate peers: 0.42)"
+    widths = [_width(text[:n] + "…") + 2 * PADDING + 0.01 for n in range(20, len(text))]
+    for width in widths:
+        kept = fit(text, width).removesuffix("…").rstrip()
+        assert not kept.endswith(("3", "3,", "3,1", "3,10", "3,108", "3,108.", "3,108.9", "0.4"))
 
 
 @settings(max_examples=100, deadline=None)

@@ -4,6 +4,7 @@ two moderators, two leads and a regulator, and uvicorn on a free port (no model 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,14 +55,25 @@ def publish_networks(publish_scores: RunWriter, count: int) -> str:
     return publish_scores(frame)
 
 
-@pytest.fixture
-def served(
-    store_engine: Engine, store_url: str, publish_scores: RunWriter, tmp_path: Path
-) -> Iterator[Served]:
-    """Six flagged networks, their cases opened, served over HTTP."""
+def publish_large_network(publish_scores: RunWriter, size: int) -> str:
+    """One network of ``size`` accounts: an organizer, 1% recruiters, the rest participants;
+    the organizer, the recruiters and every 50th participant flagged."""
+    frame = world({"big": ["medium"] * size})
+    order = frame["account_id"].str.rsplit("-a", n=1).str[1].astype(int)
+    frame["role"] = ["organizer" if i == 0 else "recruiter" if i <= size // 100
+                     else "participant" for i in order]  # fmt: skip
+    flagged = (frame["role"] != "participant") | (order % 50 == 0)
+    frame.loc[flagged, "band"] = "high"
+    frame.loc[order == 0, "band"] = "critical"
+    frame["tier"] = [0 if i == 0 else 1 if i <= size // 100 else 2 for i in order]
+    return publish_scores(frame)
+
+
+@contextmanager
+def _clients(store_engine: Engine, store_url: str, tmp_path: Path) -> Iterator[Served]:
+    """The published run's cases opened, keys made, the server started: one client per key."""
     from risk.service.cases import sync_cases_after_run
 
-    publish_networks(publish_scores, 6)
     settings = Settings.model_validate(
         {
             "home": str(tmp_path),
@@ -83,3 +95,23 @@ def served(
         for client in clients.values():
             client.close()
         server.stop()
+
+
+@pytest.fixture
+def served(
+    store_engine: Engine, store_url: str, publish_scores: RunWriter, tmp_path: Path
+) -> Iterator[Served]:
+    """Six flagged networks, their cases opened, served over HTTP."""
+    publish_networks(publish_scores, 6)
+    with _clients(store_engine, store_url, tmp_path) as ready:
+        yield ready
+
+
+@pytest.fixture
+def served_large(
+    store_engine: Engine, store_url: str, publish_scores: RunWriter, tmp_path: Path
+) -> Iterator[Served]:
+    """One 5,000-account network, its case opened, served over HTTP."""
+    publish_large_network(publish_scores, 5_000)
+    with _clients(store_engine, store_url, tmp_path) as ready:
+        yield ready

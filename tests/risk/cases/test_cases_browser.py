@@ -98,3 +98,26 @@ def test_two_moderators_and_a_lead_work_a_case(
     eve.goto(f"{served.url}/console/cases/{case_ann}?lang=zh")
     assert "已复议" in eve.locator("#case-state").inner_text()
     assert "网络层级图" in eve.locator("#network-picture h2").inner_text()
+    # Dee takes the blind QA review of Ann's decision from the Cases page and submits it.
+    dee.goto(f"{served.url}/console/cases")
+    with dee.expect_navigation():
+        dee.click("#qa-next")
+    assert dee.locator("#qa-review-form select").count() == 3
+    with dee.expect_navigation():
+        dee.click("#qa-submit")
+    # The lead reads the QA page and the webhook log, in English, no horizontal scroll.
+    for path, shot in (
+        ("/console/qa", "console_qa.png"),
+        ("/console/webhooks", "console_webhooks.png"),
+    ):
+        eve.goto(f"{served.url}{path}?lang=en")
+        for width in (1280, 1440):
+            eve.set_viewport_size({"width": width, "height": 900})
+            wide = eve.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, (path, width, wide)
+        if served.engine.dialect.name == "sqlite":
+            eve.screenshot(path=str(shots / shot), full_page=True)
+    eve.goto(f"{served.url}/console/qa")
+    assert eve.locator("#qa-agreement tr[data-moderator=mod-ann]").count() == 1
+    eve.goto(f"{served.url}/console/webhooks")
+    assert eve.locator("tr.delivery.status-delivered").count() == 1

@@ -172,7 +172,12 @@ def test_the_platform_gets_signed_decisions_and_appeals(served: Served) -> None:
         and terminate["approved_by"] == "lead-eve"
     )
     assert got["appeal.decided"].json["data"]["appeal"]["outcome"] == "uphold"
+    # The receiver answers before the sender records it: wait for the log to catch up.
+    deadline = time.monotonic() + 20
     log = admin.get(f"/v1/webhooks/{sub_id}/deliveries").json()
+    while {d["status"] for d in log} != {"delivered"} and time.monotonic() < deadline:
+        time.sleep(0.05)
+        log = admin.get(f"/v1/webhooks/{sub_id}/deliveries").json()
     assert {d["status"] for d in log} == {"delivered"} and len(log) == 3
     assert all("payload" not in d for d in log)
 
@@ -230,3 +235,44 @@ def test_blind_qa_over_http(served: Served) -> None:
     assert shown == [
         {"moderator": "mod-ann", "reviews": 1, "accounts_compared": 3, "agreement": 0.6667}
     ]
+
+
+def test_sla_breaches_are_scraped_from_metrics(served: Served) -> None:
+    """A case past its due time counts as a breach and as overdue in /metrics; deciding it
+    late keeps the breach and ends the overdue."""
+    from datetime import timedelta
+
+    from prometheus_client.parser import text_string_to_metric_families
+    from sqlalchemy import update
+
+    from risk.store.schema import cases_table
+    from risk.store.types import utcnow
+
+    def scraped() -> dict[tuple[str, str], float]:
+        text = httpx.get(f"{served.url}/metrics").text
+        return {
+            (sample.name, sample.labels.get("priority", "")): sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name in ("risk_case_sla_breaches_total", "risk_cases_overdue")
+        }
+
+    assert scraped()[("risk_case_sla_breaches_total", "critical")] == 0
+    ann = served.as_["mod-ann"]
+    case = ann.post("/v1/cases/next").json()
+    with served.engine.begin() as connection:
+        connection.execute(
+            update(cases_table)
+            .where(cases_table.c.id == case["id"])
+            .values(due_at=utcnow() - timedelta(hours=1))
+        )
+    late = scraped()
+    assert late[("risk_case_sla_breaches_total", case["priority"])] == 1
+    assert late[("risk_cases_overdue", case["priority"])] == 1
+    warn_only = _terminate_the_organizer(case["unit_id"])
+    for outcome in warn_only["outcomes"]:  # type: ignore[attr-defined]
+        outcome["action"] = "warn" if outcome["decision"] == "confirm" else None
+    assert ann.post(f"/v1/cases/{case['id']}/decision", json=warn_only).status_code == 201
+    decided = scraped()
+    assert decided[("risk_case_sla_breaches_total", case["priority"])] == 1
+    assert decided[("risk_cases_overdue", case["priority"])] == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
@@ -133,3 +135,96 @@ def test_filters(store_engine: Engine, publish_scores: RunWriter) -> None:
     assert list_cases(store_engine, CaseQuery(region="浙江")).total == 2
     assert list_cases(store_engine, CaseQuery(overdue=True)).total == 0
     assert list_cases(store_engine, CaseQuery(overdue=False, limit=1)).total == 2
+
+
+def _branchy(network: str) -> tuple[pd.DataFrame, pd.Series]:
+    """A network whose root (a0) and second branch (a2) look clean while the branch headed
+    by a1 holds every flagged account: a1 (high), a3 (critical) and a4 (low), a1's downline."""
+    frame = world({network: ["low", "high", "low", "critical", "low"]})
+    heads = {"a0": "a0", "a1": "a1", "a2": "a2", "a3": "a1", "a4": "a1"}
+    return frame, pd.Series({f"{network}-{k}": f"{network}-{v}" for k, v in heads.items()})
+
+
+def test_a_run_opens_a_branch_case_when_one_branch_holds_the_flagged_accounts(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    frame, heads = _branchy("net-a")
+    spread = world({"net-b": ["high", "low", "critical"]})  # flagged in two branches
+    spread_heads = pd.Series({"net-b-a0": "net-b-a0", "net-b-a1": "net-b-a1",
+                              "net-b-a2": "net-b-a2"})  # fmt: skip
+    run = publish_scores(pd.concat([frame, spread], ignore_index=True))
+    synced = sync_run_cases(
+        store_engine, run_id=run, sla_hours=SLA, branch_head=pd.concat([heads, spread_heads])
+    )
+    assert len(synced.opened) == 2
+    by_unit = {(c.unit_kind, c.unit_id): c for c in list_cases(store_engine, CaseQuery()).items}
+    assert set(by_unit) == {("branch", "net-a-a1"), ("network", "net-b")}
+    branch = get_case(store_engine, by_unit[("branch", "net-a-a1")].id)
+    # The whole branch, organizer and downline, every band; nothing of the clean branches.
+    assert {a.account_id for a in branch.accounts} == {"net-a-a1", "net-a-a3", "net-a-a4"}
+    assert branch.case.priority == "critical" and branch.case.network_id == "net-a"
+    again = sync_run_cases(store_engine, run_id=run, sla_hours=SLA, branch_head=heads)
+    assert again.opened == [] and again.updated == []  # one open case per unit
+    # A later run whose flagged accounts spread beyond the branch judges the network.
+    later = world({"net-a": ["low", "high", "high", "critical", "low"]})
+    synced = sync_run_cases(
+        store_engine, run_id=publish_scores(later), sla_hours=SLA, branch_head=heads
+    )
+    kinds = {get_case(store_engine, i).case.unit_kind for i in synced.opened}
+    assert kinds == {"network"}
+
+
+def test_a_branch_case_opened_by_hand_holds_the_downline(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    frame, _ = _branchy("net-a")
+    publish_scores(frame)
+    case_id = open_case_by_hand(
+        store_engine,
+        account_id="net-a-a1",
+        unit_kind="branch",
+        actor="mod-ann",
+        sla_hours=SLA,
+        downline=frozenset({"net-a-a3", "net-a-a4"}),
+    )
+    detail = get_case(store_engine, case_id)
+    assert {a.account_id for a in detail.accounts} == {"net-a-a1", "net-a-a3", "net-a-a4"}
+    assert detail.case.priority == "critical"  # the downline's top band
+
+
+def test_the_service_reads_branches_and_downlines_from_the_runs_snapshot(
+    store_engine: Engine, store_url: str, publish_scores: RunWriter, tmp_path: Path
+) -> None:
+    """The nightly sync and a moderator's branch case find the branch in the snapshot the run
+    scored (the store keeps no sponsor links)."""
+    from risk.service.cases import open_case, sync_cases_after_run
+    from risk.settings import Settings
+
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    sponsors = {"a0": "", "a1": "a0", "a2": "a0", "a3": "a1", "a4": "a3"}
+    (snapshot / "accounts.csv").write_text(
+        "account_id,sponsor_id,joined_at\n"
+        + "".join(
+            f"net-a-{k},{'net-a-' + v if v else ''},2026-01-0{i + 1}\n"
+            for i, (k, v) in enumerate(sponsors.items())
+        ),
+        encoding="utf-8",
+    )
+    (snapshot / "orders.csv").write_text(
+        "order_id,seller_id,buyer_id,created_at,amount\no1,net-a-a1,c1,2026-01-09,10\n",
+        encoding="utf-8",
+    )
+    frame, _ = _branchy("net-a")
+    publish_scores(frame, snapshot_path=str(snapshot))
+    settings = Settings.model_validate({"home": str(tmp_path), "database_url": store_url})
+    synced = sync_cases_after_run(engine=store_engine, settings=settings, run_id=None)
+    (case_id,) = synced.opened
+    detail = get_case(store_engine, case_id)
+    assert (detail.case.unit_kind, detail.case.unit_id) == ("branch", "net-a-a1")
+    assert {a.account_id for a in detail.accounts} == {"net-a-a1", "net-a-a3", "net-a-a4"}
+    by_hand = open_case(
+        engine=store_engine, settings=settings, account_id="net-a-a3", unit_kind="branch",
+        actor="mod-ann",
+    )  # fmt: skip
+    assert {a.account_id for a in by_hand.accounts} == {"net-a-a3", "net-a-a4"}

@@ -127,3 +127,35 @@ def test_flagged_work_left_and_the_next_account_after_a_decision(
     )
     last = queue_page(engine=store_engine, limit=1, offset=58, **SELECT).items[0].account_id
     assert next_in_queue(engine=store_engine, decided=last, position=58, **SELECT) is None
+
+
+def test_pages_do_not_reread_the_flagged_accounts_and_still_see_new_decisions(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    """The head of a published run is read once per filters, not on every page (statements
+    counted); a decision still leaves the pending queue at once, and "decided" lists it."""
+    from sqlalchemy import event
+
+    publish_scores(_scores_with_roles())
+    queue_page(engine=store_engine, limit=7, offset=0, **SELECT)  # reads and keeps the head
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(store_engine, "before_cursor_execute", seen)
+    try:
+        first = queue_page(engine=store_engine, limit=7, offset=0, **SELECT)
+        queue_page(engine=store_engine, limit=7, offset=7, **SELECT)
+    finally:
+        event.remove(store_engine, "before_cursor_execute", seen)
+    # The head query selects only the order's key columns (network_score among them).
+    assert not [s for s in statements if "network_score" in s and "FROM scores" in s
+                and "reasons" not in s], statements  # fmt: skip
+    decided = first.items[0].account_id
+    record_decision(store_engine, account_id=decided, decision="dismiss", note=None, reviewer="m")
+    after = queue_page(engine=store_engine, limit=7, offset=0, **SELECT)
+    assert decided not in [i.account_id for i in after.items] and after.total == first.total - 1
+    shown = queue_page(engine=store_engine, limit=60, offset=0,
+                       **{**SELECT, "decision_status": "decided"})  # fmt: skip
+    assert [i.account_id for i in shown.items] == [decided]
