@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,12 +83,16 @@ class Resolver:
     """The resolver process of one server start, and a watcher that answers for it if it
     ends without an answer (killed, out of memory), so that no worker waits for ever."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, command: Sequence[str] | None = None) -> None:
         self.directory = directory
-        command = [sys.executable, "-m", "risk.service.champion_resolver", str(directory)]
-        self.process = subprocess.Popen(command)
+        default = [sys.executable, "-m", "risk.service.champion_resolver", str(directory)]
+        self.process = subprocess.Popen(list(command or default))
         self._watcher = threading.Thread(target=self._watch, name="champion-resolver", daemon=True)
         self._watcher.start()
+
+    def join(self, timeout_s: float) -> None:
+        """Wait until the resolver has ended and its answer is written."""
+        self._watcher.join(timeout_s)
 
     def _watch(self) -> None:
         code = self.process.wait()
