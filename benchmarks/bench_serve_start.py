@@ -2,7 +2,7 @@
 workers, on a demo home (the 20,000-account world of `risk demo`).
 
     uv run python benchmarks/bench_serve_start.py [--home /tmp/bench_serve/home] [--repeat 3]
-        [--workers 1 2]
+        [--workers 1 2] [--root CHECKOUT]
 
 Builds the demo home once if it is missing (`risk demo --no-serve`, a few minutes), then for
 each worker count starts `risk serve` `--repeat` times and polls every 20 ms: the time from
@@ -11,6 +11,10 @@ published). Also counts worker restarts (more worker processes started than aske
 died) in the server's log: there must be none.
 Prints each start, the median per worker count, and the load average beside every figure:
 the machine has 2 cores, often shared. Target (issue 19): ready in < 10 s on a quiet machine.
+Beside each wall time, the CPU seconds each server process had used when it was ready (the
+worker(s), and the resolver among the server's ended children): on a busy machine these say
+what a quiet one would take. `--root` serves another checkout from the same venv, e.g.
+`git archive main | tar -x -C /tmp/main` for a before/after on the same home.
 """
 
 from __future__ import annotations
@@ -45,6 +49,34 @@ class Start:
     ready_s: float
     restarts: int
     load: str
+    cpu: dict[str, float]  # CPU seconds per process (worker, resolver) when it was ready
+
+
+CLOCK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat fields after the command name (field 3 onwards)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()
+
+
+def cpu_by_process(server: int) -> dict[str, float]:
+    """CPU seconds so far of the server process, its live children (the workers of
+    --workers N) and its ended children (the champion resolver, reaped by the server).
+    Unlike wall time, these hardly depend on what else the machine runs."""
+    fields = _stat(server)
+    own, ended = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+    cpu = {"server": own / CLOCK, "ended children": ended / CLOCK}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                child = _stat(int(entry.name))
+            except (OSError, ValueError):
+                continue
+            if int(child[1]) == server:
+                cpu[f"child {entry.name}"] = (int(child[11]) + int(child[12])) / CLOCK
+    return cpu
 
 
 def load_average() -> str:
@@ -79,7 +111,7 @@ def ensure_demo_home(home: Path) -> None:
     subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def measure_start(home: Path, workers: int) -> Start:
+def measure_start(home: Path, workers: int, root: Path) -> Start:
     """Start `risk serve`, time /health and /ready, stop it, count worker restarts."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -89,8 +121,9 @@ def measure_start(home: Path, workers: int) -> Start:
     command += ["--port", str(port), "--workers", str(workers), "--log-level", "info"]
     with tempfile.TemporaryFile() as log:
         started = time.monotonic()
-        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
+        server = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=log)
         health = ready = None
+        cpu: dict[str, float] = {}
         try:
             while ready is None and time.monotonic() - started < GIVE_UP_SECONDS:
                 if server.poll() is not None:
@@ -99,6 +132,7 @@ def measure_start(home: Path, workers: int) -> Start:
                     health = time.monotonic() - started
                 if health is not None and status(f"{url}/ready") == 200:
                     ready = time.monotonic() - started
+                    cpu = cpu_by_process(server.pid)
                 time.sleep(POLL_SECONDS)
         finally:
             server.send_signal(signal.SIGINT)
@@ -109,7 +143,7 @@ def measure_start(home: Path, workers: int) -> Start:
         raise SystemExit(f"risk serve --workers {workers} never became ready:\n{text}")
     # a restarted worker is a new process: more started processes than workers
     restarts = len(set(WORKER_STARTED.findall(text))) - workers + text.count("died")
-    return Start(workers, health, ready, restarts, load_average())
+    return Start(workers, health, ready, restarts, load_average(), cpu)
 
 
 def main() -> None:
@@ -117,16 +151,21 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=Path("/tmp/bench_serve/home"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="checkout to serve (e.g. `git archive main`)"
+    )
     args = parser.parse_args()
     home = args.home.resolve()
     ensure_demo_home(home)
-    print(f"home {home}; load average before: {load_average()}")
+    print(f"home {home}; serving {args.root}; load average before: {load_average()}")
     for workers in args.workers:
-        starts = [measure_start(home, workers) for _ in range(args.repeat)]
+        starts = [measure_start(home, workers, args.root.resolve()) for _ in range(args.repeat)]
         for start in starts:
+            shown = ", ".join(f"{name} {seconds:.1f}" for name, seconds in start.cpu.items())
             print(
                 f"workers={workers}  /health {start.health_s:5.2f} s  /ready {start.ready_s:5.2f} s"
-                f"  restarts {start.restarts}  load {start.load}",
+                f"  restarts {start.restarts}  load {start.load}\n"
+                f"    CPU s at ready: {shown}; total {sum(start.cpu.values()):.1f}",
                 flush=True,
             )
         health = statistics.median(start.health_s for start in starts)
