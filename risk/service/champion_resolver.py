@@ -56,7 +56,7 @@ def resolve_into(directory: Path, *, settings: Settings) -> None:
     """Ask the registry for the settings' champion and describe its files in champion.json;
     when there is none (or the registry fails), write the reason instead."""
     # lazy: MLflow (~3 s): only the resolver process imports it, never a serving worker
-    from models.mlflow_io import download_model_files
+    from models.registry_files import download_model_files
 
     reference = f"{settings.model_name}@{settings.model_alias}"
     try:
