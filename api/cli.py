@@ -1,6 +1,6 @@
 """The ``risk`` command: every command of ``risk.cli``, plus ``serve`` and ``demo``, which start
 the API. They are registered here because ``risk`` never imports ``api``; the console script
-(``[project.scripts] risk``) points at this module's ``main``.
+(``[project.scripts] risk``, ``mlm_risk_app:main``) runs this module's ``main``.
 
 Heavy libraries (uvicorn, FastAPI, MLflow) are imported inside the commands so that
 ``risk --help`` stays instant.
