@@ -38,18 +38,18 @@ def _resolve(directory: Path, tracking_uri: str, home: Path) -> int:
     return subprocess.run(command, env=env, cwd=ROOT, timeout=300).returncode
 
 
-def test_workers_load_the_resolved_champion_without_mlflow(
+def test_workers_load_the_resolved_champion_without_mlflow_or_shap(
     trained_world: TrainedWorld, tmp_path: Path
 ) -> None:
     directory = tmp_path / "champion"
     directory.mkdir()
     assert _resolve(directory, trained_world.tracking_uri, tmp_path / "home") == 0
-    # a worker: the same model as the registry gives, and MLflow never imported
+    # a worker: the same model as the registry gives; neither MLflow nor SHAP imported
     probe = (
         "import sys; from pathlib import Path\n"
         "from risk.service.champion import load_resolved_champion\n"
         f"champion = load_resolved_champion(Path({str(directory)!r}), timeout_s=5)\n"
-        "print(champion.scorer.label, 'mlflow' in sys.modules)\n"
+        "print(champion.scorer.label, 'mlflow' in sys.modules, 'shap' in sys.modules)\n"
     )
     env = {k: v for k, v in os.environ.items() if k != CHAMPION_DIR_VARIABLE}
     shown = subprocess.run(
@@ -57,7 +57,7 @@ def test_workers_load_the_resolved_champion_without_mlflow(
     )
     assert shown.returncode == 0, shown.stderr
     direct = load_champion(settings=_settings(trained_world.tracking_uri, tmp_path))
-    assert shown.stdout.split() == [str(direct.scorer.label), "False"]
+    assert shown.stdout.split() == [str(direct.scorer.label), "False", "False"]
     resolved = load_resolved_champion(directory, timeout_s=5)
     assert resolved.scorer.thresholds == direct.scorer.thresholds
 
