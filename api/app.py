@@ -54,6 +54,18 @@ def _load_and_freeze(state: AppState) -> None:
     gc.freeze()
 
 
+def _load_then_warm(state: AppState) -> None:
+    """Load the champion, then build the reports: a report build started beside the load
+    would hold the GIL half the time (a thread's low CPU priority does not yield the GIL)."""
+    _load_and_freeze(state)
+    _warm(state)
+
+
+def _warm(state: AppState) -> None:
+    if state.settings.warm_reports:
+        warm_reports(state.settings, state.engine)
+
+
 def create_served_app() -> FastAPI:
     """What ``risk serve`` runs in each worker: the app, its model loaded in the background."""
     return create_app(load_in_background=True)
@@ -86,20 +98,16 @@ def create_app(
         engine = open_engine(settings=chosen)
         committer = open_committer(engine=engine)
         state = AppState(settings=chosen, engine=engine, committer=committer)
+        background = _warm
         if not load_model:
             state.model_error = "model loading disabled"
         elif load_in_background:
             state.model_error = MODEL_LOADING
-            threading.Thread(
-                target=_load_and_freeze, args=(state,), name="load-champion", daemon=True
-            ).start()
+            background = _load_then_warm
         else:
             _load_and_freeze(state)
         app.state.risk = state
-        if chosen.warm_reports:
-            threading.Thread(
-                target=warm_reports, args=(chosen, engine), name="warm-reports", daemon=True
-            ).start()
+        threading.Thread(target=background, args=(state,), name="start-up", daemon=True).start()
         app.state.metrics.add_source(service_metrics(state))
         add_collector(app.state.metrics, DecisionGauges(engine, chosen))
         sender = WebhookSender(engine, chosen).start()  # case events to the platform

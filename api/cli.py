@@ -1,6 +1,6 @@
 """The ``risk`` command: every command of ``risk.cli``, plus ``serve`` and ``demo``, which start
 the API. They are registered here because ``risk`` never imports ``api``; the console script
-(``[project.scripts] risk``) points at this module's ``main``.
+(``[project.scripts] risk``, ``mlm_risk_app:main``) runs this module's ``main``.
 
 Heavy libraries (uvicorn, FastAPI, MLflow) are imported inside the commands so that
 ``risk --help`` stays instant.
@@ -12,6 +12,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -32,9 +33,14 @@ def share_metrics_between_workers() -> None:
     """
     if os.environ.get(METRICS_DIR_VARIABLE):
         return
-    directory = tempfile.mkdtemp(prefix="risk-metrics-")
-    os.environ[METRICS_DIR_VARIABLE] = directory
+    os.environ[METRICS_DIR_VARIABLE] = str(private_directory("risk-metrics-"))
+
+
+def private_directory(prefix: str) -> Path:
+    """A new directory under TMPDIR for this server's processes, removed when it exits."""
+    directory = tempfile.mkdtemp(prefix=prefix)
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return Path(directory)
 
 
 @app.command("serve")
@@ -46,12 +52,27 @@ def serve(
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
 ) -> None:
     """Serve the API (docs at /docs); loads the champion model once per worker."""
+    # lazy: the resolver's module, only when serving
+    from risk.service.champion_resolver import start_resolver
+
+    if workers > 1:
+        share_metrics_between_workers()
+    # The champion is resolved once, by a process of its own, while the workers start: they
+    # load its files without importing MLflow (about half of their start-up otherwise).
+    resolver = start_resolver(private_directory("risk-champion-"))
+    try:
+        _run_uvicorn(
+            host=host, port=port, workers=workers, log_level=log_level, access_log=access_log
+        )
+    finally:
+        resolver.stop()
+
+
+def _run_uvicorn(*, host: str, port: int, workers: int, log_level: str, access_log: bool) -> None:
     import uvicorn  # the server, only when serving (not for `risk --help`)
 
     from risk.settings import get_settings
 
-    if workers > 1:
-        share_metrics_between_workers()
     uvicorn.run(
         "api.app:create_served_app",
         factory=True,

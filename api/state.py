@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from features.errors import ServiceError
+from risk.service.champion import load_serving_champion
 from risk.service.database import GroupCommitter
-from risk.service.explanations import load_champion as load_champion_model
 from risk.service.keys import KeyCache
 from risk.service.networks import NetworkViewCache
 from risk.service.runs import RunCache
@@ -45,7 +45,7 @@ class AppState:
 def load_champion(state: AppState) -> None:
     """Load the champion scorer and its explainer into ``state``; remember why if we cannot."""
     try:
-        champion = load_champion_model(settings=state.settings)
+        champion = load_serving_champion(settings=state.settings)
     except ServiceError as error:
         state.model_error = error.message
         log.warning("serving stored scores only: %s", error.message)

@@ -8,6 +8,7 @@ not which legal test it meets. ``shap.TreeExplainer`` on a LightGBM booster runs
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -40,9 +41,6 @@ class Explainer:
         *,
         chunk_rows: int = DEFAULT_CHUNK_ROWS,
     ) -> None:
-        # lazy: shap takes seconds to import (numba, matplotlib); risk/ and api/ import this module
-        import shap
-
         if registry is None:
             registry = _default_registry()
         self.feature_names = tuple(feature_names)
@@ -50,8 +48,17 @@ class Explainer:
         self.booster = booster
         self.chunk_rows = max(1, int(chunk_rows))
         self.book = ReasonBook(self.feature_names, _medians(reference), registry)
-        self._tree = shap.TreeExplainer(booster)
         self.base_value = self._bias(np.zeros((1, len(self.feature_names))))
+
+    @cached_property
+    def _tree(self) -> Any:
+        """SHAP's TreeExplainer, built on the first batch: a serving worker, which explains one
+        row at a time through LightGBM (``_contributions_one``), never imports SHAP (about a
+        third of its start-up: numba, matplotlib)."""
+        # lazy: shap takes seconds to import (numba, matplotlib); risk/ and api/ import this module
+        import shap
+
+        return shap.TreeExplainer(self.booster)
 
     def contributions(self, X: pd.DataFrame | NDArray[Any]) -> tuple[float, NDArray[np.float64]]:
         """Base value and (n, features) log-odds contributions; one SHAP call per chunk."""
@@ -157,9 +164,10 @@ class Explainer:
         return np.asarray(phi, dtype=np.float64)[:, : len(self.feature_names)]
 
     def _bias(self, matrix: NDArray[np.float64]) -> float:
-        """The base value: the constant bias column LightGBM returns with the contributions."""
-        self._shap(matrix)
-        return float(np.asarray(self._tree.expected_value, dtype=np.float64).reshape(-1)[0])
+        """The base value: the constant bias column LightGBM returns with the contributions
+        (what SHAP's ``expected_value`` reads for a LightGBM booster)."""
+        phi = self.booster.predict(matrix, pred_contrib=True, num_threads=1)
+        return float(np.asarray(phi, dtype=np.float64)[0, len(self.feature_names)])
 
 
 def top_cells(

@@ -33,16 +33,22 @@ class Champion:
     explainer: Explainer
 
 
+def champion_of(scorer: RiskScorer) -> Champion:
+    """A loaded scorer with the explainer built on it."""
+    # lazy: the explainer's numpy and pandas: the API imports this module at start-up
+    from models.explainer import Explainer
+
+    explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
+    return Champion(scorer=scorer, explainer=explainer)
+
+
 def load_champion(*, settings: Settings) -> Champion:
     """The model registered under the settings' alias, loaded from MLflow with its explainer."""
-    # lazy: MLflow, LightGBM and SHAP (~3 s): the API imports this module at start-up
-    from models.explainer import Explainer
+    # lazy: MLflow and LightGBM (~3 s): the API imports this module at start-up
     from models.mlflow_io import load_scorer
 
     reference = f"{settings.model_name}@{settings.model_alias}"
-    scorer = load_scorer(reference, settings.tracking_uri)
-    explainer = Explainer(scorer.booster, list(scorer.feature_names), scorer.reference_medians)
-    return Champion(scorer=scorer, explainer=explainer)
+    return champion_of(load_scorer(reference, settings.tracking_uri))
 
 
 def explain_request_in(

@@ -1,4 +1,5 @@
-"""The ``risk`` console script (``api.cli:main``): risk's commands plus serve and demo."""
+"""The ``risk`` console script (``mlm_risk_app:main`` -> ``api.cli:main``): risk's commands
+plus serve and demo."""
 
 from __future__ import annotations
 

@@ -318,3 +318,16 @@ def test_every_registry_template_renders_in_both_languages(tmp_path: Path) -> No
     path.write_text(json.dumps(zh, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     assert json.loads(path.read_bytes().decode("utf-8")) == zh
     assert REGISTRY[names[0]].reason_zh.split("{")[0] in zh[0]["text"]
+
+
+def test_the_base_value_is_shaps_expected_value(
+    explainer: Explainer, trained: tuple[lgb.Booster, dict[str, float]]
+) -> None:
+    import shap
+
+    expected = shap.TreeExplainer(trained[0]).expected_value
+    assert explainer.base_value == pytest.approx(float(np.asarray(expected).reshape(-1)[0]))
+    X, _ = _accounts(50, seed=9)
+    base, contrib = explainer.contributions(X)  # the batch path does use SHAP
+    raw = trained[0].predict(X, raw_score=True)
+    np.testing.assert_allclose(contrib.sum(axis=1) + base, raw, rtol=1e-9, atol=1e-9)
