@@ -22,7 +22,7 @@ from risk.cases.qa import sample_in
 from risk.cases.records import ProposalRecord
 from risk.errors import StoreInputError
 from risk.store.db import write_transaction
-from risk.store.decisions import insert_decision_in
+from risk.store.decisions import NewDecision, insert_decision_in, insert_decisions_in
 from risk.store.schema import (
     actions_table,
     case_accounts_table,
@@ -232,6 +232,22 @@ def _review(
     )
 
 
+def member_decision(
+    member: Any, *, decision: str, note: str, reviewer: str, details: dict[str, Any]
+) -> NewDecision:
+    """One account's decision on its score as of when it joined the case."""
+    return NewDecision(
+        member.account_id,
+        member.run_id,
+        member.score,
+        member.band,
+        decision,
+        note,
+        reviewer,
+        details,
+    )
+
+
 def record_decision_in(
     connection: Connection,
     member: Any,
@@ -242,17 +258,10 @@ def record_decision_in(
     details: dict[str, Any],
 ) -> int:
     """One account's decision row (as scored when it joined the case) and its audit entry."""
-    decision_id, _ = insert_decision_in(
-        connection,
-        account_id=member.account_id,
-        run_id=member.run_id,
-        score=member.score,
-        band=member.band,
-        decision=decision,
-        note=note,
-        reviewer=reviewer,
-        details=details,
+    chosen = member_decision(
+        member, decision=decision, note=note, reviewer=reviewer, details=details
     )
+    decision_id, _ = insert_decision_in(connection, chosen)
     return decision_id
 
 
@@ -281,15 +290,18 @@ def _apply(
         taken_at=now,
     )
     actions: list[dict[str, Any]] = []
-    for outcome in proposal.outcomes:
-        record_decision_in(
-            connection,
+    decisions = [
+        member_decision(
             accounts[outcome["account_id"]],
             decision=outcome["decision"],
             note=f"case {case.id}: {proposal.statement}",
             reviewer=proposal.proposed_by,
             details={"case_id": case.id, "proposal_id": proposal_id, "action": outcome["action"]},
         )
+        for outcome in proposal.outcomes
+    ]
+    insert_decisions_in(connection, decisions)  # one multi-row write for the whole case
+    for outcome in proposal.outcomes:
         if outcome["action"] is not None:
             target = {"account_id": outcome["account_id"], "scope": "account"}
             actions.append({**common, **target, "action": outcome["action"]})

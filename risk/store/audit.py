@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,42 +71,62 @@ def append_audit_in(
     details: dict[str, Any] | None,
 ) -> AuditEntry:
     """Append inside the caller's write transaction (which this locks against other appends)."""
+    return append_audit_many_in(connection, [(actor, action, target, details)])[0]
+
+
+# (actor, action, target, details) of one entry to append
+AuditInput = tuple[str, str, str | None, dict[str, Any] | None]
+
+
+def append_audit_many_in(connection: Connection, entries: Sequence[AuditInput]) -> list[AuditEntry]:
+    """Append ``entries`` in order inside the caller's write transaction: one lock, one read of
+    the chain head, one multi-row insert (a case decided for 5,000 accounts writes 5,000)."""
+    if not entries:
+        return []
     if connection.dialect.name == "postgresql":
         # Readers go on; other appenders wait, so two entries never claim the same place.
         # An advisory lock (held to commit), not LOCK TABLE: the service role may not UPDATE the
         # log, and PostgreSQL grants EXCLUSIVE table locks only with UPDATE or DELETE rights.
         connection.execute(_APPEND_LOCK)
     last = connection.execute(_HEAD).first()
-    seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
-    # Store exactly what is hashed: the canonical form read back (NaN -> null, tuples -> lists).
-    stored = None if details is None else json.loads(canonical_json(details))
-    at = utcnow()
+    seq, prev_hash = (0, GENESIS_HASH) if last is None else (last.seq, last.hash)
     config = chain_config(connection.engine)
-    digest = entry_hash(
-        prev_hash,
-        key=config.key,
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        target=target,
-        details=stored,
-    )
-    values = dict(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        target=target,
-        details=stored,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
-    connection.execute(_APPEND, values)
-    if config.anchors_file is not None and seq % config.checkpoint_every == 0:
+    at = utcnow()
+    appended: list[AuditEntry] = []
+    for actor, action, target, details in entries:
+        seq += 1
+        # Store exactly what is hashed: the canonical form read back (NaN -> null, tuples ->
+        # lists).
+        stored = None if details is None else json.loads(canonical_json(details))
+        digest = entry_hash(
+            prev_hash,
+            key=config.key,
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            target=target,
+            details=stored,
+        )
+        appended.append(
+            AuditEntry(
+                seq=seq,
+                at=at,
+                actor=actor,
+                action=action,
+                target=target,
+                details=stored,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        prev_hash = digest
+    connection.execute(_APPEND, [asdict(entry) for entry in appended])
+    first, every = appended[0].seq, config.checkpoint_every
+    if config.anchors_file is not None and (first - 1) // every != seq // every:
         engine = connection.engine
         after_commit(connection, "audit_checkpoint", lambda: _checkpoint(engine))
-    return AuditEntry(**values)  # type: ignore[arg-type]
+    return appended
 
 
 def _checkpoint(engine: Engine) -> None:
