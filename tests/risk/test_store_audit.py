@@ -107,3 +107,25 @@ def test_append_in_callers_transaction_rolls_back_with_it(store_engine: Engine) 
         raise RuntimeError("the caller's work failed")
     assert [e.target for e in list_audit(store_engine)] == ["report-1"]
     assert verify_audit_chain(store_engine).ok
+
+
+def test_many_entries_in_one_append_chain_in_order_between_single_ones(
+    store_engine: Engine,
+) -> None:
+    from risk.store.audit import append_audit_many_in
+    from risk.store.db import write_transaction
+
+    _fill(store_engine, 2)
+    with write_transaction(store_engine) as connection:
+        assert append_audit_many_in(connection, []) == []
+        batch = append_audit_many_in(
+            connection,
+            [("lead", "decision.record", f"acct-{i}", {"i": i}) for i in range(5)],
+        )
+    _fill(store_engine, 1)
+    assert [entry.seq for entry in batch] == [3, 4, 5, 6, 7]
+    assert [entry.prev_hash for entry in batch[1:]] == [entry.hash for entry in batch[:-1]]
+    result = verify_audit_chain(store_engine)
+    assert result.ok and result.entries == 8
+    by_seq = {entry.seq: entry.target for entry in list_audit(store_engine)}
+    assert [by_seq[seq] for seq in range(3, 8)] == [f"acct-{i}" for i in range(5)]
