@@ -121,8 +121,9 @@ def queue_of(
         "score", ascending=False, ignore_index=True
     )
     undecided["rank"] = np.arange(1, len(undecided) + 1)
-    picks = draw_exploration(undecided, plan, f"day-{day}")
-    top = undecided.head(plan.capacity - len(picks))
+    # the bench's queue is the score order (its world has no roles for the priority order)
+    top = undecided.head(plan.ordinary)
+    picks = draw_exploration(undecided, plan, f"day-{day}", top["account_id"].tolist())
     queue = pd.concat(
         [
             top.assign(inclusion_probability=np.nan),
