@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from risk.report import champion
 from risk.report.content import ReportContent
 from risk.report.i18n import BAND_NAMES, LABELS, pruned_note
 from risk.service.accounts import score_text
@@ -22,6 +23,20 @@ def _environment() -> object:
     )
     environment.filters["score"] = score_text
     return environment
+
+
+def _champion(content: ReportContent) -> dict[str, object]:
+    """What champion.html.j2 reads (``champion`` None: the section is left out)."""
+    section, lang = content.champion, content.lang
+    if section is None:
+        return {"champion": None}
+    return {
+        "champion": section,
+        "s": section,
+        "w": champion.words(lang),
+        "intro": champion.intro(section, lang),
+        "figures": champion.figure_rows(section, lang),
+    }
 
 
 def render_html(
@@ -41,5 +56,6 @@ def render_html(
         lang=lang,
         charts=images,
         key_fingerprint=key_fingerprint,
+        **_champion(content),
     )
     return str(page).encode("utf-8")
