@@ -11,7 +11,8 @@ learns from every decision so far, by ``--mode``:
 - ``recalibrate``: bands recomputed from the decisions (``training.recalibration``, weighted by
   1 / inclusion probability);
 - ``retrain``: trees boosted on the decisions from the champion's calibrated log-odds
-  (``training.continued``), then bands recalibrated.
+  (``training.continued``; kept only when they beat the champion on held-back decisions), then
+  bands recalibrated.
 
 Per day it prints, on the accounts not yet decided: average precision, recall at medium+ and
 high+, legitimate accounts at high+, and the precision of that day's queue (P@capacity).
@@ -156,7 +157,8 @@ def learn(
             seed=seed,
             min_per_class=MIN_PER_CLASS,
         )
-        scorer = replace(base, residual=fit.booster)
+        # the guard: a challenger worse on the held-back decisions is not served
+        scorer = replace(base, residual=fit.booster) if fit.better else base
     scores = scorer.predict_proba(rows)
     if enough:
         thresholds = choose_band_thresholds(labels, scores, targets, sample_weight=weights)
