@@ -306,7 +306,9 @@ def tables_from_log(paths: list[str]) -> dict[str, pd.DataFrame]:
             flags=re.S,
         )
         for name, text in blocks:
-            results[name] = pd.read_csv(io.StringIO(text), sep=r"\s+")
+            # the table's lines are indented; anything after it (a load average line) is not
+            rows = "\n".join(line for line in text.splitlines() if line.startswith(" "))
+            results[name] = pd.read_csv(io.StringIO(rows), sep=r"\s+")
     return results
 
 
