@@ -11,7 +11,8 @@ learns from every decision so far, by ``--mode``:
 - ``recalibrate``: bands recomputed from the decisions (``training.recalibration``, weighted by
   1 / inclusion probability);
 - ``retrain``: trees boosted on the decisions from the champion's calibrated log-odds
-  (``training.continued``), then bands recalibrated.
+  (``training.continued``; kept only when they beat the champion on held-back decisions), then
+  bands recalibrated.
 
 Per day it prints, on the accounts not yet decided: average precision, recall at medium+ and
 high+, legitimate accounts at high+, and the precision of that day's queue (P@capacity).
@@ -121,8 +122,9 @@ def queue_of(
         "score", ascending=False, ignore_index=True
     )
     undecided["rank"] = np.arange(1, len(undecided) + 1)
-    picks = draw_exploration(undecided, plan, f"day-{day}")
-    top = undecided.head(plan.capacity - len(picks))
+    # the bench's queue is the score order (its world has no roles for the priority order)
+    top = undecided.head(plan.ordinary)
+    picks = draw_exploration(undecided, plan, f"day-{day}", top["account_id"].tolist())
     queue = pd.concat(
         [
             top.assign(inclusion_probability=np.nan),
@@ -155,7 +157,8 @@ def learn(
             seed=seed,
             min_per_class=MIN_PER_CLASS,
         )
-        scorer = replace(base, residual=fit.booster)
+        # the guard: a challenger worse on the held-back decisions is not served
+        scorer = replace(base, residual=fit.booster) if fit.better else base
     scores = scorer.predict_proba(rows)
     if enough:
         thresholds = choose_band_thresholds(labels, scores, targets, sample_weight=weights)
@@ -303,7 +306,9 @@ def tables_from_log(paths: list[str]) -> dict[str, pd.DataFrame]:
             flags=re.S,
         )
         for name, text in blocks:
-            results[name] = pd.read_csv(io.StringIO(text), sep=r"\s+")
+            # the table's lines are indented; anything after it (a load average line) is not
+            rows = "\n".join(line for line in text.splitlines() if line.startswith(" "))
+            results[name] = pd.read_csv(io.StringIO(rows), sep=r"\s+")
     return results
 
 

@@ -9,17 +9,31 @@ and adds small trees (learning rate 0.05) to them: the challenger scores
 champion's; the new trees (4 leaves, 30 accounts a leaf, L2 10, the law's directions as monotone
 constraints) stop early on a quarter of the decided networks held out, and the evidence
 compares champion and challenger there.
+
+Three things keep it from swinging night to night (docs/feedback.md, "Measured"):
+
+- The trees are fitted **unweighted**. The queue selects accounts by their features (through the
+  score), which leaves P(scheme | features) unbiased among the decided; weighting exploration
+  picks by 1 / inclusion probability (up to thousands) only made five accounts a day outweigh
+  the other 95. The weights stay where a population figure is estimated: the held-out evidence
+  and the bands (``training.recalibration``).
+- The starting log-odds are the scores moderators saw: with a platform prior per decision (the
+  run's prior-shift estimate) the champion's log-odds are shifted to it first, so the trees learn
+  the correction and not the platform's scheme share, which scoring applies again (counted twice
+  otherwise).
+- A guard: when the challenger's held-out average precision is below the champion's, the fit
+  says so (``ContinuedFit.better``) and the champion is kept.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from scipy.special import logit
+from scipy.special import expit, logit
 from sklearn.metrics import average_precision_score, log_loss
 from sklearn.model_selection import GroupShuffleSplit
 
@@ -52,6 +66,14 @@ class ContinuedFit:
     added_rounds: int
     evidence: dict[str, Any]
 
+    @property
+    def better(self) -> bool:
+        """The challenger ranks the held-out decided accounts at least as well as the champion
+        (weighted AP; True when there is no comparison: one class held out)."""
+        champion = self.evidence.get("champion_average_precision")
+        challenger = self.evidence.get("challenger_average_precision")
+        return champion is None or challenger is None or challenger >= champion
+
 
 def continue_boosting(
     champion: RiskScorer,
@@ -62,9 +84,12 @@ def continue_boosting(
     *,
     seed: int,
     min_per_class: int = MIN_PER_CLASS,
+    platform_priors: np.ndarray | None = None,
 ) -> ContinuedFit:
     """Add trees to the champion's booster on the decided accounts (``features``: its feature
-    columns; ``weights``: 1 / inclusion probability), stopped early on held-out networks."""
+    columns; ``weights``: 1 / inclusion probability, for the held-out evidence;
+    ``platform_priors``: per account, the scheme share its run's scores were adjusted to, NaN
+    for none), stopped early on held-out networks."""
     labels = np.asarray(labels, dtype=np.int64)
     confirmed, dismissed = int(labels.sum()), int((labels == 0).sum())
     if min(confirmed, dismissed) < min_per_class:
@@ -75,20 +100,14 @@ def continue_boosting(
             f" {min_per_class} of each"
         )
     matrix = champion.matrix(features)
-    prior = logit(np.clip(champion.calibrated(matrix), 1e-9, 1 - 1e-9))
+    prior = _shown_log_odds(champion, matrix, platform_priors)
     split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
     fit_rows, held_rows = next(split.split(matrix, labels, groups=networks))
     names = list(champion.feature_names)
     train = lgb.Dataset(
-        matrix[fit_rows],
-        labels[fit_rows],
-        weight=weights[fit_rows],
-        init_score=prior[fit_rows],
-        feature_name=names,
+        matrix[fit_rows], labels[fit_rows], init_score=prior[fit_rows], feature_name=names
     )
-    held = train.create_valid(
-        matrix[held_rows], labels[held_rows], weight=weights[held_rows], init_score=prior[held_rows]
-    )
+    held = train.create_valid(matrix[held_rows], labels[held_rows], init_score=prior[held_rows])
     directions = legal_directions(names)
     params = {
         **CONTINUE_PARAMS,
@@ -107,7 +126,7 @@ def continue_boosting(
     best = int(booster.best_iteration or booster.current_iteration())
     kept = lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
     evidence = _held_out_evidence(
-        champion, kept, matrix[held_rows], labels[held_rows], weights[held_rows]
+        prior[held_rows], kept, matrix[held_rows], labels[held_rows], weights[held_rows]
     )
     evidence.update(
         {
@@ -122,18 +141,32 @@ def continue_boosting(
     return ContinuedFit(kept, best, evidence)
 
 
+def _shown_log_odds(
+    champion: RiskScorer, matrix: np.ndarray, platform_priors: np.ndarray | None
+) -> np.ndarray:
+    """The champion's calibrated log-odds, shifted to each account's platform prior when one is
+    given (prior shift is additive in log-odds: ``models.prior_shift.adjust_posteriors``)."""
+    log_odds = logit(np.clip(champion.calibrated(matrix), 1e-9, 1 - 1e-9))
+    if platform_priors is None or champion.training_prior is None:
+        return np.asarray(log_odds)
+    target = np.clip(np.asarray(platform_priors, dtype=np.float64), 1e-6, 1 - 1e-6)
+    shift = np.where(np.isnan(target), 0.0, logit(target) - logit(champion.training_prior))
+    return np.asarray(log_odds + shift)
+
+
 def _held_out_evidence(
-    champion: RiskScorer,
+    prior: np.ndarray,
     booster: Any,
     matrix: np.ndarray,
     labels: np.ndarray,
     weights: np.ndarray,
 ) -> dict[str, Any]:
-    """Weighted AP and log loss of champion and challenger on the held-out decided accounts."""
-    challenger = replace(champion, residual=booster)
+    """Weighted AP and log loss of champion (``prior``: its log-odds as shown) and challenger
+    on the held-out decided accounts."""
+    correction = np.asarray(booster.predict(matrix, raw_score=True), dtype=np.float64)
     out: dict[str, Any] = {}
-    for name, scorer in (("champion", champion), ("challenger", challenger)):
-        scores = scorer.predict_proba(matrix)
+    for name, log_odds in (("champion", prior), ("challenger", prior + correction)):
+        scores = expit(log_odds)
         both = len(np.unique(labels)) == 2
         out[f"{name}_average_precision"] = (
             float(average_precision_score(labels, scores, sample_weight=weights)) if both else None

@@ -17,3 +17,11 @@ class TrainingDataError(TrainingError):
 
     http_status = 422
     exit_code = 1
+
+
+class ChallengerWorseError(TrainingError):
+    """A retrained challenger ranks the held-back decisions worse than the champion: the guard
+    keeps the champion and registers nothing."""
+
+    http_status = 409
+    exit_code = 1

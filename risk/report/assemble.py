@@ -12,6 +12,7 @@ from features.utc import utc_iso
 from models.mlflow_io import load_scorer
 from risk.report.case_work import case_work_section
 from risk.report.cases import case_register, decision_history
+from risk.report.champion import champion_section
 from risk.report.content import (
     Period,
     ReportContent,
@@ -122,5 +123,12 @@ def build_content(
         appendix=appendix(lang),
         case_work=case_work_section(
             engine, since=period.since, until=period.until, platform_name=platform_name
+        ),
+        champion=champion_section(
+            engine,
+            run_id=run.id,
+            lang=lang,
+            until=period.until,
+            alias=lambda name: pseudonym(name, reviewer_salt),
         ),
     )

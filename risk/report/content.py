@@ -80,6 +80,8 @@ class ReportContent:
     appendix: dict[str, Any]
     # Case work (issue 17): DSA Art. 15 figures and the actions' statements (case_work.json).
     case_work: dict[str, Any] | None = None
+    # Champion vs challenger (issue 16): shadow comparison and promotions (risk.report.champion).
+    champion: dict[str, Any] | None = None
 
     @property
     def lang(self) -> Lang:

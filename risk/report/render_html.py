@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from risk.report import champion
 from risk.report.case_work_text import case_work_heading, case_work_lines
 from risk.report.content import ReportContent
 from risk.report.i18n import BAND_NAMES, LABELS, pruned_note
@@ -23,6 +24,20 @@ def _environment() -> object:
     )
     environment.filters["score"] = score_text
     return environment
+
+
+def _champion(content: ReportContent) -> dict[str, object]:
+    """What champion.html.j2 reads (``champion`` None: the section is left out)."""
+    section, lang = content.champion, content.lang
+    if section is None:
+        return {"champion": None}
+    return {
+        "champion": section,
+        "s": section,
+        "w": champion.words(lang),
+        "intro": champion.intro(section, lang),
+        "figures": champion.figure_rows(section, lang),
+    }
 
 
 def render_html(
@@ -44,5 +59,6 @@ def render_html(
         key_fingerprint=key_fingerprint,
         case_work_heading=case_work_heading(lang),
         case_work=case_work_lines(content.case_work, lang),
+        **_champion(content),
     )
     return str(page).encode("utf-8")

@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from risk.report.case_work_text import case_work_heading, case_work_lines
+from risk.report.champion import pdf_flowables
 from risk.report.content import ReportContent
 from risk.report.pdf_register import register_tables
 from risk.report.pdf_styles import FONT, register_font
@@ -175,6 +176,7 @@ def render_pdf(
         *_summary(d, charts),
         *_charts(d, charts),
         *_model_card(d),
+        *pdf_flowables(d, content.champion),
         *_register(d),
         *_case_work(d, content),
         *_appendix(d),

@@ -5,14 +5,18 @@ precision per band.
 The draw is systematic sampling with probability proportional to ``p (1 - p) + FLOOR`` (``p``
 the account's score): a fixed number of picks, each with a known inclusion probability, highest
 near p = 0.5 and never zero, so a Horvitz-Thompson estimate (each exploration decision weighted
-by 1 / its inclusion probability) is unbiased for any band. The accounts the default queue
-already puts in the day's first ``capacity - picks`` places are not candidates: they are
-decided anyway. A run's draw is made once, on first read, and stored (``exploration_picks``).
+by 1 / its inclusion probability) is unbiased for any band. The accounts the day's queue shows
+in its first ``capacity - picks`` places are not candidates: they are decided anyway. Which
+accounts those are is the queue's to say (its default order is not the score rank:
+``risk.service.queue.day_picks`` passes them in), so the weight-1 stratum of the estimate is
+exactly what moderators see first. A run's draw is made once, on first read, and stored
+(``exploration_picks``).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +47,11 @@ class ExplorationPlan:
     def picks(self) -> int:
         """Accounts drawn per run: the share of the capacity, at least one when it is on."""
         return 0 if self.share <= 0 else max(1, round(self.capacity * self.share))
+
+    @property
+    def ordinary(self) -> int:
+        """The queue's places its ordinary order fills: not candidates for the draw."""
+        return max(0, self.capacity - self.picks)
 
     @property
     def gap(self) -> int:
@@ -77,10 +86,14 @@ def systematic_sample(pi: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(order[chosen])
 
 
-def draw_exploration(undecided: pd.DataFrame, plan: ExplorationPlan, run_id: str) -> pd.DataFrame:
+def draw_exploration(
+    undecided: pd.DataFrame, plan: ExplorationPlan, run_id: str, shown_first: Sequence[str]
+) -> pd.DataFrame:
     """The run's picks (account_id, position, inclusion_probability) from its undecided
-    accounts (account_id, score, rank; by rank), reproducible from the run id and seed."""
-    candidates = undecided.sort_values(["rank", "account_id"]).iloc[plan.capacity - plan.picks :]
+    accounts (account_id, score, rank) other than ``shown_first`` (the day's queue's first
+    ``plan.ordinary`` accounts), reproducible from the run id and seed."""
+    candidates = undecided[~undecided["account_id"].isin(list(shown_first))]
+    candidates = candidates.sort_values(["rank", "account_id"])
     score = candidates["score"].to_numpy(dtype=float)
     pi = inclusion_probabilities(score * (1.0 - score) + FLOOR, plan.picks)
     digest = hashlib.sha256(f"{plan.seed}:{run_id}".encode()).digest()
@@ -90,13 +103,21 @@ def draw_exploration(undecided: pd.DataFrame, plan: ExplorationPlan, run_id: str
     return picks.assign(position=np.arange(len(picks)))[list(store.PICK_COLUMNS)]
 
 
-def run_picks(*, engine: Engine, run_id: str, plan: ExplorationPlan) -> pd.DataFrame:
-    """The run's exploration picks with their latest decision, drawn and stored on first use."""
+def run_picks(
+    *,
+    engine: Engine,
+    run_id: str,
+    plan: ExplorationPlan,
+    shown_first: Callable[[int], Sequence[str]],
+) -> pd.DataFrame:
+    """The run's exploration picks with their latest decision, drawn and stored on first use;
+    ``shown_first(n)`` gives the day's queue's first ``n`` accounts (only read to draw)."""
     picks = store.stored_picks(engine, run_id)
     if plan.picks == 0:  # exploration turned off: a stored draw is no longer shown
         return picks.iloc[0:0]
     if not picks.empty:
         return picks
-    drawn = draw_exploration(store.undecided_scores(engine, run_id), plan, run_id)
+    undecided = store.undecided_scores(engine, run_id)
+    drawn = draw_exploration(undecided, plan, run_id, shown_first(plan.ordinary))
     store.save_picks(engine, run_id, drawn)
     return store.stored_picks(engine, run_id)

@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 from risk.settings import Settings
 from risk.store.audit import append_audit
 from risk.store.exploration import labelled_decisions
+from risk.store.runs import get_run
 from risk.vocab import DECISION_LABELS
-from training.errors import TrainingDataError
+from training.errors import ChallengerWorseError, TrainingDataError
 
 if TYPE_CHECKING:
     from features.snapshot import Snapshot
@@ -92,7 +93,9 @@ class Retrained:
 
 def point_in_time_table(snapshot: Snapshot, decisions: pd.DataFrame) -> pd.DataFrame:
     """Per decided account of the snapshot: its features as of the run of its newest decision,
-    its label (that decision) and its weight (1 / inclusion probability, 1 outside exploration)."""
+    its label (that decision), its weight (1 / inclusion probability, 1 outside exploration) and
+    the platform prior its run's scores were adjusted to (``platform_prior`` of ``decisions``,
+    NaN when absent)."""
     # lazy: the feature pipeline is only needed when a model is retrained
     from features.build import build_features
 
@@ -107,11 +110,23 @@ def point_in_time_table(snapshot: Snapshot, decisions: pd.DataFrame) -> pd.DataF
             part.assign(
                 label=kept["decision"].map(DECISION_LABELS).astype("int64"),
                 weight=1.0 / kept["inclusion_probability"].fillna(1.0),
+                platform_prior=kept.get("platform_prior", float("nan")),
             )
         )
     if not parts:
         return pd.DataFrame()
     return pd.concat(parts)
+
+
+def run_platform_priors(engine: Engine, run_ids: list[str]) -> dict[str, float]:
+    """Per run: the scheme share its scores were adjusted to (prior shift applied), else NaN."""
+    priors = {}
+    for run_id in run_ids:
+        run = get_run(engine, run_id)
+        record = ((run.drift if run else None) or {}).get("prior_shift") or {}
+        applied = record.get("applied") and record.get("estimated_prior") is not None
+        priors[run_id] = float(record["estimated_prior"]) if applied else float("nan")
+    return priors
 
 
 def retrain_challenger(
@@ -131,7 +146,11 @@ def retrain_challenger(
     champion = scorer_from_files(
         files, name=base.name, version=base.version, run_id=base.run_id, model_uri=base.model_uri
     )
-    table = point_in_time_table(snapshot, labelled_decisions(engine))
+    decisions = labelled_decisions(engine)
+    priors = run_platform_priors(engine, sorted(decisions["run_id"].unique()))
+    table = point_in_time_table(
+        snapshot, decisions.assign(platform_prior=decisions["run_id"].map(priors))
+    )
     if table.empty:
         raise TrainingDataError(
             "no confirm/dismiss decision in the store names an account of this snapshot"
@@ -143,7 +162,14 @@ def retrain_challenger(
         table["weight"].to_numpy(dtype=float),
         table["network_id"].to_numpy(),
         seed=settings.seed,
+        platform_priors=table["platform_prior"].to_numpy(dtype=float),
     )
+    if not fit.better:
+        raise ChallengerWorseError(
+            "the retrained challenger ranks the held-back decided accounts worse than the"
+            f" champion (weighted AP {fit.evidence['challenger_average_precision']:.3f} <"
+            f" {fit.evidence['champion_average_precision']:.3f}): champion kept, nothing registered"
+        )
     why = f"boosted {fit.added_rounds} more rounds on {len(table)} decided accounts by {actor}"
     metrics = {k: float(v) for k, v in fit.evidence.items() if isinstance(v, int | float)}
     with tempfile.TemporaryDirectory(prefix="retraining-") as staging:

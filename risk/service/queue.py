@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
+import pandas as pd
 from sqlalchemy import Engine
 from typing_extensions import TypedDict, Unpack  # pydantic-compatible TypedDict on 3.11
 
@@ -53,7 +54,15 @@ from risk.vocab import (
     QueueReason,
 )
 
-__all__ = ["QueueItem", "QueueQuery", "QueueView", "priority_order", "queue_page", "queue_view"]
+__all__ = [
+    "QueueItem",
+    "QueueQuery",
+    "QueueView",
+    "day_picks",
+    "priority_order",
+    "queue_page",
+    "queue_view",
+]
 
 # How many accounts of one network come in a row before the next network's turn.
 NETWORK_TURN = 3
@@ -253,13 +262,41 @@ def _marked(page: QueuePage, picked: set[str]) -> QueuePage:
     return replace(page, items=items)
 
 
+def _shown_first(engine: Engine, run_id: str, count: int) -> list[str]:
+    """The first ``count`` accounts of the run's day's queue before exploration: pending, every
+    band, in the default order (what moderators decide anyway, so never drawn)."""
+    if count <= 0:
+        return []
+    day: QueueQuery = {
+        "bands": None,
+        "region": None,
+        "network_id": None,
+        "decision_status": "pending",
+        "roles": None,
+        "limit": count,
+        "offset": 0,
+    }
+    return [item.account_id for item in _priority_page(engine, day, run_id).items]
+
+
+def day_picks(*, engine: Engine, run_id: str, plan: ExplorationPlan) -> pd.DataFrame:
+    """The run's exploration picks (drawn on first use outside the day's queue's first places)
+    with their latest decision."""
+    return run_picks(
+        engine=engine,
+        run_id=run_id,
+        plan=plan,
+        shown_first=lambda count: _shown_first(engine, run_id, count),
+    )
+
+
 def _explored(
     engine: Engine, plan: ExplorationPlan | None, order: str, query: QueueQuery
 ) -> QueuePage:
     run = latest_published_run(engine)
     if plan is None or run is None:
         return _marked(_ordered(engine, order, query), set())
-    picks = run_picks(engine=engine, run_id=run.id, plan=plan)
+    picks = day_picks(engine=engine, run_id=run.id, plan=plan)
     # the day's queue: pending, all bands or the flagged ones (the console's default); any
     # other filter is a search, which keeps its order and only marks the picks it lists
     bands = query["bands"]

@@ -259,8 +259,10 @@ def list_audit(
     since: datetime | None = None,
     actor: str | None = None,
     target: str | None = None,
+    action: str | None = None,
 ) -> list[AuditEntry]:
-    """The newest entries first, optionally since a time / by an actor / about a target."""
+    """The newest entries first, optionally since a time / by an actor / about a target / of
+    one action."""
     query = select(audit_table).order_by(_a.seq.desc()).limit(limit)
     if since is not None:
         query = query.where(_a.at >= since)
@@ -268,5 +270,7 @@ def list_audit(
         query = query.where(_a.actor == actor)
     if target is not None:
         query = query.where(_a.target == target)
+    if action is not None:
+        query = query.where(_a.action == action)
     with engine.connect() as connection:
         return [AuditEntry.from_row(row) for row in connection.execute(query)]

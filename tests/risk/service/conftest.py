@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from risk.service.exploration import ExplorationPlan, run_picks
+from risk.service.exploration import ExplorationPlan
+from risk.service.queue import day_picks
 from risk.store.db import open_store
 from risk.store.decisions import record_decision
 from risk.store.scores import review_queue
@@ -25,7 +26,7 @@ def decide_like_the_world(engine: Engine, world: World, *, top: int) -> int:
     labels = pd.read_parquet(world.snapshot_dir / "labels.parquet")
     label_of = labels.set_index("account_id")["label"].astype(int)
     queue = review_queue(engine, limit=top).items
-    picks = run_picks(engine=engine, run_id=world.run_id, plan=PLAN)["account_id"].tolist()
+    picks = day_picks(engine=engine, run_id=world.run_id, plan=PLAN)["account_id"].tolist()
     accounts = [item.account_id for item in queue] + picks
     for account in dict.fromkeys(accounts):
         decision = "confirm" if label_of[account] == 1 else "dismiss"

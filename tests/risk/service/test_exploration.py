@@ -16,10 +16,9 @@ from risk.service.exploration import (
     ExplorationPlan,
     draw_exploration,
     inclusion_probabilities,
-    run_picks,
     systematic_sample,
 )
-from risk.service.queue import queue_page
+from risk.service.queue import day_picks, queue_page
 from risk.store.decisions import record_decision
 from tests.risk.conftest import RunWriter, make_scores
 
@@ -56,20 +55,61 @@ def test_systematic_sampling_draws_exactly_n_with_the_stated_probabilities() -> 
     assert np.abs(observed - pi).max() < 0.015
 
 
+def _top(scores: pd.DataFrame, count: int = 95) -> list[str]:
+    return scores.sort_values("rank")["account_id"].head(count).tolist()
+
+
 def test_draw_leaves_the_ordinary_top_of_the_queue_out_and_is_reproducible() -> None:
     scores = make_scores(2_000, seed=3)[["account_id", "score", "rank"]]
-    picks = draw_exploration(scores, PLAN, "run-a")
+    top = _top(scores)
+    picks = draw_exploration(scores, PLAN, "run-a", top)
     assert len(picks) == 5 and list(picks["position"]) == [0, 1, 2, 3, 4]
     ranks = scores.set_index("account_id").loc[picks["account_id"], "rank"]
     assert ranks.min() > 95  # the first 95 pending places are the default order's
     assert picks["inclusion_probability"].between(0, 1).all()
-    assert draw_exploration(scores, PLAN, "run-a").equals(picks)
-    assert not draw_exploration(scores, PLAN, "run-b")["account_id"].equals(picks["account_id"])
+    assert draw_exploration(scores, PLAN, "run-a", top).equals(picks)
+    assert not draw_exploration(scores, PLAN, "run-b", top)["account_id"].equals(
+        picks["account_id"]
+    )
     # Uncertain accounts are likelier: the mean p(1-p) of the picks beats the population's.
-    many = pd.concat(draw_exploration(scores, PLAN, f"run-{i}") for i in range(200))
+    many = pd.concat(draw_exploration(scores, PLAN, f"run-{i}", top) for i in range(200))
     chosen = scores.set_index("account_id").loc[many["account_id"], "score"]
     population = scores["score"].iloc[95:]
     assert (chosen * (1 - chosen)).mean() > (population * (1 - population)).mean()
+
+
+def test_the_draw_leaves_out_what_the_priority_queue_shows_first_not_the_top_ranks(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    # 40 likely organizers far down the score order: the default (priority) queue shows them
+    # among its first 95 places, ahead of accounts ranked 56-95 by score
+    scores = make_scores(1_000, seed=4)
+    organizers = scores["rank"].between(600, 639)
+    scores = scores.assign(
+        role=np.where(organizers, "organizer", None), role_probability=0.8, network_score=None
+    )
+    run_id = publish_scores(scores)
+    first = [i.account_id for i in _page(store_engine, None, order="priority", limit=95)]
+    assert set(scores.loc[organizers, "account_id"]) <= set(first)  # the premise
+    picks = day_picks(engine=store_engine, run_id=run_id, plan=PLAN)
+    assert len(picks) == 5 and not set(picks["account_id"]) & set(first)
+    undecided = scores[["account_id", "score", "rank"]]
+    drawn_here = draw_exploration(undecided, PLAN, run_id, first)
+    assert picks["account_id"].tolist() == drawn_here["account_id"].tolist()
+    assert picks["inclusion_probability"].to_numpy() == pytest.approx(
+        drawn_here["inclusion_probability"].to_numpy()
+    )
+    # over many draws: the queue's first places never drawn, top-ranked accounts it does not
+    # show first are candidates (the old rank cut left them out), organizers never
+    many = pd.concat(draw_exploration(undecided, PLAN, f"run-{i}", first) for i in range(300))
+    drawn = set(many["account_id"])
+    assert not drawn & set(first)
+    assert drawn & (set(_top(undecided)) - set(first))
+    day = _page(store_engine, PLAN, order="priority")
+    explored = [i.account_id for i in day if i.reason == "exploration"]
+    assert explored == picks["account_id"].tolist()
+    ordinary = [i.account_id for i in day if i.reason == "risk"]
+    assert ordinary == first  # the picks took no ordinary place of the day's first 95
 
 
 @pytest.mark.parametrize("share", [0.05, 0.2])
@@ -99,7 +139,7 @@ def test_decided_picks_leave_the_queue_and_filters_only_mark(
     store_engine: Engine, publish_scores: RunWriter
 ) -> None:
     run_id = publish_scores(make_scores(1_000, seed=6))
-    picks = run_picks(engine=store_engine, run_id=run_id, plan=PLAN)
+    picks = day_picks(engine=store_engine, run_id=run_id, plan=PLAN)
     first = picks["account_id"].iloc[0]
     record_decision(store_engine, account_id=first, decision="dismiss", note=None, reviewer="m")
     day = _page(store_engine, PLAN)

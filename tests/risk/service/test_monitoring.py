@@ -9,8 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from risk.service.exploration import ExplorationPlan, run_picks
+from risk.service.exploration import ExplorationPlan
 from risk.service.monitoring import monitoring
+from risk.service.queue import day_picks
 from risk.settings import Settings
 from risk.store.decisions import record_decision
 from risk.store.keys import create_key
@@ -42,7 +43,7 @@ def test_figures_match_hand_counts_and_alert_below_target(
     _decide(store_engine, medium[:5], ["confirm", "dismiss", "dismiss", "dismiss", "dismiss"])
     _decide(store_engine, [medium[5]], ["escalate"])  # a decision, not a label
     plan = ExplorationPlan(capacity=100, share=0.05, seed=1)
-    picks = run_picks(engine=store_engine, run_id=run_id, plan=plan)["account_id"].tolist()
+    picks = day_picks(engine=store_engine, run_id=run_id, plan=plan)["account_id"].tolist()
     _decide(store_engine, picks, ["confirm", "dismiss", "dismiss", "confirm", "dismiss"])
     settings = Settings.model_validate({"home": str(tmp_path), "database_url": store_url})
     figures = monitoring(engine=store_engine, settings=settings)
