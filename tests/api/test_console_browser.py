@@ -116,7 +116,14 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
     assert f"/console/accounts/{account}?" in page.url
     assert page.locator("h1").inner_text() == account
     assert page.locator("#reasons .bar-row.up svg rect").count() >= 1
-    assert page.locator("#indicators li").count() >= 1
+    # the legal indicators the API holds for this account, each listed (none: the empty line)
+    api = page.request.get(
+        f"{console}/v1/accounts/{account}", headers={"Authorization": f"Bearer {keys.moderator}"}
+    )
+    hits = len(api.json()["indicators"])
+    assert page.locator("#indicators li").count() == hits
+    assert page.locator("#indicators .count").inner_text() == str(hits)
+    assert page.locator("#indicators p.empty").count() == (0 if hits else 1)
     assert page.locator("#indicators .cite").first.inner_text().startswith("Citation:")
     assert page.locator("#network tr.own").count() == 1
     assert page.locator("#sales tbody tr").count() >= 5
