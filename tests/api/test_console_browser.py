@@ -105,25 +105,35 @@ def test_moderator_reviews_decides_and_finds_it_in_the_queue_and_audit_log(
     assert scores == sorted(scores, reverse=True)  # exploration picks sit at their own places
     assert page.locator("#queue tbody tr[data-reason=exploration] .explore").count() >= 1
 
-    # Keyboard: j moves down the queue (past the rows the API tests decide on), Enter opens.
-    for _ in range(8):
+    # Keyboard: j moves down the queue (past the rows the API tests decide on) to the first
+    # account with a legal indicator (which one that is depends on the model), Enter opens.
+    listed = [a.strip() for a in page.locator("#queue tbody td:nth-child(2)").all_inner_texts()]
+    bearer = {"Authorization": f"Bearer {keys.moderator}"}
+
+    def has_indicators(account_id: str) -> bool:
+        found = page.request.get(f"{console}/v1/accounts/{account_id}", headers=bearer).json()
+        return bool(found["indicators"])
+
+    place = next(i for i in range(7, len(listed) - 1) if has_indicators(listed[i]))
+    for _ in range(place + 1):
         page.keyboard.press("j")
     selected = page.locator("#queue tbody tr.sel")
     account = selected.locator("td:nth-child(2)").inner_text().strip()
-    following = page.locator("#queue tbody tr").nth(8).locator("td:nth-child(2)").inner_text()
+    assert account == listed[place]
+    following = (
+        page.locator("#queue tbody tr").nth(place + 1).locator("td:nth-child(2)").inner_text()
+    )
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert f"/console/accounts/{account}?" in page.url
     assert page.locator("h1").inner_text() == account
     assert page.locator("#reasons .bar-row.up svg rect").count() >= 1
-    # the legal indicators the API holds for this account, each listed (none: the empty line)
-    api = page.request.get(
-        f"{console}/v1/accounts/{account}", headers={"Authorization": f"Bearer {keys.moderator}"}
+    # the legal indicators the API holds for this account, each listed
+    hits = len(
+        page.request.get(f"{console}/v1/accounts/{account}", headers=bearer).json()["indicators"]
     )
-    hits = len(api.json()["indicators"])
-    assert page.locator("#indicators li").count() == hits
+    assert hits >= 1 and page.locator("#indicators li").count() == hits
     assert page.locator("#indicators .count").inner_text() == str(hits)
-    assert page.locator("#indicators p.empty").count() == (0 if hits else 1)
     assert page.locator("#indicators .cite").first.inner_text().startswith("Citation:")
     assert page.locator("#network tr.own").count() == 1
     assert page.locator("#sales tbody tr").count() >= 5
