@@ -130,10 +130,18 @@ def run_platform_priors(engine: Engine, run_ids: list[str]) -> dict[str, float]:
 
 
 def retrain_challenger(
-    *, engine: Engine, settings: Settings, snapshot: Snapshot, actor: str, name: str | None = None
+    *,
+    engine: Engine,
+    settings: Settings,
+    snapshot: Snapshot,
+    actor: str,
+    name: str | None = None,
+    keep_worse: bool = False,
 ) -> Retrained:
     """Boost the champion further on the snapshot's decided accounts (features as of each
-    decision's run) and register the result as @challenger, evidence in MLflow, audited."""
+    decision's run) and register the result as @challenger, evidence in MLflow, audited.
+    A challenger that ranks the held-back decided accounts worse than the champion is refused
+    unless ``keep_worse`` (then registered with that evidence, for a human to judge)."""
     # lazy: MLflow, LightGBM and scikit-learn (5 s) load only when a model is retrained
     from models.mlflow_io import download_model_files, scorer_from_files
     from training.challenger import register_variant
@@ -164,7 +172,7 @@ def retrain_challenger(
         seed=settings.seed,
         platform_priors=table["platform_prior"].to_numpy(dtype=float),
     )
-    if not fit.better:
+    if not fit.better and not keep_worse:
         raise ChallengerWorseError(
             "the retrained challenger ranks the held-back decided accounts worse than the"
             f" champion (weighted AP {fit.evidence['challenger_average_precision']:.3f} <"

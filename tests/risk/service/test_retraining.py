@@ -73,7 +73,12 @@ def test_retrained_challenger_adds_trees_to_the_champion(
     )
     champion = load_scorer("mlm-risk@champion", world.tracking_uri)
     snapshot = read_valid_snapshot(world.snapshot_dir)
-    result = retrain_challenger(engine=engine, settings=settings, snapshot=snapshot, actor="ops")
+    # Which exploration picks get decided varies with the run id, and a champion trained on
+    # this very world is hard to beat on its held-back decisions: the guard's verdict is
+    # tested in tests/training/test_continued.py; here the challenger is registered either way.
+    result = retrain_challenger(
+        engine=engine, settings=settings, snapshot=snapshot, actor="ops", keep_worse=True
+    )
     challenger = load_scorer("mlm-risk@challenger", world.tracking_uri)
     assert challenger.version == result.version != champion.version
     assert load_scorer("mlm-risk@champion", world.tracking_uri).version == champion.version
