@@ -21,16 +21,18 @@ import numpy as np
 import pandas as pd
 
 from features.build import resolve_as_of
-from features.signals.tables import sponsorship_forest
 from features.snapshot import Snapshot
 from training.altsim import AltSimConfig, simulate_world
 from training.data import labelled_features
 from training.errors import TrainingError
+from training.grafts import entry_packages_from_root, network_of, with_fake_retail, with_franchises
 from training.simulator import SimulationConfig, simulate_platform
 
 Generator = Literal["project", "altsim"]
 GENERATORS: tuple[Generator, ...] = ("altsim", "project")
-CommissionHabit = Literal["full", "kinds_other", "no_source", "none"]
+# kinds_other: every kind booked as `other`; recruitment_as_team: per-head pay booked as a team
+# override or a retail commission (DOMAIN.md: "recruitment as `team` or `retail`")
+CommissionHabit = Literal["full", "kinds_other", "recruitment_as_team", "no_source", "none"]
 IdHabit = Literal["as_is", "numeric", "uuid"]
 PLATFORM_WORLD = "platform"  # the ``world`` of the rows that come from the trained snapshot
 ID_COLUMNS = {
@@ -53,17 +55,30 @@ class Habits:
     refunds_reported: bool = True
     entry_fees_reported: bool = True
     ids: IdHabit = "as_is"
+    # what the platform's sellers do that a simulator may lack (training/grafts.py)
+    franchises: float = 0.0  # lawful franchise networks added, as a share of the accounts
+    fake_retail: float = 0.0  # share of scheme networks faking retail with one-off buyer ids
+    packages_from_root: bool = False  # entry packages sold by the network's root
 
     def __post_init__(self) -> None:
         if self.money <= 0 or not 0 < self.consumer_kept <= 1 or not 0 < self.cut <= 1:
             raise TrainingError(f"habits out of range: {self}")
+        if not 0 <= self.franchises < 1 or not 0 <= self.fake_retail <= 1:
+            raise TrainingError(f"graft shares out of range: {self}")
         if self.scheme_share is not None and not 0 < self.scheme_share < 1:
             raise TrainingError(f"scheme_share must be in (0, 1): {self.scheme_share}")
 
 
 def random_habits(rng: np.random.Generator) -> Habits:
     """Habits drawn from the range real platforms plausibly span."""
-    commission_habits: list[CommissionHabit] = ["full", "full", "kinds_other", "no_source", "none"]
+    commission_habits: list[CommissionHabit] = [
+        "full",
+        "full",
+        "kinds_other",
+        "recruitment_as_team",
+        "no_source",
+        "none",
+    ]
     id_habits: list[IdHabit] = ["as_is", "numeric", "uuid"]
     return Habits(
         money=float(10 ** rng.uniform(-1.0, 2.0)),
@@ -75,6 +90,11 @@ def random_habits(rng: np.random.Generator) -> Habits:
         refunds_reported=bool(rng.random() > 0.2),
         entry_fees_reported=bool(rng.random() > 0.2),
         ids=id_habits[rng.integers(len(id_habits))],
+        # every world holds some of what DOMAIN.md says platforms hold: with 4 worlds an
+        # on/off draw left whole habits out of a training run (seen: no fake retail in any)
+        franchises=float(rng.uniform(0.01, 0.05)),
+        fake_retail=float(rng.uniform(0.2, 0.8)),
+        packages_from_root=bool(rng.random() < 0.5),
     )
 
 
@@ -115,6 +135,7 @@ def with_habits(snapshot: Snapshot, habits: Habits, seed: int = 0) -> tuple[Snap
     rng = np.random.default_rng(seed)
     if habits.scheme_share is not None:
         snapshot = at_scheme_share(snapshot, habits.scheme_share, rng)
+    snapshot = grafted(snapshot, habits, rng)
     steps: list[Callable[[Snapshot], Snapshot]] = [
         lambda s: scaled_money(s, habits.money),
         lambda s: reported_commissions(s, habits.commissions),
@@ -131,19 +152,24 @@ def with_habits(snapshot: Snapshot, habits: Habits, seed: int = 0) -> tuple[Snap
     return snapshot, cut_as_of(snapshot, habits.cut)
 
 
+def grafted(snapshot: Snapshot, habits: Habits, rng: np.random.Generator) -> Snapshot:
+    """What the sellers of a platform with ``habits`` do beyond the simulator: franchises, fake
+    retail, entry packages from the company (training/grafts.py). Before the recording habits,
+    which then apply to the grafted rows too."""
+    if habits.franchises:
+        snapshot = with_franchises(snapshot, habits.franchises, rng)
+    if habits.fake_retail:
+        snapshot = with_fake_retail(snapshot, habits.fake_retail, rng)
+    if habits.packages_from_root:
+        snapshot = entry_packages_from_root(snapshot)
+    return snapshot
+
+
 def cut_as_of(snapshot: Snapshot, cut: float) -> pd.Timestamp:
     """The moment ``cut`` of the way from the first join to the latest event."""
     end = resolve_as_of(snapshot, None)
     start = snapshot.accounts["joined_at"].min()
     return pd.Timestamp(start + (end - start) * cut).floor("s")
-
-
-def network_of(snapshot: Snapshot) -> pd.Series:
-    """The root account id of every account's network, indexed like ``snapshot.accounts``."""
-    accounts = snapshot.accounts
-    ids = pd.Index(accounts["account_id"])
-    forest = sponsorship_forest(accounts, ids)
-    return pd.Series(ids.to_numpy()[forest.root], index=accounts.index)
 
 
 def at_scheme_share(snapshot: Snapshot, share: float, rng: np.random.Generator) -> Snapshot:
@@ -223,6 +249,10 @@ def reported_commissions(snapshot: Snapshot, habit: CommissionHabit) -> Snapshot
     commissions = snapshot.commissions
     if habit == "kinds_other":
         commissions = commissions.assign(kind="other")
+    elif habit == "recruitment_as_team":
+        per_head = commissions["kind"] == "recruitment"
+        booked = np.where(np.arange(len(commissions)) % 3 == 0, "retail", "team")
+        commissions = commissions.assign(kind=commissions["kind"].where(~per_head, booked))
     elif habit == "no_source":
         commissions = commissions.assign(source_id=pd.Series(pd.NA, index=commissions.index))
         commissions["source_id"] = commissions["source_id"].astype("str")

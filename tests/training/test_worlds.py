@@ -69,6 +69,12 @@ def test_commission_habits(small_platform: Snapshot) -> None:
     assert reported_commissions(small_platform, "none").commissions.empty
     other = reported_commissions(small_platform, "kinds_other").commissions
     assert set(other["kind"]) == {"other"}
+    renamed = reported_commissions(small_platform, "recruitment_as_team").commissions
+    assert "recruitment" not in set(renamed["kind"])
+    was_per_head = small_platform.commissions["kind"].eq("recruitment").to_numpy()
+    assert was_per_head.any() and set(renamed.loc[was_per_head, "kind"]) == {"team", "retail"}
+    unchanged = small_platform.commissions.loc[~was_per_head, "kind"]
+    assert renamed.loc[~was_per_head, "kind"].equals(unchanged)
     no_source = reported_commissions(small_platform, "no_source").commissions
     assert no_source["source_id"].isna().all()
     assert len(no_source) == len(small_platform.commissions)
@@ -94,7 +100,16 @@ def test_random_habits_span_the_range() -> None:
     drawn = [random_habits(rng) for _ in range(200)]
     shares = [h.scheme_share for h in drawn if h.scheme_share is not None]
     assert min(shares) < 0.04 and max(shares) > 0.4
-    assert {h.commissions for h in drawn} == {"full", "kinds_other", "no_source", "none"}
+    assert {h.commissions for h in drawn} == {
+        "full",
+        "kinds_other",
+        "recruitment_as_team",
+        "no_source",
+        "none",
+    }
+    assert all(0.01 <= h.franchises <= 0.05 for h in drawn)
+    assert all(0.2 <= h.fake_retail <= 0.8 for h in drawn)
+    assert any(h.packages_from_root for h in drawn) and not all(h.packages_from_root for h in drawn)
     assert min(h.money for h in drawn) < 0.2 and max(h.money for h in drawn) > 50
     assert any(h.cut < 1 for h in drawn) and any(h.cut == 1 for h in drawn)
 
