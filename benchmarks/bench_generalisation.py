@@ -55,7 +55,7 @@ from sklearn.metrics import average_precision_score
 
 from features.snapshot import Snapshot
 from training.altsim import AltSimConfig, simulate_world
-from training.worlds import WorldSpec, cut_as_of, prior_worlds
+from training.worlds import WorldSpec, cut_as_of, prior_worlds, without_grafts
 from training.worlds import at_scheme_share as world_at_share
 
 ALTSIM: dict[str, AltSimConfig] = {
@@ -438,6 +438,12 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
     return found
 
 
+def _worlds(args: argparse.Namespace, count: int, seed: int) -> tuple[WorldSpec, ...]:
+    """The habit worlds as ``risk train`` draws them (``--no-grafts``: nothing grafted)."""
+    worlds = prior_worlds(count, args.world_accounts, seed)
+    return without_grafts(worlds) if args.no_grafts else worlds
+
+
 def loso_main(args: argparse.Namespace) -> None:
     """Train on one simulator (with ``--worlds`` habit-randomised worlds of the same one),
     score the other; both directions."""
@@ -450,9 +456,7 @@ def loso_main(args: argparse.Namespace) -> None:
         if args.direction not in ("both", generator):
             continue
         worlds = [
-            w
-            for w in prior_worlds(2 * args.worlds, args.world_accounts, args.train_seed)
-            if w.generator == generator
+            w for w in _worlds(args, 2 * args.worlds, args.train_seed) if w.generator == generator
         ]
         if generator == "project":
             snapshot = simulate_platform(
@@ -484,19 +488,29 @@ def third_main(args: argparse.Namespace) -> None:
         if (match := THIRD.fullmatch(name))
     }
     count = args.worlds or Settings.model_fields["training_worlds"].default
-    worlds = prior_worlds(count, args.world_accounts, args.train_seed)
     project = simulate_platform(
         SimulationConfig(accounts=args.train_accounts, seed=args.train_seed)
     )
-    trained = train_on(
-        project,
-        free=args.free,
-        structure=structure_of(args),
-        worlds=worlds,
-        overrides=_overrides(args),
-    )
-    title = f"trained on both simulators (project + {len(worlds)} habit worlds)"
-    loso(title, trained, platforms, args.k, not args.no_early)
+    # which worlds are drawn moves the figures on an unseen platform as much as any change
+    # does: --world-seeds trains once per draw (same platform) and prints each
+    for world_seed in args.world_seeds or [args.train_seed]:
+        worlds = _worlds(args, count, world_seed)
+        trained = train_on(
+            project,
+            free=args.free,
+            structure=structure_of(args),
+            worlds=worlds,
+            overrides=_overrides(args),
+        )
+        title = f"trained on both simulators (project + {len(worlds)} worlds, seed {world_seed})"
+        loso(title, trained, platforms, args.k, not args.no_early)
+        _roles_at_medium(title, trained, platforms)
+    load = Path("/proc/loadavg").read_text().strip()
+    print(f"[{time.perf_counter() - started:.0f} s; load average {load}]")
+
+
+def _roles_at_medium(title: str, trained: Trained, platforms: dict[str, Snapshot]) -> None:
+    """Share at medium+ per role on each platform and share, with and without EM."""
     roles = {}
     for name, snapshot in platforms.items():
         for share in SHARES:
@@ -511,8 +525,6 @@ def third_main(args: argparse.Namespace) -> None:
     print(f"\n{title}: share at medium+ per role (legitimate = false alarms),")
     print("with the EM prior-shift correction and without it (off, the default)")
     print(pd.DataFrame(roles).to_string(float_format=lambda v: f"{v:.3f}"))
-    load = Path("/proc/loadavg").read_text().strip()
-    print(f"[{time.perf_counter() - started:.0f} s; load average {load}]")
 
 
 def third_speed() -> None:
@@ -549,8 +561,25 @@ def main() -> None:
     )
     parser.add_argument("--loso", action="store_true", help="the leave-one-simulator-out table")
     parser.add_argument("--worlds", type=int, default=0, help="habit worlds added (--loso)")
-    parser.add_argument("--world-accounts", type=int, default=20_000)
+    parser.add_argument(
+        "--world-accounts",
+        type=int,
+        default=None,
+        help="accounts per habit world (default: as risk train, RISK_TRAINING_WORLD_ACCOUNTS)",
+    )
     parser.add_argument("--project", nargs="+", choices=list(PROJECT), default=["sim_seed_2"])
+    parser.add_argument(
+        "--no-grafts",
+        action="store_true",
+        help="habit worlds without franchises, fake retail or packages from the root",
+    )
+    parser.add_argument(
+        "--world-seeds",
+        nargs="+",
+        type=int,
+        default=[],
+        help="(third_seed_N) one model per draw of the habit worlds (default: --train-seed)",
+    )
     parser.add_argument("--no-early", action="store_true", help="skip the early snapshots")
     parser.add_argument(
         "--direction",
@@ -563,6 +592,10 @@ def main() -> None:
     )
     add_structure_options(parser)
     args = parser.parse_args()
+    if args.world_accounts is None:
+        from risk.settings import Settings
+
+        args.world_accounts = Settings.model_fields["training_world_accounts"].default
     structure = structure_of(args)
     if any(THIRD.fullmatch(name) for name in args.platforms):
         third_main(args)

@@ -63,15 +63,17 @@ class Settings(BaseSettings):
         default=30, ge=1, description="Published runs `risk runs prune` keeps whole (newest)."
     )
     seed: int = Field(default=7)
+    # 12 small worlds rather than 4 large ones (same rows): what a model does on a platform it
+    # never saw depended on which 4 worlds were drawn (docs/model_robustness.md, grafts)
     training_worlds: int = Field(
-        default=4,
+        default=12,
         ge=0,
         le=32,
         description="Generated worlds (both simulators, random habits) `risk train` adds to"
         " the snapshot, so the model holds on platforms it never saw; 0 = the snapshot alone.",
     )
     training_world_accounts: int = Field(
-        default=20_000, ge=500, le=1_000_000, description="Accounts per generated world."
+        default=8_000, ge=500, le=1_000_000, description="Accounts per generated world."
     )
     worker_healthcheck_seconds: int = Field(
         default=30,

@@ -7,8 +7,11 @@ adds generated worlds from both simulators (``training.simulator`` and ``trainin
 each post-processed with habits drawn at random: another currency scale, a scheme share
 between 2 % and 60 %, a snapshot cut early in the history (young schemes), commissions
 reported in full, without their kind or source, or not at all, consumer orders partly
-missing, refunds or entry fees not reported, and another id format. Every transform keeps the
-data contract, so a world is just another snapshot to the feature build.
+missing, refunds or entry fees not reported, and another id format. Every world also holds
+some of what DOMAIN.md says platforms hold and neither simulator has (``training.grafts``):
+lawful franchises, schemes faking retail with one-off buyer ids, entry packages sold by the
+root, per-head pay booked as team or retail. Every transform keeps the data contract, so a
+world is just another snapshot to the feature build.
 """
 
 from __future__ import annotations
@@ -118,6 +121,17 @@ def prior_worlds(count: int, accounts: int, seed: int) -> tuple[WorldSpec, ...]:
     return tuple(
         WorldSpec(GENERATORS[i % 2], accounts, seed * 1000 + i, random_habits(rng))
         for i in range(count)
+    )
+
+
+def without_grafts(specs: Sequence[WorldSpec]) -> tuple[WorldSpec, ...]:
+    """The same worlds with nothing grafted: what the simulators alone give (for measuring
+    what the grafts change, all else equal)."""
+    return tuple(
+        replace(
+            w, habits=replace(w.habits, franchises=0.0, fake_retail=0.0, packages_from_root=False)
+        )
+        for w in specs
     )
 
 

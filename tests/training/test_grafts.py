@@ -21,7 +21,7 @@ from training.grafts import (
     with_franchises,
 )
 from training.simulator import write_snapshot
-from training.worlds import Habits, with_habits
+from training.worlds import Habits, prior_worlds, with_habits, without_grafts
 
 
 def _new(after: pd.DataFrame, before: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -113,3 +113,13 @@ def test_a_world_with_every_graft_builds_features(small_platform: Snapshot) -> N
     franchise = snapshot.labels.loc[snapshot.labels["family"] == FRANCHISE, "account_id"]
     assert franchise.isin(table.index).all()  # renamed with everything else
     assert resolve_as_of(snapshot, None) >= as_of
+
+
+def test_without_grafts_keeps_every_other_habit() -> None:
+    worlds = prior_worlds(6, 500, seed=4)
+    plain = without_grafts(worlds)
+    assert all(w.habits.franchises > 0 and w.habits.fake_retail > 0 for w in worlds)
+    for world, stripped in zip(worlds, plain, strict=True):
+        assert stripped.habits.franchises == 0 and stripped.habits.fake_retail == 0
+        assert not stripped.habits.packages_from_root
+        assert stripped.habits.money == world.habits.money and stripped.seed == world.seed
