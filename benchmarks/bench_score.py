@@ -206,9 +206,8 @@ def main() -> int:
     imports = time.perf_counter()
     import lightgbm  # noqa: F401  (imported before the clock: import time is not scoring)
     import mlflow  # noqa: F401
-    import shap  # noqa: F401
 
-    print(f"imports (mlflow, shap, lightgbm) {time.perf_counter() - imports:.0f} s")
+    print(f"imports (mlflow, lightgbm) {time.perf_counter() - imports:.0f} s")
     print(f"scoring {score_dir} into {store_url}; load {Path('/proc/loadavg').read_text()}")
     bytes_before = store_bytes(store_url, home) if args.store_url else 0
     started, cpu_started = time.perf_counter(), time.process_time()

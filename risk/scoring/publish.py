@@ -50,6 +50,7 @@ class ScoringSummary:
     out: Path | None = None
     peak_memory_mb: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    reasons_reused: int = 0  # accounts whose reasons the previous run held (risk.scoring.reuse)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (the CLI's ``--json`` output)."""
@@ -63,6 +64,7 @@ class ScoringSummary:
             "timings": self.timings,
             "cpu_seconds": self.cpu_seconds,
             "peak_memory_mb": self.peak_memory_mb,
+            "reasons_reused": self.reasons_reused,
             "drift": self.drift,
             "store": self.store,
             "out": str(self.out) if self.out else None,
@@ -147,6 +149,7 @@ def publish_scored(
     chunk_size: int,
     prior_shift: dict[str, Any] | None = None,
     calibrated: pd.Series | None = None,
+    reasons_reused: int = 0,
 ) -> ScoringSummary:
     """Drift, counts, store rows, score table and the one-transaction publish. The drift record
     holds what the prior-shift correction did; the score's PSI is of the score as calibrated in
@@ -206,4 +209,5 @@ def publish_scored(
         out=out,
         peak_memory_mb=dict(clock.peak_mb),
         cpu_seconds=dict(clock.cpu_seconds),
+        reasons_reused=reasons_reused,
     )
