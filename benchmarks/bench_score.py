@@ -1,7 +1,7 @@
 """Benchmark: the nightly scoring run end to end on a simulated 1M-account platform.
 
     uv run python benchmarks/bench_score.py [--accounts 1000000] [--workdir /tmp/bench_score]
-        [--snapshot DIR] [--positive-share 0.05] [--store-url URL] [--night-sellers 0.002]
+        [--snapshot DIR] [--positive-share 0.05] [--store-url URL] [--night-change 0.05]
 
 Simulates the platform once (kept in the work dir; or scores ``--snapshot``), trains and
 registers a model on a smaller simulated sample (kept too), then times ``run_scoring``
@@ -10,9 +10,10 @@ store or ``--store-url``, score table file) and prints wall, CPU seconds and pea
 memory per stage, the bytes the run added to the store, and, in the same process, the floor:
 read the Parquet tables, the feature group-bys and one predict pass; then run / floor.
 Targets (issue 21): <= 60 s, <= 6 GB, run / floor <= 2.0, <= 1 GB stored per 1M accounts.
-With ``--night-sellers SHARE`` a second, incremental night follows in the same store: the same
-snapshot with the orders of SHARE of the sellers worth 1.5 times more (their networks change),
-scored as of the same time; it prints its stages and how many reasons it reused.
+With ``--night-change SHARE`` a second, incremental night follows in the same store: the same
+snapshot where networks holding SHARE of the accounts changed (networks drawn at random; one
+seller's orders in each worth 1.5 times more), scored as of the same time; it prints its stages
+and how many reasons it reused.
 """
 
 from __future__ import annotations
@@ -161,8 +162,10 @@ def account_lookups(store_url: str, account_ids: list[str], count: int = 2_000) 
     return f"account lookups with features ({count:,}): p50 {p50:.2f} ms, p99 {p99:.2f} ms"
 
 
-def next_night(snapshot_dir: Path, directory: Path, seller_share: float) -> Path:
-    """The snapshot with the orders of ``seller_share`` of the sellers worth 1.5 times more."""
+def next_night(snapshot_dir: Path, directory: Path, scores: Path, account_share: float) -> Path:
+    """The snapshot where networks (drawn at random from the run's score file) holding
+    ``account_share`` of the accounts changed: one seller's orders in each worth 1.5 times more
+    (a network's every member has the network's signals: all of them change)."""
     import shutil
 
     import numpy as np
@@ -172,13 +175,21 @@ def next_night(snapshot_dir: Path, directory: Path, seller_share: float) -> Path
         shutil.rmtree(directory)
     shutil.copytree(snapshot_dir, directory)
     orders = pd.read_parquet(directory / "orders.parquet")
-    sellers = orders["seller_id"].unique()
-    count = max(1, int(len(sellers) * seller_share))
-    chosen = np.random.default_rng(5).choice(sellers, count, replace=False)
-    moved = orders["seller_id"].isin(chosen)
+    members = pd.read_parquet(scores, columns=["account_id", "network_id"])
+    sizes = members["network_id"].value_counts()
+    drawn = sizes.sample(frac=1.0, random_state=5)
+    chosen = drawn.index[: int(np.searchsorted(drawn.cumsum(), account_share * len(members))) + 1]
+    in_chosen = members[members["network_id"].isin(chosen)]
+    sellers = orders.loc[orders["seller_id"].isin(in_chosen["account_id"]), "seller_id"]
+    one_each = in_chosen[in_chosen["account_id"].isin(sellers)].groupby("network_id").head(1)
+    moved = orders["seller_id"].isin(one_each["account_id"])
     orders.loc[moved, "amount"] = (orders.loc[moved, "amount"] * 1.5).round(2)
     orders.to_parquet(directory / "orders.parquet", index=False)
-    print(f"next night: {count:,} sellers' orders ({int(moved.sum()):,}) moved -> {directory}")
+    print(
+        f"next night: {len(one_each):,} networks of {len(in_chosen):,} accounts "
+        f"({len(in_chosen) / len(members):.1%}) changed ({int(moved.sum()):,} orders)"
+        f" -> {directory}"
+    )
     return directory
 
 
@@ -201,7 +212,10 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_score"))
     parser.add_argument("--store-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument(
-        "--night-sellers", type=float, default=None, help="then an incremental night (share)"
+        "--night-change",
+        type=float,
+        default=None,
+        help="then an incremental night where this share of the accounts changed",
     )
     args = parser.parse_args()
 
@@ -279,8 +293,8 @@ def main() -> int:
         f"+{stored / 1e9:.2f} GB (targets: <= 60 s, run/floor <= 2.0, <= 6 GB, <= 1 GB per 1M)"
         f"; load average {load_run}"
     )
-    if args.night_sellers is not None:
-        night = next_night(score_dir, work / "night", args.night_sellers)
+    if args.night_change is not None:
+        night = next_night(score_dir, work / "night", out, args.night_change)
         started, cpu_started = time.perf_counter(), time.process_time()
         again = run_scoring(
             snapshot_dir=night,
