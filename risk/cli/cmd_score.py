@@ -166,10 +166,10 @@ def render_summary(summary: Any, console: Console) -> None:
     for stage, seconds in data["timings"].items():
         stages.add_row(stage, f"{seconds:.1f}", f"{data['peak_memory_mb'].get(stage, 0):,.0f}")
     console.print(stages)
-    if data.get("reasons_reused"):
+    if data.get("reasons_reused") or data.get("scores_reused"):
         console.print(
-            f"Reasons reused from the previous run (model input unchanged): "
-            f"{data['reasons_reused']:,} accounts"
+            f"Reused from the previous run (model input unchanged): scores of "
+            f"{data.get('scores_reused', 0):,} accounts, reasons of {data['reasons_reused']:,}"
         )
     for warning in data["drift"].get("warnings", []):
         console.print(f"[bold yellow]drift warning:[/] {warning}")

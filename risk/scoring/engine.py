@@ -43,6 +43,7 @@ class Scored:
     prior_shift: dict[str, Any] | None = None
     calibrated: pd.Series | None = None
     reasons_reused: int = 0  # accounts whose reasons came from the previous run unchanged
+    scores_reused: int = 0  # accounts whose calibrated score did
 
 
 class ScoringEngine(ABC):

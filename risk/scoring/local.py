@@ -78,7 +78,13 @@ class LocalEngine(ScoringEngine):
         with clock.stage("score"):
             model_input = features[list(scorer.feature_names)]
             # One prediction serves the estimate, the adjusted scores and the drift check.
-            calibrated, _ = score_accounts(model_input, scorer)
+            if previous is None:
+                calibrated, _ = score_accounts(model_input, scorer)
+            else:  # only the accounts whose model input changed since the previous run
+                unscored = scorer
+                calibrated = previous.calibrated_scores(
+                    model_input, lambda rows: score_accounts(rows, unscored)[0]
+                )
             scorer, prior = for_platform(scorer, prior_shift, calibrated.to_numpy)
             adjusted = scorer.on_platform(calibrated.to_numpy(dtype="float64"))
             scores, bands = banded(
@@ -112,4 +118,5 @@ class LocalEngine(ScoringEngine):
             prior_shift=prior,
             calibrated=calibrated,
             reasons_reused=0 if previous is None else previous.reused,
+            scores_reused=0 if previous is None else previous.scores_reused,
         )

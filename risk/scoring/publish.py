@@ -51,6 +51,7 @@ class ScoringSummary:
     peak_memory_mb: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     reasons_reused: int = 0  # accounts whose reasons the previous run held (risk.scoring.reuse)
+    scores_reused: int = 0  # accounts whose calibrated score it held
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (the CLI's ``--json`` output)."""
@@ -65,6 +66,7 @@ class ScoringSummary:
             "cpu_seconds": self.cpu_seconds,
             "peak_memory_mb": self.peak_memory_mb,
             "reasons_reused": self.reasons_reused,
+            "scores_reused": self.scores_reused,
             "drift": self.drift,
             "store": self.store,
             "out": str(self.out) if self.out else None,
@@ -150,6 +152,7 @@ def publish_scored(
     prior_shift: dict[str, Any] | None = None,
     calibrated: pd.Series | None = None,
     reasons_reused: int = 0,
+    scores_reused: int = 0,
 ) -> ScoringSummary:
     """Drift, counts, store rows, score table and the one-transaction publish. The drift record
     holds what the prior-shift correction did; the score's PSI is of the score as calibrated in
@@ -210,4 +213,5 @@ def publish_scored(
         peak_memory_mb=dict(clock.peak_mb),
         cpu_seconds=dict(clock.cpu_seconds),
         reasons_reused=reasons_reused,
+        scores_reused=scores_reused,
     )

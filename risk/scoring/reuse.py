@@ -1,20 +1,22 @@
-"""Incremental nights: reasons carried over from the previous run for accounts whose model input
-did not change.
+"""Incremental nights: scores and reasons carried over from the previous run for accounts whose
+model input did not change.
 
-Explaining is most of a run past its floor (TreeSHAP: ~1.7 ms of CPU an account on the 1,000
-tree model, against ~30 us to score it). An account's reasons are a function of its model input
-row, the model and the model's reference medians only, so when the latest published run was
-scored by the same model version and holds the account's input row bit for bit (in its values
-file) and its reasons, those reasons are the ones a full run would compute: they are reused,
-the others explained. Features and scores are computed afresh every night (they are the floor,
-and an account's features move with its network and the population), so the result is the
-full run's by construction; ``risk score --full`` skips the reuse anyway.
+Past reading and the feature group-bys, a run's CPU goes to one predict pass (~50 us an account
+on the 1,000-tree model) and to explaining the accounts at medium and above (TreeSHAP: ~1.7 ms
+an account). An account's calibrated score and its reasons are functions of its model input
+row, the model and the model's reference medians only. So when the latest published run was
+scored by the same model version and its values file holds an account's input row bit for bit,
+that run's score (when it stored the calibrated score: no prior-shift adjustment) and reasons
+are the ones a full run computes: they are reused, and only the other accounts are predicted
+and explained. Features are computed afresh every night (an account's move with its network),
+and bands, ranks, group scores, indicators and drift from the whole night's scores, so the run
+publishes what a full run publishes (tested); ``risk score --full`` skips the reuse anyway.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +27,7 @@ from sqlalchemy import Engine, select
 
 from models.explain_text import Reason
 from risk.scoring.stages import ReasonsFn
-from risk.store.run_values import read_values_frame, values_file_of
+from risk.store.run_values import read_values_columns, values_file_of
 from risk.store.runs import latest_published_run
 from risk.store.schema import scores_table
 
@@ -37,12 +39,15 @@ _s = scores_table.c
 
 @dataclass
 class PreviousRun:
-    """The published run whose reasons a run may reuse, and how many it reused."""
+    """The published run whose scores and reasons a run may reuse, and how many it reused."""
 
     store: Engine
     run_id: str
     values_file: Path
-    reused: int = 0
+    scores_calibrated: bool  # its stored scores are the calibrated ones (no prior shift)
+    reused: int = 0  # reasons
+    scores_reused: int = 0
+    _unchanged: pd.Series | None = field(default=None, repr=False)
     _reasons: dict[str, list[dict[str, Any]]] | None = field(default=None, repr=False)
 
     def reasons(self) -> dict[str, list[dict[str, Any]]]:
@@ -57,6 +62,49 @@ class PreviousRun:
                 self._reasons = {account: found for account, found in rows if found}
         return self._reasons
 
+    def unchanged(self, model_input: pd.DataFrame) -> pd.Series:
+        """Per account of the model input: the run's values file holds its row bit for bit (a
+        NaN where it has a NaN); computed once, for the whole night's model input."""
+        if self._unchanged is None:
+            self._unchanged = _same_rows(self.values_file, model_input)
+        return self._unchanged
+
+    def calibrated_scores(
+        self, model_input: pd.DataFrame, predict: Callable[[pd.DataFrame], pd.Series]
+    ) -> pd.Series:
+        """Calibrated scores of the model input: the run's stored score where the input is
+        unchanged, ``predict`` of the other rows."""
+        if not self.scores_calibrated:
+            return predict(model_input)
+        ids = model_input.index.astype(str)
+        with self.store.connect() as connection:
+            stored = pd.DataFrame(
+                connection.execute(
+                    select(_s.account_id, _s.score).where(_s.run_id == self.run_id)
+                ).all(),
+                columns=["account_id", "score"],
+            ).set_index("account_id")["score"]
+        old = stored.reindex(ids).to_numpy(dtype="float64")
+        same = self.unchanged(model_input).to_numpy() & ~np.isnan(old)
+        scores = old.copy()
+        changed = np.flatnonzero(~same)
+        if len(changed):
+            scores[changed] = predict(model_input.iloc[changed]).to_numpy(dtype="float64")
+        self.scores_reused = int(same.sum())
+        return pd.Series(scores, index=model_input.index, name="score")
+
+
+def _same_rows(values_file: Path, model_input: pd.DataFrame) -> pd.Series:
+    """Per row (index account_id as text): the values file holds it bit for bit."""
+    before = read_values_columns(values_file, list(model_input.columns))
+    ids = model_input.index.astype(str)
+    present = ids.isin(before.index)
+    old = before.reindex(ids).to_numpy(dtype="float64", na_value=np.nan)
+    new = model_input.to_numpy(dtype="float64", na_value=np.nan)
+    # bits, not ==: -0.0 == 0.0, but a reason shows the value it was given
+    equal = (old.view(np.int64) == new.view(np.int64)) | (np.isnan(old) & np.isnan(new))
+    return pd.Series(equal.all(axis=1) & present, index=ids)
+
 
 def previous_run(store: Engine, scorer: RiskScorer) -> PreviousRun | None:
     """The latest published run, if the same model version scored it and it has a values file
@@ -70,19 +118,27 @@ def previous_run(store: Engine, scorer: RiskScorer) -> PreviousRun | None:
         values_file = values_file_of(connection, latest.id)
     if values_file is None or not values_file.exists():
         return None
-    return PreviousRun(store=store, run_id=latest.id, values_file=values_file)
+    shifted = bool(((latest.drift or {}).get("prior_shift") or {}).get("applied"))
+    return PreviousRun(
+        store=store, run_id=latest.id, values_file=values_file, scores_calibrated=not shifted
+    )
 
 
 def reusing(explain: ReasonsFn, previous: PreviousRun, feature_names: Sequence[str]) -> ReasonsFn:
     """``explain`` that takes the previous run's reasons for rows whose model input it holds
-    unchanged, and explains only the others (same order, same reasons as a full run)."""
+    unchanged (``PreviousRun.unchanged``, computed on the scored model input), and explains
+    only the others (same order, same reasons as a full run)."""
     names = list(feature_names)
 
     def explain_changed(rows: pd.DataFrame) -> list[list[Reason]]:
         ids = rows.index.astype(str)
         stored = previous.reasons()
         known = np.fromiter((account in stored for account in ids), bool, len(ids))
-        same = known & _same_input(rows[names], previous, ids, known)
+        if previous._unchanged is None:  # the engine did not compare the whole night: the rows
+            mask = _same_rows(previous.values_file, rows[names])
+        else:
+            mask = previous._unchanged.reindex(ids, fill_value=False)
+        same = known & mask.to_numpy(dtype=bool)
         out: list[list[Reason] | None] = [None] * len(rows)
         for position in np.flatnonzero(same).tolist():
             reasons = _stored_reasons(stored[ids[position]])
@@ -99,23 +155,6 @@ def reusing(explain: ReasonsFn, previous: PreviousRun, feature_names: Sequence[s
         return [reasons if reasons is not None else [] for reasons in out]
 
     return explain_changed
-
-
-def _same_input(
-    rows: pd.DataFrame, previous: PreviousRun, ids: pd.Index, known: np.ndarray
-) -> np.ndarray:
-    """Per row: the previous run's values file holds this model input, bit for bit (a NaN
-    where it has a NaN: a missing value either way)."""
-    wanted = ids[known]
-    if len(wanted) == 0:
-        return np.zeros(len(rows), bool)
-    before = read_values_frame(previous.values_file, list(wanted), list(rows.columns))
-    old = before.reindex(ids).to_numpy(dtype="float64", na_value=np.nan)
-    new = rows.to_numpy(dtype="float64", na_value=np.nan)
-    # bits, not ==: -0.0 == 0.0, but a reason shows the value it was given
-    equal = (old.view(np.int64) == new.view(np.int64)) | (np.isnan(old) & np.isnan(new))
-    present = ids.isin(before.index)
-    return np.asarray(equal.all(axis=1) & present & known)
 
 
 def _stored_reasons(stored: list[dict[str, Any]]) -> list[Reason] | None:

@@ -96,4 +96,5 @@ def run_scoring(
         out=out,
         chunk_size=chunk_size,
         reasons_reused=scored.reasons_reused,
+        scores_reused=scored.scores_reused,
     )

@@ -240,6 +240,20 @@ def read_values_frame(
     return frame.reindex(columns=list(columns))
 
 
+def read_values_columns(path: Path, columns: Sequence[str]) -> pd.DataFrame:
+    """Feature ``columns`` of every account of the file (index account_id; a column the file
+    lacks reads as missing)."""
+    if _is_parquet(path):
+        present = set(pq.read_schema(path).names)
+        table = pq.read_table(path, columns=[ACCOUNT_ID, *(c for c in columns if c in present)])
+    else:
+        schema = _arrow_index(str(path), path.stat().st_mtime_ns).schema
+        fields = [schema.get_field_index(c) for c in dict.fromkeys([ACCOUNT_ID, *columns])]
+        table = _open_arrow(str(path), sorted(f for f in fields if f >= 0)).read_all()
+    frame = table.to_pandas().set_index(ACCOUNT_ID)
+    return frame.reindex(columns=list(columns))
+
+
 def _arrow_rows(path: Path, account_ids: pa.Array, columns: Sequence[str]) -> pa.Table:
     """The accounts' rows of an Arrow values file: only the batches that can hold them, only
     the columns asked for (and account_id)."""

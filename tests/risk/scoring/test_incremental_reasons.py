@@ -1,5 +1,5 @@
-"""An incremental night (reasons reused where the model input did not change) publishes exactly
-the rows a full run of the same snapshot publishes, on SQLite and PostgreSQL."""
+"""An incremental night (scores and reasons reused where the model input did not change)
+publishes exactly the rows a full run of the same snapshot publishes, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -74,7 +74,9 @@ def test_an_incremental_night_publishes_what_a_full_run_publishes(
     reference_url = f"sqlite:///{tmp_path / 'full' / 'risk.db'}"
     full = _score(trained_world, night, reference_url, first.as_of, full=True)
 
-    assert full.reasons_reused == 0
+    assert full.reasons_reused == 0 and full.scores_reused == 0
+    # most accounts kept their score, the changed networks' members were predicted again
+    assert 0 < incremental.scores_reused < incremental.accounts_scored
     explained = sum(incremental.counts["bands"][band] for band in EXPLAINED_BANDS)
     # most accounts kept their reasons, the changed networks' were explained again
     assert 0 < incremental.reasons_reused < explained
@@ -93,7 +95,7 @@ def test_full_explains_every_account_again(
     first = _score(trained_world, trained_world.snapshot_dir, store_url)
     night = _next_night(trained_world, tmp_path / "night")
     again = _score(trained_world, night, store_url, first.as_of, full=True)
-    assert again.reasons_reused == 0
+    assert again.reasons_reused == 0 and again.scores_reused == 0
     first_rows, again_rows = _rows(store_url, first.run_id), _rows(store_url, again.run_id)
     kept = first_rows.set_index("account_id")["reasons"]
     same = again_rows.set_index("account_id")["reasons"].reindex(kept.index)
