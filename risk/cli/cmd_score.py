@@ -245,8 +245,9 @@ def score(
     full: bool = typer.Option(
         False,
         "--full",
-        help="Explain every account at medium and above; by default an account whose model"
-        " input the latest published run (same model) holds unchanged keeps its reasons.",
+        help="Predict and explain every account; by default an account whose model input the"
+        " latest published run (same model version) holds unchanged keeps its score and"
+        " reasons (the same numbers).",
     ),
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
