@@ -316,7 +316,8 @@ def main() -> int:
         }
         _print_rows(night_rows, (night_total, night_cpu, max(again.peak_memory_mb.values())))
         print(
-            f"reasons reused {again.reasons_reused:,} of {explained:,} explained; night / floor "
+            f"scores reused {again.scores_reused:,} of {again.accounts_scored:,}, reasons reused "
+            f"{again.reasons_reused:,} of {explained:,} explained; night / floor "
             f"{night_total / floor.total:.2f} (target <= 0.5)"
         )
     return 0 if verdict == "PASS" else 1
