@@ -111,3 +111,32 @@ def test_parquet_files_of_earlier_runs_read_the_same(
     )
     remove_values(path)  # a run's files go in either format
     assert not legacy.exists() and not path.exists()
+
+
+def test_percentiles_are_stored_as_tenths_when_that_is_exact(tmp_path: Path) -> None:
+    ids, features, percentiles = _values(600)
+    percentiles["downline_size"] = np.round(np.linspace(0, 100, 600), 1)
+    percentiles.loc[9, "downline_size"] = np.nan
+    percentiles["odd"] = np.linspace(0, 1, 600) / 3  # not tenths: kept as floats
+    path = tmp_path / "r.arrow"
+    write_run_values(path, ids, features, percentiles)
+    schema = ipc.open_file(pa.memory_map(str(path))).schema
+    assert schema.field("percentile:recruits_30d").type == pa.uint16()
+    assert schema.field("percentile:odd").type == pa.float64()
+    for row in (0, 9, 333, 599):
+        _, placed = read_account_values(path, ids[row])  # type: ignore[misc]
+        expected = percentiles.loc[row].to_dict()
+        assert placed["downline_size"] == (None if row == 9 else expected["downline_size"])
+        assert placed["recruits_30d"] == expected["recruits_30d"]
+        assert placed["odd"] == expected["odd"]
+    columns = ["percentile:recruits_30d", "percentile:downline_size"]
+    frame = read_values_frame(path, ids[:40], columns)
+    expected_frame = percentiles.iloc[:40].set_axis(ids[:40])
+    np.testing.assert_array_equal(
+        frame.loc[ids[:40], columns[0]].to_numpy(), expected_frame["recruits_30d"].to_numpy()
+    )
+    assert keep_accounts(path, ids[:5]) == 5  # a prune keeps the tenths exact
+    assert read_account_values(path, ids[3])[1] == {  # type: ignore[index]
+        name: (None if np.isnan(value) else value)
+        for name, value in percentiles.loc[3].to_dict().items()
+    }
