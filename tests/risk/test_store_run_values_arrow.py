@@ -17,6 +17,7 @@ from risk.store.run_values import (
     BATCH_ROWS,
     keep_accounts,
     read_account_values,
+    read_values_columns,
     read_values_frame,
     remove_values,
     write_run_values,
@@ -109,6 +110,11 @@ def test_parquet_files_of_earlier_runs_read_the_same(
         read_values_frame(legacy, ids[:50], columns).sort_index(),
         read_values_frame(path, ids[:50], columns).sort_index(),
     )
+    # what an incremental night compares its model input with, from either format
+    whole = read_values_columns(path, ["downline_size", "recruits_30d", "no_such"])
+    pd.testing.assert_frame_equal(whole, read_values_columns(legacy, list(whole.columns)))
+    assert len(whole) == len(ids) and whole["no_such"].isna().all()
+    assert whole.loc[ids[400], "downline_size"] == features.loc[400, "downline_size"]
     remove_values(path)  # a run's files go in either format
     assert not legacy.exists() and not path.exists()
 
