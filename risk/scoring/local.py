@@ -72,8 +72,9 @@ class LocalEngine(ScoringEngine):
         prior_shift: str = "off",
         previous: PreviousRun | None = None,
     ) -> Scored:
-        """Features, then scores, bands, roles, reasons and indicators of every account;
-        reasons of accounts whose model input ``previous`` holds unchanged are reused."""
+        """Features, then scores, bands, roles, reasons and indicators of every account; the
+        calibrated score and reasons of accounts whose model input ``previous`` holds unchanged
+        are reused (``risk.scoring.reuse``)."""
         features, accounts, as_of = self._features(clock)
         with clock.stage("score"):
             model_input = features[list(scorer.feature_names)]

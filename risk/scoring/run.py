@@ -63,9 +63,10 @@ def run_scoring(
 ) -> ScoringSummary:
     """Score every account of a snapshot with ``engine`` (default local); publish atomically.
     ``prior_shift`` (``em`` or ``off``, default ``DEFAULT_PRIOR_SHIFT``): adjust the scores to
-    the snapshot's estimated scheme share before banding (``risk.scoring.prior``). Reasons of
-    accounts whose model input the latest published run (same model) holds unchanged are taken
-    from it (``risk.scoring.reuse``: the same reasons); ``full`` explains every account."""
+    the snapshot's estimated scheme share before banding (``risk.scoring.prior``). The score and
+    reasons of accounts whose model input the latest published run (same model version) holds
+    unchanged are taken from it (``risk.scoring.reuse``: the same numbers); ``full`` predicts
+    and explains every account."""
     refuse_future_as_of(as_of)
     engine = engine or LocalEngine()
     clock = StageClock(progress or NullProgress())
