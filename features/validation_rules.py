@@ -77,6 +77,10 @@ def future_events(
     problems: list[Problem] = []
     for column in columns:
         late = _mask(table[column] > limit)
+        if not late.any():
+            # formatting a whole timestamp column as text is most of a clean snapshot's
+            # validation (~25 s for 2M orders): only a column with late rows needs it
+            continue
         problems += rows_problem(
             "future_timestamp", source, column, late, table[column].astype("str"),
             f"is after {limit:%Y-%m-%d %H:%M} UTC (validation time + "

@@ -1,14 +1,18 @@
 """The model's reasons: TreeSHAP contributions (log-odds) ranked into reasons the registry words.
 
 Kept apart from the legal indicators on purpose: these say why the *model* scored an account,
-not which legal test it meets. ``shap.TreeExplainer`` on a LightGBM booster runs LightGBM's own
-``predict(pred_contrib=True)``; SHAP does not check additivity there, our tests do.
+not which legal test it meets. The contributions are LightGBM's own TreeSHAP
+(``predict(pred_contrib=True)``), which is also what ``shap.TreeExplainer`` runs on a LightGBM
+booster (tests hold the two equal): called directly, a run skips SHAP's import (numba,
+matplotlib: seconds) and its copy of the model, and spreads chunks over the cores itself.
+SHAP does not check additivity there, our tests do.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cached_property
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +31,8 @@ __all__ = ["Explainer", "Explanation", "Reason"]
 
 Direction = Literal["up", "down"]
 DEFAULT_CHUNK_ROWS = 8192  # bounds memory: a chunk's (rows, features + 1) float64 contributions
+# Rows per LightGBM call within a chunk: small enough that both cores stay busy to the end.
+_THREAD_ROWS = 1024
 
 
 class Explainer:
@@ -50,20 +56,10 @@ class Explainer:
         self.book = ReasonBook(self.feature_names, _medians(reference), registry)
         self.base_value = self._bias(np.zeros((1, len(self.feature_names))))
 
-    @cached_property
-    def _tree(self) -> Any:
-        """SHAP's TreeExplainer, built on the first batch: a serving worker, which explains one
-        row at a time through LightGBM (``_contributions_one``), never imports SHAP (about a
-        third of its start-up: numba, matplotlib)."""
-        # lazy: shap takes seconds to import (numba, matplotlib); risk/ and api/ import this module
-        import shap
-
-        return shap.TreeExplainer(self.booster)
-
     def contributions(self, X: pd.DataFrame | NDArray[Any]) -> tuple[float, NDArray[np.float64]]:
-        """Base value and (n, features) log-odds contributions; one SHAP call per chunk."""
+        """Base value and (n, features) log-odds contributions, chunk by chunk."""
         matrix = self.matrix(X)
-        chunks = [self._shap(part) for part in _chunks(matrix, self.chunk_rows)]
+        chunks = [self._tree_shap(part) for part in _chunks(matrix, self.chunk_rows)]
         if not chunks:
             return self.base_value, np.zeros((0, len(self.feature_names)))
         return self.base_value, np.vstack(chunks)
@@ -75,7 +71,7 @@ class Explainer:
         matrix = self.matrix(X)
         out: list[list[Reason]] = []
         for part in _chunks(matrix, self.chunk_rows):
-            out.extend(self.rank(part, self._shap(part), top=top, direction=direction))
+            out.extend(self.rank(part, self._tree_shap(part), top=top, direction=direction))
         return out
 
     def rank(
@@ -148,19 +144,28 @@ class Explainer:
             return np.array([values], dtype=np.float64)
         return self.matrix(np.asarray(row, dtype=np.float64).reshape(1, -1))
 
-    def _shap(self, matrix: NDArray[np.float64]) -> NDArray[np.float64]:
-        """TreeSHAP log-odds contributions for one chunk (one call into LightGBM)."""
-        # from_call=True only silences SHAP's per-call notice about list outputs (we get (n, f)).
-        phi = self._tree.shap_values(matrix, from_call=True)
-        return np.asarray(phi, dtype=np.float64).reshape(len(matrix), len(self.feature_names))
+    def _tree_shap(self, matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+        """TreeSHAP log-odds contributions of one chunk: LightGBM's ``pred_contrib`` on blocks
+        of rows, one single-threaded call per block on every core (ctypes lets go of the GIL
+        in the call), so the cores stay busy and no OpenMP team is woken per call."""
+        blocks = list(_chunks(matrix, _THREAD_ROWS))
+        workers = min(len(blocks), os.cpu_count() or 1)
+        if workers <= 1:
+            parts = [self._contributions_one(block) for block in blocks]
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                parts = list(pool.map(self._contributions_one, blocks))
+        if not parts:
+            return np.zeros((0, len(self.feature_names)))
+        return np.vstack(parts)
 
-    def _contributions_one(self, row: NDArray[np.float64]) -> NDArray[np.float64]:
-        """The same TreeSHAP call SHAP makes, pinned to one thread for a single row.
+    def _contributions_one(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The TreeSHAP call SHAP makes, pinned to one thread (rows given: one, or a block).
 
         One row gains nothing from OpenMP, and waking a thread team costs several ms on a busy
         machine (measured in benchmarks/bench_explain.py); SHAP cannot pass ``num_threads``.
         """
-        phi = self.booster.predict(row, pred_contrib=True, num_threads=1)
+        phi = self.booster.predict(rows, pred_contrib=True, num_threads=1)
         return np.asarray(phi, dtype=np.float64)[:, : len(self.feature_names)]
 
     def _bias(self, matrix: NDArray[np.float64]) -> float:

@@ -166,6 +166,11 @@ def render_summary(summary: Any, console: Console) -> None:
     for stage, seconds in data["timings"].items():
         stages.add_row(stage, f"{seconds:.1f}", f"{data['peak_memory_mb'].get(stage, 0):,.0f}")
     console.print(stages)
+    if data.get("reasons_reused") or data.get("scores_reused"):
+        console.print(
+            f"Reused from the previous run (model input unchanged): scores of "
+            f"{data.get('scores_reused', 0):,} accounts, reasons of {data['reasons_reused']:,}"
+        )
     for warning in data["drift"].get("warnings", []):
         console.print(f"[bold yellow]drift warning:[/] {warning}")
     prior = data["drift"].get("prior_shift") or {}
@@ -237,6 +242,13 @@ def score(
         help="Also score with the @challenger model, when one is registered, and store its"
         " scores beside the run (moderators keep the champion's; local engine only).",
     ),
+    full: bool = typer.Option(
+        False,
+        "--full",
+        help="Predict and explain every account; by default an account whose model input the"
+        " latest published run (same model version) holds unchanged keeps its score and"
+        " reasons (the same numbers).",
+    ),
 ) -> None:
     """Score every account of a snapshot and publish the run atomically (the nightly job)."""
     # Usage errors first, before the scoring libraries load (seconds).
@@ -273,6 +285,7 @@ def score(
                 progress=progress,
                 chunk_size=chunk_size,
                 prior_shift=prior_shift or settings.prior_shift,
+                full=full,
             )
             # After publishing, never inside it: a case problem cannot hold back the scores.
             cases = sync_cases_of_published_run(settings=settings, run_id=summary.run_id)

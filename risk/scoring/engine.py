@@ -20,6 +20,7 @@ from risk.scoring.progress import StageClock
 
 if TYPE_CHECKING:
     from models.scorer import RiskScorer
+    from risk.scoring.reuse import PreviousRun
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Scored:
     features: pd.DataFrame
     prior_shift: dict[str, Any] | None = None
     calibrated: pd.Series | None = None
+    reasons_reused: int = 0  # accounts whose reasons came from the previous run unchanged
+    scores_reused: int = 0  # accounts whose calibrated score did
 
 
 class ScoringEngine(ABC):
@@ -54,7 +57,15 @@ class ScoringEngine(ABC):
 
     @abstractmethod
     def score(
-        self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int, prior_shift: str = "off"
+        self,
+        scorer: RiskScorer,
+        clock: StageClock,
+        *,
+        chunk_size: int,
+        prior_shift: str = "off",
+        previous: PreviousRun | None = None,
     ) -> Scored:
         """Features, scores, bands, reasons, roles and indicators of the snapshot read; with
-        ``prior_shift`` ``em`` the scores adjusted to its estimated scheme share first."""
+        ``prior_shift`` ``em`` the scores adjusted to its estimated scheme share first;
+        ``previous``: a published run of the same model whose reasons may be reused
+        (``risk.scoring.reuse``; an engine may ignore it)."""

@@ -19,6 +19,7 @@ from risk.scoring.engine import RunInputs, Scored, ScoringEngine
 from risk.scoring.model import banded, indicators, likely_roles, reasons_fn, score_accounts
 from risk.scoring.prior import for_platform
 from risk.scoring.progress import StageClock
+from risk.scoring.reuse import PreviousRun, reusing
 from risk.scoring.stages import explain_in_chunks
 from risk.scoring.table import run_table
 from risk.vocab import EXPLAINED_BANDS
@@ -63,14 +64,28 @@ class LocalEngine(ScoringEngine):
         return features, accounts, as_of
 
     def score(
-        self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int, prior_shift: str = "off"
+        self,
+        scorer: RiskScorer,
+        clock: StageClock,
+        *,
+        chunk_size: int,
+        prior_shift: str = "off",
+        previous: PreviousRun | None = None,
     ) -> Scored:
-        """Features, then scores, bands, roles, reasons and indicators of every account."""
+        """Features, then scores, bands, roles, reasons and indicators of every account; the
+        calibrated score and reasons of accounts whose model input ``previous`` holds unchanged
+        are reused (``risk.scoring.reuse``)."""
         features, accounts, as_of = self._features(clock)
         with clock.stage("score"):
             model_input = features[list(scorer.feature_names)]
             # One prediction serves the estimate, the adjusted scores and the drift check.
-            calibrated, _ = score_accounts(model_input, scorer)
+            if previous is None:
+                calibrated, _ = score_accounts(model_input, scorer)
+            else:  # only the accounts whose model input changed since the previous run
+                unscored = scorer
+                calibrated = previous.calibrated_scores(
+                    model_input, lambda rows: score_accounts(rows, unscored)[0]
+                )
             scorer, prior = for_platform(scorer, prior_shift, calibrated.to_numpy)
             adjusted = scorer.on_platform(calibrated.to_numpy(dtype="float64"))
             scores, bands = banded(
@@ -79,6 +94,8 @@ class LocalEngine(ScoringEngine):
             roles = likely_roles(model_input, bands, scorer)
         with clock.stage("reasons", total=int(bands.isin(EXPLAINED_BANDS).sum())):
             explain = reasons_fn(scorer)
+            if previous is not None:
+                explain = reusing(explain, previous, scorer.feature_names)
             reasons = explain_in_chunks(
                 model_input, bands, explain, clock, stage="reasons", chunk_size=chunk_size
             )
@@ -96,4 +113,11 @@ class LocalEngine(ScoringEngine):
             indicators=fired,
             branch_id=accounts["branch_id"],
         )
-        return Scored(table=table, features=features, prior_shift=prior, calibrated=calibrated)
+        return Scored(
+            table=table,
+            features=features,
+            prior_shift=prior,
+            calibrated=calibrated,
+            reasons_reused=0 if previous is None else previous.reused,
+            scores_reused=0 if previous is None else previous.scores_reused,
+        )

@@ -18,6 +18,7 @@ from risk.scoring.model import load_model
 from risk.scoring.prior import DEFAULT_PRIOR_SHIFT
 from risk.scoring.progress import NullProgress, ProgressReporter, StageClock
 from risk.scoring.publish import ScoringSummary, already_published, publish_scored, run_key_of
+from risk.scoring.reuse import previous_run
 from risk.scoring.spark import SparkEngine
 from risk.store.db import open_store
 
@@ -58,10 +59,14 @@ def run_scoring(
     chunk_size: int = 50_000,
     engine: ScoringEngine | None = None,
     prior_shift: str | None = None,
+    full: bool = False,
 ) -> ScoringSummary:
     """Score every account of a snapshot with ``engine`` (default local); publish atomically.
     ``prior_shift`` (``em`` or ``off``, default ``DEFAULT_PRIOR_SHIFT``): adjust the scores to
-    the snapshot's estimated scheme share before banding (``risk.scoring.prior``)."""
+    the snapshot's estimated scheme share before banding (``risk.scoring.prior``). The score and
+    reasons of accounts whose model input the latest published run (same model version) holds
+    unchanged are taken from it (``risk.scoring.reuse``: the same numbers); ``full`` predicts
+    and explains every account."""
     refuse_future_as_of(as_of)
     engine = engine or LocalEngine()
     clock = StageClock(progress or NullProgress())
@@ -76,7 +81,8 @@ def run_scoring(
     published = already_published(store, run_key, store_url, out, mode)
     if published is not None:
         return published
-    scored = engine.score(scorer, clock, chunk_size=chunk_size, prior_shift=mode)
+    previous = None if full else previous_run(store, scorer)
+    scored = engine.score(scorer, clock, chunk_size=chunk_size, prior_shift=mode, previous=previous)
     return publish_scored(
         store=store,
         clock=clock,
@@ -90,4 +96,6 @@ def run_scoring(
         store_url=store_url,
         out=out,
         chunk_size=chunk_size,
+        reasons_reused=scored.reasons_reused,
+        scores_reused=scored.scores_reused,
     )

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from models.scorer import RiskScorer
+    from risk.scoring.reuse import PreviousRun
 
 
 def reasons_type() -> str:
@@ -209,10 +210,17 @@ class SparkEngine(ScoringEngine):
         return RunInputs(as_of=moment, fingerprint=fingerprint, location=snapshot.location)
 
     def score(
-        self, scorer: RiskScorer, clock: StageClock, *, chunk_size: int, prior_shift: str = "off"
+        self,
+        scorer: RiskScorer,
+        clock: StageClock,
+        *,
+        chunk_size: int,
+        prior_shift: str = "off",
+        previous: PreviousRun | None = None,
     ) -> Scored:
         """Features on the cluster, then scores, bands, reasons, roles and indicators (with the
-        prior-shift correction, a first pass collects every account's calibrated score)."""
+        prior-shift correction, a first pass collects every account's calibrated score). The
+        executors explain every account: ``previous`` is not used (a cluster has the cores)."""
         if self._read is None:
             raise RuntimeError("SparkEngine.score before inputs: no snapshot read")
         (snapshot, as_of, networks), self._read = self._read, None

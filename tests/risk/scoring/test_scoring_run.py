@@ -173,7 +173,7 @@ def test_run_publishes_on_postgresql(
         summary = _score(trained_world, postgres_store_url)
     finally:
         get_settings.cache_clear()
-    assert (tmp_path / "home" / "runs" / f"{summary.run_id}.parquet").exists()
+    assert (tmp_path / "home" / "runs" / f"{summary.run_id}.arrow").exists()
     _check_published_run(trained_world, postgres_store_url, summary)
     assert _score(trained_world, postgres_store_url).run_id == summary.run_id
 
