@@ -57,15 +57,17 @@ def serve(
 
     if workers > 1:
         share_metrics_between_workers()
-    # The champion is resolved once, by a process of its own, while the workers start: they
-    # load its files without importing MLflow (about half of their start-up otherwise).
+    # The champion is resolved once (a local registry here and now, any other by a process of
+    # its own while the workers start): they load its files without importing MLflow (about
+    # half of their start-up otherwise).
     resolver = start_resolver(private_directory("risk-champion-"))
     try:
         _run_uvicorn(
             host=host, port=port, workers=workers, log_level=log_level, access_log=access_log
         )
     finally:
-        resolver.stop()
+        if resolver is not None:
+            resolver.stop()
 
 
 def _run_uvicorn(*, host: str, port: int, workers: int, log_level: str, access_log: bool) -> None:
