@@ -46,6 +46,8 @@ def test_claim_and_read_a_case_in_the_console(served: Served) -> None:
         ]
         assert order == sorted(order)
         assert html.count('class="tier-row"') == 3 and 'class="flagged"' in html
+        # money down and up each tier, with the platform's currency (RISK_CURRENCY)
+        assert re.search(r"↓ [\d,.]+ CNY ↑ [\d,.]+ CNY", html)
         assert html.count("<circle") == 3
         assert 'data-code="recruits_30d"' in html and 'data-reference="1.0"' in html
         assert html.count("<li data-code") <= 4
