@@ -25,6 +25,7 @@ from api.deps import StateDep
 from api.roles import LEAD
 from api.state import AppState
 from features.errors import ServiceError
+from models.explain_text import change_hint
 from risk.service.case_page import case_evidence
 from risk.service.cases import (
     CaseQuery,
@@ -173,6 +174,7 @@ def _case_page(
             "problem": problem,
             "form": form_view(evidence.detail.accounts),
             "no_action": NO_ACTION,
+            "would_change": change_hint,
         },
         user=user,
         status_code=status_code,

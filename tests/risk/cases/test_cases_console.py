@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import re
 import time
 from collections.abc import Iterator
@@ -50,6 +51,13 @@ def test_claim_and_read_a_case_in_the_console(served: Served) -> None:
         assert re.search(r"↓ [\d,.]+ CNY ↑ [\d,.]+ CNY", html)
         assert html.count("<circle") == 3
         assert 'data-code="recruits_30d"' in html and 'data-reference="1.0"' in html
+        # each reason says which way its value would have to move, towards which median
+        hint = re.search(
+            r'data-code="recruits_30d".*?class="hint would-change">([^<]*)<', html, re.S
+        )
+        assert hint is not None
+        shown = html_text.unescape(hint.group(1))
+        assert shown == "Lower values weigh less here: legitimate sellers' median is 1."
         assert html.count("<li data-code") <= 4
         zh = ann.get(claimed.headers["location"], params={"lang": "zh"}).text
         assert "网络层级图" in zh and "审核中" in zh and "处理本案件" in zh
