@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from features.errors import ServiceError
-from models.registry_files import RegisteredVersion, local_model_files
+from models.registry_files import RegisteredVersion, download_model_files, local_model_files
 from risk.settings import Settings, get_settings
 
 CHAMPION_DIR_VARIABLE = "RISK_SERVE_CHAMPION_DIR"  # set by `risk serve` for its workers
@@ -60,9 +60,6 @@ def _write_resolved(directory: Path, document: dict[str, Any]) -> None:
 def resolve_into(directory: Path, *, settings: Settings) -> None:
     """Ask the registry for the settings' champion and describe its files in champion.json;
     when there is none (or the registry fails), write the reason instead."""
-    # lazy: MLflow (~3 s): only the resolver process imports it, never a serving worker
-    from models.registry_files import download_model_files
-
     reference = _reference(settings)
     try:
         registered, files = download_model_files(reference, settings.tracking_uri)
