@@ -10,8 +10,12 @@ from contextlib import contextmanager
 
 import httpx
 
+from risk.cases.opening import sync_run_cases
+from risk.cases.reading import CaseQuery, list_cases
 from tests.console_forms import console_post, console_sign_in
 from tests.risk.cases.http_world import Served, served, served_large
+from tests.risk.cases.test_cases_open import SLA, _branchy, world
+from tests.risk.conftest import RunWriter
 
 __all__ = ["served", "served_large"]
 
@@ -211,3 +215,30 @@ def test_the_decision_form_stays_light_at_5000_accounts(served_large: Served) ->
     assert latest["big-a50"] == "confirm" and latest["big-a51"] == "dismiss"
     warned = [a for a in detail["actions"] if a["action"] == "warn"]
     assert len(warned) == 1 + 48 + 1  # organizer, the other recruiters, the one participant
+
+
+def test_an_absorbed_branch_case_links_to_the_network_case(
+    served: Served, publish_scores: RunWriter
+) -> None:
+    """The branch case closed into a network case names it in its history, and back."""
+    frame, heads = _branchy("net-zz")
+    sync_run_cases(served.engine, run_id=publish_scores(frame), sla_hours=SLA, branch_head=heads)
+    spread = world({"net-zz": ["low", "high", "high", "critical", "low"]})
+    synced = sync_run_cases(
+        served.engine, run_id=publish_scores(spread), sla_hours=SLA, branch_head=heads
+    )
+    (network_case,) = synced.opened
+    branch_case = next(
+        c.id
+        for c in list_cases(served.engine, CaseQuery(limit=200)).items
+        if c.unit_kind == "branch" and c.network_id == "net-zz"
+    )
+    with _console(served, "lead-eve") as eve:
+        branch_page = eve.get(f"/console/cases/{branch_case}").text
+        network_page = eve.get(f"/console/cases/{network_case}").text
+    assert f'<a class="absorbed" href="/console/cases/{network_case}">#{network_case}</a>' in (
+        branch_page
+    )
+    assert f'<a class="absorbed" href="/console/cases/{branch_case}">#{branch_case}</a>' in (
+        network_page
+    )
