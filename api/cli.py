@@ -9,8 +9,10 @@ Heavy libraries (uvicorn, FastAPI, MLflow) are imported inside the commands so t
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -43,6 +45,15 @@ def private_directory(prefix: str) -> Path:
     return Path(directory)
 
 
+def bytecode_missing(library: str = "pandas") -> bool:
+    """True when each worker will compile the libraries from source at every start: Python
+    may not write bytecode here and ``library`` (one of the big ones a worker imports) has none
+    cached. The spec is found without importing the library."""
+    spec = importlib.util.find_spec(library)
+    cached = None if spec is None else spec.cached
+    return sys.dont_write_bytecode and cached is not None and not os.path.exists(cached)
+
+
 @app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
@@ -55,17 +66,25 @@ def serve(
     # lazy: the resolver's module, only when serving
     from risk.service.champion_resolver import start_resolver
 
+    if bytecode_missing():
+        Console(stderr=True).print(
+            "note: the libraries have no bytecode and Python may not write it here, so each "
+            "worker compiles them at every start (about half its start-up): install with "
+            "`UV_COMPILE_BYTECODE=1 uv sync --frozen`"
+        )
     if workers > 1:
         share_metrics_between_workers()
-    # The champion is resolved once, by a process of its own, while the workers start: they
-    # load its files without importing MLflow (about half of their start-up otherwise).
+    # The champion is resolved once (a local registry here and now, any other by a process of
+    # its own while the workers start): they load its files without importing MLflow (about
+    # half of their start-up otherwise).
     resolver = start_resolver(private_directory("risk-champion-"))
     try:
         _run_uvicorn(
             host=host, port=port, workers=workers, log_level=log_level, access_log=access_log
         )
     finally:
-        resolver.stop()
+        if resolver is not None:
+            resolver.stop()
 
 
 def _run_uvicorn(*, host: str, port: int, workers: int, log_level: str, access_log: bool) -> None:

@@ -3,7 +3,8 @@
 - moderator: works the review queue, views accounts, explanations and networks, records
   decisions and exports them.
 - lead: a moderator who also shares out the work (reassigns cases), approves the actions a
-  second pair of eyes must see (four eyes: never their own proposals) and reviews quality.
+  second pair of eyes must see (four eyes: never their own proposals), reviews quality and
+  follows the webhook subscriptions and their delivery log (read only, as in the console).
 - regulator: read-only oversight: account views, explanations, networks, the decisions
   export and the scoring runs (reports come with the report endpoints). Never decides.
 - admin: runs the service: API keys, scoring runs and webhook subscriptions (their delivery
@@ -50,10 +51,13 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/qa/next"): frozenset({MODERATOR, LEAD}),
     ("POST", "/v1/qa/{qa_id}"): frozenset({MODERATOR, LEAD}),
     ("GET", "/v1/qa/agreement"): frozenset({LEAD, REGULATOR}),
+    # Where signed case events (accounts, statements of reasons) are sent is the operator's
+    # choice: only admins subscribe or revoke an endpoint. Leads follow that the platform
+    # receives their team's decisions (no secret, no payload is shown to either).
     ("POST", "/v1/webhooks"): frozenset({ADMIN}),
-    ("GET", "/v1/webhooks"): frozenset({ADMIN}),
+    ("GET", "/v1/webhooks"): frozenset({ADMIN, LEAD}),
     ("POST", "/v1/webhooks/{subscription_id}/revoke"): frozenset({ADMIN}),
-    ("GET", "/v1/webhooks/{subscription_id}/deliveries"): frozenset({ADMIN}),
+    ("GET", "/v1/webhooks/{subscription_id}/deliveries"): frozenset({ADMIN, LEAD}),
     ("GET", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys"): frozenset({ADMIN}),
     ("POST", "/v1/keys/{name}/revoke"): frozenset({ADMIN}),

@@ -94,6 +94,10 @@ class NetworkOut(BaseModel):
     tiers: list[TierOut]
     totals: dict[str, float]
     flagged_accounts: list[FlaggedAccountOut]
+    currency: str = Field(
+        description="ISO 4217 code of every amount above (RISK_CURRENCY): the platform's one "
+        "currency."
+    )
 
 
 class NetworkSummaryOut(BaseModel):

@@ -34,6 +34,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from api.cli import bytecode_missing
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKER_STARTED = re.compile(r"Started server process \[(\d+)\]")
 POLL_SECONDS = 0.02
@@ -157,7 +159,11 @@ def main() -> None:
     args = parser.parse_args()
     home = args.home.resolve()
     ensure_demo_home(home)
-    print(f"home {home}; serving {args.root}; load average before: {load_average()}")
+    # a worker compiles ~1,450 library modules at each start when they have no bytecode and
+    # Python may not write it: about half its start-up CPU (see the README, `risk serve`)
+    cached = "no" if bytecode_missing() else "yes"
+    print(f"home {home}; serving {args.root}; library bytecode cached: {cached}")
+    print(f"load average before: {load_average()}")
     for workers in args.workers:
         starts = [measure_start(home, workers, args.root.resolve()) for _ in range(args.repeat)]
         for start in starts:

@@ -153,6 +153,28 @@ def reason_text(spec: FeatureSpec, value: float | None, reference: float | None,
     return template.format_map({"value": shown, "reference": _render(spec, reference, lang)})
 
 
+_WOULD_CHANGE = {
+    ("higher", "en"): "Lower values weigh less here: legitimate sellers' median is {reference}.",
+    ("lower", "en"): "Higher values weigh less here: legitimate sellers' median is {reference}.",
+    ("higher", "zh"): "数值越低，此原因分量越轻：正常商家的中位数为 {reference}。",
+    ("lower", "zh"): "数值越高，此原因分量越轻：正常商家的中位数为 {reference}。",
+}
+
+
+def change_hint(reason: Mapping[str, Any], lang: Lang) -> str | None:
+    """What would change a stored reason, for the case page: which way the value would have to
+    move and the legitimate sellers' median it would approach. None when the registry gives
+    no direction for the feature or the run stored no median (the page then says it in
+    general)."""
+    spec = REGISTRY.get(str(reason.get("feature")))
+    reference = reason.get("reference")
+    if spec is None or reference is None or spec.riskier not in ("higher", "lower"):
+        return None
+    return _WOULD_CHANGE[(spec.riskier, lang)].format(
+        reference=_render(spec, float(reference), lang)
+    )
+
+
 def _singular_after_value(template: str) -> str:
     """The template with the plural noun of the two words after ``{value}`` made singular."""
     head, marker, tail = template.partition("{value} ")

@@ -2,14 +2,19 @@
 
 Light on purpose (no pandas, scikit-learn or LightGBM of ours): `risk serve`'s champion
 resolver (risk.service.champion_resolver) imports only this and MLflow; building a scorer from
-the files is :func:`models.mlflow_io.scorer_from_files`.
+the files is :func:`models.mlflow_io.scorer_from_files`. A local registry (SQLite, artifacts on
+this disk: every demo and single-host install) is read without MLflow at all:
+:func:`local_model_files`.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from models.errors import ModelNotFoundError
 
@@ -126,3 +131,79 @@ def _artifact_location(client: Any, source: str) -> str:
     if source.startswith("models:/"):
         return str(client.get_logged_model(source.removeprefix("models:/")).artifact_location)
     return source
+
+
+def _sqlite_path(tracking_uri: str) -> Path | None:
+    """The database file of a ``sqlite:///FILE`` tracking URI (None for any other kind)."""
+    prefix = "sqlite:///"
+    if not tracking_uri.startswith(prefix) or "?" in tracking_uri:
+        return None
+    path = Path(tracking_uri.removeprefix(prefix))
+    return path if path.is_file() else None
+
+
+def _file_location(uri: str | None) -> Path | None:
+    """A ``file://`` artifact location as a local directory (None for S3, HTTP and the rest)."""
+    if not uri:
+        return None
+    parsed = urlparse(uri)
+    if parsed.scheme not in ("file", "") or parsed.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parsed.path))
+    return path if path.is_dir() else None
+
+
+def local_model_files(
+    model_ref: str, tracking_uri: str
+) -> tuple[RegisteredVersion, dict[str, str]] | None:
+    """What :func:`download_model_files` returns, read straight from a SQLite registry whose
+    artifacts are local files, without importing MLflow (its import and store set-up cost a
+    server start ~6 CPU seconds, on a machine of 2 cores). The registry is opened read-only and
+    only its documented tables are read (``registered_model_aliases``, ``model_versions``);
+    ``tests/risk/service/test_champion_resolver.py`` checks the answer is MLflow's own. None
+    whenever this is not that simple case (another store, remote artifacts, a name, alias or
+    version it does not find, a file missing): MLflow then answers, with its own errors."""
+    database = _sqlite_path(tracking_uri)
+    if database is None:
+        return None
+    try:
+        name, alias, version = parse_model_ref(model_ref)
+    except ModelNotFoundError:
+        return None
+    if alias is not None:
+        query = (
+            "SELECT v.version, v.run_id, v.storage_location, v.status "
+            "FROM registered_model_aliases AS a JOIN model_versions AS v "
+            "ON v.name = a.name AND v.version = a.version WHERE a.name = ? AND a.alias = ?"
+        )
+        parameters: tuple[str, ...] = (name, alias)
+    else:
+        query = (
+            "SELECT version, run_id, storage_location, status FROM model_versions "
+            "WHERE name = ? AND version = ?"
+        )
+        parameters = (name, str(version))
+    try:
+        with closing(sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            rows = db.execute(query, parameters).fetchall()
+    except sqlite3.Error:  # an older or newer schema: MLflow knows its own
+        return None
+    if len(rows) != 1 or rows[0][3] != "READY":  # several workspaces, or a version not ready
+        return None
+    found_version, run_id, location, _ = rows[0]
+    folder = _file_location(location)
+    if folder is None:
+        return None
+    files = {key: folder / "artifacts" / file for key, file in ARTIFACT_FILES.items()}
+    if not all(path.is_file() for path in files.values()):
+        return None
+    for key, file in OPTIONAL_ARTIFACT_FILES.items():
+        if (folder / "artifacts" / file).is_file():
+            files[key] = folder / "artifacts" / file
+    registered = RegisteredVersion(
+        name=name,
+        version=str(found_version),
+        run_id=str(run_id),
+        model_uri=f"models:/{name}/{found_version}",
+    )
+    return registered, {key: str(path) for key, path in files.items()}

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.console.auth import ConsoleUser, check_csrf, check_same_origin
 from api.console.i18n import strings
 from api.console.render import error_page
-from api.roles import ADMIN, LEAD, MODERATOR, REGULATOR
+from api.roles import ACCESS, ADMIN, LEAD, MODERATOR, REGULATOR
 
 PREFIX = "/console"
 # The console's roles follow api.roles.ACCESS: admins run the service and see no account data.
@@ -28,7 +28,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "approve": frozenset({LEAD}),  # four eyes
     "qa": frozenset({LEAD}),  # the blind sample and agreement per moderator
     "qa_review": frozenset({MODERATOR, LEAD}),  # take and submit a blind review
-    "webhooks": frozenset({ADMIN, LEAD}),  # subscriptions and delivery log (read only)
+    # subscriptions and delivery log, read only: exactly who may read them through the API
+    "webhooks": ACCESS[("GET", "/v1/webhooks/{subscription_id}/deliveries")],
     "reports": frozenset({REGULATOR, ADMIN}),  # as api.roles: GET /v1/reports/{run_id}
     "models": frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),  # model figures, no account data
     "monitoring": frozenset({MODERATOR, LEAD, REGULATOR, ADMIN}),  # aggregate figures only

@@ -3,7 +3,7 @@ with its decision, approval and appeal forms (plain POST forms, same-origin chec
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -25,6 +25,7 @@ from api.deps import StateDep
 from api.roles import LEAD
 from api.state import AppState
 from features.errors import ServiceError
+from models.explain_text import change_hint
 from risk.service.case_page import case_evidence
 from risk.service.cases import (
     CaseQuery,
@@ -173,17 +174,33 @@ def _case_page(
             "problem": problem,
             "form": form_view(evidence.detail.accounts),
             "no_action": NO_ACTION,
+            "would_change": change_hint,
         },
         user=user,
         status_code=status_code,
     )
 
 
-def _done(request: Request, user: ConsoleUser, case_id: int, step: object) -> Response:
-    """Back to the case after a step; the step's error in the console's frame."""
-    if isinstance(step, ServiceError):
-        return error_page(request, user, step.message, step.http_status)
-    return redirect(case_url(case_id))
+def _case_step(
+    request: Request,
+    user: ConsoleUser,
+    sent: str,
+    gate: str,
+    step: Callable[[], object],
+    *,
+    then: str,
+) -> Response:
+    """Every case form but the decision has this one shape: pass the form's gates (origin,
+    CSRF token, the ``gate`` page's roles), take the step, go to ``then``; a step the service
+    refuses comes back as the console's error page, with the refusal's status."""
+    refused = form_denied(request, user, sent, gate)
+    if refused is not None:
+        return refused
+    try:
+        step()
+    except ServiceError as error:
+        return error_page(request, user, error.message, error.http_status)
+    return redirect(then)
 
 
 @router.post("/cases/{case_id}/decision")
@@ -217,7 +234,7 @@ async def decide_case(
     except ServiceError as error:
         problem, status_code = error.message, error.http_status
     else:
-        return _done(request, user, case_id, None)
+        return redirect(case_url(case_id))
     # Nothing the moderator typed is lost: the page comes back filled in, saying why.
     return await run_in_threadpool(
         lambda: _case_page(
@@ -244,25 +261,25 @@ def review(
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """A lead approves or sends back a proposal (never their own)."""
-    refused = form_denied(request, user, sent, "approve")
-    if refused is not None or verdict not in ("approve", "reject"):
-        return refused or error_page(request, user, "unknown verdict", 404)
-    try:
+    if verdict not in ("approve", "reject"):
+        return form_denied(request, user, sent, "approve") or error_page(
+            request, user, "unknown verdict", 404
+        )
+
+    def step() -> object:
         if verdict == "approve":
-            approve_proposal(
+            return approve_proposal(
                 engine=state.engine,
                 settings=state.settings,
                 proposal_id=proposal_id,
                 actor=user.name,
                 note=note or None,
             )
-        else:
-            reject_proposal(
-                engine=state.engine, proposal_id=proposal_id, actor=user.name, note=note or None
-            )
-    except ServiceError as error:
-        return _done(request, user, case_id, error)
-    return _done(request, user, case_id, None)
+        return reject_proposal(
+            engine=state.engine, proposal_id=proposal_id, actor=user.name, note=note or None
+        )
+
+    return _case_step(request, user, sent, "approve", step, then=case_url(case_id))
 
 
 @router.post("/cases/{case_id}/release")
@@ -273,16 +290,17 @@ def release(
     state: StateDep,
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
-    refused = form_denied(request, user, sent, "case_work")
-    if refused is not None:
-        return refused
-    try:
-        release_case(
+    """Put the case back in the pool (its assignee or a lead), then the case list."""
+    return _case_step(
+        request,
+        user,
+        sent,
+        "case_work",
+        lambda: release_case(
             engine=state.engine, case_id=case_id, actor=user.name, is_lead=user.role == LEAD
-        )
-    except ServiceError as error:
-        return _done(request, user, case_id, error)
-    return redirect(f"{PREFIX}/cases")
+        ),
+        then=f"{PREFIX}/cases",
+    )
 
 
 @router.post("/cases/{case_id}/close")
@@ -293,14 +311,17 @@ def close(
     state: StateDep,
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
-    refused = form_denied(request, user, sent, "case_work")
-    if refused is not None:
-        return refused
-    try:
-        close_case(engine=state.engine, case_id=case_id, actor=user.name, is_lead=user.role == LEAD)
-    except ServiceError as error:
-        return _done(request, user, case_id, error)
-    return _done(request, user, case_id, None)
+    """Close a decided case (its assignee or a lead)."""
+    return _case_step(
+        request,
+        user,
+        sent,
+        "case_work",
+        lambda: close_case(
+            engine=state.engine, case_id=case_id, actor=user.name, is_lead=user.role == LEAD
+        ),
+        then=case_url(case_id),
+    )
 
 
 @router.post("/cases/{case_id}/appeals")
@@ -314,20 +335,20 @@ def appeal(
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """File an appeal for the seller against one of the case's actions."""
-    refused = form_denied(request, user, sent, "case_work")
-    if refused is not None:
-        return refused
-    try:
-        file_appeal(
+    return _case_step(
+        request,
+        user,
+        sent,
+        "case_work",
+        lambda: file_appeal(
             engine=state.engine,
             settings=state.settings,
             action_id=action_id,
             actor=user.name,
             grounds=grounds.strip(),
-        )
-    except ServiceError as error:
-        return _done(request, user, case_id, error)
-    return _done(request, user, case_id, None)
+        ),
+        then=case_url(case_id),
+    )
 
 
 @router.post("/cases/{case_id}/appeals/{appeal_id}")
@@ -342,17 +363,17 @@ def judge(
     sent: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
     """Uphold or overturn an appeal (not by whoever decided or approved the action)."""
-    refused = form_denied(request, user, sent, "case_work")
-    if refused is not None:
-        return refused
-    try:
-        decide_appeal(
+    return _case_step(
+        request,
+        user,
+        sent,
+        "case_work",
+        lambda: decide_appeal(
             engine=state.engine,
             appeal_id=appeal_id,
             actor=user.name,
             outcome=outcome,
             reasons=reasons.strip(),
-        )
-    except ServiceError as error:
-        return _done(request, user, case_id, error)
-    return _done(request, user, case_id, None)
+        ),
+        then=case_url(case_id),
+    )

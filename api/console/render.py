@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from api.console.auth import FLASH_COOKIE, LANG_COOKIE, ConsoleUser, request_lang
 from api.console.i18n import strings
@@ -49,6 +50,14 @@ def amount(value: Any) -> str:
     return "–" if not math.isfinite(number) else f"{number:,.0f}"
 
 
+def commands(text: str) -> Markup:
+    """A note that names commands: each `risk ...` span as code, never as literal backticks
+    (everything else escaped). Console strings holding backticks are shown through it
+    (tests/api/test_console_text.py)."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
 def _currency(request: Request) -> str:
     """The platform's currency code (settings); the default before the app's state is set."""
     state = getattr(request.app.state, "risk", None)
@@ -80,6 +89,7 @@ def templates() -> Jinja2Templates:
     built = Jinja2Templates(directory=str(TEMPLATES_DIR))
     built.env.filters["utc"] = utc_time
     built.env.filters["amount"] = amount
+    built.env.filters["commands"] = commands
     built.env.filters["score"] = score_text
     return built
 

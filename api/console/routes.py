@@ -161,6 +161,7 @@ def account(
             networks=state.networks,
             explainer=state.explainer,
             lang=user.lang,
+            currency=state.settings.currency,
         )
     except ServiceError as error:
         return error_page(request, user, error.message, error.http_status)

@@ -36,6 +36,7 @@ async def get_account(
         actor=key.name,
         runs=state.runs,
         lang=lang,
+        currency=state.settings.currency,
     )
     return json_response(asdict(view.out()))
 

@@ -46,7 +46,9 @@ def get_network(
     key: AuthorizedKey,
     state: StateDep,
 ) -> dict[str, Any]:
-    """The network in the latest published run (audited; computed once per run and worker)."""
-    return network_view(
+    """The network in the latest published run (audited; computed once per run and worker);
+    ``currency`` names the currency of every amount in it (the tiers' money, the totals)."""
+    view = network_view(
         engine=state.engine, network_id=network_id, actor=key.name, cache=state.networks
     )
+    return {**view, "currency": state.settings.currency}

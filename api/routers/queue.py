@@ -56,5 +56,6 @@ def get_queue(
         limit=limit,
         offset=offset,
         lang=lang,
+        currency=state.settings.currency,
     )
     return page.to_dict()

@@ -1,4 +1,5 @@
-"""Webhook subscriptions (admins): create (the secret shown once), list, revoke, delivery log."""
+"""Webhook subscriptions: admins create (the secret shown once) and revoke; admins and leads
+list them and read the delivery log (api/roles.py)."""
 
 from __future__ import annotations
 

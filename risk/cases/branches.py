@@ -5,7 +5,8 @@ the organizer, and its whole downline) when every flagged account of the network
 one branch and the root is not flagged; otherwise the whole network. A branch case holds the
 whole branch as the run scored it (every band: the organizer and all its downline), a network
 case the network's accounts from band medium up. One open case per unit; a network with an
-open network case keeps it (the run adds to it rather than opening a branch case beside it).
+open network case keeps it (the run adds to it rather than opening a branch case beside it),
+and a network case opened over a branch case still in review absorbs it (``risk.cases.absorb``).
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ STEPS: dict[str, tuple[tuple[CaseState, ...], CaseState | None]] = {
     "appeal": (("decided", "appealed", "re_decided"), "appealed"),
     "judge_appeal": (("appealed",), None),  # re_decided once no appeal is pending
     "close": (("decided", "re_decided"), "closed"),
+    # a branch case closed into the network case that now holds its accounts (risk.cases.absorb)
+    "absorb": (("open", "in_review"), "closed"),
 }
 _c = cases_table.c
 

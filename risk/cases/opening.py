@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from risk.cases.absorb import absorb_branch_cases
 from risk.cases.branches import BRANCH, branch_members, scheme_units
 from risk.cases.errors import CaseNotFoundError
 from risk.cases.events import case_opened
@@ -258,6 +259,9 @@ def sync_run_cases(
                     sla_hours=sla_hours,
                 )
                 _add_accounts(connection, case_id, new, run)
+                absorb_branch_cases(
+                    connection, network_id=str(network_id), into=case_id, actor=NIGHTLY_RUN
+                )
                 opened.append(case_id)
             else:
                 continue
@@ -370,4 +374,6 @@ def open_case_by_hand(
             sla_hours=sla_hours,
         )
         _add_accounts(connection, case_id, members, row.run_id)
+        if unit_kind == "network":
+            absorb_branch_cases(connection, network_id=str(unit_id), into=case_id, actor=actor)
     return case_id

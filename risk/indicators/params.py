@@ -51,3 +51,17 @@ class IndicatorParams:
     def as_dict(self) -> dict[str, float | int | bool]:
         """The parameters as a plain dict (for run metadata and reports)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# The thresholds that are amounts of money, in the platform's currency (the rest are counts,
+# tiers and shares): worded with the currency code wherever a sentence names them.
+MONEY_PARAMS: frozenset[str] = frozenset(
+    {
+        "cn_recruitment_pay_min",
+        "cn_entry_fee_min",
+        "cn_team_pay_min",
+        "cn_serious_amount_collected",
+        "us_koscot_recruitment_pay_min",
+        "eu_consideration_min",
+    }
+)

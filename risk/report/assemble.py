@@ -72,6 +72,7 @@ def build_content(
     platform_name: str,
     reviewer_salt: bytes,
     generated_at: datetime,
+    currency: str | None = None,
 ) -> ReportContent:
     """Everything the report shows for one run, from the store, MLflow and the registries."""
     run = resolve_run(engine, run_id)
@@ -118,7 +119,7 @@ def build_content(
             trained_on_scored=training_fingerprint(tracking_uri, run.model_run_id or scorer.run_id)
             == run.data_fingerprint,
         ),
-        cases=case_register(frame, history, lang),
+        cases=case_register(frame, history, lang, currency),
         charts=chart_data(frame, bands, artifacts.get("mean_abs_shap.json", {}), dropped),
         appendix=appendix(lang),
         case_work=case_work_section(

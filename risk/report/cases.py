@@ -52,7 +52,9 @@ def _register_rows(frame: pd.DataFrame, decided: Sequence[str]) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def _case(row: Mapping[str, Any], history: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
+def _case(
+    row: Mapping[str, Any], history: list[dict[str, Any]], lang: Lang, currency: str | None
+) -> dict[str, Any]:
     """One register entry (JSON-safe), its reasons and indicators worded in ``lang``."""
     latest = history[-1] if history else None
     status = latest["decision"] if latest else "pending"
@@ -91,7 +93,7 @@ def _case(row: Mapping[str, Any], history: list[dict[str, Any]], lang: Lang) -> 
                 "rule_id": item.get("rule_id"),
                 "jurisdiction": item.get("jurisdiction"),
                 "citation": item.get("citation"),
-                "text": indicator_text(item, lang),
+                "text": indicator_text(item, lang, currency),  # amounts say their currency
             }
             for item in indicators
         ],
@@ -105,9 +107,12 @@ def _case(row: Mapping[str, Any], history: list[dict[str, Any]], lang: Lang) -> 
 
 
 def case_register(
-    frame: pd.DataFrame, history: Mapping[str, list[dict[str, Any]]], lang: Lang
+    frame: pd.DataFrame,
+    history: Mapping[str, list[dict[str, Any]]],
+    lang: Lang,
+    currency: str | None = None,
 ) -> list[dict[str, Any]]:
     """Register entries in rank order (decided accounts absent from the run at the end)."""
     rows = _register_rows(frame, sorted(history))
     records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
-    return [_case(row, history.get(str(row["account_id"]), []), lang) for row in records]
+    return [_case(row, history.get(str(row["account_id"]), []), lang, currency) for row in records]

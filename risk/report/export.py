@@ -157,6 +157,7 @@ def export_report(
     formats: Collection[str] = FORMATS,
     generated_at: datetime | None = None,
     overwrite: bool = False,
+    currency: str | None = None,
 ) -> list[Path]:
     """Build the report of a published run into ``out_dir``; returns every file written."""
     # lazy: MLflow, scikit-learn (~3 s), cryptography (~0.1 s): the API imports this at start-up
@@ -177,6 +178,7 @@ def export_report(
         platform_name=platform_name,
         reviewer_salt=reviewer_salt(keys_dir),
         generated_at=moment,
+        currency=currency,
     )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -210,7 +212,8 @@ def export_run_report(
     formats: Collection[str] = FORMATS,
     overwrite: bool = False,
 ) -> list[Path]:
-    """``export_report`` with the MLflow store, signing keys and platform name of ``settings``."""
+    """``export_report`` with the MLflow store, signing keys, platform name and currency of
+    ``settings``."""
     return export_report(
         engine=engine,
         tracking_uri=settings.tracking_uri,
@@ -222,4 +225,5 @@ def export_run_report(
         lang=lang,
         formats=formats,
         overwrite=overwrite,
+        currency=settings.currency,
     )

@@ -57,6 +57,9 @@ class AccountOut(DecidedScoreRow):
     model_version: str
     as_of: datetime
     key_features: list[KeyFeature]
+    # ISO 4217 code of every amount in this body (key features of unit "money", and the
+    # amounts the indicators' sentences name, which also carry it): RISK_CURRENCY
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class AccountView:
     reasons: list[StoredReason]  # worded in the reader's language
     indicators: list[dict[str, Any]]  # worded in the reader's language, with their titles
     key_features: list[KeyFeature]
+    currency: str | None = None  # the platform's, for every amount shown
 
     def out(self) -> AccountOut:
         """The API's account: the score row's fields taken from the record, declared once."""
@@ -80,6 +84,7 @@ class AccountView:
             model_version=self.model_version,
             as_of=self.as_of,
             key_features=self.key_features,
+            currency=self.currency,
         )
 
 
@@ -174,11 +179,12 @@ def account_view(
     actor: str,
     runs: RunCache,
     lang: str = "en",
+    currency: str | None = None,
 ) -> AccountView:
     """The account's latest published score (the view is audited); 404 if it has none."""
     chosen = check_lang(lang)
     record = view_account(engine, account_id, actor=actor)
-    return _presented(engine, account_id, record, runs, chosen)
+    return _presented(engine, account_id, record, runs, chosen, currency)
 
 
 async def account_view_grouped(
@@ -188,15 +194,21 @@ async def account_view_grouped(
     actor: str,
     runs: RunCache,
     lang: str = "en",
+    currency: str | None = None,
 ) -> AccountView:
     """``account_view`` with the audited read group-committed with other requests' (the API)."""
     chosen = check_lang(lang)
     record = await committer.run(partial(view_account_in, account_id=account_id, actor=actor))
-    return _presented(committer.engine, account_id, record, runs, chosen)
+    return _presented(committer.engine, account_id, record, runs, chosen, currency)
 
 
 def _presented(
-    engine: Engine, account_id: str, record: ScoreRecord | None, runs: RunCache, lang: Lang
+    engine: Engine,
+    account_id: str,
+    record: ScoreRecord | None,
+    runs: RunCache,
+    lang: Lang,
+    currency: str | None,
 ) -> AccountView:
     """The view of a score read (404 without one), with its run's context and key features,
     its reasons and indicators worded in ``lang``."""
@@ -208,8 +220,9 @@ def _presented(
         as_of=run.as_of,
         model_version=f"{run.model_name}/{run.model_version}",
         reasons=worded_reasons(record.reasons, lang),
-        indicators=worded_indicators(record.indicators, lang),
+        indicators=worded_indicators(record.indicators, lang, currency),
         key_features=key_feature_values(record.features, record.percentiles, lang),
+        currency=currency,
     )
 
 
@@ -269,10 +282,13 @@ def account_page(
     networks: NetworkViewCache | None = None,
     explainer: Explainer | None = None,
     lang: str = "en",
+    currency: str | None = None,
 ) -> AccountPage:
     """The account as the console shows it; the account and network views are audited."""
     chosen = check_lang(lang)
-    view = account_view(engine=engine, account_id=account_id, actor=actor, runs=runs, lang=lang)
+    view = account_view(
+        engine=engine, account_id=account_id, actor=actor, runs=runs, lang=lang, currency=currency
+    )
     record = view.record
     up, down, source = _reasons(view, explainer, chosen)
     return AccountPage(

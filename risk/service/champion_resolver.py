@@ -1,13 +1,17 @@
-"""The champion resolved once for all workers of ``risk serve``, in a process of its own.
+"""The champion resolved once for all workers of ``risk serve``, before they load it.
 
 Importing MLflow costs a worker about as much CPU as the rest of its start-up (it pulls in
 its GenAI, tracing and data modules) only to turn ``NAME@ALIAS`` into a version and a folder
-of files. ``risk serve`` therefore starts one resolver process beside the workers: it asks the
-registry (as the nightly job does), downloads the version's files and writes ``champion.json``
-into a private directory named by :data:`CHAMPION_DIR_VARIABLE`. The workers, meanwhile
-importing the app on the other core, build their scorer from those files
-(:mod:`risk.service.champion`) and never import MLflow. Every worker serves the same version:
-the alias is read once per server start. This module stays light: the supervisor imports it
+of files. ``risk serve`` therefore resolves the champion once and writes ``champion.json`` into
+a private directory named by :data:`CHAMPION_DIR_VARIABLE`; the workers build their scorer from
+those files (:mod:`risk.service.champion`) and never import MLflow. Every worker serves the
+same version: the alias is read once per server start.
+
+A local registry (SQLite, artifacts on this disk) is read in the server process itself, in
+milliseconds and without MLflow (:func:`models.registry_files.local_model_files`). Any other
+registry is asked by a resolver process of its own, beside the workers, as the nightly job asks
+it; that process ends as soon as its answer is written (MLflow's exit handlers would keep it
+on a core the starting workers need). This module stays light: the supervisor imports it
 before it starts anything.
 
     python -m risk.service.champion_resolver DIRECTORY      # what the resolver process runs
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from features.errors import ServiceError
+from models.registry_files import RegisteredVersion, download_model_files, local_model_files
 from risk.settings import Settings, get_settings
 
 CHAMPION_DIR_VARIABLE = "RISK_SERVE_CHAMPION_DIR"  # set by `risk serve` for its workers
@@ -55,10 +60,7 @@ def _write_resolved(directory: Path, document: dict[str, Any]) -> None:
 def resolve_into(directory: Path, *, settings: Settings) -> None:
     """Ask the registry for the settings' champion and describe its files in champion.json;
     when there is none (or the registry fails), write the reason instead."""
-    # lazy: MLflow (~3 s): only the resolver process imports it, never a serving worker
-    from models.registry_files import download_model_files
-
-    reference = f"{settings.model_name}@{settings.model_alias}"
+    reference = _reference(settings)
     try:
         registered, files = download_model_files(reference, settings.tracking_uri)
     except ServiceError as error:
@@ -67,16 +69,32 @@ def resolve_into(directory: Path, *, settings: Settings) -> None:
     except Exception as error:  # a broken registry must not leave the workers waiting
         _write_resolved(directory, {"error": f"resolving {reference} failed: {error!r}"})
         raise
-    _write_resolved(
-        directory,
-        {
-            "name": registered.name,
-            "version": registered.version,
-            "run_id": registered.run_id,
-            "model_uri": registered.model_uri,
-            "files": files,
-        },
-    )
+    _write_resolved(directory, _described(registered, files))
+
+
+def resolve_locally(directory: Path, *, settings: Settings) -> bool:
+    """Describe the champion in champion.json straight from a local registry, without MLflow;
+    False (nothing written) when the registry is not that simple case."""
+    found = local_model_files(_reference(settings), settings.tracking_uri)
+    if found is None:
+        return False
+    _write_resolved(directory, _described(*found))
+    return True
+
+
+def _reference(settings: Settings) -> str:
+    return f"{settings.model_name}@{settings.model_alias}"
+
+
+def _described(registered: RegisteredVersion, files: dict[str, str]) -> dict[str, Any]:
+    """champion.json: the registered version and its files (key -> local path)."""
+    return {
+        "name": registered.name,
+        "version": registered.version,
+        "run_id": registered.run_id,
+        "model_uri": registered.model_uri,
+        "files": files,
+    }
 
 
 class Resolver:
@@ -106,10 +124,13 @@ class Resolver:
             self.process.wait(timeout=30)
 
 
-def start_resolver(directory: Path) -> Resolver:
-    """Start resolving the champion into ``directory``; the workers started after this
-    (they inherit the environment) load it from there."""
+def start_resolver(directory: Path, *, settings: Settings | None = None) -> Resolver | None:
+    """Resolve the champion into ``directory``: at once from a local registry (None: no
+    process), else by a resolver process. The workers started after this (they inherit the
+    environment) load it from there."""
     os.environ[CHAMPION_DIR_VARIABLE] = str(directory)
+    if resolve_locally(directory, settings=settings or get_settings()):
+        return None
     return Resolver(directory)
 
 
@@ -126,8 +147,13 @@ def wait_for_resolved(directory: Path, *, timeout_s: float) -> dict[str, Any]:
 
 
 def main() -> None:
-    """The resolver process: ``python -m risk.service.champion_resolver DIRECTORY``."""
+    """The resolver process: ``python -m risk.service.champion_resolver DIRECTORY``. It ends
+    the moment champion.json is written: MLflow's exit handlers (its tracing and async
+    logging threads) would otherwise hold a core for seconds while the workers start."""
     resolve_into(Path(sys.argv[1]), settings=get_settings())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

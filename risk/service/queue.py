@@ -237,16 +237,18 @@ def queue_page(
     lang: str = "en",
     order: str = "priority",
     plan: ExplorationPlan | None = None,
+    currency: str | None = None,
     **query: Unpack[QueueQuery],
 ) -> QueuePage:
     """Accounts to review in the latest published run (not audited), in ``order``, their
-    reasons and indicators worded in ``lang``, with the flagged accounts still pending; with
-    a ``plan``, its exploration picks placed and marked."""
+    reasons and indicators worded in ``lang`` (amounts in ``currency``), with the flagged
+    accounts still pending; with a ``plan``, its exploration picks placed and marked."""
     chosen = check_lang(lang)
     _check_order(order)
     page = _explored(engine, plan, order, query)
     left = flagged_pending(engine, page.run_id) if page.run_id else 0
-    return replace(page, items=[_worded(item, chosen) for item in page.items], flagged_left=left)
+    items = [_worded(item, chosen, currency) for item in page.items]
+    return replace(page, items=items, flagged_left=left)
 
 
 _ITEM_FIELDS = tuple(f.name for f in fields(QueueItem) if f.name != "reason")
@@ -353,10 +355,12 @@ def _interleaved(
     return replace(page, items=items, total=page.total + len(picks))
 
 
-def _worded(item: DecidedScoreRow, lang: Lang) -> DecidedScoreRow:
+def _worded(item: DecidedScoreRow, lang: Lang, currency: str | None) -> DecidedScoreRow:
     """A queue row with its reasons and indicators worded in ``lang`` (missing stays missing)."""
     reasons = None if item.reasons is None else worded_reasons(item.reasons, lang)
-    indicators = None if item.indicators is None else worded_indicators(item.indicators, lang)
+    indicators = (
+        None if item.indicators is None else worded_indicators(item.indicators, lang, currency)
+    )
     return replace(item, reasons=reasons, indicators=indicators)
 
 

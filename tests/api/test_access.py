@@ -68,7 +68,8 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int | tuple[int
         {ADM},
         201,
     ),
-    ("GET", "/v1/webhooks", None, {ADM}, 200),
+    # leads follow deliveries (as on the console page); only admins subscribe or revoke
+    ("GET", "/v1/webhooks", None, {ADM, LEAD}, 200),
     ("GET", "/v1/transparency", None, {LEAD, REG}, 200),
     ("POST", "/v1/qa/next", None, {MOD, LEAD}, (200, 204)),
     (
@@ -80,7 +81,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, set[str], int | tuple[int
     ),
     ("GET", "/v1/qa/agreement", None, {LEAD, REG}, 200),
     ("POST", "/v1/webhooks/999999/revoke", None, {ADM}, 404),
-    ("GET", "/v1/webhooks/1/deliveries", None, {ADM}, 200),
+    ("GET", "/v1/webhooks/1/deliveries", None, {ADM, LEAD}, 200),
     ("GET", "/v1/keys", None, {ADM}, 200),
     ("POST", "/v1/keys", {"name": "made-by-matrix", "role": "regulator"}, {ADM}, 201),
     ("POST", "/v1/keys/mod-gone/revoke", None, {ADM}, 200),
@@ -239,3 +240,39 @@ def test_regulators_read_people_as_pseudonyms_and_no_notes_everywhere(
     with httpx.Client(base_url=console, timeout=30) as client:
         console_sign_in(client, keys.moderator)
         assert NOTE in client.get(f"/console/accounts/{account}").text
+
+
+def test_the_console_webhooks_page_and_the_api_agree_on_who_reads_deliveries(
+    http: httpx.Client, keys: Keys, console: str
+) -> None:
+    """Leads and admins read subscriptions and deliveries in the API and the console alike;
+    only admins create or revoke one (docs/security.md, "Webhooks")."""
+    made = http.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/agree", "events": ["case.opened"]},
+        headers=bearer(keys.admin),
+    )
+    assert made.status_code == 201
+    subscription = made.json()["id"]
+    by_role = {MOD: keys.moderator, LEAD: keys.lead, REG: keys.regulator, ADM: keys.admin}
+    for role, key in by_role.items():
+        api_listed = http.get("/v1/webhooks", headers=bearer(key)).status_code
+        api_log = http.get(f"/v1/webhooks/{subscription}/deliveries", headers=bearer(key))
+        with httpx.Client(base_url=console, timeout=30) as client:
+            console_sign_in(client, key)
+            page = client.get("/console/webhooks")
+        reads = role in {LEAD, ADM}
+        assert (api_listed, api_log.status_code, page.status_code) == (
+            (200, 200, 200) if reads else (403, 403, 403)
+        ), role
+        if reads:
+            assert "http://127.0.0.1:9/agree" in page.text
+            assert "secret" not in http.get("/v1/webhooks", headers=bearer(key)).text
+    lead = http.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/lead", "events": ["case.opened"]},
+        headers=bearer(keys.lead),
+    )
+    assert lead.status_code == 403
+    revoke = http.post(f"/v1/webhooks/{subscription}/revoke", headers=bearer(keys.lead))
+    assert revoke.status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -75,3 +76,33 @@ def test_release_and_reassign(store_engine: Engine, publish_scores: RunWriter) -
     ]
     with pytest.raises(CaseNotFoundError):
         reassign(store_engine, case_id=999, actor="lead-eve", assignee="x")
+
+
+def test_a_case_shows_its_due_time_age_and_breach_by_its_priority(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    """SLA per priority: the due time follows the configured hours, the age grows from the
+    opening, and a case waiting past its due time is a breach (overdue)."""
+    from sqlalchemy import select, update
+
+    from risk.store.schema import cases_table
+
+    run = publish_scores(world({"net-crit": ["critical"], "net-high": ["high"]}))
+    sync_run_cases(store_engine, run_id=run, sla_hours=SLA)
+    back, c = timedelta(hours=30), cases_table.c
+    with store_engine.begin() as connection:  # both opened 30 hours ago
+        for row in connection.execute(select(c.id, c.opened_at, c.due_at)).all():
+            connection.execute(
+                update(cases_table)
+                .where(c.id == row.id)
+                .values(opened_at=row.opened_at - back, due_at=row.due_at - back)
+            )
+    by_unit = {c.unit_id: c for c in list_cases(store_engine, CaseQuery()).items}
+    critical, high = by_unit["net-crit"], by_unit["net-high"]
+    assert critical.due_at - critical.opened_at == timedelta(hours=SLA["critical"])
+    assert high.due_at - high.opened_at == timedelta(hours=SLA["high"])
+    assert 30 <= critical.age_hours < 31 and 30 <= high.age_hours < 31
+    assert critical.overdue and not high.overdue  # 24 h for critical, 72 h for high
+    assert [c.unit_id for c in list_cases(store_engine, CaseQuery(overdue=True)).items] == [
+        "net-crit"
+    ]

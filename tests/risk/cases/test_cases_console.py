@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import re
 import time
 from collections.abc import Iterator
@@ -9,8 +10,12 @@ from contextlib import contextmanager
 
 import httpx
 
+from risk.cases.opening import sync_run_cases
+from risk.cases.reading import CaseQuery, list_cases
 from tests.console_forms import console_post, console_sign_in
 from tests.risk.cases.http_world import Served, served, served_large
+from tests.risk.cases.test_cases_open import SLA, _branchy, world
+from tests.risk.conftest import RunWriter
 
 __all__ = ["served", "served_large"]
 
@@ -46,8 +51,17 @@ def test_claim_and_read_a_case_in_the_console(served: Served) -> None:
         ]
         assert order == sorted(order)
         assert html.count('class="tier-row"') == 3 and 'class="flagged"' in html
+        # money down and up each tier, with the platform's currency (RISK_CURRENCY)
+        assert re.search(r"↓ [\d,.]+ CNY ↑ [\d,.]+ CNY", html)
         assert html.count("<circle") == 3
         assert 'data-code="recruits_30d"' in html and 'data-reference="1.0"' in html
+        # each reason says which way its value would have to move, towards which median
+        hint = re.search(
+            r'data-code="recruits_30d".*?class="hint would-change">([^<]*)<', html, re.S
+        )
+        assert hint is not None
+        shown = html_text.unescape(hint.group(1))
+        assert shown == "Lower values weigh less here: legitimate sellers' median is 1."
         assert html.count("<li data-code") <= 4
         zh = ann.get(claimed.headers["location"], params={"lang": "zh"}).text
         assert "网络层级图" in zh and "审核中" in zh and "处理本案件" in zh
@@ -201,3 +215,30 @@ def test_the_decision_form_stays_light_at_5000_accounts(served_large: Served) ->
     assert latest["big-a50"] == "confirm" and latest["big-a51"] == "dismiss"
     warned = [a for a in detail["actions"] if a["action"] == "warn"]
     assert len(warned) == 1 + 48 + 1  # organizer, the other recruiters, the one participant
+
+
+def test_an_absorbed_branch_case_links_to_the_network_case(
+    served: Served, publish_scores: RunWriter
+) -> None:
+    """The branch case closed into a network case names it in its history, and back."""
+    frame, heads = _branchy("net-zz")
+    sync_run_cases(served.engine, run_id=publish_scores(frame), sla_hours=SLA, branch_head=heads)
+    spread = world({"net-zz": ["low", "high", "high", "critical", "low"]})
+    synced = sync_run_cases(
+        served.engine, run_id=publish_scores(spread), sla_hours=SLA, branch_head=heads
+    )
+    (network_case,) = synced.opened
+    branch_case = next(
+        c.id
+        for c in list_cases(served.engine, CaseQuery(limit=200)).items
+        if c.unit_kind == "branch" and c.network_id == "net-zz"
+    )
+    with _console(served, "lead-eve") as eve:
+        branch_page = eve.get(f"/console/cases/{branch_case}").text
+        network_page = eve.get(f"/console/cases/{network_case}").text
+    assert f'<a class="absorbed" href="/console/cases/{network_case}">#{network_case}</a>' in (
+        branch_page
+    )
+    assert f'<a class="absorbed" href="/console/cases/{branch_case}">#{branch_case}</a>' in (
+        network_page
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import httpx
 
@@ -93,6 +94,13 @@ def _terminate_the_organizer(network: str) -> dict[str, object]:
     }
 
 
+def _dismissed_in_monitoring(client: Any) -> int:
+    """Decided accounts of the published run that moderators did not confirm (monitoring's
+    false positives), over every band."""
+    runs = client.get("/v1/monitoring").json()["runs"]
+    return sum(b["decided"] - b["confirmed"] for run in runs for b in run["bands"].values())
+
+
 def test_decide_approve_appeal_overturn_over_http(served: Served) -> None:
     ann, eve, fay = served.as_["mod-ann"], served.as_["lead-eve"], served.as_["lead-fay"]
     case = ann.post("/v1/cases/next").json()
@@ -118,11 +126,14 @@ def test_decide_approve_appeal_overturn_over_http(served: Served) -> None:
         f"/v1/appeals/{appeal['id']}/decision", json={"outcome": "overturn", "reasons": "r"}
     )
     assert judged_by_approver.status_code == 403
+    dismissed_before = _dismissed_in_monitoring(eve)
     overturned = fay.post(
         f"/v1/appeals/{appeal['id']}/decision",
         json={"outcome": "overturn", "reasons": "Consumer receipts shown."},
     )
     assert overturned.status_code == 200 and overturned.json()["outcome"] == "overturn"
+    # the overturn counts as a false positive in monitoring (a dismissal of a flagged account)
+    assert _dismissed_in_monitoring(eve) == dismissed_before + 1
     organizer = terminated["account_id"]
     decisions = ann.get("/v1/decisions", params={"account_id": organizer}).json()
     assert [d["decision"] for d in decisions] == ["confirm", "dismiss"]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
+from risk.cases.assignment import claim_next
 from risk.cases.errors import CaseNotFoundError
 from risk.cases.opening import open_case_by_hand, sync_run_cases
 from risk.cases.reading import CaseQuery, get_case, list_cases
@@ -172,6 +173,66 @@ def test_a_run_opens_a_branch_case_when_one_branch_holds_the_flagged_accounts(
     )
     kinds = {get_case(store_engine, i).case.unit_kind for i in synced.opened}
     assert kinds == {"network"}
+
+
+def test_a_network_case_absorbs_the_branch_case_when_the_scheme_spreads(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    """Night 1 judges the branch; night 2 the scheme has spread, a network case opens over the
+    same accounts and closes the branch case with a reference (audited); the moderator who was
+    reviewing the branch gets the network case. One open case for these people, not two."""
+    frame, heads = _branchy("net-a")
+    sync_run_cases(store_engine, run_id=publish_scores(frame), sla_hours=SLA, branch_head=heads)
+    (branch,) = list_cases(store_engine, CaseQuery()).items
+    assert branch.unit_kind == "branch"
+    claim_next(store_engine, actor="mod-ann")  # reviewing the branch
+    spread = world({"net-a": ["low", "high", "high", "critical", "low"]})
+    synced = sync_run_cases(
+        store_engine, run_id=publish_scores(spread), sla_hours=SLA, branch_head=heads
+    )
+    (network_id,) = synced.opened
+    network = get_case(store_engine, network_id)
+    assert network.case.unit_kind == "network"
+    closed = get_case(store_engine, branch.id)
+    assert closed.case.state == "closed" and closed.case.closed_at is not None
+    absorbed = [e for e in closed.events if e.kind == "absorb"]
+    assert [(e.details, e.to_state, e.actor) for e in absorbed] == [
+        ({"absorbed_into": network_id}, "closed", "nightly-run")
+    ]
+    assert any(
+        e.kind == "absorbed"
+        and e.details == {"absorbed_case": branch.id, "unit_id": "net-a-a1", "accounts_added": 1}
+        for e in network.events
+    )
+    # the branch's accounts (its low-band a4 too) are in the network case, now the only open one
+    assert {a.account_id for a in closed.accounts} <= {a.account_id for a in network.accounts}
+    open_cases = list_cases(store_engine, CaseQuery()).items
+    assert [c.id for c in open_cases if c.state != "closed"] == [network_id]
+    assert network.case.assignee == "mod-ann" and network.case.state == "in_review"
+    audit = [(e.action, e.target) for e in list_audit(store_engine, limit=1000)]
+    assert ("case.absorb", f"case:{branch.id}") in audit
+    assert ("case.absorbed", f"case:{network_id}") in audit
+    assert verify_audit_chain(store_engine).ok
+
+
+def test_a_branch_case_past_review_is_left_to_stand(
+    store_engine: Engine, publish_scores: RunWriter
+) -> None:
+    """Only open and in-review branch cases are absorbed: a decided one keeps its actions and
+    is closed as any decided case; the step refuses every other state."""
+    from risk.cases.history import STEPS
+
+    assert STEPS["absorb"][0] == ("open", "in_review")
+    frame, heads = _branchy("net-a")
+    sync_run_cases(store_engine, run_id=publish_scores(frame), sla_hours=SLA, branch_head=heads)
+    (branch,) = list_cases(store_engine, CaseQuery()).items
+    with store_engine.begin() as connection:  # as if a decision had been applied
+        connection.execute(
+            text("UPDATE cases SET state = 'decided' WHERE id = :i"), {"i": branch.id}
+        )
+    spread = world({"net-a": ["low", "high", "high", "critical", "low"]})
+    sync_run_cases(store_engine, run_id=publish_scores(spread), sla_hours=SLA, branch_head=heads)
+    assert get_case(store_engine, branch.id).case.state == "decided"
 
 
 def test_a_branch_case_opened_by_hand_holds_the_downline(
