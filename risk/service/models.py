@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from training.errors import ChallengerWorseError, TrainingDataError
 
 if TYPE_CHECKING:
     from features.snapshot import Snapshot
+    from models.scorer import RiskScorer
     from training.recalibration import Recalibration
 
 
@@ -137,15 +138,17 @@ def retrain_challenger(
     actor: str,
     name: str | None = None,
     keep_worse: bool = False,
+    method: str = "stack",
 ) -> Retrained:
-    """Boost the champion further on the snapshot's decided accounts (features as of each
-    decision's run) and register the result as @challenger, evidence in MLflow, audited.
-    A challenger that ranks the held-back decided accounts worse than the champion is refused
-    unless ``keep_worse`` (then registered with that evidence, for a human to judge)."""
+    """Learn from the snapshot's decided accounts (features as of each decision's run) on top
+    of the champion and register the result as @challenger, evidence in MLflow, audited.
+    ``method``: ``stack`` (a platform model stacked on the champion: training.stacking) or
+    ``continue`` (trees boosted on its log-odds: training.continued). A challenger that ranks
+    the decided accounts worse than the champion (held out, or out of fold) is refused unless
+    ``keep_worse`` (then registered with that evidence, for a human to judge)."""
     # lazy: MLflow, LightGBM and scikit-learn (5 s) load only when a model is retrained
     from models.mlflow_io import download_model_files, scorer_from_files
     from training.challenger import register_variant
-    from training.continued import continue_boosting
 
     model_name = name or settings.model_name
     base, files = download_model_files(
@@ -163,30 +166,24 @@ def retrain_challenger(
         raise TrainingDataError(
             "no confirm/dismiss decision in the store names an account of this snapshot"
         )
-    fit = continue_boosting(
-        champion,
-        table,
-        table["label"].to_numpy(),
-        table["weight"].to_numpy(dtype=float),
-        table["network_id"].to_numpy(),
-        seed=settings.seed,
-        platform_priors=table["platform_prior"].to_numpy(dtype=float),
-    )
-    if not fit.better and not keep_worse:
+    if method == "stack":
+        replaced, evidence, why = _stacked(champion, table, settings.seed, actor)
+    else:
+        replaced, evidence, why = _boosted(champion, table, settings.seed, actor)
+    if not _better(evidence) and not keep_worse:
         raise ChallengerWorseError(
-            "the retrained challenger ranks the held-back decided accounts worse than the"
-            f" champion (weighted AP {fit.evidence['challenger_average_precision']:.3f} <"
-            f" {fit.evidence['champion_average_precision']:.3f}): champion kept, nothing registered"
+            "the retrained challenger ranks the decided accounts worse than the champion"
+            f" (weighted AP {evidence['challenger_average_precision']:.3f} <"
+            f" {evidence['champion_average_precision']:.3f}): champion kept, nothing registered"
         )
-    why = f"boosted {fit.added_rounds} more rounds on {len(table)} decided accounts by {actor}"
-    metrics = {k: float(v) for k, v in fit.evidence.items() if isinstance(v, int | float)}
+    metrics = {k: float(v) for k, v in evidence.items() if isinstance(v, int | float)}
     with tempfile.TemporaryDirectory(prefix="retraining-") as staging:
         version = register_variant(
             base,
             files,
-            {"residual": fit.booster.model_to_string()},
+            replaced,
             kind="retraining",
-            evidence=fit.evidence,
+            evidence=evidence,
             metrics=metrics,
             tracking_uri=settings.tracking_uri,
             experiment=model_name,
@@ -201,4 +198,59 @@ def retrain_challenger(
         target=f"{base.name}/{version.version}",
         details={"base_version": base.version, "mlflow_run_id": version.run_id, **metrics},
     )
-    return Retrained(base.version, version.version, version.run_id, fit.evidence)
+    return Retrained(base.version, version.version, version.run_id, evidence)
+
+
+def _better(evidence: dict[str, Any]) -> bool:
+    """The challenger ranks the decided accounts at least as well (True without a verdict)."""
+    champion = evidence.get("champion_average_precision")
+    challenger = evidence.get("challenger_average_precision")
+    return champion is None or challenger is None or challenger >= champion
+
+
+def _boosted(
+    champion: RiskScorer, table: pd.DataFrame, seed: int, actor: str
+) -> tuple[dict[str, str], dict[str, Any], str]:
+    """Trees added to the champion's log-odds (training.continued): artifacts, evidence, why."""
+    from training.continued import continue_boosting
+
+    fit = continue_boosting(
+        replace(champion, residual=None),  # the new trees replace the champion's own
+        table,
+        table["label"].to_numpy(),
+        table["weight"].to_numpy(dtype=float),
+        table["network_id"].to_numpy(),
+        seed=seed,
+        platform_priors=table["platform_prior"].to_numpy(dtype=float),
+    )
+    why = f"boosted {fit.added_rounds} more rounds on {len(table)} decided accounts by {actor}"
+    evidence = {**fit.evidence, "method": "continue"}
+    return {"residual": fit.booster.model_to_string()}, evidence, why
+
+
+def _stacked(
+    champion: RiskScorer, table: pd.DataFrame, seed: int, actor: str
+) -> tuple[dict[str, str], dict[str, Any], str]:
+    """A platform model stacked on the champion's log-odds as shown (training.stacking):
+    artifacts, evidence, why."""
+    from training.continued import shown_log_odds
+    from training.stacking import fit_platform_stack
+
+    matrix = champion.matrix(table)
+    priors = table["platform_prior"].to_numpy(dtype=float)
+    base = replace(champion, stack=None)  # the new stack replaces the champion's own
+    fit = fit_platform_stack(
+        shown_log_odds(base, matrix, priors),
+        matrix,
+        table["label"].to_numpy(),
+        table["network_id"].to_numpy(),
+        list(champion.feature_names),
+        weights=table["weight"].to_numpy(dtype=float),
+        seed=seed,
+    )
+    why = f"platform model stacked on {len(table)} decided accounts by {actor}"
+    replaced = {
+        "platform_model": fit.stack.booster.model_to_string(),
+        "stack": fit.stack.weights_json(),
+    }
+    return replaced, {**fit.evidence, "method": "stack"}, why

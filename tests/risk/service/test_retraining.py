@@ -77,11 +77,17 @@ def test_retrained_challenger_adds_trees_to_the_champion(
     # this very world is hard to beat on its held-back decisions: the guard's verdict is
     # tested in tests/training/test_continued.py; here the challenger is registered either way.
     result = retrain_challenger(
-        engine=engine, settings=settings, snapshot=snapshot, actor="ops", keep_worse=True
+        engine=engine,
+        settings=settings,
+        snapshot=snapshot,
+        actor="ops",
+        keep_worse=True,
+        method="continue",
     )
     challenger = load_scorer("mlm-risk@challenger", world.tracking_uri)
     assert challenger.version == result.version != champion.version
     assert load_scorer("mlm-risk@champion", world.tracking_uri).version == champion.version
+    assert challenger.stack is None
     assert challenger.residual.current_iteration() == result.evidence["added_rounds"] >= 1
     # the champion's model is kept whole; the new trees add to its calibrated log-odds
     assert challenger.booster.model_to_string() == champion.booster.model_to_string()
@@ -94,5 +100,42 @@ def test_retrained_challenger_adds_trees_to_the_champion(
     assert run.data.tags["kind"] == "retraining"
     assert run.data.metrics["decided_accounts"] == result.evidence["decided_accounts"] > 1000
     assert result.evidence["challenger_average_precision"] is not None
+    [entry] = [e for e in list_audit(engine) if e.action == "model.retrain"]
+    assert entry.target == f"mlm-risk/{result.version}"
+
+
+def test_stacked_challenger_ships_a_platform_model_and_its_weights(
+    decided: tuple[World, Engine], tmp_path: Path
+) -> None:
+    world, engine = decided
+    settings = Settings.model_validate(
+        {
+            "home": str(tmp_path / "home"),
+            "database_url": world.store_url,
+            "mlflow_tracking_uri": world.tracking_uri,
+        }
+    )
+    champion = load_scorer("mlm-risk@champion", world.tracking_uri)
+    snapshot = read_valid_snapshot(world.snapshot_dir)
+    result = retrain_challenger(
+        engine=engine, settings=settings, snapshot=snapshot, actor="ops", keep_worse=True
+    )
+    challenger = load_scorer("mlm-risk@challenger", world.tracking_uri)
+    assert result.evidence["method"] == "stack" and challenger.residual is None
+    stack = challenger.stack
+    assert stack is not None and min(stack.champion_weight, stack.platform_weight) >= 0
+    assert stack.champion_weight == pytest.approx(result.evidence["champion_weight"])
+    # the champion's model is kept whole; the platform model's log-odds are stacked on its own
+    assert challenger.booster.model_to_string() == champion.booster.model_to_string()
+    sample = build_features(snapshot).head(200)
+    shown = logit(np.clip(champion.predict_proba(sample), 1e-9, 1 - 1e-9))
+    platform = stack.booster.predict(champion.matrix(sample), raw_score=True)
+    expected = expit(
+        stack.champion_weight * shown + stack.platform_weight * platform + stack.intercept
+    )
+    assert challenger.predict_proba(sample) == pytest.approx(expected)
+    run = mlflow.MlflowClient(tracking_uri=world.tracking_uri).get_run(result.mlflow_run_id)
+    assert run.data.metrics["platform_weight"] == pytest.approx(stack.platform_weight)
+    assert run.data.metrics["networks"] == result.evidence["networks"] >= 3
     [entry] = [e for e in list_audit(engine) if e.action == "model.retrain"]
     assert entry.target == f"mlm-risk/{result.version}"
