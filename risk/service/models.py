@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -92,20 +94,32 @@ class Retrained:
     evidence: dict[str, Any]
 
 
-def point_in_time_table(snapshot: Snapshot, decisions: pd.DataFrame) -> pd.DataFrame:
+# Reads a run's stored feature values for some accounts (None: the run kept none to read)
+StoredValues = Callable[[str, list[str]], "pd.DataFrame | None"]
+
+
+def point_in_time_table(
+    snapshot: Snapshot, decisions: pd.DataFrame, stored: StoredValues | None = None
+) -> pd.DataFrame:
     """Per decided account of the snapshot: its features as of the run of its newest decision,
     its label (that decision), its weight (1 / inclusion probability, 1 outside exploration) and
     the platform prior its run's scores were adjusted to (``platform_prior`` of ``decisions``,
-    NaN when absent)."""
-    # lazy: the feature pipeline is only needed when a model is retrained
-    from features.build import build_features
-
+    NaN when absent). ``stored`` reads a run's values file (what the run scored: no rebuild);
+    runs without one have the snapshot's features rebuilt as of the run."""
     newest = decisions.drop_duplicates("account_id", keep="last")
     newest = newest[newest["account_id"].isin(snapshot.accounts["account_id"])]
+    networks: pd.Series | None = None
     parts = []
-    for as_of, group in newest.groupby("as_of", sort=True):
-        features = build_features(snapshot, pd.Timestamp(as_of))
-        part = features.reindex(group["account_id"].to_numpy()).dropna(subset=["network_id"])
+    for (_, as_of), group in newest.groupby([_run_key(newest), "as_of"], sort=True):
+        accounts = group["account_id"].tolist()
+        part = None
+        if stored is not None and "run_id" in group:
+            part = stored(str(group["run_id"].iloc[0]), accounts)
+        if part is None:
+            part = _rebuilt(snapshot, as_of, accounts)
+        else:
+            networks = _network_ids(snapshot) if networks is None else networks
+            part = part.assign(network_id=networks.reindex(part.index).to_numpy())
         kept = group.set_index("account_id").loc[part.index]
         parts.append(
             part.assign(
@@ -117,6 +131,48 @@ def point_in_time_table(snapshot: Snapshot, decisions: pd.DataFrame) -> pd.DataF
     if not parts:
         return pd.DataFrame()
     return pd.concat(parts)
+
+
+def _run_key(decisions: pd.DataFrame) -> pd.Series:
+    """The run of each decision (its as_of when the frame names no run)."""
+    column = "run_id" if "run_id" in decisions else "as_of"
+    return decisions[column].astype(str)
+
+
+def _rebuilt(snapshot: Snapshot, as_of: Any, accounts: list[str]) -> pd.DataFrame:
+    """The snapshot's features as of a run, for the accounts that had joined by then."""
+    # lazy: the feature pipeline is only needed when a model is retrained
+    from features.build import build_features
+
+    features = build_features(snapshot, pd.Timestamp(as_of))
+    return features.reindex(accounts).dropna(subset=["network_id"])
+
+
+def _network_ids(snapshot: Snapshot) -> pd.Series:
+    """Each account's network (root of its sponsorship tree), by account id: the folds'
+    groups. Taken from the whole snapshot (a tree's root joined before any of its accounts)."""
+    from features.signals.tables import sponsorship_forest
+
+    ids = pd.Index(snapshot.accounts["account_id"].astype(str))
+    forest = sponsorship_forest(snapshot.accounts, ids)
+    return pd.Series(ids.to_numpy()[forest.root], index=ids)
+
+
+def run_values_reader(engine: Engine, columns: list[str]) -> StoredValues:
+    """A reader of the runs' values files for the model's ``columns``: None for a run without
+    a file or whose file lacks any of them (runs before revision 0009, another model's)."""
+    import pyarrow.parquet as pq
+
+    from risk.store.run_values import read_values_frame, values_file_of
+
+    def read(run_id: str, accounts: list[str]) -> pd.DataFrame | None:
+        with engine.connect() as connection:
+            path = values_file_of(connection, run_id)
+        if path is None or not path.exists() or set(columns) - set(pq.read_schema(path).names):
+            return None
+        return read_values_frame(path, accounts, columns)
+
+    return read
 
 
 def run_platform_priors(engine: Engine, run_ids: list[str]) -> dict[str, float]:
@@ -160,7 +216,9 @@ def retrain_challenger(
     decisions = labelled_decisions(engine)
     priors = run_platform_priors(engine, sorted(decisions["run_id"].unique()))
     table = point_in_time_table(
-        snapshot, decisions.assign(platform_prior=decisions["run_id"].map(priors))
+        snapshot,
+        decisions.assign(platform_prior=decisions["run_id"].map(priors)),
+        run_values_reader(engine, list(champion.feature_names)),
     )
     if table.empty:
         raise TrainingDataError(
@@ -239,8 +297,9 @@ def _stacked(
     matrix = champion.matrix(table)
     priors = table["platform_prior"].to_numpy(dtype=float)
     base = replace(champion, stack=None)  # the new stack replaces the champion's own
+    shown = shown_log_odds(base, matrix, priors)
     fit = fit_platform_stack(
-        shown_log_odds(base, matrix, priors),
+        shown,
         matrix,
         table["label"].to_numpy(),
         table["network_id"].to_numpy(),
@@ -248,9 +307,14 @@ def _stacked(
         weights=table["weight"].to_numpy(dtype=float),
         seed=seed,
     )
+    # Scoring applies the stack before the run's prior shift (RiskScorer.on_platform adds it
+    # again, whole): the shift the decisions' runs applied, times (a - 1), moves into the
+    # intercept so that a run at the same platform prior scores as the stack was fitted.
+    shift = float(np.mean(shown - shown_log_odds(base, matrix, None)))
+    stack = replace(
+        fit.stack, intercept=fit.stack.intercept + (fit.stack.champion_weight - 1.0) * shift
+    )
     why = f"platform model stacked on {len(table)} decided accounts by {actor}"
-    replaced = {
-        "platform_model": fit.stack.booster.model_to_string(),
-        "stack": fit.stack.weights_json(),
-    }
-    return replaced, {**fit.evidence, "method": "stack"}, why
+    replaced = {"platform_model": stack.booster.model_to_string(), "stack": stack.weights_json()}
+    evidence = {**fit.evidence, "method": "stack", "prior_shift_log_odds": shift}
+    return replaced, {**evidence, "intercept": stack.intercept}, why

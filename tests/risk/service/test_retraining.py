@@ -16,9 +16,10 @@ from sqlalchemy import Engine
 from features.build import build_features
 from features.validation import read_valid_snapshot
 from models.mlflow_io import load_scorer
-from risk.service.models import point_in_time_table, retrain_challenger
+from risk.service.models import point_in_time_table, retrain_challenger, run_values_reader
 from risk.settings import Settings
 from risk.store.audit import list_audit
+from risk.store.exploration import labelled_decisions
 from tests.api.world import World
 from tests.trained_world import TrainedWorld
 
@@ -139,3 +140,32 @@ def test_stacked_challenger_ships_a_platform_model_and_its_weights(
     assert run.data.metrics["networks"] == result.evidence["networks"] >= 3
     [entry] = [e for e in list_audit(engine) if e.action == "model.retrain"]
     assert entry.target == f"mlm-risk/{result.version}"
+
+
+def test_decided_accounts_features_are_read_from_their_runs_values_files(
+    decided: tuple[World, Engine],
+) -> None:
+    world, engine = decided
+    champion = load_scorer("mlm-risk@champion", world.tracking_uri)
+    snapshot = read_valid_snapshot(world.snapshot_dir)
+    decisions = labelled_decisions(engine)
+    columns = list(champion.feature_names)
+    reader = run_values_reader(engine, columns)
+    found: list[int] = []
+
+    def counted(run_id: str, accounts: list[str]) -> pd.DataFrame | None:
+        frame = reader(run_id, accounts)
+        found.append(0 if frame is None else len(frame))
+        return frame
+
+    stored = point_in_time_table(snapshot, decisions, counted)
+    rebuilt = point_in_time_table(snapshot, decisions)
+    assert sum(found) == len(stored) == len(rebuilt) > 1000  # every run read, nothing rebuilt
+    rebuilt = rebuilt.loc[stored.index]
+    assert np.allclose(
+        stored[columns].to_numpy(float), rebuilt[columns].to_numpy(float), equal_nan=True
+    )
+    for column in ("network_id", "label", "weight"):
+        assert stored[column].tolist() == rebuilt[column].tolist()
+    # a model whose inputs the run did not store: the reader says so and the run is rebuilt
+    assert run_values_reader(engine, [*columns, "not_stored"])(world.run_id, ["x"]) is None
