@@ -341,8 +341,13 @@ def tables_from_log(paths: list[str]) -> dict[str, pd.DataFrame]:
             flags=re.S,
         )
         for name, text in blocks:
-            # the table's lines are indented; anything after it (a load average line) is not
-            rows = "\n".join(line for line in text.splitlines() if line.startswith(" "))
+            # the table's lines are indented; a load average line after it (uptime indents it
+            # too) is not part of it
+            rows = "\n".join(
+                line
+                for line in text.splitlines()
+                if line.startswith(" ") and "load average" not in line
+            )
             results[name] = pd.read_csv(io.StringIO(rows), sep=r"\s+")
     return results
 
