@@ -151,6 +151,7 @@ def _rebuilt(snapshot: Snapshot, as_of: Any, accounts: list[str]) -> pd.DataFram
 def _network_ids(snapshot: Snapshot) -> pd.Series:
     """Each account's network (root of its sponsorship tree), by account id: the folds'
     groups. Taken from the whole snapshot (a tree's root joined before any of its accounts)."""
+    # lazy: the feature pipeline is only needed when a model is retrained
     from features.signals.tables import sponsorship_forest
 
     ids = pd.Index(snapshot.accounts["account_id"].astype(str))
@@ -161,8 +162,10 @@ def _network_ids(snapshot: Snapshot) -> pd.Series:
 def run_values_reader(engine: Engine, columns: list[str]) -> StoredValues:
     """A reader of the runs' values files for the model's ``columns``: None for a run without
     a file or whose file lacks any of them (runs before revision 0009, another model's)."""
+    # lazy: Parquet readers load only when a model is retrained, not with the API
     import pyarrow.parquet as pq
 
+    # lazy: as above (the values file module imports pyarrow)
     from risk.store.run_values import read_values_frame, values_file_of
 
     def read(run_id: str, accounts: list[str]) -> pd.DataFrame | None:
@@ -270,6 +273,7 @@ def _boosted(
     champion: RiskScorer, table: pd.DataFrame, seed: int, actor: str
 ) -> tuple[dict[str, str], dict[str, Any], str]:
     """Trees added to the champion's log-odds (training.continued): artifacts, evidence, why."""
+    # lazy: LightGBM and scikit-learn load only when a model is retrained
     from training.continued import continue_boosting
 
     fit = continue_boosting(
@@ -291,6 +295,7 @@ def _stacked(
 ) -> tuple[dict[str, str], dict[str, Any], str]:
     """A platform model stacked on the champion's log-odds as shown (training.stacking):
     artifacts, evidence, why."""
+    # lazy: LightGBM and scikit-learn load only when a model is retrained
     from training.continued import shown_log_odds
     from training.stacking import fit_platform_stack
 
