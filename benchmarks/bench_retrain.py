@@ -20,6 +20,7 @@ import argparse
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -67,17 +68,15 @@ def main() -> None:
         }
     )
     columns = list(champion.feature_names)
-    stored = None if args.rebuild else values_files(snapshot, sorted(set(decisions["run_id"])))
+    stored, networks = values_files(snapshot, sorted(set(decisions["run_id"])), args.rebuild)
     print(f"load average before: {_load()}")
     cpu = time.process_time()
     started = time.perf_counter()
-    reader = (
-        None if stored is None else (lambda run, ids: read_values_frame(stored[run], ids, columns))
-    )
+    reader = None if args.rebuild else values_reader(stored, networks, columns)
     table = point_in_time_table(snapshot, decisions, reader)
     features_s = time.perf_counter() - started
     features_cpu, cpu = time.process_time() - cpu, time.process_time()
-    how = "rebuilt" if stored is None else "read from the runs' values files"
+    how = "rebuilt" if args.rebuild else "read from the runs' values files"
     print(f"features of {len(table):,} decided accounts, {how}: {features_s:.1f} s [{_load()}]")
     started = time.perf_counter()
     matrix = champion.matrix(table)
@@ -114,8 +113,27 @@ def main() -> None:
     print(f"nightly retrain, continue (features + trees): {features_s + fit_s:.1f} s")
 
 
-def values_files(snapshot: Snapshot, runs: list[str]) -> dict[str, Path]:
-    """Each run's values file as scoring writes it (features as of the end for every run)."""
+def values_reader(
+    paths: dict[str, Path], networks: pd.Series, columns: list[str]
+) -> Callable[[str, list[str]], pd.DataFrame | None]:
+    """What ``risk.service.models.run_values_reader`` does, from files without a store (the
+    service reads the networks from the run's score rows, one indexed query per run; here
+    they come from the snapshot's features, untimed)."""
+
+    def read(run: str, accounts: list[str]) -> pd.DataFrame | None:
+        frame = read_values_frame(paths[run], accounts, columns)
+        return frame.assign(network_id=networks.reindex(frame.index).to_numpy())
+
+    return read
+
+
+def values_files(
+    snapshot: Snapshot, runs: list[str], rebuild: bool
+) -> tuple[dict[str, Path], pd.Series]:
+    """Each run's values file as scoring writes it (features as of the end for every run) and
+    each account's network; none of it with ``rebuild``."""
+    if rebuild:
+        return {}, pd.Series(dtype=str)
     started = time.perf_counter()
     features = build_features(snapshot)
     stored = features.drop(columns=["network_id"]).select_dtypes("number")
@@ -125,7 +143,7 @@ def values_files(snapshot: Snapshot, runs: list[str]) -> dict[str, Path]:
         paths[run] = folder / f"{run}.parquet"
         write_run_values(paths[run], features.index.astype(str), stored, stored.iloc[:, :0])
     print(f"{len(runs)} values files written (not timed): {time.perf_counter() - started:.1f} s")
-    return paths
+    return paths, features["network_id"]
 
 
 if __name__ == "__main__":

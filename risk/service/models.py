@@ -117,7 +117,7 @@ def point_in_time_table(
             part = stored(str(group["run_id"].iloc[0]), accounts)
         if part is None:
             part = _rebuilt(snapshot, as_of, accounts)
-        else:
+        elif "network_id" not in part:
             networks = _network_ids(snapshot) if networks is None else networks
             part = part.assign(network_id=networks.reindex(part.index).to_numpy())
         kept = group.set_index("account_id").loc[part.index]
@@ -160,20 +160,25 @@ def _network_ids(snapshot: Snapshot) -> pd.Series:
 
 
 def run_values_reader(engine: Engine, columns: list[str]) -> StoredValues:
-    """A reader of the runs' values files for the model's ``columns``: None for a run without
-    a file or whose file lacks any of them (runs before revision 0009, another model's)."""
+    """A reader of the runs' values files for the model's ``columns``, with each account's
+    network from the run's score rows: None for a run without a file or whose file lacks any
+    of them (runs before revision 0009, another model's)."""
     # lazy: Parquet readers load only when a model is retrained, not with the API
     import pyarrow.parquet as pq
 
     # lazy: as above (the values file module imports pyarrow)
     from risk.store.run_values import read_values_frame, values_file_of
+    from risk.store.scores import queue_rows
 
     def read(run_id: str, accounts: list[str]) -> pd.DataFrame | None:
         with engine.connect() as connection:
             path = values_file_of(connection, run_id)
         if path is None or not path.exists() or set(columns) - set(pq.read_schema(path).names):
             return None
-        return read_values_frame(path, accounts, columns)
+        frame = read_values_frame(path, accounts, columns)
+        # the run's own network ids: computing the snapshot's forest costs more than the read
+        networks = {row.account_id: row.network_id for row in queue_rows(engine, run_id, accounts)}
+        return frame.assign(network_id=frame.index.map(networks))
 
     return read
 
