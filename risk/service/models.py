@@ -107,7 +107,11 @@ def point_in_time_table(
     NaN when absent). ``stored`` reads a run's values file (what the run scored: no rebuild);
     runs without one have the snapshot's features rebuilt as of the run."""
     newest = decisions.drop_duplicates("account_id", keep="last")
-    newest = newest[newest["account_id"].isin(snapshot.accounts["account_id"])]
+    # the snapshot's million ids tested against the decided few, not the other way round
+    # (pandas' Arrow-string isin walks its argument in Python: 14 s at 1M accounts)
+    snapshot_ids = snapshot.accounts["account_id"]
+    present = snapshot_ids[snapshot_ids.isin(newest["account_id"])]
+    newest = newest[newest["account_id"].isin(present)]
     networks: pd.Series | None = None
     parts = []
     for (_, as_of), group in newest.groupby([_run_key(newest), "as_of"], sort=True):
