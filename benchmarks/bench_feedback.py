@@ -12,7 +12,9 @@ learns from every decision so far, by ``--mode``:
   1 / inclusion probability);
 - ``retrain``: trees boosted on the decisions from the champion's calibrated log-odds
   (``training.continued``; kept only when they beat the champion on held-back decisions), then
-  bands recalibrated.
+  bands recalibrated;
+- ``stack``: a platform model fitted on the decided accounts, stacked on the champion's
+  log-odds by weights learnt out of fold (``training.stacking``), then bands recalibrated.
 
 Per day it prints, on the accounts not yet decided: average precision, recall at medium+ and
 high+, legitimate accounts at high+, and the precision of that day's queue (P@capacity).
@@ -34,6 +36,7 @@ import numpy as np
 import pandas as pd
 from bench_generalisation import at_scheme_share
 from bench_robustness import Platform, _training_table, build_platform
+from scipy.special import logit
 from sklearn.metrics import average_precision_score
 
 from models.bands import assign_bands, choose_band_thresholds
@@ -42,8 +45,10 @@ from risk.service.exploration import ExplorationPlan, draw_exploration
 from training.altsim import AltSimConfig, simulate_world
 from training.config import TrainingConfig
 from training.continued import continue_boosting
+from training.errors import TrainingDataError
 from training.pipeline import fit_on_parts
 from training.recalibration import decision_weights
+from training.stacking import fit_platform_stack
 
 # The bench learns from 5 decisions of each class on (the service asks for 20): on a 30 %
 # platform the queue's top is nearly all schemes, and dismissals come a few a day.
@@ -159,11 +164,36 @@ def learn(
         )
         # the guard: a challenger worse on the held-back decisions is not served
         scorer = replace(base, residual=fit.booster) if fit.better else base
+    if mode == "stack" and enough:
+        scorer = stacked(scorer, rows, labels, weights, seed)
     scores = scorer.predict_proba(rows)
     if enough:
         thresholds = choose_band_thresholds(labels, scores, targets, sample_weight=weights)
         scorer = replace(scorer, thresholds=thresholds)
     return Loop(scorer, loop.decided)
+
+
+def stacked(
+    scorer: RiskScorer, rows: pd.DataFrame, labels: np.ndarray, weights: np.ndarray, seed: int
+) -> RiskScorer:
+    """The champion with a platform model stacked on it, or the champion alone while the
+    decisions span too few networks."""
+    base = replace(scorer, residual=None, stack=None)
+    log_odds = logit(np.clip(base.calibrated(rows), 1e-9, 1 - 1e-9))
+    try:
+        fit = fit_platform_stack(
+            log_odds,
+            base.matrix(rows),
+            labels,
+            rows["network_id"].to_numpy(),
+            list(base.feature_names),
+            weights=weights,
+            seed=seed,
+            min_per_class=MIN_PER_CLASS,
+        )
+    except TrainingDataError:
+        return base
+    return replace(base, stack=fit.stack)
 
 
 def run(
@@ -262,7 +292,12 @@ def plot(results: dict[str, pd.DataFrame], path: str) -> None:
 
     shares = sorted({name.split(",")[0] for name in results}, reverse=True)
     figure, axes = plt.subplots(len(shares), 2, figsize=(11, 3.6 * len(shares)), squeeze=False)
-    colours = {"none": "#555555", "recalibrate": "#1f77b4", "retrain": "#d62728"}
+    colours = {
+        "none": "#555555",
+        "recalibrate": "#1f77b4",
+        "retrain": "#d62728",
+        "stack": "#2ca02c",
+    }
     for row, share in enumerate(shares):
         for name, days in results.items():
             if not name.startswith(share + ","):
@@ -306,8 +341,13 @@ def tables_from_log(paths: list[str]) -> dict[str, pd.DataFrame]:
             flags=re.S,
         )
         for name, text in blocks:
-            # the table's lines are indented; anything after it (a load average line) is not
-            rows = "\n".join(line for line in text.splitlines() if line.startswith(" "))
+            # the table's lines are indented; a load average line after it (uptime indents it
+            # too) is not part of it
+            rows = "\n".join(
+                line
+                for line in text.splitlines()
+                if line.startswith(" ") and "load average" not in line
+            )
             results[name] = pd.read_csv(io.StringIO(rows), sep=r"\s+")
     return results
 

@@ -30,6 +30,7 @@ from models.calibration import ScoreCalibrator
 from models.classifier import RiskClassifier
 from models.errors import ModelError
 from models.mlflow_code import importable, vendor_pyfunc_code
+from models.platform_stack import PlatformStack
 from models.registry_files import ARTIFACT_FILES as ARTIFACT_FILES
 from models.registry_files import OPTIONAL_ARTIFACT_FILES as OPTIONAL_ARTIFACT_FILES
 from models.registry_files import RegisteredVersion as RegisteredVersion
@@ -113,6 +114,12 @@ def scorer_from_files(
         blend = Blend.from_dict(document("blend")) if "blend" in artifacts else None
         prior = document("prior")["training_prior"] if "prior" in artifacts else None
         residual = artifacts.get("residual")
+        stack = None
+        if "stack" in artifacts:
+            stack = PlatformStack.from_files(
+                lgb.Booster(model_file=artifacts["platform_model"]),
+                Path(artifacts["stack"]).read_text(encoding="utf-8"),
+            )
         return RiskScorer(
             name=name,
             version=version,
@@ -128,6 +135,7 @@ def scorer_from_files(
             blend=blend,
             training_prior=None if prior is None else float(prior),
             residual=None if residual is None else lgb.Booster(model_file=residual),
+            stack=stack,
         )
     except (KeyError, OSError, ValueError, lgb.basic.LightGBMError) as error:
         raise ModelError(f"model {model_uri} has a missing or broken artifact: {error}") from error

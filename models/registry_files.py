@@ -37,6 +37,10 @@ OPTIONAL_ARTIFACT_FILES = {
     # trees boosted on a platform's decisions on top of the calibrated log-odds (challengers
     # retrained with the prior: training/continued.py)
     "residual": "residual.txt",
+    # a platform model stacked on the calibrated log-odds (training/stacking.py): its booster
+    # and the stack's weights
+    "platform_model": "platform.txt",
+    "stack": "stack.json",
 }
 
 

@@ -16,6 +16,7 @@ from models.blend import Blend, model_log_odds, shipped_kind
 from models.calibration import ScoreCalibrator
 from models.classifier import feature_matrix
 from models.errors import ModelError
+from models.platform_stack import PlatformStack
 from models.prior_shift import adjust_posteriors
 from models.reference import legitimate_medians
 from models.roles import RoleModel
@@ -45,6 +46,9 @@ class RiskScorer:
     # trees boosted on a platform's decided accounts, added to the calibrated log-odds
     # (training/continued.py); None: the model as trained on the simulators
     residual: Any = field(default=None, repr=False)  # lightgbm.Booster
+    # a model of the platform fitted on its decided accounts, stacked on the calibrated
+    # log-odds (training/stacking.py); None: the champion's log-odds as they are
+    stack: PlatformStack | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
@@ -84,11 +88,17 @@ class RiskScorer:
     def calibrated(self, X: pd.DataFrame | NDArray[np.float64]) -> NDArray[np.float64]:
         """Calibrated probabilities as trained, with the platform residual when there is one."""
         log_odds = self.model_log_odds(X)
-        if self.residual is None:
+        if self.residual is None and self.stack is None:
             return self.calibrator.transform(log_odds)
         matrix = self.matrix(X) if isinstance(X, pd.DataFrame) else np.asarray(X, np.float64)
-        correction = np.asarray(self.residual.predict(matrix, raw_score=True), dtype=np.float64)
-        return np.asarray(expit(self.calibrator.log_odds(log_odds) + correction))
+        calibrated = self.calibrator.log_odds(log_odds)
+        if self.residual is not None:
+            calibrated = calibrated + np.asarray(
+                self.residual.predict(matrix, raw_score=True), dtype=np.float64
+            )
+        if self.stack is not None:
+            calibrated = self.stack.log_odds(calibrated, matrix)
+        return np.asarray(expit(calibrated))
 
     def on_platform(self, calibrated: NDArray[np.float64]) -> NDArray[np.float64]:
         """Scores as calibrated in training, adjusted to ``platform_prior`` when it is set."""

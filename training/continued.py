@@ -100,7 +100,7 @@ def continue_boosting(
             f" {min_per_class} of each"
         )
     matrix = champion.matrix(features)
-    prior = _shown_log_odds(champion, matrix, platform_priors)
+    prior = shown_log_odds(champion, matrix, platform_priors)
     split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
     fit_rows, held_rows = next(split.split(matrix, labels, groups=networks))
     names = list(champion.feature_names)
@@ -141,7 +141,7 @@ def continue_boosting(
     return ContinuedFit(kept, best, evidence)
 
 
-def _shown_log_odds(
+def shown_log_odds(
     champion: RiskScorer, matrix: np.ndarray, platform_priors: np.ndarray | None
 ) -> np.ndarray:
     """The champion's calibrated log-odds, shifted to each account's platform prior when one is

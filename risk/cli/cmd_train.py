@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from risk.cli.app import app
+
+
+class RetrainMethod(StrEnum):
+    """How a challenger learns from decisions on top of the champion (docs/feedback.md)."""
+
+    stack = "stack"
+    continue_ = "continue"
+
 
 if TYPE_CHECKING:
     from risk.settings import Settings
@@ -51,15 +60,22 @@ def train(
         False,
         "--labels-from-decisions",
         help="Moderators' decisions in the store as labels (confirm = 1, dismiss = 0). With a"
-        " champion (and --prior, the default): boost the champion further on the decided"
-        " accounts of this snapshot, features as of each decision's run, and register the result"
-        " as @challenger. With --no-prior or no champion: the decisions override the snapshot's"
-        " labels (with no labels in the snapshot, train on decided accounts only).",
+        " champion (and --prior, the default): learn from the decided accounts of this snapshot"
+        " on top of the champion (--method), features as of each decision's run, and register"
+        " the result as @challenger. With --no-prior or no champion: the decisions override the"
+        " snapshot's labels (with no labels in the snapshot, train on decided accounts only).",
     ),
     prior: bool = typer.Option(
         True,
         "--prior/--no-prior",
         help="With --labels-from-decisions: start from the champion (the simulator prior).",
+    ),
+    method: RetrainMethod = typer.Option(
+        RetrainMethod.stack,
+        "--method",
+        help="With --labels-from-decisions and --prior: 'stack' a model of the platform on the"
+        " champion (weights learnt out of fold by network), or 'continue' boosting the"
+        " champion's log-odds (docs/feedback.md).",
     ),
 ) -> None:
     """Train the risk model on a labelled snapshot and register it in MLflow."""
@@ -68,7 +84,7 @@ def train(
     from risk.settings import get_settings
 
     settings = get_settings()
-    if labels_from_decisions and prior and _retrained(settings, snapshot_dir, name):
+    if labels_from_decisions and prior and _retrained(settings, snapshot_dir, name, method.value):
         return
     decisions = _decision_labels(settings) if labels_from_decisions else None
     snapshot, merged = labelled_snapshot(
@@ -89,8 +105,9 @@ def train(
     render(result, console)
 
 
-def _retrained(settings: Settings, snapshot_dir: Path, name: str | None) -> bool:
-    """Boost the champion on the decisions into a challenger; False when there is no champion."""
+def _retrained(settings: Settings, snapshot_dir: Path, name: str | None, method: str) -> bool:
+    """Learn from the decisions on top of the champion into a challenger; False when there is
+    no champion."""
     import getpass
 
     from features.validation import read_valid_snapshot
@@ -107,21 +124,36 @@ def _retrained(settings: Settings, snapshot_dir: Path, name: str | None) -> bool
             snapshot=snapshot,
             actor=getpass.getuser(),
             name=name,
+            method=method,
         )
     except ModelNotFoundError:
         return False
     finally:
         engine.dispose()
     ev = result.evidence
+    if ev["method"] == "stack":
+        learnt = (
+            f" a platform model stacked on {ev['decided_accounts']:,} decided accounts"
+            f" ({ev['confirmed']:,} confirmed, {ev['networks']:,} networks), features as of each"
+            f" decision's run: log-odds = {ev['champion_weight']:.2f} x champion +"
+            f" {ev['platform_weight']:.2f} x platform {ev['intercept']:+.2f}\n"
+            f"  decided accounts out of fold: average precision"
+            f" {_num(ev['champion_average_precision'])} (champion) ->"
+            f" {_num(ev['challenger_average_precision'])}\n"
+        )
+    else:
+        learnt = (
+            f" {ev['added_rounds']} more boosting rounds on {ev['decided_accounts']:,} decided"
+            f" accounts ({ev['confirmed']:,} confirmed), features as of each decision's run\n"
+            f"  held-out decided accounts ({ev['held_out_accounts']:,}): average precision"
+            f" {_num(ev['champion_average_precision'])} (champion) ->"
+            f" {_num(ev['challenger_average_precision'])}, log loss"
+            f" {_num(ev['champion_log_loss'])} -> {_num(ev['challenger_log_loss'])}\n"
+        )
     Console().print(
         f"[bold]Challenger[/] version {result.version} from champion {result.base_version}:"
-        f" {ev['added_rounds']} more boosting rounds on {ev['decided_accounts']:,} decided"
-        f" accounts ({ev['confirmed']:,} confirmed), features as of each decision's run\n"
-        f"  held-out decided accounts ({ev['held_out_accounts']:,}): average precision"
-        f" {_num(ev['champion_average_precision'])} (champion) ->"
-        f" {_num(ev['challenger_average_precision'])}, log loss"
-        f" {_num(ev['champion_log_loss'])} -> {_num(ev['challenger_log_loss'])}\n"
-        f"  alias @challenger: moderators keep the champion until `risk models promote`;"
+        + learnt
+        + "  alias @challenger: moderators keep the champion until `risk models promote`;"
         f" MLflow run {result.mlflow_run_id}",
         highlight=False,
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -21,6 +23,7 @@ from training.errors import ChallengerWorseError, TrainingDataError
 
 if TYPE_CHECKING:
     from features.snapshot import Snapshot
+    from models.scorer import RiskScorer
     from training.recalibration import Recalibration
 
 
@@ -91,20 +94,36 @@ class Retrained:
     evidence: dict[str, Any]
 
 
-def point_in_time_table(snapshot: Snapshot, decisions: pd.DataFrame) -> pd.DataFrame:
+# Reads a run's stored feature values for some accounts (None: the run kept none to read)
+StoredValues = Callable[[str, list[str]], "pd.DataFrame | None"]
+
+
+def point_in_time_table(
+    snapshot: Snapshot, decisions: pd.DataFrame, stored: StoredValues | None = None
+) -> pd.DataFrame:
     """Per decided account of the snapshot: its features as of the run of its newest decision,
     its label (that decision), its weight (1 / inclusion probability, 1 outside exploration) and
     the platform prior its run's scores were adjusted to (``platform_prior`` of ``decisions``,
-    NaN when absent)."""
-    # lazy: the feature pipeline is only needed when a model is retrained
-    from features.build import build_features
-
+    NaN when absent). ``stored`` reads a run's values file (what the run scored: no rebuild);
+    runs without one have the snapshot's features rebuilt as of the run."""
     newest = decisions.drop_duplicates("account_id", keep="last")
-    newest = newest[newest["account_id"].isin(snapshot.accounts["account_id"])]
+    # the snapshot's million ids tested against the decided few, not the other way round
+    # (pandas' Arrow-string isin walks its argument in Python: 14 s at 1M accounts)
+    snapshot_ids = snapshot.accounts["account_id"]
+    present = snapshot_ids[snapshot_ids.isin(newest["account_id"])]
+    newest = newest[newest["account_id"].isin(present)]
+    networks: pd.Series | None = None
     parts = []
-    for as_of, group in newest.groupby("as_of", sort=True):
-        features = build_features(snapshot, pd.Timestamp(as_of))
-        part = features.reindex(group["account_id"].to_numpy()).dropna(subset=["network_id"])
+    for (_, as_of), group in newest.groupby([_run_key(newest), "as_of"], sort=True):
+        accounts = group["account_id"].tolist()
+        part = None
+        if stored is not None and "run_id" in group:
+            part = stored(str(group["run_id"].iloc[0]), accounts)
+        if part is None:
+            part = _rebuilt(snapshot, as_of, accounts)
+        elif "network_id" not in part:
+            networks = _network_ids(snapshot) if networks is None else networks
+            part = part.assign(network_id=networks.reindex(part.index).to_numpy())
         kept = group.set_index("account_id").loc[part.index]
         parts.append(
             part.assign(
@@ -116,6 +135,56 @@ def point_in_time_table(snapshot: Snapshot, decisions: pd.DataFrame) -> pd.DataF
     if not parts:
         return pd.DataFrame()
     return pd.concat(parts)
+
+
+def _run_key(decisions: pd.DataFrame) -> pd.Series:
+    """The run of each decision (its as_of when the frame names no run)."""
+    column = "run_id" if "run_id" in decisions else "as_of"
+    return decisions[column].astype(str)
+
+
+def _rebuilt(snapshot: Snapshot, as_of: Any, accounts: list[str]) -> pd.DataFrame:
+    """The snapshot's features as of a run, for the accounts that had joined by then."""
+    # lazy: the feature pipeline is only needed when a model is retrained
+    from features.build import build_features
+
+    features = build_features(snapshot, pd.Timestamp(as_of))
+    return features.reindex(accounts).dropna(subset=["network_id"])
+
+
+def _network_ids(snapshot: Snapshot) -> pd.Series:
+    """Each account's network (root of its sponsorship tree), by account id: the folds'
+    groups. Taken from the whole snapshot (a tree's root joined before any of its accounts)."""
+    # lazy: the feature pipeline is only needed when a model is retrained
+    from features.signals.tables import sponsorship_forest
+
+    ids = pd.Index(snapshot.accounts["account_id"].astype(str))
+    forest = sponsorship_forest(snapshot.accounts, ids)
+    return pd.Series(ids.to_numpy()[forest.root], index=ids)
+
+
+def run_values_reader(engine: Engine, columns: list[str]) -> StoredValues:
+    """A reader of the runs' values files for the model's ``columns``, with each account's
+    network from the run's score rows: None for a run without a file or whose file lacks any
+    of them (runs before revision 0009, another model's)."""
+    # lazy: Parquet readers load only when a model is retrained, not with the API
+    import pyarrow.parquet as pq
+
+    # lazy: as above (the values file module imports pyarrow)
+    from risk.store.run_values import read_values_frame, values_file_of
+    from risk.store.scores import queue_rows
+
+    def read(run_id: str, accounts: list[str]) -> pd.DataFrame | None:
+        with engine.connect() as connection:
+            path = values_file_of(connection, run_id)
+        if path is None or not path.exists() or set(columns) - set(pq.read_schema(path).names):
+            return None
+        frame = read_values_frame(path, accounts, columns)
+        # the run's own network ids: computing the snapshot's forest costs more than the read
+        networks = {row.account_id: row.network_id for row in queue_rows(engine, run_id, accounts)}
+        return frame.assign(network_id=frame.index.map(networks))
+
+    return read
 
 
 def run_platform_priors(engine: Engine, run_ids: list[str]) -> dict[str, float]:
@@ -137,15 +206,17 @@ def retrain_challenger(
     actor: str,
     name: str | None = None,
     keep_worse: bool = False,
+    method: str = "stack",
 ) -> Retrained:
-    """Boost the champion further on the snapshot's decided accounts (features as of each
-    decision's run) and register the result as @challenger, evidence in MLflow, audited.
-    A challenger that ranks the held-back decided accounts worse than the champion is refused
-    unless ``keep_worse`` (then registered with that evidence, for a human to judge)."""
+    """Learn from the snapshot's decided accounts (features as of each decision's run) on top
+    of the champion and register the result as @challenger, evidence in MLflow, audited.
+    ``method``: ``stack`` (a platform model stacked on the champion: training.stacking) or
+    ``continue`` (trees boosted on its log-odds: training.continued). A challenger that ranks
+    the decided accounts worse than the champion (held out, or out of fold) is refused unless
+    ``keep_worse`` (then registered with that evidence, for a human to judge)."""
     # lazy: MLflow, LightGBM and scikit-learn (5 s) load only when a model is retrained
     from models.mlflow_io import download_model_files, scorer_from_files
     from training.challenger import register_variant
-    from training.continued import continue_boosting
 
     model_name = name or settings.model_name
     base, files = download_model_files(
@@ -157,36 +228,32 @@ def retrain_challenger(
     decisions = labelled_decisions(engine)
     priors = run_platform_priors(engine, sorted(decisions["run_id"].unique()))
     table = point_in_time_table(
-        snapshot, decisions.assign(platform_prior=decisions["run_id"].map(priors))
+        snapshot,
+        decisions.assign(platform_prior=decisions["run_id"].map(priors)),
+        run_values_reader(engine, list(champion.feature_names)),
     )
     if table.empty:
         raise TrainingDataError(
             "no confirm/dismiss decision in the store names an account of this snapshot"
         )
-    fit = continue_boosting(
-        champion,
-        table,
-        table["label"].to_numpy(),
-        table["weight"].to_numpy(dtype=float),
-        table["network_id"].to_numpy(),
-        seed=settings.seed,
-        platform_priors=table["platform_prior"].to_numpy(dtype=float),
-    )
-    if not fit.better and not keep_worse:
+    if method == "stack":
+        replaced, evidence, why = _stacked(champion, table, settings.seed, actor)
+    else:
+        replaced, evidence, why = _boosted(champion, table, settings.seed, actor)
+    if not _better(evidence) and not keep_worse:
         raise ChallengerWorseError(
-            "the retrained challenger ranks the held-back decided accounts worse than the"
-            f" champion (weighted AP {fit.evidence['challenger_average_precision']:.3f} <"
-            f" {fit.evidence['champion_average_precision']:.3f}): champion kept, nothing registered"
+            "the retrained challenger ranks the decided accounts worse than the champion"
+            f" (weighted AP {evidence['challenger_average_precision']:.3f} <"
+            f" {evidence['champion_average_precision']:.3f}): champion kept, nothing registered"
         )
-    why = f"boosted {fit.added_rounds} more rounds on {len(table)} decided accounts by {actor}"
-    metrics = {k: float(v) for k, v in fit.evidence.items() if isinstance(v, int | float)}
+    metrics = {k: float(v) for k, v in evidence.items() if isinstance(v, int | float)}
     with tempfile.TemporaryDirectory(prefix="retraining-") as staging:
         version = register_variant(
             base,
             files,
-            {"residual": fit.booster.model_to_string()},
+            replaced,
             kind="retraining",
-            evidence=fit.evidence,
+            evidence=evidence,
             metrics=metrics,
             tracking_uri=settings.tracking_uri,
             experiment=model_name,
@@ -201,4 +268,67 @@ def retrain_challenger(
         target=f"{base.name}/{version.version}",
         details={"base_version": base.version, "mlflow_run_id": version.run_id, **metrics},
     )
-    return Retrained(base.version, version.version, version.run_id, fit.evidence)
+    return Retrained(base.version, version.version, version.run_id, evidence)
+
+
+def _better(evidence: dict[str, Any]) -> bool:
+    """The challenger ranks the decided accounts at least as well (True without a verdict)."""
+    champion = evidence.get("champion_average_precision")
+    challenger = evidence.get("challenger_average_precision")
+    return champion is None or challenger is None or challenger >= champion
+
+
+def _boosted(
+    champion: RiskScorer, table: pd.DataFrame, seed: int, actor: str
+) -> tuple[dict[str, str], dict[str, Any], str]:
+    """Trees added to the champion's log-odds (training.continued): artifacts, evidence, why."""
+    # lazy: LightGBM and scikit-learn load only when a model is retrained
+    from training.continued import continue_boosting
+
+    fit = continue_boosting(
+        replace(champion, residual=None),  # the new trees replace the champion's own
+        table,
+        table["label"].to_numpy(),
+        table["weight"].to_numpy(dtype=float),
+        table["network_id"].to_numpy(),
+        seed=seed,
+        platform_priors=table["platform_prior"].to_numpy(dtype=float),
+    )
+    why = f"boosted {fit.added_rounds} more rounds on {len(table)} decided accounts by {actor}"
+    evidence = {**fit.evidence, "method": "continue"}
+    return {"residual": fit.booster.model_to_string()}, evidence, why
+
+
+def _stacked(
+    champion: RiskScorer, table: pd.DataFrame, seed: int, actor: str
+) -> tuple[dict[str, str], dict[str, Any], str]:
+    """A platform model stacked on the champion's log-odds as shown (training.stacking):
+    artifacts, evidence, why."""
+    # lazy: LightGBM and scikit-learn load only when a model is retrained
+    from training.continued import shown_log_odds
+    from training.stacking import fit_platform_stack
+
+    matrix = champion.matrix(table)
+    priors = table["platform_prior"].to_numpy(dtype=float)
+    base = replace(champion, stack=None)  # the new stack replaces the champion's own
+    shown = shown_log_odds(base, matrix, priors)
+    fit = fit_platform_stack(
+        shown,
+        matrix,
+        table["label"].to_numpy(),
+        table["network_id"].to_numpy(),
+        list(champion.feature_names),
+        weights=table["weight"].to_numpy(dtype=float),
+        seed=seed,
+    )
+    # Scoring applies the stack before the run's prior shift (RiskScorer.on_platform adds it
+    # again, whole): the shift the decisions' runs applied, times (a - 1), moves into the
+    # intercept so that a run at the same platform prior scores as the stack was fitted.
+    shift = float(np.mean(shown - shown_log_odds(base, matrix, None)))
+    stack = replace(
+        fit.stack, intercept=fit.stack.intercept + (fit.stack.champion_weight - 1.0) * shift
+    )
+    why = f"platform model stacked on {len(table)} decided accounts by {actor}"
+    replaced = {"platform_model": stack.booster.model_to_string(), "stack": stack.weights_json()}
+    evidence = {**fit.evidence, "method": "stack", "prior_shift_log_odds": shift}
+    return replaced, {**evidence, "intercept": stack.intercept}, why

@@ -16,9 +16,10 @@ from sqlalchemy import Engine
 from features.build import build_features
 from features.validation import read_valid_snapshot
 from models.mlflow_io import load_scorer
-from risk.service.models import point_in_time_table, retrain_challenger
+from risk.service.models import point_in_time_table, retrain_challenger, run_values_reader
 from risk.settings import Settings
 from risk.store.audit import list_audit
+from risk.store.exploration import labelled_decisions
 from tests.api.world import World
 from tests.trained_world import TrainedWorld
 
@@ -77,11 +78,17 @@ def test_retrained_challenger_adds_trees_to_the_champion(
     # this very world is hard to beat on its held-back decisions: the guard's verdict is
     # tested in tests/training/test_continued.py; here the challenger is registered either way.
     result = retrain_challenger(
-        engine=engine, settings=settings, snapshot=snapshot, actor="ops", keep_worse=True
+        engine=engine,
+        settings=settings,
+        snapshot=snapshot,
+        actor="ops",
+        keep_worse=True,
+        method="continue",
     )
     challenger = load_scorer("mlm-risk@challenger", world.tracking_uri)
     assert challenger.version == result.version != champion.version
     assert load_scorer("mlm-risk@champion", world.tracking_uri).version == champion.version
+    assert challenger.stack is None
     assert challenger.residual.current_iteration() == result.evidence["added_rounds"] >= 1
     # the champion's model is kept whole; the new trees add to its calibrated log-odds
     assert challenger.booster.model_to_string() == champion.booster.model_to_string()
@@ -96,3 +103,69 @@ def test_retrained_challenger_adds_trees_to_the_champion(
     assert result.evidence["challenger_average_precision"] is not None
     [entry] = [e for e in list_audit(engine) if e.action == "model.retrain"]
     assert entry.target == f"mlm-risk/{result.version}"
+
+
+def test_stacked_challenger_ships_a_platform_model_and_its_weights(
+    decided: tuple[World, Engine], tmp_path: Path
+) -> None:
+    world, engine = decided
+    settings = Settings.model_validate(
+        {
+            "home": str(tmp_path / "home"),
+            "database_url": world.store_url,
+            "mlflow_tracking_uri": world.tracking_uri,
+        }
+    )
+    champion = load_scorer("mlm-risk@champion", world.tracking_uri)
+    snapshot = read_valid_snapshot(world.snapshot_dir)
+    result = retrain_challenger(
+        engine=engine, settings=settings, snapshot=snapshot, actor="ops", keep_worse=True
+    )
+    challenger = load_scorer("mlm-risk@challenger", world.tracking_uri)
+    assert result.evidence["method"] == "stack" and challenger.residual is None
+    stack = challenger.stack
+    assert stack is not None and min(stack.champion_weight, stack.platform_weight) >= 0
+    assert stack.champion_weight == pytest.approx(result.evidence["champion_weight"])
+    # the champion's model is kept whole; the platform model's log-odds are stacked on its own
+    assert challenger.booster.model_to_string() == champion.booster.model_to_string()
+    sample = build_features(snapshot).head(200)
+    shown = logit(np.clip(champion.predict_proba(sample), 1e-9, 1 - 1e-9))
+    platform = stack.booster.predict(champion.matrix(sample), raw_score=True)
+    expected = expit(
+        stack.champion_weight * shown + stack.platform_weight * platform + stack.intercept
+    )
+    assert challenger.predict_proba(sample) == pytest.approx(expected)
+    run = mlflow.MlflowClient(tracking_uri=world.tracking_uri).get_run(result.mlflow_run_id)
+    assert run.data.metrics["platform_weight"] == pytest.approx(stack.platform_weight)
+    assert run.data.metrics["networks"] == result.evidence["networks"] >= 3
+    [entry] = [e for e in list_audit(engine) if e.action == "model.retrain"]
+    assert entry.target == f"mlm-risk/{result.version}"
+
+
+def test_decided_accounts_features_are_read_from_their_runs_values_files(
+    decided: tuple[World, Engine],
+) -> None:
+    world, engine = decided
+    champion = load_scorer("mlm-risk@champion", world.tracking_uri)
+    snapshot = read_valid_snapshot(world.snapshot_dir)
+    decisions = labelled_decisions(engine)
+    columns = list(champion.feature_names)
+    reader = run_values_reader(engine, columns)
+    found: list[int] = []
+
+    def counted(run_id: str, accounts: list[str]) -> pd.DataFrame | None:
+        frame = reader(run_id, accounts)
+        found.append(0 if frame is None else len(frame))
+        return frame
+
+    stored = point_in_time_table(snapshot, decisions, counted)
+    rebuilt = point_in_time_table(snapshot, decisions)
+    assert sum(found) == len(stored) == len(rebuilt) > 1000  # every run read, nothing rebuilt
+    rebuilt = rebuilt.loc[stored.index]
+    assert np.allclose(
+        stored[columns].to_numpy(float), rebuilt[columns].to_numpy(float), equal_nan=True
+    )
+    for column in ("network_id", "label", "weight"):
+        assert stored[column].tolist() == rebuilt[column].tolist()
+    # a model whose inputs the run did not store: the reader says so and the run is rebuilt
+    assert run_values_reader(engine, [*columns, "not_stored"])(world.run_id, ["x"]) is None
