@@ -30,11 +30,16 @@ class TrainedWorld:
 
     def fingerprint(self) -> str:
         """A hash of every file of the world (to check that no test changed it)."""
-        digest = hashlib.sha256()
-        for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(self.root)).encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        return digest.hexdigest()
+        return fingerprint(self.root)
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of every file under ``root`` (to check that no test changed a shared world)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def build_trained_world(

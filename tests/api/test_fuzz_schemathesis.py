@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from tests.api.conftest import Keys, bearer
 
 pytestmark = pytest.mark.slow
-EXAMPLES = int(os.environ.get("RISK_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("RISK_FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 

@@ -5,6 +5,8 @@ published scoring run in a store, in one RISK_HOME folder (``risk.db`` and ``mlf
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,3 +38,17 @@ def build_world(home: Path, trained: TrainedWorld) -> World:
         tracking_uri=tracking_uri,
     )
     return World(home, trained.snapshot_dir, tracking_uri, store_url, summary.run_id)
+
+
+def copy_world(world: World, home: Path) -> World:
+    """A private copy of ``world``'s store and MLflow store in ``home``, for a test that writes
+    to them: seconds cheaper than ``build_world`` (no scoring). The published run's values file
+    stays where it is (the store names it by its path): read it, never prune it."""
+    home.mkdir(parents=True, exist_ok=True)
+    tracking_uri = copy_tracking(world.tracking_uri, home)
+    store = home / "risk.db"
+    source = world.store_url.removeprefix("sqlite:///")
+    # SQLite's backup, not a file copy: the store runs in WAL mode
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(store)) as copy:
+        original.backup(copy)
+    return World(home, world.snapshot_dir, tracking_uri, f"sqlite:///{store}", world.run_id)

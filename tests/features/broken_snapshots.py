@@ -8,6 +8,7 @@ generated here rather than kept as binary files; ``CASES`` holds every (case, fo
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,43 +21,43 @@ Tables = dict[str, pd.DataFrame]
 EXIT_BAD_INPUT = 1  # `risk validate` and `risk score` on a contract error
 
 
+# The valid snapshot, as its CSV files would read (every value text; an empty cell is empty).
+VALID_CSV: dict[str, str] = {
+    "accounts": """
+account_id,sponsor_id,joined_at,entry_fee,left_at,region,declared_level
+A1,,2026-01-01T00:00:00Z,0,,江苏,总代
+A2,A1,2026-01-05,99.5,,浙江,一级代理
+A3,A2,2026-02-01,99.5,2026-05-01,江苏,
+A4,A1,2026-02-03,0,,广东,
+""",
+    "orders": """
+order_id,seller_id,buyer_id,created_at,amount,quantity,refunded
+O1,A2,C1,2026-03-01,120,1,false
+O2,A2,A3,2026-03-02,300.5,3,false
+O3,A3,C2,2026-03-05,45,1,true
+O4,A1,C1,2026-04-01,80,2,no
+""",
+    "commissions": """
+payee_id,source_id,amount,kind,paid_at
+A1,A2,50,recruitment,2026-01-06
+A2,A3,20,team,2026-02-02
+A1,,5,retail,2026-04-02
+""",
+    "labels": """
+account_id,label,role
+A1,1,organizer
+A2,1,
+A3,0,
+""",
+}
+
+
 def valid_tables() -> Tables:
     """A three-level network, four orders, three commissions, three labels: all valid."""
-    accounts = pd.DataFrame(
-        {
-            "account_id": ["A1", "A2", "A3", "A4"],
-            "sponsor_id": ["", "A1", "A2", "A1"],
-            "joined_at": ["2026-01-01T00:00:00Z", "2026-01-05", "2026-02-01", "2026-02-03"],
-            "entry_fee": ["0", "99.5", "99.5", "0"],
-            "left_at": ["", "", "2026-05-01", ""],
-            "region": ["江苏", "浙江", "江苏", "广东"],
-            "declared_level": ["总代", "一级代理", "", ""],
-        }
-    )
-    orders = pd.DataFrame(
-        {
-            "order_id": ["O1", "O2", "O3", "O4"],
-            "seller_id": ["A2", "A2", "A3", "A1"],
-            "buyer_id": ["C1", "A3", "C2", "C1"],
-            "created_at": ["2026-03-01", "2026-03-02", "2026-03-05", "2026-04-01"],
-            "amount": ["120", "300.5", "45", "80"],
-            "quantity": ["1", "3", "1", "2"],
-            "refunded": ["false", "false", "true", "no"],
-        }
-    )
-    commissions = pd.DataFrame(
-        {
-            "payee_id": ["A1", "A2", "A1"],
-            "source_id": ["A2", "A3", ""],
-            "amount": ["50", "20", "5"],
-            "kind": ["recruitment", "team", "retail"],
-            "paid_at": ["2026-01-06", "2026-02-02", "2026-04-02"],
-        }
-    )
-    labels = pd.DataFrame(
-        {"account_id": ["A1", "A2", "A3"], "label": ["1", "1", "0"], "role": ["organizer", "", ""]}
-    )
-    return {"accounts": accounts, "orders": orders, "commissions": commissions, "labels": labels}
+    return {
+        name: pd.read_csv(io.StringIO(text.lstrip()), dtype=str, keep_default_na=False)
+        for name, text in VALID_CSV.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,19 @@ def _lists(table: str, column: str) -> Callable[[Tables], None]:
 
 def _cells(name: str, kind: str, table: str, column: str, row: int, value: object) -> Case:
     return Case(name, kind, table, column, row, _cell(table, row, column, value))
+
+
+def _missing_file(name: str, table: str) -> Case:
+    return Case(name, "missing_file", table, None, None, _drop_table(table))
+
+
+def _missing_column(name: str, table: str, column: str) -> Case:
+    return Case(name, "missing_column", table, column, None, _drop_column(table, column))
+
+
+def _list_values(name: str, table: str, column: str) -> Case:
+    """Every value of the column a list (a Parquet file only: CSV has no lists), row 0 named."""
+    return Case(name, "not_a_value", table, column, 0, _lists(table, column), ("parquet",))
 
 
 LONG = "x" * 200
@@ -179,43 +193,13 @@ BASE_CASES: tuple[Case, ...] = (
     _cells("label-role", "unknown_role", "labels", "role", 0, "boss"),
     _cells("label-duplicate", "duplicate_id", "labels", "account_id", 2, "A1"),
     # files and columns
-    Case("accounts-missing", "missing_file", "accounts", None, None, _drop_table("accounts")),
-    Case("orders-missing", "missing_file", "orders", None, None, _drop_table("orders")),
-    Case(
-        "joined-column-missing",
-        "missing_column",
-        "accounts",
-        "joined_at",
-        None,
-        _drop_column("accounts", "joined_at"),
-    ),
-    Case(
-        "amount-column-missing",
-        "missing_column",
-        "orders",
-        "amount",
-        None,
-        _drop_column("orders", "amount"),
-    ),
+    _missing_file("accounts-missing", "accounts"),
+    _missing_file("orders-missing", "orders"),
+    _missing_column("joined-column-missing", "accounts", "joined_at"),
+    _missing_column("amount-column-missing", "orders", "amount"),
     # Parquet only: a list where one value belongs
-    Case(
-        "region-lists",
-        "not_a_value",
-        "accounts",
-        "region",
-        0,
-        _lists("accounts", "region"),
-        ("parquet",),
-    ),
-    Case(
-        "buyer-lists",
-        "not_a_value",
-        "orders",
-        "buyer_id",
-        0,
-        _lists("orders", "buyer_id"),
-        ("parquet",),
-    ),
+    _list_values("region-lists", "accounts", "region"),
+    _list_values("buyer-lists", "orders", "buyer_id"),
 )
 
 CASES: tuple[tuple[Case, str], ...] = tuple(

@@ -134,10 +134,15 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
     from pypdf import PdfReader
 
     report = _json(report_world.reports["zh"] / "report.json")
-    text = "\n".join(
-        page.extract_text() or ""
-        for page in PdfReader(report_world.reports["zh"] / "report.pdf").pages
-    )
+    # each page's text extracted once (pypdf takes seconds a language) and read below
+    pages = {
+        lang: [
+            (page, page.extract_text() or "")
+            for page in PdfReader(report_world.reports[lang] / "report.pdf").pages
+        ]
+        for lang in ("en", "zh")
+    }
+    text = "\n".join(page_text for _, page_text in pages["zh"])
     for phrase in ("传销风险审计报告", "案件登记表", "模型说明", "禁止传销条例", "术语表", "确认"):
         assert phrase in text, phrase
     missing = [c["account_id"] for c in report["case_register"] if c["account_id"] not in text]
@@ -145,10 +150,7 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
     first_rule = report["appendix"]["citations"][0]["rule_id"]
     assert f"1 = {first_rule}" in text  # the key to the register's rule numbers
     assert report_world.run_id in text
-    english = "\n".join(
-        page.extract_text() or ""
-        for page in PdfReader(report_world.reports["en"] / "report.pdf").pages
-    )
+    english = "\n".join(page_text for _, page_text in pages["en"])
     assert "Case register" in english and "Model card" in english
     # The register points to its rule key where it is: right above the tables, not "below".
     flat = " ".join(english.split())
@@ -156,9 +158,8 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
     assert flat.index("(key just above)") < flat.index(f"1 = {first_rule}")
     # No blank page (a page holding only its running header and footer), in either language.
     for lang in ("en", "zh"):
-        pdf = PdfReader(report_world.reports[lang] / "report.pdf")
-        for number, page in enumerate(pdf.pages, 1):
-            lines = [x for x in (page.extract_text() or "").splitlines() if x.strip()]
+        for number, (_, page_text) in enumerate(pages[lang], 1):
+            lines = [x for x in page_text.splitlines() if x.strip()]
             body = lines[2:]  # the first two lines are the running footer
             assert body, f"{lang} page {number} is blank"
     # Counts read as counts, split names in the reader's language, the role in the register.
@@ -170,8 +171,8 @@ def test_pdf_text_holds_the_accounts_and_chinese(report_world: ReportWorld) -> N
     # The rule key on every page of the register (its landscape pages), not only the first.
     for lang in ("en", "zh"):
         wide = [
-            " ".join((page.extract_text() or "").split())
-            for page in PdfReader(report_world.reports[lang] / "report.pdf").pages
+            " ".join(page_text.split())
+            for page, page_text in pages[lang]
             if page.mediabox.width > page.mediabox.height
         ]
         assert len(wide) >= 2, f"{lang}: the register should span pages here"

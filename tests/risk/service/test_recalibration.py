@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 
 from models.mlflow_io import load_scorer
 from risk.service.models import decided_sample, recalibrate_challenger
-from risk.settings import Settings
 from risk.store.audit import list_audit
 from risk.store.exploration import labelled_decisions
+from tests.api.conftest import world_settings
 from tests.api.world import World
 from training.recalibration import band_precision, decision_weights
 
@@ -35,13 +35,7 @@ def test_recalibrated_challenger_is_registered_with_its_evidence_and_audited(
     decided: tuple[World, Engine], tmp_path: Path
 ) -> None:
     world, engine = decided
-    settings = Settings.model_validate(
-        {
-            "home": str(tmp_path / "home"),
-            "database_url": world.store_url,
-            "mlflow_tracking_uri": world.tracking_uri,
-        }
-    )
+    settings = world_settings(world, tmp_path / "home")
     champion = load_scorer(world_ref := "mlm-risk@champion", world.tracking_uri)
     result = recalibrate_challenger(engine=engine, settings=settings, actor="ops.chen")
     assert result.version is not None and result.base.version == champion.version

@@ -17,9 +17,9 @@ from features.build import build_features
 from features.validation import read_valid_snapshot
 from models.mlflow_io import load_scorer
 from risk.service.models import point_in_time_table, retrain_challenger, run_values_reader
-from risk.settings import Settings
 from risk.store.audit import list_audit
 from risk.store.exploration import labelled_decisions
+from tests.api.conftest import world_settings
 from tests.api.world import World
 from tests.trained_world import TrainedWorld
 
@@ -65,13 +65,7 @@ def test_retrained_challenger_adds_trees_to_the_champion(
     decided: tuple[World, Engine], tmp_path: Path
 ) -> None:
     world, engine = decided
-    settings = Settings.model_validate(
-        {
-            "home": str(tmp_path / "home"),
-            "database_url": world.store_url,
-            "mlflow_tracking_uri": world.tracking_uri,
-        }
-    )
+    settings = world_settings(world, tmp_path / "home")
     champion = load_scorer("mlm-risk@champion", world.tracking_uri)
     snapshot = read_valid_snapshot(world.snapshot_dir)
     # Which exploration picks get decided varies with the run id, and a champion trained on
@@ -109,13 +103,7 @@ def test_stacked_challenger_ships_a_platform_model_and_its_weights(
     decided: tuple[World, Engine], tmp_path: Path
 ) -> None:
     world, engine = decided
-    settings = Settings.model_validate(
-        {
-            "home": str(tmp_path / "home"),
-            "database_url": world.store_url,
-            "mlflow_tracking_uri": world.tracking_uri,
-        }
-    )
+    settings = world_settings(world, tmp_path / "home")
     champion = load_scorer("mlm-risk@champion", world.tracking_uri)
     snapshot = read_valid_snapshot(world.snapshot_dir)
     result = retrain_challenger(

@@ -20,32 +20,22 @@ from models.mlflow_io import load_scorer
 from risk.cli import app
 from risk.service.models import recalibrate_challenger
 from risk.service.shadow import compare_models, shadow_run
-from risk.settings import Settings, get_settings
+from risk.settings import get_settings
 from risk.store.audit import list_audit
 from risk.store.exploration import labelled_decisions
 from risk.store.keys import create_key
 from risk.store.shadow import run_scores, shadow_of
 from risk.vocab import DECISION_LABELS, FLAGGED_BANDS
-from tests.api.conftest import bearer, start_server
+from tests.api.conftest import bearer, start_server, world_settings
 from tests.api.world import World
 from tests.console_forms import console_sign_in
-
-
-def _settings(world: World, home: Path) -> Settings:
-    return Settings.model_validate(
-        {
-            "home": str(home),
-            "database_url": world.store_url,
-            "mlflow_tracking_uri": world.tracking_uri,
-        }
-    )
 
 
 def test_shadow_compare_and_promote(
     decided: tuple[World, Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world, engine = decided
-    settings = _settings(world, tmp_path / "home")
+    settings = world_settings(world, tmp_path / "home")
     assert shadow_run(settings=settings, run_id=world.run_id) is None  # no challenger yet
     made = recalibrate_challenger(engine=engine, settings=settings, actor="ops")
     summary = shadow_run(settings=settings, run_id=world.run_id)
@@ -129,7 +119,7 @@ def test_console_shows_no_shadow_in_both_languages(
 ) -> None:
     world, engine = decided
     key, _ = create_key(engine, role="admin", name="adm-shadow")
-    server = start_server(_settings(world, tmp_path / "home"), load_model=False)
+    server = start_server(world_settings(world, tmp_path / "home"), load_model=False)
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             console_sign_in(client, key)

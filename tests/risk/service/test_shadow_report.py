@@ -15,7 +15,7 @@ from risk.report.export import export_report
 from risk.report.keys import pseudonym, reviewer_salt
 from risk.service.models import recalibrate_challenger
 from risk.service.shadow import compare_models, promote_challenger, shadow_run
-from risk.settings import Settings
+from tests.api.conftest import world_settings
 from tests.api.world import World
 
 WHY = "bands match what moderators confirm (precision per band at target)"
@@ -33,13 +33,7 @@ def test_report_shows_band_changes_agreement_precision_and_the_promotion(
     decided: tuple[World, Engine], tmp_path: Path
 ) -> None:
     world, engine = decided
-    settings = Settings.model_validate(
-        {
-            "home": str(tmp_path / "home"),
-            "database_url": world.store_url,
-            "mlflow_tracking_uri": world.tracking_uri,
-        }
-    )
+    settings = world_settings(world, tmp_path / "home")
     # neither a shadow run nor a promotion: the section is left out
     assert champion_section(engine, run_id=world.run_id, lang="en", until=None, alias=str) is None
     made = recalibrate_challenger(engine=engine, settings=settings, actor="ops")
