@@ -31,7 +31,7 @@ from scipy.special import logit
 from features.build import build_features, resolve_as_of
 from features.snapshot import Snapshot
 from risk.service.models import point_in_time_table
-from risk.store.run_values import read_values_frame, write_run_values
+from risk.store.run_values import ARROW_SUFFIX, read_values_frame, write_run_values
 from training.continued import continue_boosting
 from training.simulator import SimulationConfig, simulate_platform
 from training.stacking import fit_platform_stack
@@ -140,7 +140,7 @@ def values_files(
     folder = Path(tempfile.mkdtemp(prefix="bench-retrain-"))
     paths = {}
     for run in runs:
-        paths[run] = folder / f"{run}.parquet"
+        paths[run] = folder / f"{run}{ARROW_SUFFIX}"  # the format runs write
         write_run_values(paths[run], features.index.astype(str), stored, stored.iloc[:, :0])
     print(f"{len(runs)} values files written (not timed): {time.perf_counter() - started:.1f} s")
     return paths, features["network_id"]

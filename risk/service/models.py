@@ -167,17 +167,14 @@ def run_values_reader(engine: Engine, columns: list[str]) -> StoredValues:
     """A reader of the runs' values files for the model's ``columns``, with each account's
     network from the run's score rows: None for a run without a file or whose file lacks any
     of them (runs before revision 0009, another model's)."""
-    # lazy: Parquet readers load only when a model is retrained, not with the API
-    import pyarrow.parquet as pq
-
-    # lazy: as above (the values file module imports pyarrow)
-    from risk.store.run_values import read_values_frame, values_file_of
+    # lazy: the values file module imports pyarrow, needed only when a model is retrained
+    from risk.store.run_values import read_values_frame, values_columns, values_file_of
     from risk.store.scores import queue_rows
 
     def read(run_id: str, accounts: list[str]) -> pd.DataFrame | None:
         with engine.connect() as connection:
             path = values_file_of(connection, run_id)
-        if path is None or not path.exists() or set(columns) - set(pq.read_schema(path).names):
+        if path is None or not path.exists() or set(columns) - set(values_columns(path)):
             return None
         frame = read_values_frame(path, accounts, columns)
         # the run's own network ids: computing the snapshot's forest costs more than the read

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ _WRITE_OPTION = "risk_write"
 _BUSY_TIMEOUT_MS = 30_000
 # Any constant: the key of the PostgreSQL advisory lock that serializes concurrent migrations.
 _MIGRATION_LOCK_KEY = 7_310_2026
+_MIGRATING = threading.Lock()  # alembic's context is process-global (see migrate)
 # Work to do once a write transaction has committed (an audit checkpoint), per connection.
 _AFTER_COMMIT = "risk_after_commit"
 
@@ -117,16 +119,20 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
-    try:
-        with write_transaction(engine) as connection:
-            if engine.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
-                )
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except SQLAlchemyError as error:
-        raise StoreError(f"cannot migrate the store at {engine.url!r}: {error}") from error
+    # alembic installs its migration context as a module-level proxy (alembic.context): two
+    # threads of one process migrating at once remove it under each other (KeyError 'script',
+    # seen when a served app opened its store beside a test's own): one at a time per process
+    with _MIGRATING:
+        try:
+            with write_transaction(engine) as connection:
+                if engine.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                    )
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except SQLAlchemyError as error:
+            raise StoreError(f"cannot migrate the store at {engine.url!r}: {error}") from error
 
 
 def open_store(url: str) -> Engine:

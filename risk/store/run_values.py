@@ -271,11 +271,18 @@ def read_values_frame(
     return frame.reindex(columns=list(columns))
 
 
+def values_columns(path: Path) -> list[str]:
+    """The column names a values file holds, in either format."""
+    if _is_parquet(path):
+        return list(pq.read_schema(path).names)
+    return list(_arrow_index(str(path), path.stat().st_mtime_ns).schema.names)
+
+
 def read_values_columns(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     """Feature ``columns`` of every account of the file (index account_id; a column the file
     lacks reads as missing)."""
     if _is_parquet(path):
-        present = set(pq.read_schema(path).names)
+        present = set(values_columns(path))
         table = pq.read_table(path, columns=[ACCOUNT_ID, *(c for c in columns if c in present)])
     else:
         schema = _arrow_index(str(path), path.stat().st_mtime_ns).schema

@@ -80,6 +80,9 @@ def _clients(store_engine: Engine, store_url: str, tmp_path: Path) -> Iterator[S
             "database_url": store_url,
             "webhook_poll_seconds": 0.1,
             "qa_sample_share": 1.0,  # every decided case goes to QA here
+            # no report built in the background: it would create this home's MLflow database
+            # (alembic, process-global) while the next test's server migrates its store
+            "warm_reports": False,
         }
     )
     sync_cases_after_run(engine=store_engine, settings=settings, run_id=None)

@@ -139,8 +139,11 @@ def test_cli_refuses_too_few_decisions_with_exit_1(
         timeout=300,
     )
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "too few labels" in done.stderr or "one class only" in done.stderr
-    assert f"at least {MIN_LABELS_PER_CLASS} of each" in done.stderr
+    said = " ".join(done.stderr.split())  # the console wraps long lines
+    # with a champion the default retraining stacks on it and counts the decisions' networks too
+    refusals = ("too few labels", "one class only", "stacking a platform model needs")
+    assert any(refusal in said for refusal in refusals), said
+    assert f"at least {MIN_LABELS_PER_CLASS} of each" in said
 
 
 def test_cli_trains_on_decided_accounts_only(
