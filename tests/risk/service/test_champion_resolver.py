@@ -153,6 +153,9 @@ def test_a_remote_registry_gets_a_resolver_process_that_ends_once_it_answered(
 ) -> None:
     """Not local (here: a registry with no such model, reached as MLflow would): the resolver
     process answers and exits at once instead of lingering in MLflow's exit handlers."""
+    # start_resolver points the process's workers at the directory (os.environ): undone after
+    # the test, or a later server of this worker loads this test's empty registry (seen in CI)
+    monkeypatch.delenv(CHAMPION_DIR_VARIABLE, raising=False)
     monkeypatch.setenv("RISK_HOME", str(tmp_path / "home"))
     directory = tmp_path / "champion"
     directory.mkdir()
