@@ -25,3 +25,12 @@ class ChallengerWorseError(TrainingError):
 
     http_status = 409
     exit_code = 1
+
+
+class StackedChampionError(TrainingError):
+    """``--method continue`` asked of a champion that is a stack: trees boosted on its stacked
+    log-odds would be applied beneath the stack (``RiskScorer`` adds a residual before it) and
+    scaled by the champion's weight, so what was fitted would not be what is served."""
+
+    http_status = 409
+    exit_code = 1

@@ -19,7 +19,7 @@ from risk.store.audit import append_audit
 from risk.store.exploration import labelled_decisions
 from risk.store.runs import get_run
 from risk.vocab import DECISION_LABELS
-from training.errors import ChallengerWorseError, TrainingDataError
+from training.errors import ChallengerWorseError, StackedChampionError, TrainingDataError
 
 if TYPE_CHECKING:
     from features.snapshot import Snapshot
@@ -222,6 +222,14 @@ def retrain_challenger(
     champion = scorer_from_files(
         files, name=base.name, version=base.version, run_id=base.run_id, model_uri=base.model_uri
     )
+    if method == "continue" and champion.stack is not None:
+        raise StackedChampionError(
+            f"champion {base.name} version {base.version} is a stack (platform.txt, stack.json):"
+            " `--method continue` would boost trees beneath its platform model, which scales"
+            " them by its champion weight, so the challenger would not score as it was fitted."
+            " Retrain it with `--method stack` (the default: it refits the platform model and"
+            " its weights on every decision so far)"
+        )
     decisions = labelled_decisions(engine)
     priors = run_platform_priors(engine, sorted(decisions["run_id"].unique()))
     table = point_in_time_table(

@@ -22,6 +22,7 @@ from risk.store.exploration import labelled_decisions
 from tests.api.conftest import world_settings
 from tests.api.world import World
 from tests.trained_world import TrainedWorld
+from training.errors import StackedChampionError
 
 
 def test_features_are_taken_as_of_each_decisions_run(trained_world: TrainedWorld) -> None:
@@ -128,6 +129,40 @@ def test_stacked_challenger_ships_a_platform_model_and_its_weights(
     assert run.data.metrics["networks"] == result.evidence["networks"] >= 3
     [entry] = [e for e in list_audit(engine) if e.action == "model.retrain"]
     assert entry.target == f"mlm-risk/{result.version}"
+
+
+def test_continued_boosting_is_refused_on_a_stacked_champion(
+    decided: tuple[World, Engine], tmp_path: Path
+) -> None:
+    world, engine = decided
+    settings = world_settings(world, tmp_path / "home")
+    snapshot = read_valid_snapshot(world.snapshot_dir)
+    stacked = retrain_challenger(
+        engine=engine, settings=settings, snapshot=snapshot, actor="ops", keep_worse=True
+    )
+    client = mlflow.MlflowClient(tracking_uri=world.tracking_uri)
+    client.set_registered_model_alias("mlm-risk", "champion", stacked.version)
+    versions = len(client.search_model_versions("name='mlm-risk'"))
+    # trees boosted on the stacked log-odds would be served beneath the stack, scaled by its
+    # champion weight: refused, nothing registered, nothing audited
+    with pytest.raises(StackedChampionError, match=r"--method stack"):
+        retrain_challenger(
+            engine=engine,
+            settings=settings,
+            snapshot=snapshot,
+            actor="ops",
+            keep_worse=True,
+            method="continue",
+        )
+    assert len(client.search_model_versions("name='mlm-risk'")) == versions
+    assert [e.action for e in list_audit(engine)].count("model.retrain") == 1
+    # the default method refits the stack on a stacked champion: its own stack is replaced
+    again = retrain_challenger(
+        engine=engine, settings=settings, snapshot=snapshot, actor="ops", keep_worse=True
+    )
+    challenger = load_scorer("mlm-risk@challenger", world.tracking_uri)
+    assert challenger.version == again.version != stacked.version
+    assert challenger.stack is not None and challenger.residual is None
 
 
 def test_decided_accounts_features_are_read_from_their_runs_values_files(
