@@ -45,8 +45,18 @@ def gauges(run: PeriodFigures) -> Iterator[GaugeMetricFamily]:
             precision.add_metric([band], f.precision)
         if f.target is not None:
             below.add_metric([band], 1.0 if f.below_target else 0.0)
+    estimated = GaugeMetricFamily(
+        "risk_band_precision_estimated",
+        "Band precision over all its accounts in the newest run with decisions: exploration"
+        " picks weighted by 1 / inclusion probability (the queue's bias undone).",
+        labels=["band"],
+    )
+    for band, f in run.bands.items():
+        if f.estimated_precision is not None:
+            estimated.add_metric([band], f.estimated_precision)
     yield precision
     yield below
+    yield estimated
     singles = {
         "risk_dismiss_rate": (
             "Share of the newest run's decisions that dismiss.",

@@ -22,6 +22,7 @@ import pandas as pd
 from models.bands import assign_bands, choose_band_thresholds
 from models.mlflow_io import RegisteredVersion, download_model_files
 from models.vocab import BAND_NAMES
+from risk.service.exploration import decision_weights as decision_weights
 from training.challenger import register_variant
 from training.errors import TrainingDataError
 
@@ -36,12 +37,6 @@ class Recalibration:
     thresholds: dict[str, float]
     evidence: dict[str, Any]
     version: RegisteredVersion | None = None  # the challenger, once registered
-
-
-def decision_weights(inclusion_probability: pd.Series) -> np.ndarray:
-    """1 / inclusion probability for exploration picks, 1 for the queue's own decisions."""
-    pi = inclusion_probability.to_numpy(dtype=float)
-    return np.where(np.isnan(pi), 1.0, 1.0 / np.clip(np.nan_to_num(pi, nan=1.0), 1e-9, 1.0))
 
 
 def band_precision(

@@ -84,6 +84,11 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "decisions_count": "Decisions",
         "dismiss_rate": "Dismissed",
         "exploration_precision": "Exploration precision",
+        "estimated_precision": "whole band ≈",
+        "estimated_precision_note": (
+            "Precision over all the band's accounts: exploration picks weighted by 1 / their"
+            " inclusion probability (the queue's bias undone); n = what it is worth in decisions"
+        ),
         "hours_to_decision": "Hours flag to decision (median)",
         "no_decisions_yet": "No decisions yet.",
         "models": "Models",
@@ -359,6 +364,11 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "decisions_count": "审核数",
         "dismiss_rate": "驳回比例",
         "exploration_precision": "探索抽样精确率",
+        "estimated_precision": "全等级估计 ≈",
+        "estimated_precision_note": (
+            "该等级全部账户的精确率估计：探索抽样按入样概率的倒数加权（消除审核队列的偏差）；"
+            "n 为其相当的审核数"
+        ),
         "hours_to_decision": "标记到审核（中位小时数）",
         "no_decisions_yet": "尚无审核结论。",
         "models": "模型",

@@ -5,6 +5,13 @@ when a band's precision falls below its target.
 
 A decision counts for the run it was made on (the band it showed) and for the ISO week it was
 made in; an account decided twice in one run or week counts once, by its newest decision.
+Each band's precision among decided accounts is what the queue's top says: the surest
+accounts. Beside it, ``estimated_precision`` is the band's precision over all its accounts, the
+queue's bias undone with the exploration picks (a stratified Horvitz-Thompson ratio: a queue
+decision weighs 1, its stratum decided whole; a pick weighs 1 / its inclusion probability,
+standing for the undecided accounts like it; docs/feedback.md), and ``effective_decided``
+(Kish: (sum w)^2 / sum w^2) says how many decisions that estimate is worth: a few picks of
+weight hundreds make it noisy, so the alert stays on the decided accounts' precision.
 The time from flag to decision runs from the run's publication (the account appeared in the
 queue) to the decision, never below zero (imported decisions may predate a re-published run).
 """
@@ -18,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from risk.service.exploration import decision_weights
 from risk.settings import Settings
 from risk.store.exploration import decision_facts
 from risk.store.monitoring import StoreFigures as StoreFigures  # the API renders it
@@ -36,6 +44,9 @@ class BandFigures:
     precision: float | None
     target: float | None
     below_target: bool
+    explored: int  # decided exploration picks among ``decided``
+    estimated_precision: float | None  # over the whole band: picks weighted by 1 / pi
+    effective_decided: float  # what the estimate is worth, in unweighted decisions
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,20 @@ def _bands(group: pd.DataFrame, targets: dict[str, float]) -> dict[str, BandFigu
             and len(inside) >= MIN_DECIDED_FOR_ALERT
             and precision < target
         )
-        out[band] = BandFigures(len(inside), confirmed, precision, target, bool(below))
+        weights = decision_weights(inside["inclusion_probability"])
+        hits = (inside["decision"] == "confirm").to_numpy()
+        estimate = float(weights[hits].sum() / weights.sum()) if len(inside) else None
+        effective = float(weights.sum() ** 2 / (weights**2).sum()) if len(inside) else 0.0
+        out[band] = BandFigures(
+            decided=len(inside),
+            confirmed=confirmed,
+            precision=precision,
+            target=target,
+            below_target=bool(below),
+            explored=int(inside["inclusion_probability"].notna().sum()),
+            estimated_precision=estimate,
+            effective_decided=effective,
+        )
     return out
 
 

@@ -43,7 +43,9 @@ def test_figures_match_hand_counts_and_alert_below_target(
     _decide(store_engine, medium[:5], ["confirm", "dismiss", "dismiss", "dismiss", "dismiss"])
     _decide(store_engine, [medium[5]], ["escalate"])  # a decision, not a label
     plan = ExplorationPlan(capacity=100, share=0.05, seed=1)
-    picks = day_picks(engine=store_engine, run_id=run_id, plan=plan)["account_id"].tolist()
+    drawn = day_picks(engine=store_engine, run_id=run_id, plan=plan)
+    picks = drawn["account_id"].tolist()
+    pick_pi = dict(zip(picks, drawn["inclusion_probability"], strict=True))
     _decide(store_engine, picks, ["confirm", "dismiss", "dismiss", "confirm", "dismiss"])
     settings = Settings.model_validate({"home": str(tmp_path), "database_url": store_url})
     figures = monitoring(engine=store_engine, settings=settings)
@@ -57,12 +59,26 @@ def test_figures_match_hand_counts_and_alert_below_target(
             "medium": (5 + int((pick_bands == "medium").sum()), 1),
         }
         confirmed_picks = dict(zip(picks, [1, 0, 0, 1, 0], strict=True))
+        queue_decided = {"critical": (12, 10), "high": (10, 9), "medium": (5, 1)}
         for band, (decided, confirmed) in expected.items():
             confirmed += sum(v for p, v in confirmed_picks.items() if pick_bands[p] == band)
             assert (period.bands[band].decided, period.bands[band].confirmed) == (
                 decided,
                 confirmed,
             )
+            # the whole band's precision: a queue decision weighs 1, a pick 1 / pi
+            in_band = [p for p in picks if pick_bands[p] == band]
+            weights = [1 / pick_pi[p] for p in in_band]
+            hits = [1 / pick_pi[p] for p in in_band if confirmed_picks[p]]
+            queue, queue_confirmed = queue_decided[band]
+            estimate = (queue_confirmed + sum(hits)) / (queue + sum(weights))
+            figures_of = period.bands[band]
+            assert figures_of.explored == len(in_band)
+            assert figures_of.estimated_precision == pytest.approx(estimate)
+            worth = (queue + sum(weights)) ** 2 / (queue + sum(w * w for w in weights))
+            assert figures_of.effective_decided == pytest.approx(worth)
+            if not in_band:
+                assert figures_of.estimated_precision == pytest.approx(figures_of.precision)
         assert period.decisions == 12 + 10 + 5 + 1 + 5
         dismissed = 2 + 1 + 4 + 3
         assert period.dismiss_rate == pytest.approx(dismissed / period.decisions)
@@ -92,7 +108,13 @@ def test_figures_match_hand_counts_and_alert_below_target(
     assert 'risk_band_precision_below_target{band="critical"} 1.0' in exposition
     assert 'risk_band_precision_below_target{band="high"} 0.0' in exposition
     assert "risk_exploration_precision 0.4" in exposition
+    for band, f in run.bands.items():
+        if f.estimated_precision is not None:
+            line = f'risk_band_precision_estimated{{band="{band}"}} {f.estimated_precision}'
+            assert line in exposition
     assert api["runs"][0]["bands"]["critical"]["decided"] == run.bands["critical"].decided
     assert len(api["alerts"]) == len(figures.alerts)
     assert 'data-alert="run-critical"' in english and "below its target 95 %" in english
+    if any(run.bands[band].explored for band in figures.targets):
+        assert "whole band ≈" in english and "全等级估计 ≈" in chinese
     assert "低于目标 95 %" in chinese and 'id="precision-chart"' in chinese
