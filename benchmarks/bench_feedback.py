@@ -15,14 +15,32 @@ learns from every decision so far, by ``--mode``:
   bands recalibrated;
 - ``stack``: a platform model fitted on the decided accounts, stacked on the champion's
   log-odds by weights learnt out of fold (``training.stacking``), then bands recalibrated.
+  Variants (words in the mode's name, measured in docs/feedback.md): ``bynetwork`` (the
+  weights judged out of fold by network, as before), ``guard`` (a stack whose out-of-fold AP
+  is below the champion's is not served, as the service refuses it), ``big`` (16 leaves, 400
+  rounds from 500 decisions), ``platform`` (the platform model alone), ``net`` (the decisions
+  spread through network and branch added as evidence: ``spread_evidence``; needs the
+  decisions at scoring time, which the service's scoring does not read);
+- ``weight``: the weighting alternative: LightGBM refitted each night on the champion's
+  simulator table and the decided accounts (weighing as much in all as the table).
+
+Every row also prints the stack's weights (``a`` champion, ``b`` platform model) that served
+that day.
 
 Per day it prints, on the accounts not yet decided: average precision, recall at medium+ and
 high+, legitimate accounts at high+, and the precision of that day's queue (P@capacity).
 The world's features are computed once as of its end (the days replay one snapshot: the loop's
 learning is measured, not the world's growth). ``--plot FILE`` draws AP per day.
 
-    uv run --frozen python benchmarks/bench_feedback.py --accounts 20000 --shares 0.3 0.05 \\
-        --modes none recalibrate retrain --days 10 --plot docs/img/feedback_curve.png
+    uv run --frozen python benchmarks/bench_feedback.py --accounts 20000 --shares 0.3 \\
+        --modes none stack --wrong 0 0.05
+    uv run --frozen python benchmarks/bench_feedback.py --accounts 100000 --shares 0.05 \\
+        --modes none stack --wrong 0 0.05
+    uv run --frozen python benchmarks/bench_feedback.py --from-log LOG... --plot FILE.png
+
+At 5 % schemes the world needs ~100,000 generated accounts (~66,000 after the cut, ~3,300
+scheme accounts in ~50 networks): at 20,000 (702 scheme accounts in 10 networks) the 1,000
+decisions of ten days leave too few scheme accounts undecided to measure AP on.
 """
 
 from __future__ import annotations
@@ -31,6 +49,7 @@ import argparse
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,6 +80,57 @@ class Loop:
 
     scorer: RiskScorer
     decided: pd.DataFrame  # account_id, label (as decided), inclusion_probability, day
+    # mode stack-net: weights of the decisions spread through network and branch (evidence
+    # added to the stacked log-odds at scoring); None: not used
+    spread: tuple[float, float] | None = None
+    weights: tuple[float, float] = (float("nan"), float("nan"))  # the stack's, for the log
+    # mode weight: a model retrained on the simulator's table and the decisions, weighted
+    model: Any = None
+
+
+def spread_evidence(table: pd.DataFrame, decided: pd.DataFrame, accounts: pd.Index) -> np.ndarray:
+    """For each of ``accounts``: log((confirmed + 0.5) / (dismissed + 0.5)) among the decided
+    accounts of its network and of its branch, the account's own decision left out (what an
+    undecided account of that network will see)."""
+    labels = decided.drop_duplicates("account_id", keep="last").set_index("account_id")["label"]
+    columns = []
+    for key in ("network_id", "branch_id"):
+        group = table.loc[labels.index, key]
+        confirmed = labels.groupby(group.to_numpy()).sum()
+        counted = labels.groupby(group.to_numpy()).size()
+        keys = table.loc[accounts, key].to_numpy()
+        c = pd.Series(keys).map(confirmed).fillna(0).to_numpy(dtype=float)
+        n = pd.Series(keys).map(counted).fillna(0).to_numpy(dtype=float)
+        own = labels.reindex(accounts)
+        c = c - own.fillna(0).to_numpy(dtype=float)
+        n = n - own.notna().to_numpy(dtype=float)
+        columns.append(np.log((c + 0.5) / (n - c + 0.5)))
+    return np.column_stack(columns)
+
+
+def loop_scores(loop: Loop, table: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """The loop's scores of ``rows``: the scorer's, plus the decisions' spread in stack-net."""
+    if loop.model is not None:
+        return np.asarray(loop.model.predict(loop.scorer.matrix(rows)))
+    scores = loop.scorer.predict_proba(rows)
+    if loop.spread is None:
+        return np.asarray(scores)
+    from scipy.special import expit
+
+    evidence = spread_evidence(table, loop.decided, rows.index)
+    log_odds = logit(np.clip(scores, 1e-9, 1 - 1e-9)) + evidence @ np.array(loop.spread)
+    return np.asarray(expit(log_odds))
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What the champion was trained on (mode ``weight`` retrains on it with the decisions)."""
+
+    matrix: np.ndarray
+    labels: np.ndarray
+
+
+PRIOR: list[Prior] = []  # filled by train_champion
 
 
 def train_champion(accounts: int, seed: int) -> RiskScorer:
@@ -69,6 +139,9 @@ def train_champion(accounts: int, seed: int) -> RiskScorer:
     config = TrainingConfig(seed=seed)
     table, parts, features = _training_table(snapshot, seed)
     fitted = fit_on_parts(table, parts, features, config)
+    PRIOR.append(
+        Prior(table[features].to_numpy(np.float64), table["label"].to_numpy(dtype=np.int64))
+    )
     shipped = fitted.shipped
     print(
         f"champion: trained on the project simulator ({len(table):,} accounts),"
@@ -92,20 +165,22 @@ def train_champion(accounts: int, seed: int) -> RiskScorer:
 
 def world_table(accounts: int, seed: int, share: float) -> pd.DataFrame:
     """The altsim world's labelled feature table at the scheme share asked for."""
-    from features.build import resolve_as_of
+    from features.build import branch_heads, resolve_as_of
     from training.data import labelled_features
 
     snapshot = simulate_world(AltSimConfig(accounts=accounts, seed=seed))
     assert snapshot.labels is not None
-    table = labelled_features(snapshot, snapshot.labels, resolve_as_of(snapshot, None))
+    as_of = resolve_as_of(snapshot, None)
+    table = labelled_features(snapshot, snapshot.labels, as_of)
+    table = table.join(branch_heads(snapshot, as_of))
     return at_scheme_share(table, share, seed=seed)
 
 
-def day_figures(scorer: RiskScorer, table: pd.DataFrame, decided: set[str]) -> dict[str, float]:
+def day_figures(loop: Loop, table: pd.DataFrame, decided: set[str]) -> dict[str, float]:
     """AP, recall at medium+/high+ and legitimate at high+ on the accounts not yet decided."""
     rest = table[~table.index.isin(decided)]
-    scores = scorer.predict_proba(rest)
-    bands = assign_bands(scores, scorer.thresholds)
+    scores = loop_scores(loop, table, rest)
+    bands = assign_bands(scores, loop.scorer.thresholds)
     y = rest["label"].to_numpy()
     medium_up = np.isin(bands, ("medium", "high", "critical"))
     high_up = np.isin(bands, ("high", "critical"))
@@ -118,11 +193,11 @@ def day_figures(scorer: RiskScorer, table: pd.DataFrame, decided: set[str]) -> d
 
 
 def queue_of(
-    scorer: RiskScorer, table: pd.DataFrame, decided: set[str], plan: ExplorationPlan, day: int
+    loop: Loop, table: pd.DataFrame, decided: set[str], plan: ExplorationPlan, day: int
 ) -> pd.DataFrame:
     """The day's queue: the top undecided accounts and the exploration picks (with pi)."""
     rest = table[~table.index.isin(decided)]
-    scores = pd.Series(scorer.predict_proba(rest), index=rest.index)
+    scores = pd.Series(loop_scores(loop, table, rest), index=rest.index)
     undecided = pd.DataFrame({"account_id": scores.index, "score": scores.to_numpy()}).sort_values(
         "score", ascending=False, ignore_index=True
     )
@@ -146,6 +221,7 @@ def learn(
     """The night: recalibrate (and retrain first) from every decision so far."""
     if mode == "none" or loop.decided["label"].nunique() < 2:
         return loop
+    loop = replace(loop, spread=None, weights=(float("nan"), float("nan")))
     rows = table.loc[loop.decided["account_id"]]
     labels = loop.decided["label"].to_numpy(dtype=np.int64)
     weights = decision_weights(loop.decided["inclusion_probability"])
@@ -164,22 +240,128 @@ def learn(
         )
         # the guard: a challenger worse on the held-back decisions is not served
         scorer = replace(base, residual=fit.booster) if fit.better else base
-    if mode == "stack" and enough:
-        scorer = stacked(scorer, rows, labels, weights, seed)
-    scores = scorer.predict_proba(rows)
+    if mode.startswith("stack") and enough:
+        scorer = stacked(
+            scorer,
+            rows,
+            labels,
+            weights,
+            seed,
+            guard="guard" in mode,
+            big="big" in mode,
+            by_network="bynetwork" in mode,
+            platform_only="platform" in mode,
+        )
+        if scorer.stack is not None:
+            loop = replace(
+                loop, weights=(scorer.stack.champion_weight, scorer.stack.platform_weight)
+            )
+    loop = replace(loop, scorer=scorer)
+    if mode == "weight" and enough:
+        loop = replace(loop, model=weighted_model(loop.scorer, rows, labels, seed))
+    if mode == "stack-net" and enough:
+        loop = replace(loop, spread=spread_weights(loop, table, rows, labels))
+    scores = loop_scores(loop, table, rows)
     if enough:
         thresholds = choose_band_thresholds(labels, scores, targets, sample_weight=weights)
-        scorer = replace(scorer, thresholds=thresholds)
-    return Loop(scorer, loop.decided)
+        loop = replace(loop, scorer=replace(loop.scorer, thresholds=thresholds))
+    return loop
+
+
+# The weighting alternative: the simulator's accounts and the decided ones in one LightGBM
+# fit, the decisions weighing as much in all as the simulator's table (a decided account of the
+# platform counts for many simulated ones), the legal directions as constraints.
+WEIGHT_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_child_samples": 20,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 1,
+    "verbosity": -1,
+}
+
+
+def weighted_model(scorer: RiskScorer, rows: pd.DataFrame, labels: np.ndarray, seed: int) -> Any:
+    """LightGBM retrained on the champion's training table plus the decided accounts."""
+    import lightgbm as lgb
+
+    from training.stacking import _monotone
+
+    prior = PRIOR[0]
+    decided = scorer.matrix(rows)
+    share = len(prior.labels) / max(len(labels), 1)
+    params = {**WEIGHT_PARAMS, "seed": seed, **_monotone(list(scorer.feature_names))}
+    data = lgb.Dataset(
+        np.vstack([prior.matrix, decided]),
+        np.concatenate([prior.labels, labels]),
+        weight=np.concatenate([np.ones(len(prior.labels)), np.full(len(labels), share)]),
+    )
+    return lgb.train(params, data, num_boost_round=300)
+
+
+def out_of_fold_log_odds(scorer: RiskScorer, rows: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
+    """The decided accounts' stacked log-odds with the platform model out of fold by network
+    (in-sample it knows their labels, and the spread's weights would come out 0)."""
+    from training.stacking import PLATFORM_PARAMS, _monotone, _out_of_fold
+
+    base = replace(scorer, stack=None, residual=None)
+    champion = logit(np.clip(base.calibrated(rows), 1e-9, 1 - 1e-9))
+    if scorer.stack is None:
+        return np.asarray(champion)
+    names = list(scorer.feature_names)
+    params = {**PLATFORM_PARAMS, "seed": 0, **_monotone(names)}
+    platform = _out_of_fold(params, base.matrix(rows), labels, rows["network_id"].to_numpy())
+    stack = scorer.stack
+    return np.asarray(
+        stack.champion_weight * champion + stack.platform_weight * platform + stack.intercept
+    )
+
+
+def spread_weights(
+    loop: Loop, table: pd.DataFrame, rows: pd.DataFrame, labels: np.ndarray
+) -> tuple[float, float] | None:
+    """Non-negative weights of the network and branch evidence on top of the stacked log-odds
+    (an offset), a logistic regression on the decided accounts (their own decision left out
+    of the evidence)."""
+    from scipy.optimize import minimize
+
+    offset = out_of_fold_log_odds(loop.scorer, rows, labels)
+    evidence = spread_evidence(table, loop.decided, rows.index)
+
+    def loss(theta: np.ndarray) -> float:
+        z = offset + evidence @ theta[:2] + theta[2]
+        return float(np.mean(np.logaddexp(0, z) - labels * z))
+
+    fit = minimize(loss, np.zeros(3), bounds=[(0, None), (0, None), (None, None)])
+    return float(fit.x[0]), float(fit.x[1])
 
 
 def stacked(
-    scorer: RiskScorer, rows: pd.DataFrame, labels: np.ndarray, weights: np.ndarray, seed: int
+    scorer: RiskScorer,
+    rows: pd.DataFrame,
+    labels: np.ndarray,
+    weights: np.ndarray,
+    seed: int,
+    *,
+    guard: bool = False,
+    big: bool = False,
+    by_network: bool = False,
+    platform_only: bool = False,
 ) -> RiskScorer:
     """The champion with a platform model stacked on it, or the champion alone while the
-    decisions span too few networks."""
+    decisions span too few networks. ``guard``: as the service does, a stack whose
+    out-of-fold AP is below the champion's is not served (the night's model stays).
+    ``big``: a larger platform model (16 leaves, 400 rounds) once 500 accounts are decided."""
+    import training.stacking as stacking
+
     base = replace(scorer, residual=None, stack=None)
     log_odds = logit(np.clip(base.calibrated(rows), 1e-9, 1 - 1e-9))
+    saved = dict(stacking.PLATFORM_PARAMS), stacking.ROUNDS
+    if big and len(labels) >= 500:
+        stacking.PLATFORM_PARAMS["num_leaves"] = 16
+        stacking.ROUNDS = 400
     try:
         fit = fit_platform_stack(
             log_odds,
@@ -190,9 +372,23 @@ def stacked(
             weights=weights,
             seed=seed,
             min_per_class=MIN_PER_CLASS,
+            folds_by="network" if by_network else "account",
         )
     except TrainingDataError:
-        return base
+        return scorer if guard else base
+    finally:
+        stacking.PLATFORM_PARAMS.clear()
+        stacking.PLATFORM_PARAMS.update(saved[0])
+        stacking.ROUNDS = saved[1]
+    evidence = fit.evidence
+    champion, challenger = (
+        evidence["champion_average_precision"],
+        evidence["challenger_average_precision"],
+    )
+    if guard and champion is not None and challenger is not None and challenger < champion:
+        return scorer
+    if platform_only:
+        return replace(base, stack=replace(fit.stack, champion_weight=0.0, platform_weight=1.0))
     return replace(base, stack=fit.stack)
 
 
@@ -217,16 +413,17 @@ def run(
     rows = []
     for day in range(1, days + 2):
         decided = set(loop.decided["account_id"])
-        figures = day_figures(loop.scorer, table, decided)
-        queue = queue_of(loop.scorer, table, decided, plan, day)
+        figures = day_figures(loop, table, decided)
+        queue = queue_of(loop, table, decided, plan, day)
         truth = table.loc[queue["account_id"], "label"].to_numpy()
         figures[f"p@{capacity}"] = float(truth.mean())
-        rows.append({"day": day, **figures})
+        a, b = loop.weights
+        rows.append({"day": day, **figures, "a": a, "b": b})
         if day > days:
             break  # the day after the last night: measured, not decided
         flip = rng.random(len(truth)) < wrong
         queue = queue.assign(label=np.where(flip, 1 - truth, truth), day=day)
-        loop = Loop(loop.scorer, pd.concat([loop.decided, queue], ignore_index=True))
+        loop = replace(loop, decided=pd.concat([loop.decided, queue], ignore_index=True))
         started = time.perf_counter()
         loop = learn(loop, table, mode, targets, seed + day)
         rows[-1]["night_seconds"] = time.perf_counter() - started
