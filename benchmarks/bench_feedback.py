@@ -18,9 +18,11 @@ learns from every decision so far, by ``--mode``:
   Variants (words in the mode's name, measured in docs/feedback.md): ``bynetwork`` (the
   weights judged out of fold by network, as before), ``guard`` (a stack whose out-of-fold AP
   is below the champion's is not served, as the service refuses it), ``big`` (16 leaves, 400
-  rounds from 500 decisions), ``platform`` (the platform model alone), ``net`` (the decisions
-  spread through network and branch added as evidence: ``spread_evidence``; needs the
-  decisions at scoring time, which the service's scoring does not read);
+  rounds from 500 decisions), ``platform`` (the platform model alone), ``clean`` (decisions
+  the platform model contradicts out of fold at odds of 20:1 or more left out, from 200 on),
+  ``net`` (the decisions spread through network and branch added as evidence:
+  ``spread_evidence``; needs the decisions at scoring time, which the service's scoring does
+  not read);
 - ``weight``: the weighting alternative: LightGBM refitted each night on the champion's
   simulator table and the decided accounts (weighing as much in all as the table).
 
@@ -250,6 +252,7 @@ def learn(
             guard="guard" in mode,
             big="big" in mode,
             by_network="bynetwork" in mode,
+            clean="clean" in mode,
             platform_only="platform" in mode,
         )
         if scorer.stack is not None:
@@ -349,6 +352,7 @@ def stacked(
     big: bool = False,
     by_network: bool = False,
     platform_only: bool = False,
+    clean: bool = False,
 ) -> RiskScorer:
     """The champion with a platform model stacked on it, or the champion alone while the
     decisions span too few networks. ``guard``: as the service does, a stack whose
@@ -362,6 +366,15 @@ def stacked(
     if big and len(labels) >= 500:
         stacking.PLATFORM_PARAMS["num_leaves"] = 16
         stacking.ROUNDS = 400
+    if clean and len(labels) >= 200:
+        # a decision the platform model, out of fold, contradicts with odds of 20:1 or more
+        # (a confirmed network's member dismissed, say) is left out as a likely mistake
+        params = {**stacking.PLATFORM_PARAMS, "seed": seed}
+        params.update(stacking._monotone(list(base.feature_names)))
+        folds = stacking._account_folds(len(labels), seed)
+        guess = stacking._out_of_fold(params, base.matrix(rows), labels, folds)
+        kept = ~(((labels == 1) & (guess < -3.0)) | ((labels == 0) & (guess > 3.0)))
+        rows, labels, weights, log_odds = rows[kept], labels[kept], weights[kept], log_odds[kept]
     try:
         fit = fit_platform_stack(
             log_odds,
@@ -501,7 +514,9 @@ def plot(results: dict[str, pd.DataFrame], path: str) -> None:
                 continue
             mode = name.split(", ")[1]
             style = "--" if not name.endswith(" 0% wrong") else "-"
-            colour = colours.get(mode.split(" ")[0])
+            # a loop read from an earlier experiment's log (exp_*.log) in orange
+            earlier = "(exp_" in mode and not mode.startswith("none")
+            colour = "#ff7f0e" if earlier else colours.get(mode.split(" ")[0])
             queue = next(c for c in days.columns if c.startswith("p@"))
             for column, axis in ((("ap"), axes[row][0]), (queue, axes[row][1])):
                 axis.plot(
@@ -531,6 +546,7 @@ def tables_from_log(paths: list[str]) -> dict[str, pd.DataFrame]:
     import re
 
     results: dict[str, pd.DataFrame] = {}
+    origin: dict[str, str] = {}
     for path in paths:
         blocks = re.findall(
             r"\n\[(.+?)\] \(\d+ s\)\n(.+?)(?=\n\n|\nplot:|\Z)",
@@ -545,8 +561,20 @@ def tables_from_log(paths: list[str]) -> dict[str, pd.DataFrame]:
                 for line in text.splitlines()
                 if line.startswith(" ") and "load average" not in line
             )
-            results[name] = pd.read_csv(io.StringIO(rows), sep=r"\s+")
+            table = pd.read_csv(io.StringIO(rows), sep=r"\s+")
+            if name in results:  # the same loop in two logs: each named by its log too
+                first = origin.pop(name)
+                results[_named(name, first)] = results.pop(name)
+                name = _named(name, Path(path).stem)
+            origin[name] = Path(path).stem
+            results[name] = table
     return results
+
+
+def _named(name: str, log: str) -> str:
+    """``share 5%, stack, 0% wrong`` -> ``share 5%, stack (log), 0% wrong``."""
+    share, mode, wrong = name.split(", ")
+    return f"{share}, {mode} ({log}), {wrong}"
 
 
 if __name__ == "__main__":

@@ -5,9 +5,10 @@ accounts (``training/stacking.py`` fits it).
     log-odds = champion_weight * champion's calibrated log-odds
              + platform_weight * platform model's log-odds + intercept
 
-The weights come from a logistic regression on held-out (network-grouped, out-of-fold)
-predictions, so the platform model counts as much as it predicts networks it has not seen: on
-a world unlike the simulators (a champion AP of 0.2) it takes over, on one like them the
+The weights come from a logistic regression on out-of-fold predictions (folds by decided
+account), so the platform model counts as much as it predicts accounts whose labels it has not
+seen: on a
+world unlike the simulators (a champion AP of 0.2) it takes over, on one like them the
 champion keeps most of the say. It ships as two artifacts (``platform.txt``: the LightGBM
 booster; ``stack.json``: the weights).
 """

@@ -101,7 +101,7 @@ def fit_platform_stack(
         "champion_weight": stack.champion_weight,
         "platform_weight": stack.platform_weight,
         "intercept": stack.intercept,
-        # out of fold: each decided account scored by a platform model that never saw its network
+        # out of fold: each decided account scored by a platform model that never saw its label
         "champion_average_precision": _ap(labels, champion_log_odds, sample_weight),
         "platform_average_precision": _ap(labels, out_of_fold, sample_weight),
         "challenger_average_precision": _ap(labels, stacked, sample_weight),
