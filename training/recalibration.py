@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from models.bands import assign_bands, choose_band_thresholds
+from models.inclusion import decision_weights as decision_weights
 from models.mlflow_io import RegisteredVersion, download_model_files
 from models.vocab import BAND_NAMES
-from risk.service.exploration import decision_weights as decision_weights
 from training.challenger import register_variant
 from training.errors import TrainingDataError
 

@@ -121,11 +121,3 @@ def run_picks(
     drawn = draw_exploration(undecided, plan, run_id, shown_first(plan.ordinary))
     store.save_picks(engine, run_id, drawn)
     return store.stored_picks(engine, run_id)
-
-
-def decision_weights(inclusion_probability: pd.Series) -> np.ndarray:
-    """Each decision's Horvitz-Thompson weight: 1 / inclusion probability for an exploration
-    pick (it stands for the undecided accounts like it), 1 for the queue's own decisions (their
-    stratum, the top of the queue, is decided whole)."""
-    pi = inclusion_probability.to_numpy(dtype=float)
-    return np.where(np.isnan(pi), 1.0, 1.0 / np.clip(np.nan_to_num(pi, nan=1.0), 1e-9, 1.0))

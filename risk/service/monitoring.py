@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from risk.service.exploration import decision_weights
+from models.inclusion import decision_weights
 from risk.settings import Settings
 from risk.store.exploration import decision_facts
 from risk.store.monitoring import StoreFigures as StoreFigures  # the API renders it
