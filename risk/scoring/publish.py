@@ -58,7 +58,6 @@ class ScoringSummary:
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     reasons_reused: int = 0  # accounts whose reasons the previous run held (risk.scoring.reuse)
     scores_reused: int = 0  # accounts whose calibrated score it held
-    rows_carried: int = 0  # score rows copied inside the store from it (risk.store.carry)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (the CLI's ``--json`` output)."""
@@ -74,7 +73,6 @@ class ScoringSummary:
             "peak_memory_mb": self.peak_memory_mb,
             "reasons_reused": self.reasons_reused,
             "scores_reused": self.scores_reused,
-            "rows_carried": self.rows_carried,
             "drift": self.drift,
             "store": self.store,
             "out": str(self.out) if self.out else None,
@@ -161,7 +159,6 @@ def publish_scored(
     calibrated: pd.Series | None = None,
     reasons_reused: int = 0,
     scores_reused: int = 0,
-    previous_run_id: str | None = None,
 ) -> ScoringSummary:
     """Drift, counts, store rows, score table and the one-transaction publish. The drift record
     holds what the prior-shift correction did; the score's PSI is of the score as calibrated in
@@ -189,10 +186,10 @@ def publish_scored(
     try:
         with clock.stage("write", total=len(table)):
             write_run_values(values_file, table.index.astype(str), stored, percentiles)
-            written, carried = write_in_chunks(
+            written = write_in_chunks(
                 store, run_id, table, clock,
                 stage="write", chunk_size=max(chunk_size, ROWS_PER_TRANSACTION),
-                score_file=score_file, carry_from=previous_run_id,
+                score_file=score_file,
             )  # fmt: skip
             if score_file is not None:
                 score_file.close()
@@ -227,5 +224,4 @@ def publish_scored(
         cpu_seconds=dict(clock.cpu_seconds),
         reasons_reused=reasons_reused,
         scores_reused=scores_reused,
-        rows_carried=carried,
     )

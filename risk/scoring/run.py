@@ -98,5 +98,4 @@ def run_scoring(
         chunk_size=chunk_size,
         reasons_reused=scored.reasons_reused,
         scores_reused=scored.scores_reused,
-        previous_run_id=None if previous is None else previous.run_id,
     )

@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import ScoreTableWriter
 from risk.scoring.table import STORED_COLUMNS
-from risk.store.carry import copy_rows, unchanged_rows
 from risk.store.runs import insert_score_rows, score_rows
 from risk.vocab import EXPLAINED_BANDS
 
@@ -61,34 +60,18 @@ def write_in_chunks(
     stage: str,
     chunk_size: int,
     score_file: ScoreTableWriter | None = None,
-    carry_from: str | None = None,
-) -> tuple[int, int]:
+) -> int:
     """Write the run's rows in rank order, chunk by chunk (one transaction each), to the store
     and the score file; the per-account feature values go to the run's values file
     (``risk.store.run_values``). A second thread builds chunk i+1's rows and its part of the
     score file (the sentences of its indicators: Python) while chunk i goes into the store
-    (sqlite3 and psycopg release the GIL while the database works): two cores, not one.
-    ``carry_from``: the previous run; rows it holds unchanged but for their rank are copied
-    inside the database (``risk.store.carry``), only the others are sent. Returns (rows
-    written in all, rows of them copied)."""
+    (sqlite3 and psycopg release the GIL while the database works): two cores, not one."""
     order = np.argsort(table["rank"].to_numpy(), kind="stable")
     starts = range(0, len(order), chunk_size)
-    carried = np.zeros(len(table), dtype=bool)
-    if carry_from is not None:
-        carried = unchanged_rows(engine, carry_from, store_frame(table))
-        copy_rows(
-            engine,
-            run_id,
-            carry_from,
-            table.index[carried].astype(str).tolist(),
-            table["rank"].to_numpy()[carried].tolist(),
-        )
-        clock.advance(stage, int(carried.sum()))
 
     def prepare(start: int) -> list[tuple[Any, ...]]:
-        rows_at = order[start : start + chunk_size]
-        part = table.iloc[rows_at]
-        rows = score_rows(run_id, store_frame(part[~carried[rows_at]]))
+        part = table.iloc[order[start : start + chunk_size]]
+        rows = score_rows(run_id, store_frame(part))
         if score_file is not None:
             score_file.write(part)
         return rows
@@ -101,12 +84,10 @@ def write_in_chunks(
             rows = pending.result()
             if index + 1 < len(starts):
                 pending = builder.submit(prepare, starts[index + 1])
-            if rows:
-                insert_score_rows(engine, run_id, start, rows)
+            insert_score_rows(engine, run_id, start, rows)
             written += len(rows)
             clock.advance(stage, len(rows))
-    copied = int(carried.sum())
-    return written + copied, copied
+    return written
 
 
 def numeric_feature_columns(features: pd.DataFrame, names: Sequence[str]) -> list[str]:

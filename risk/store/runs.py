@@ -135,7 +135,7 @@ def find_published_run(
     return None if row is None else RunRecord.from_row(row)
 
 
-def require_running(connection: Connection, run_id: str) -> None:
+def _require_running(connection: Connection, run_id: str) -> None:
     """Raise unless the run exists and is still being written."""
     status = connection.execute(select(_runs.status).where(_runs.id == run_id)).scalar()
     if status is None:
@@ -160,7 +160,7 @@ def write_scores(
     check_scores_frame(scores)
     json_frames = checked_json_frames(scores, features, percentiles)
     with engine.connect() as connection:
-        require_running(connection, run_id)
+        _require_running(connection, run_id)
 
     def prepare(start: int) -> list[tuple[Any, ...]]:
         part = slice(start, start + ROWS_PER_TRANSACTION)
@@ -194,7 +194,7 @@ def insert_score_rows(engine: Engine, run_id: str, start: int, rows: list[tuple[
     published); ``start``: the chunk's first row in the run, for the message of a clash."""
     try:
         with write_transaction(engine) as connection:
-            require_running(connection, run_id)
+            _require_running(connection, run_id)
             insert_rows(connection, scores_table, ("run_id", *SCORE_COLUMNS), rows)
     except IntegrityError as error:
         raise StoreConflictError(
@@ -222,7 +222,7 @@ def publish_run(
         digest = run_content_digest(connection, run_id)
     try:
         with write_transaction(engine) as connection:
-            require_running(connection, run_id)
+            _require_running(connection, run_id)
             rows = connection.execute(
                 select(func.count())
                 .select_from(scores_table)
@@ -288,7 +288,7 @@ def file_sha256(path: Path) -> str:
 def fail_run(engine: Engine, run_id: str, error: str) -> None:
     """Mark a running run failed and drop its scores (never touches a published run)."""
     with write_transaction(engine) as connection:
-        require_running(connection, run_id)
+        _require_running(connection, run_id)
         connection.execute(delete(scores_table).where(scores_table.c.run_id == run_id))
         connection.execute(
             update(runs_table)

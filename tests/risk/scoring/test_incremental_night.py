@@ -81,9 +81,6 @@ def test_an_incremental_night_publishes_what_a_full_run_publishes(
     # most accounts kept their reasons, the changed networks' were explained again
     assert 0 < incremental.reasons_reused < explained
     assert incremental.to_dict()["reasons_reused"] == incremental.reasons_reused
-    # most rows were copied inside the store from the first night's (risk.store.carry)
-    assert full.rows_carried == 0
-    assert incremental.scores_reused // 2 < incremental.rows_carried < incremental.accounts_scored
     ours, theirs = _rows(store_url, incremental.run_id), _rows(reference_url, full.run_id)
     pd.testing.assert_frame_equal(ours, theirs, check_exact=True)
     assert ours["reasons"].notna().sum() == explained
