@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from datetime import date, datetime
 from typing import Any
 
 import orjson
 
-_LONG_DIGITS = re.compile(r"[0-9]{19}")
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 
@@ -43,19 +41,6 @@ def json_bytes(
 def json_text(value: Any, *, pretty: bool = False) -> str:
     """``value`` as JSON text."""
     return json_bytes(value, pretty=pretty).decode()
-
-
-def json_loads(text: str | bytes) -> Any:
-    """Parse JSON text (orjson in C: reading a run's rows parses a JSON document per account);
-    what orjson refuses and the standard library reads (a NaN literal in rows written before
-    this module) is parsed by the standard library, to the same values; so is text with a run
-    of 19 digits or more (orjson reads an integer beyond 64 bits as a float, Python exactly)."""
-    if _LONG_DIGITS.search(text if isinstance(text, str) else text.decode()) is None:
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(text)
 
 
 def json_column(value: Any) -> str | None:

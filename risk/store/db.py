@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from risk.errors import StoreError
-from risk.jsontext import json_loads, json_text
+from risk.jsontext import json_text
 
 # Lets a write transaction on SQLite take the write lock up front (BEGIN IMMEDIATE), so two
 # writers queue on busy_timeout instead of failing when one upgrades a read snapshot.
@@ -37,9 +37,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(
-        url, json_serializer=json_text, json_deserializer=json_loads, pool_pre_ping=True
-    )
+    return create_engine(url, json_serializer=json_text, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -47,7 +45,7 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, json_serializer=json_text, json_deserializer=json_loads)
+    engine = create_engine(url, json_serializer=json_text)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
