@@ -1,12 +1,14 @@
 """Benchmark: the nightly scoring run end to end on a simulated 1M-account platform.
 
     uv run python benchmarks/bench_score.py [--accounts 1000000] [--workdir /tmp/bench_score]
-        [--snapshot DIR] [--positive-share 0.05] [--store-url URL] [--night-change 0.05]
+        [--snapshot DIR] [--positive-share 0.05] [--store-url URL | --database postgresql]
+        [--night-change 0.05]
 
 Simulates the platform once (kept in the work dir; or scores ``--snapshot``), trains and
 registers a model on a smaller simulated sample (kept too), then times ``run_scoring``
 (features, scores, reasons for medium and above, indicators, drift, write to a fresh SQLite
-store or ``--store-url``, score table file) and prints wall, CPU seconds and peak resident
+store, a fresh PostgreSQL database with ``--database postgresql``, or ``--store-url``; score
+table file) and prints wall, CPU seconds and peak resident
 memory per stage, the bytes the run added to the store, and, in the same process, the floor:
 read the Parquet tables, the feature group-bys and one predict pass; then run / floor.
 Targets (issue 21): <= 60 s, <= 6 GB, run / floor <= 2.0, <= 1 GB stored per 1M accounts.
@@ -142,6 +144,19 @@ def store_bytes(store_url: str, home: Path) -> int:
     return on_disk + int(size or 0)
 
 
+def fresh_postgresql(name: str) -> str:
+    """A new, empty database ``name`` on the local PostgreSQL (trust auth, user postgres): the
+    run's store, as the SQLite default is a fresh file."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
 def account_lookups(store_url: str, account_ids: list[str], count: int = 2_000) -> str:
     """p50/p99 of one account's stored score with its feature values and percentiles (what
     ``GET /v1/accounts/{id}`` reads), over ``count`` random accounts of the run."""
@@ -212,6 +227,12 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_score"))
     parser.add_argument("--store-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: a fresh database on 127.0.0.1:5432 (user postgres), dropped first",
+    )
+    parser.add_argument(
         "--night-change",
         type=float,
         default=None,
@@ -237,6 +258,10 @@ def main() -> int:
     home = work / "home"
     os.environ["RISK_HOME"] = str(home)  # the per-run files of the store live here
     store_url = args.store_url
+    if store_url is None and args.database == "postgresql":
+        store_url = fresh_postgresql("risk_bench_score")
+        for leftover in home.glob("runs/*"):
+            leftover.unlink()
     if store_url is None:
         database = work / "risk.db"
         for leftover in [*work.glob("risk.db*"), *work.glob("runs/*")]:
@@ -250,7 +275,8 @@ def main() -> int:
 
     print(f"imports (mlflow, lightgbm) {time.perf_counter() - imports:.0f} s")
     print(f"scoring {score_dir} into {store_url}; load {Path('/proc/loadavg').read_text()}")
-    bytes_before = store_bytes(store_url, home) if args.store_url else 0
+    bytes_before = store_bytes(store_url, home)
+    print(f"store {store_url} holds {bytes_before / 1e6:,.0f} MB before the run")
     started, cpu_started = time.perf_counter(), time.process_time()
     summary = run_scoring(
         snapshot_dir=score_dir,
@@ -295,6 +321,7 @@ def main() -> int:
     )
     if args.night_change is not None:
         night = next_night(score_dir, work / "night", out, args.night_change)
+        bytes_before_night = store_bytes(store_url, home)
         started, cpu_started = time.perf_counter(), time.process_time()
         again = run_scoring(
             snapshot_dir=night,
@@ -308,6 +335,8 @@ def main() -> int:
         night_total = time.perf_counter() - started
         night_cpu = time.process_time() - cpu_started
         load_night = Path("/proc/loadavg").read_text().strip()
+        night_stored = store_bytes(store_url, home) - bytes_before_night
+        night_peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
         explained = sum(again.counts["bands"][band] for band in ("medium", "high", "critical"))
         print(f"\nincremental night (load average {load_night})")
         night_rows = {
@@ -317,8 +346,16 @@ def main() -> int:
         _print_rows(night_rows, (night_total, night_cpu, max(again.peak_memory_mb.values())))
         print(
             f"scores reused {again.scores_reused:,} of {again.accounts_scored:,}, reasons reused "
-            f"{again.reasons_reused:,} of {explained:,} explained; night / floor "
-            f"{night_total / floor.total:.2f} (target <= 0.5)"
+            f"{again.reasons_reused:,} of {explained:,} explained; store bytes added by the night:"
+            f" {night_stored / 1e6:,.0f} MB"
+        )
+        night_ratio = night_total / floor.total
+        night_verdict = "PASS" if night_total <= 15 and night_ratio <= 0.5 else "MISS"
+        print(
+            f"{night_verdict}: night of {again.accounts_scored:,} accounts in {night_total:.1f} s"
+            f" ({night_cpu:.1f} CPU s), night/floor {night_ratio:.2f}, process peak RSS"
+            f" {night_peak_gb:.1f} GB, store +{night_stored / 1e9:.2f} GB (targets: <= 15 s at"
+            f" 1M, night/floor <= 0.5); load average {load_night}"
         )
     return 0 if verdict == "PASS" else 1
 

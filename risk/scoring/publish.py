@@ -26,7 +26,13 @@ from risk.scoring.table import (
 )
 from risk.store.db import masked_url
 from risk.store.run_values import remove_values, values_path, write_run_values
-from risk.store.runs import begin_run, fail_run, find_published_run, publish_run
+from risk.store.runs import (
+    ROWS_PER_TRANSACTION,
+    begin_run,
+    fail_run,
+    find_published_run,
+    publish_run,
+)
 from risk.store.scores import scores_frame
 
 if TYPE_CHECKING:
@@ -182,7 +188,8 @@ def publish_scored(
             write_run_values(values_file, table.index.astype(str), stored, percentiles)
             written = write_in_chunks(
                 store, run_id, table, clock,
-                stage="write", chunk_size=chunk_size, score_file=score_file,
+                stage="write", chunk_size=max(chunk_size, ROWS_PER_TRANSACTION),
+                score_file=score_file,
             )  # fmt: skip
             if score_file is not None:
                 score_file.close()

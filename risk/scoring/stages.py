@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeAlias
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from sqlalchemy import Engine
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import ScoreTableWriter
 from risk.scoring.table import STORED_COLUMNS
-from risk.store.runs import write_scores
+from risk.store.runs import insert_score_rows, score_rows
 from risk.vocab import EXPLAINED_BANDS
 
 if TYPE_CHECKING:
@@ -60,17 +61,32 @@ def write_in_chunks(
     chunk_size: int,
     score_file: ScoreTableWriter | None = None,
 ) -> int:
-    """Write the run's rows in rank order, chunk by chunk, to the store (and the score file);
-    the per-account feature values go to the run's values file (``risk.store.run_values``)."""
+    """Write the run's rows in rank order, chunk by chunk (one transaction each), to the store
+    and the score file; the per-account feature values go to the run's values file
+    (``risk.store.run_values``). A second thread builds chunk i+1's rows and its part of the
+    score file (the sentences of its indicators: Python) while chunk i goes into the store
+    (sqlite3 and psycopg release the GIL while the database works): two cores, not one."""
     order = np.argsort(table["rank"].to_numpy(), kind="stable")
-    written = 0
-    for start in range(0, len(order), chunk_size):
-        rows = order[start : start + chunk_size]
-        part = table.iloc[rows]
-        written += write_scores(engine, run_id, store_frame(part))
+    starts = range(0, len(order), chunk_size)
+
+    def prepare(start: int) -> list[tuple[Any, ...]]:
+        part = table.iloc[order[start : start + chunk_size]]
+        rows = score_rows(run_id, store_frame(part))
         if score_file is not None:
             score_file.write(part)
-        clock.advance(stage, len(rows))
+        return rows
+
+    written = 0
+    with ThreadPoolExecutor(max_workers=1) as builder:
+        pending = builder.submit(prepare, starts[0]) if starts else None
+        for index, start in enumerate(starts):
+            assert pending is not None
+            rows = pending.result()
+            if index + 1 < len(starts):
+                pending = builder.submit(prepare, starts[index + 1])
+            insert_score_rows(engine, run_id, start, rows)
+            written += len(rows)
+            clock.advance(stage, len(rows))
     return written
 
 

@@ -32,7 +32,11 @@ from risk.store.run_digest import RunDigest, run_content_digest
 from risk.store.schema import runs_table, scores_table
 from risk.store.types import utcnow
 
-_CHUNK_ROWS = 20_000
+# Rows per write transaction. SQLite checkpoints its write-ahead log after commits, copying
+# every page the transaction touched (the five indexes' pages again and again with small
+# transactions): 100,000 rows cost ~25 % less CPU than 20,000 (measured at 200k accounts). A
+# decision waits one such transaction at most (a few seconds; the busy timeout is 30 s).
+ROWS_PER_TRANSACTION = 100_000
 _runs = runs_table.c
 # What a RunRecord holds: every column but the pruned rows' tallies (large; only reports read them).
 _RECORD = select(*[_runs[field.name] for field in fields(RunRecord)])
@@ -159,13 +163,13 @@ def write_scores(
         _require_running(connection, run_id)
 
     def prepare(start: int) -> list[tuple[Any, ...]]:
-        part = slice(start, start + _CHUNK_ROWS)
+        part = slice(start, start + ROWS_PER_TRANSACTION)
         return score_tuples(
             scores.iloc[part], run_id, {k: v.iloc[part] for k, v in json_frames.items()}
         )
 
     written = 0
-    starts = range(0, len(scores), _CHUNK_ROWS)
+    starts = range(0, len(scores), ROWS_PER_TRANSACTION)
     # Build chunk i+1's rows (Arrow and sqlite3/psycopg release the GIL) while chunk i is written.
     with ThreadPoolExecutor(max_workers=1) as builder:
         pending = builder.submit(prepare, starts[0]) if starts else None
@@ -174,13 +178,20 @@ def write_scores(
             rows = pending.result()
             if index + 1 < len(starts):
                 pending = builder.submit(prepare, starts[index + 1])
-            _insert_chunk(engine, run_id, start, rows)
+            insert_score_rows(engine, run_id, start, rows)
             written += len(rows)
     return written
 
 
-def _insert_chunk(engine: Engine, run_id: str, start: int, rows: list[tuple[Any, ...]]) -> None:
-    """One chunk in its own transaction (the run stays invisible until published)."""
+def score_rows(run_id: str, scores: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """The rows ``insert_score_rows`` takes for a frame of score rows (checked first)."""
+    check_scores_frame(scores)
+    return score_tuples(scores, run_id, {})
+
+
+def insert_score_rows(engine: Engine, run_id: str, start: int, rows: list[tuple[Any, ...]]) -> None:
+    """One chunk of ``score_rows`` in its own transaction (the run stays invisible until
+    published); ``start``: the chunk's first row in the run, for the message of a clash."""
     try:
         with write_transaction(engine) as connection:
             _require_running(connection, run_id)
