@@ -122,6 +122,21 @@ def network_weights(network_id: pd.Series, power: float) -> np.ndarray:
     return weights / weights.mean()
 
 
+def world_members(rows: pd.DataFrame, config: TrainingConfig) -> np.ndarray | None:
+    """Per row, the ensemble member it trains (-1: every member; the platform's own rows),
+    the worlds dealt round the members in the order they were drawn; None: one booster."""
+    if config.members == 1 or "world" not in rows.columns:
+        return None
+    drawn = [w for w in pd.unique(rows["world"]) if w != PLATFORM_WORLD]
+    if len(drawn) < config.members:
+        raise TrainingDataError(
+            f"{config.members} ensemble members need at least as many generated worlds; "
+            f"the training table holds {len(drawn)}"
+        )
+    member = {world: i % config.members for i, world in enumerate(drawn)}
+    return rows["world"].map(member).fillna(-1).to_numpy(dtype=np.int64)
+
+
 def fit_on_parts(
     table: pd.DataFrame, parts: pd.Series, features: list[str], config: TrainingConfig
 ) -> Fitted:
@@ -148,6 +163,7 @@ def fit_on_parts(
         part["calibration"][features],
         part["calibration"]["label"],
         sample_weight=network_weights(part["train"]["network_id"], config.network_weight_power),
+        member_of=world_members(part["train"], config),
     )
     linear = fit_logistic(part["train"], part["train"]["label"].to_numpy(), features, config.seed)
     candidates = build_candidates(
