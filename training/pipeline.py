@@ -387,6 +387,7 @@ def train_and_register(
         "labelled_accounts": len(own),
         "world_accounts": len(table) - len(own),
         "worlds": [world_summary(spec) for spec in config.worlds],
+        "members": fitted.classifier.members_,
     }
     fingerprint = snapshot_fingerprint(snapshot, moment)
     summary_table = metrics_table(evaluation, k)
