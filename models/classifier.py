@@ -123,12 +123,14 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         y_cal: Sequence[int] | NDArray[np.int_] | pd.Series | None = None,
         sample_weight: NDArray[np.float64] | None = None,
         member_of: NDArray[np.int_] | None = None,
+        stop_member_of: NDArray[np.int_] | None = None,
     ) -> RiskClassifier:
         """Train on ``X``; stop early on ``X_val``; calibrate on ``X_cal`` (default: half of
         ``X_val``, the half not used for stopping), data the booster never trained on.
         ``sample_weight`` weighs training rows (e.g. so each network counts alike).
         ``member_of`` (one per training row: -1 = every member, else a member's number) trains
-        one booster per member on its rows and ships their average (``models.ensemble``)."""
+        one booster per member on its rows and ships their average (``models.ensemble``);
+        ``stop_member_of`` (one per stopping row, the same marks) stops each on its own rows."""
         # lazy: lightgbm adds ~0.5 s to import; models.mlflow_io (API start-up) imports this
         import lightgbm as lgb
 
@@ -142,16 +144,24 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         matrix = feature_matrix(X, self.feature_names_)
         weights = None if sample_weight is None else np.asarray(sample_weight)
         stop_matrix = feature_matrix(X_stop, self.feature_names_)
+        members = member_rows(len(y_fit), member_of)
+        stops = (
+            member_rows(len(y_stop), stop_member_of)
+            if stop_member_of is not None
+            else [np.arange(len(y_stop))] * len(members)
+        )
+        if len(stops) != len(members):
+            raise ModelError(f"{len(members)} members but {len(stops)} sets to stop them on")
         boosters = [
             self._boost(
                 lgb,
                 matrix[rows],
                 y_fit[rows],
                 None if weights is None else weights[rows],
-                stop_matrix,
-                y_stop,
+                stop_matrix[stop],
+                y_stop[stop],
             )
-            for rows in member_rows(len(y_fit), member_of)
+            for rows, stop in zip(members, stops, strict=True)
         ]
         self.best_iteration_ = round(float(np.mean([b.current_iteration() for b in boosters])))
         self.members_ = len(boosters)

@@ -122,19 +122,26 @@ def network_weights(network_id: pd.Series, power: float) -> np.ndarray:
     return weights / weights.mean()
 
 
-def world_members(rows: pd.DataFrame, config: TrainingConfig) -> np.ndarray | None:
-    """Per row, the ensemble member it trains (-1: every member; the platform's own rows),
-    the worlds dealt round the members in the order they were drawn; None: one booster."""
-    if config.members == 1 or "world" not in rows.columns:
+def world_members(table: pd.DataFrame, config: TrainingConfig) -> dict[str, int] | None:
+    """Which ensemble member each generated world trains, the worlds dealt round the members
+    in the order they were drawn; None: one booster (the platform's own rows train every
+    member: see :func:`member_marks`)."""
+    if config.members == 1 or "world" not in table.columns:
         return None
-    drawn = [w for w in pd.unique(rows["world"]) if w != PLATFORM_WORLD]
+    drawn = [w for w in pd.unique(table["world"]) if w != PLATFORM_WORLD]
     if len(drawn) < config.members:
         raise TrainingDataError(
             f"{config.members} ensemble members need at least as many generated worlds; "
             f"the training table holds {len(drawn)}"
         )
-    member = {world: i % config.members for i, world in enumerate(drawn)}
-    return rows["world"].map(member).fillna(-1).to_numpy(dtype=np.int64)
+    return {str(world): i % config.members for i, world in enumerate(drawn)}
+
+
+def member_marks(rows: pd.DataFrame, members: dict[str, int] | None) -> np.ndarray | None:
+    """Per row, the member it trains (-1: every member), as ``RiskClassifier.fit`` takes it."""
+    if members is None:
+        return None
+    return rows["world"].map(members).fillna(-1).to_numpy(dtype=np.int64)
 
 
 def fit_on_parts(
@@ -149,6 +156,7 @@ def fit_on_parts(
             raise TrainingDataError(
                 f"the {name} part has one class only: too few labelled networks"
             )
+    members = world_members(table, config)
     params = {
         "random_state": config.seed,
         "calibration": config.calibration,
@@ -163,7 +171,9 @@ def fit_on_parts(
         part["calibration"][features],
         part["calibration"]["label"],
         sample_weight=network_weights(part["train"]["network_id"], config.network_weight_power),
-        member_of=world_members(part["train"], config),
+        member_of=member_marks(part["train"], members),
+        # each member stops where it learns: on the platform's and its own worlds' networks
+        stop_member_of=member_marks(part["stopping"], members),
     )
     linear = fit_logistic(part["train"], part["train"]["label"].to_numpy(), features, config.seed)
     candidates = build_candidates(

@@ -13,7 +13,7 @@ from models.errors import ModelError
 from tests.models.conftest import synthetic_accounts
 from training.config import TrainingConfig
 from training.errors import TrainingDataError
-from training.pipeline import world_members
+from training.pipeline import member_marks, world_members
 from training.worlds import PLATFORM_WORLD
 
 Split = dict[str, tuple[pd.DataFrame, np.ndarray]]
@@ -96,8 +96,10 @@ def test_a_classifier_with_members_ships_their_average(toy_split: Split) -> None
 def test_worlds_are_dealt_round_the_members_and_the_platform_trains_every_one() -> None:
     rows = pd.DataFrame({"world": [PLATFORM_WORLD, "a-1", "b-2", "a-3", "b-4", PLATFORM_WORLD]})
     members = world_members(rows, TrainingConfig(members=2))
-    assert members is not None
-    assert members.tolist() == [-1, 0, 1, 0, 1, -1]
+    assert members == {"a-1": 0, "b-2": 1, "a-3": 0, "b-4": 1}
+    # a part of the table that lacks a world keeps every other world's member
+    marks = member_marks(rows.iloc[[0, 2, 4, 5]], members)
+    assert marks is not None and marks.tolist() == [-1, 1, 1, -1]
     assert world_members(rows, TrainingConfig(members=1)) is None
     with pytest.raises(TrainingDataError, match="at least as many generated worlds"):
         world_members(rows, TrainingConfig(members=5))
