@@ -64,7 +64,7 @@ def serve(
 ) -> None:
     """Serve the API (docs at /docs); loads the champion model once per worker."""
     # lazy: the resolver's module, only when serving
-    from risk.service.champion_resolver import start_resolver
+    from risk.service.champion_resolver import start_resolver, workers_environment
 
     if bytecode_missing():
         Console(stderr=True).print(
@@ -77,7 +77,11 @@ def serve(
     # The champion is resolved once (a local registry here and now, any other by a process of
     # its own while the workers start): they load its files without importing MLflow (about
     # half of their start-up otherwise).
-    resolver = start_resolver(private_directory("risk-champion-"))
+    directory = private_directory("risk-champion-")
+    resolver = start_resolver(directory)
+    # this command's process becomes the server: its environment is the workers' (and the
+    # single in-process worker's) only input besides the settings
+    os.environ.update(workers_environment(directory))
     try:
         _run_uvicorn(
             host=host, port=port, workers=workers, log_level=log_level, access_log=access_log

@@ -97,6 +97,7 @@ def train_on(
     structure: Structure = Structure(),
     worlds: Sequence[WorldSpec] = (),
     overrides: dict[str, object] | None = None,
+    members: int = 1,
 ) -> Trained:
     """Fit on one labelled world (and the generated ``worlds``) as ``bench_robustness.train``
     does (no MLflow)."""
@@ -107,7 +108,9 @@ def train_on(
 
     fitted = fit_world(
         snapshot,
-        TrainingConfig(seed=seed, classifier={**unconstrained(free), **(overrides or {})}),
+        TrainingConfig(
+            seed=seed, classifier={**unconstrained(free), **(overrides or {})}, members=members
+        ),
         structure,
         worlds,
     )
@@ -517,8 +520,12 @@ def third_main(args: argparse.Namespace) -> None:
             structure=structure_of(args),
             worlds=worlds,
             overrides=_overrides(args),
+            members=args.members,
         )
-        title = f"trained on both simulators (project + {len(worlds)} worlds, seed {world_seed})"
+        title = (
+            f"trained on both simulators (project + {len(worlds)} worlds, seed {world_seed}, "
+            f"{args.members} member(s))"
+        )
         loso(title, trained, platforms, args.k, not args.no_early)
         _roles_at_medium(title, trained, platforms)
     load = Path("/proc/loadavg").read_text().strip()
@@ -598,6 +605,12 @@ def main() -> None:
     )
     parser.add_argument("--no-early", action="store_true", help="skip the early snapshots")
     parser.add_argument(
+        "--members",
+        type=int,
+        default=None,
+        help="(third_seed_N) boosters averaged, worlds dealt round them (default: as risk train)",
+    )
+    parser.add_argument(
         "--direction",
         choices=("both", "project", "altsim"),
         default="both",
@@ -612,6 +625,10 @@ def main() -> None:
         from risk.settings import Settings
 
         args.world_accounts = Settings.model_fields["training_world_accounts"].default
+    if args.members is None:
+        from risk.settings import Settings
+
+        args.members = Settings.model_fields["training_members"].default
     structure = structure_of(args)
     if any(THIRD.fullmatch(name) for name in args.platforms):
         third_main(args)

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from models.calibration import CalibrationMethod, ScoreCalibrator, fit_calibrator
+from models.ensemble import average_boosters
 from models.errors import ModelError, ModelInputError
 
 
@@ -121,10 +122,15 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         X_cal: pd.DataFrame | None = None,
         y_cal: Sequence[int] | NDArray[np.int_] | pd.Series | None = None,
         sample_weight: NDArray[np.float64] | None = None,
+        member_of: NDArray[np.int_] | None = None,
+        stop_member_of: NDArray[np.int_] | None = None,
     ) -> RiskClassifier:
         """Train on ``X``; stop early on ``X_val``; calibrate on ``X_cal`` (default: half of
         ``X_val``, the half not used for stopping), data the booster never trained on.
-        ``sample_weight`` weighs training rows (e.g. so each network counts alike)."""
+        ``sample_weight`` weighs training rows (e.g. so each network counts alike).
+        ``member_of`` (one per training row: -1 = every member, else a member's number) trains
+        one booster per member on its rows and ships their average (``models.ensemble``);
+        ``stop_member_of`` (one per stopping row, the same marks) stops each on its own rows."""
         # lazy: lightgbm adds ~0.5 s to import; models.mlflow_io (API start-up) imports this
         import lightgbm as lgb
 
@@ -135,15 +141,52 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         X_stop, y_stop, X_cal, y_cal_arr = self._stop_and_calibration_sets(
             X_val, y_val, X_cal, y_cal
         )
-        train_set = lgb.Dataset(
-            feature_matrix(X, self.feature_names_),
-            y_fit,
-            weight=sample_weight,
-            feature_name=self.feature_names_,
+        matrix = feature_matrix(X, self.feature_names_)
+        weights = None if sample_weight is None else np.asarray(sample_weight)
+        stop_matrix = feature_matrix(X_stop, self.feature_names_)
+        members = member_rows(len(y_fit), member_of)
+        stops = (
+            member_rows(len(y_stop), stop_member_of)
+            if stop_member_of is not None
+            else [np.arange(len(y_stop))] * len(members)
         )
-        stop_set = train_set.create_valid(feature_matrix(X_stop, self.feature_names_), y_stop)
+        if len(stops) != len(members):
+            raise ModelError(f"{len(members)} members but {len(stops)} sets to stop them on")
+        boosters = [
+            self._boost(
+                lgb,
+                matrix[rows],
+                y_fit[rows],
+                None if weights is None else weights[rows],
+                stop_matrix[stop],
+                y_stop[stop],
+            )
+            for rows, stop in zip(members, stops, strict=True)
+        ]
+        self.best_iteration_ = round(float(np.mean([b.current_iteration() for b in boosters])))
+        self.members_ = len(boosters)
+        # one booster for every consumer (scores, TreeSHAP, the registry): the members' mean
+        self.booster_ = average_boosters(boosters)
+        self.calibrator_: ScoreCalibrator = fit_calibrator(
+            self.raw_score(X_cal), y_cal_arr, self.calibration
+        )
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def _boost(
+        self,
+        lgb: Any,
+        matrix: NDArray[np.float64],
+        y: NDArray[np.int_],
+        weights: NDArray[np.float64] | None,
+        stop_matrix: NDArray[np.float64],
+        y_stop: NDArray[np.int_],
+    ) -> Any:
+        """One booster, stopped early, cut to its best iteration."""
+        train_set = lgb.Dataset(matrix, y, weight=weights, feature_name=self.feature_names_)
+        stop_set = train_set.create_valid(stop_matrix, y_stop)
         booster = lgb.train(
-            self.lightgbm_params(y_fit, self.feature_names_),
+            self.lightgbm_params(y, self.feature_names_),
             train_set,
             num_boost_round=self.n_estimators,
             valid_sets=[stop_set],
@@ -156,16 +199,9 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
                 )
             ],
         )
-        self.best_iteration_ = int(booster.best_iteration or booster.current_iteration())
+        best = int(booster.best_iteration or booster.current_iteration())
         # Keep only the trees up to the best iteration so every consumer predicts the same way.
-        self.booster_ = lgb.Booster(
-            model_str=booster.model_to_string(num_iteration=self.best_iteration_)
-        )
-        self.calibrator_: ScoreCalibrator = fit_calibrator(
-            self.raw_score(X_cal), y_cal_arr, self.calibration
-        )
-        self.classes_ = np.array([0, 1])
-        return self
+        return lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
 
     def _stop_and_calibration_sets(
         self,
@@ -203,6 +239,21 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         """Total gain per feature, largest first."""
         gain = self.booster_.feature_importance(importance_type="gain")
         return pd.Series(gain, index=self.feature_names_, name="gain").sort_values(ascending=False)
+
+
+def member_rows(count: int, member_of: NDArray[np.int_] | None) -> list[NDArray[np.int_]]:
+    """Row positions each member trains on: rows marked -1 in every member, the others in
+    their own member's (all rows, one member, when ``member_of`` is None)."""
+    if member_of is None:
+        return [np.arange(count)]
+    member_of = np.asarray(member_of)
+    if len(member_of) != count:
+        raise ModelError(f"member_of has {len(member_of)} entries for {count} training rows")
+    members = sorted(int(m) for m in np.unique(member_of[member_of >= 0]))
+    if not members:
+        return [np.arange(count)]
+    shared = member_of < 0
+    return [np.flatnonzero(shared | (member_of == m)) for m in members]
 
 
 def _labels(y: Any) -> NDArray[np.int_]:

@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     training_world_accounts: int = Field(
         default=8_000, ge=500, le=1_000_000, description="Accounts per generated world."
     )
+    training_members: int = Field(
+        default=1,
+        ge=1,
+        le=8,
+        description="Boosters `risk train` averages into the model it ships, each trained on"
+        " the snapshot and its own share of the generated worlds (they are dealt round).",
+    )
     worker_healthcheck_seconds: int = Field(
         default=30,
         ge=1,

@@ -43,8 +43,14 @@ class TrainingConfig:
     # generated worlds trained on beside the snapshot (training/worlds.py): both simulators,
     # habits drawn at random, so the model learns schemes rather than one platform's habits
     worlds: tuple[WorldSpec, ...] = ()
+    # boosters averaged into the one that ships (models/ensemble.py), each trained on the
+    # platform and its own share of the worlds: which worlds a model saw moves its figures on
+    # an unseen platform as much as any feature, and the average of several draws ranks better
+    members: int = 1
 
     def __post_init__(self) -> None:
+        if self.members < 1:
+            raise TrainingError("members must be at least 1")
         if self.review_capacity < 1:
             raise TrainingError("review capacity must be at least 1")
         if list(self.band_precisions) != sorted(self.band_precisions) or not all(

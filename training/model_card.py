@@ -143,8 +143,20 @@ def _worlds_section(data: Mapping[str, Any], metrics: Mapping[str, Any]) -> str:
     return (
         f"Trained with {len(worlds)} generated worlds beside the snapshot "
         f"({data.get('world_accounts', 0):,} accounts; `training/worlds.py`), their habits drawn "
-        "at random so that the model learns schemes rather than one platform's habits. The "
-        "metrics below are the snapshot's own held-out networks.\n\n" + _table(pd.DataFrame(rows))
+        "at random so that the model learns schemes rather than one platform's habits. "
+        + _members_sentence(int(data.get("members", 1)))
+        + "The metrics below are the snapshot's own held-out networks.\n\n"
+        + _table(pd.DataFrame(rows))
+    )
+
+
+def _members_sentence(members: int) -> str:
+    if members <= 1:
+        return ""
+    return (
+        f"The model is the average of {members} boosters, each trained on the snapshot and "
+        f"every {members}th world (`models/ensemble.py`): which worlds one booster sees moves "
+        "its figures on an unseen platform; their average moves less. "
     )
 
 

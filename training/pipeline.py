@@ -122,6 +122,28 @@ def network_weights(network_id: pd.Series, power: float) -> np.ndarray:
     return weights / weights.mean()
 
 
+def world_members(table: pd.DataFrame, config: TrainingConfig) -> dict[str, int] | None:
+    """Which ensemble member each generated world trains, the worlds dealt round the members
+    in the order they were drawn; None: one booster (the platform's own rows train every
+    member: see :func:`member_marks`)."""
+    if config.members == 1 or "world" not in table.columns:
+        return None
+    drawn = [w for w in pd.unique(table["world"]) if w != PLATFORM_WORLD]
+    if len(drawn) < config.members:
+        raise TrainingDataError(
+            f"{config.members} ensemble members need at least as many generated worlds; "
+            f"the training table holds {len(drawn)}"
+        )
+    return {str(world): i % config.members for i, world in enumerate(drawn)}
+
+
+def member_marks(rows: pd.DataFrame, members: dict[str, int] | None) -> np.ndarray | None:
+    """Per row, the member it trains (-1: every member), as ``RiskClassifier.fit`` takes it."""
+    if members is None:
+        return None
+    return rows["world"].map(members).fillna(-1).to_numpy(dtype=np.int64)
+
+
 def fit_on_parts(
     table: pd.DataFrame, parts: pd.Series, features: list[str], config: TrainingConfig
 ) -> Fitted:
@@ -134,6 +156,7 @@ def fit_on_parts(
             raise TrainingDataError(
                 f"the {name} part has one class only: too few labelled networks"
             )
+    members = world_members(table, config)
     params = {
         "random_state": config.seed,
         "calibration": config.calibration,
@@ -148,6 +171,9 @@ def fit_on_parts(
         part["calibration"][features],
         part["calibration"]["label"],
         sample_weight=network_weights(part["train"]["network_id"], config.network_weight_power),
+        member_of=member_marks(part["train"], members),
+        # each member stops where it learns: on the platform's and its own worlds' networks
+        stop_member_of=member_marks(part["stopping"], members),
     )
     linear = fit_logistic(part["train"], part["train"]["label"].to_numpy(), features, config.seed)
     candidates = build_candidates(
@@ -371,6 +397,7 @@ def train_and_register(
         "labelled_accounts": len(own),
         "world_accounts": len(table) - len(own),
         "worlds": [world_summary(spec) for spec in config.worlds],
+        "members": fitted.classifier.members_,
     }
     fingerprint = snapshot_fingerprint(snapshot, moment)
     summary_table = metrics_table(evaluation, k)

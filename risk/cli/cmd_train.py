@@ -189,6 +189,10 @@ def render(result: Any, console: Console) -> None:
             f" {len(result.data['worlds'])} generated worlds (both simulators, habits drawn at"
             " random; held-out figures below are the snapshot's own)"
         )
+    if result.data.get("members", 1) > 1:
+        console.print(
+            f"  the model averages {result.data['members']} boosters, the worlds dealt round them"
+        )
     for part, v in result.data["parts"].items():
         console.print(
             f"  {part:<12} {v['accounts']:>9,} accounts {v['networks']:>7,} networks"

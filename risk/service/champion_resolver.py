@@ -126,12 +126,18 @@ class Resolver:
 
 def start_resolver(directory: Path, *, settings: Settings | None = None) -> Resolver | None:
     """Resolve the champion into ``directory``: at once from a local registry (None: no
-    process), else by a resolver process. The workers started after this (they inherit the
-    environment) load it from there."""
-    os.environ[CHAMPION_DIR_VARIABLE] = str(directory)
+    process), else by a resolver process. The caller points its workers at ``directory``
+    (:func:`workers_environment`); this function leaves the process's environment alone."""
     if resolve_locally(directory, settings=settings or get_settings()):
         return None
     return Resolver(directory)
+
+
+def workers_environment(directory: Path) -> dict[str, str]:
+    """What the server's workers need in their environment to load the resolved champion:
+    uvicorn's workers inherit the environment of ``risk serve``, its only way to pass them
+    anything."""
+    return {CHAMPION_DIR_VARIABLE: str(directory)}
 
 
 def wait_for_resolved(directory: Path, *, timeout_s: float) -> dict[str, Any]:

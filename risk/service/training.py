@@ -43,6 +43,7 @@ def training_config(
         experiment=name or settings.model_name,
         seed=seed,
         worlds=prior_worlds(count, settings.training_world_accounts, seed),
+        members=settings.training_members,
         review_capacity=settings.review_capacity,
         band_precisions=settings.band_precisions,
         out_of_time=out_of_time,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,7 @@ def test_risk_train_learns_from_generated_worlds_too(
     import mlflow
 
     monkeypatch.setenv("RISK_TRAINING_WORLD_ACCOUNTS", "800")
+    monkeypatch.setenv("RISK_TRAINING_MEMBERS", "2")  # one world each
     get_settings.cache_clear()
     snapshot_dir = tmp_path / "platform"
     write_snapshot(small_platform, snapshot_dir, "parquet")
@@ -58,14 +60,17 @@ def test_risk_train_learns_from_generated_worlds_too(
     )
     assert result.exit_code == 0, result.output
     assert "2 generated worlds" in result.output
+    assert "averages 2 boosters" in result.output
     client = mlflow.MlflowClient(f"sqlite:///{risk_home / 'mlflow.db'}")
     run = client.search_runs([client.get_experiment_by_name("w-risk").experiment_id])[0]
     card = Path(client.download_artifacts(run.info.run_id, "report/model_card.md", str(tmp_path)))
     text = card.read_text(encoding="utf-8")
     assert "Trained with 2 generated worlds" in text
     assert "altsim-7000" in text and "project-7001" in text
+    assert "average of 2 boosters" in text
     data = Path(client.download_artifacts(run.info.run_id, "report/data.json", str(tmp_path)))
     assert '"world_accounts"' in data.read_text(encoding="utf-8")
+    assert json.loads(data.read_text(encoding="utf-8"))["members"] == 2
 
 
 def test_labels_naming_unknown_accounts_are_refused(

@@ -20,6 +20,7 @@ from risk.service.champion_resolver import (
     ResolveTimeoutError,
     start_resolver,
     wait_for_resolved,
+    workers_environment,
 )
 from risk.service.errors import ModelUnavailableError
 from risk.service.explanations import load_champion
@@ -141,7 +142,10 @@ def test_serve_resolves_a_local_champion_in_process_and_starts_no_resolver(
     directory.mkdir()
     settings = _settings(trained_world.tracking_uri, tmp_path)
     assert start_resolver(directory, settings=settings) is None  # no process started
-    assert os.environ[CHAMPION_DIR_VARIABLE] == str(directory)  # the workers find it there
+    # the caller's environment is left alone (a server later in this process would otherwise
+    # load this directory); `risk serve` hands it to its workers itself
+    assert CHAMPION_DIR_VARIABLE not in os.environ
+    assert workers_environment(directory) == {CHAMPION_DIR_VARIABLE: str(directory)}
     direct = load_champion(settings=settings)
     resolved = load_resolved_champion(directory, timeout_s=5)
     assert str(resolved.scorer.label) == str(direct.scorer.label)
@@ -153,9 +157,6 @@ def test_a_remote_registry_gets_a_resolver_process_that_ends_once_it_answered(
 ) -> None:
     """Not local (here: a registry with no such model, reached as MLflow would): the resolver
     process answers and exits at once instead of lingering in MLflow's exit handlers."""
-    # start_resolver points the process's workers at the directory (os.environ): undone after
-    # the test, or a later server of this worker loads this test's empty registry (seen in CI)
-    monkeypatch.delenv(CHAMPION_DIR_VARIABLE, raising=False)
     monkeypatch.setenv("RISK_HOME", str(tmp_path / "home"))
     directory = tmp_path / "champion"
     directory.mkdir()
