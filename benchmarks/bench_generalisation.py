@@ -512,8 +512,13 @@ def third_main(args: argparse.Namespace) -> None:
     )
     # which worlds are drawn moves the figures on an unseen platform as much as any change
     # does: --world-seeds trains once per draw (same platform) and prints each
+    models = []
     for world_seed in args.world_seeds or [args.train_seed]:
         worlds = _worlds(args, count, world_seed)
+        if args.members > 1 and args.member_draws:
+            # one draw of `count` worlds per member, seeds world_seed, world_seed + 1, ...
+            draws = range(world_seed, world_seed + args.members)
+            worlds = tuple(w for seed in draws for w in _worlds(args, count, seed))
         trained = train_on(
             project,
             free=args.free,
@@ -528,8 +533,33 @@ def third_main(args: argparse.Namespace) -> None:
         )
         loso(title, trained, platforms, args.k, not args.no_early)
         _roles_at_medium(title, trained, platforms)
+        models.append(trained)
+    if args.bag and len(models) > 1:
+        title = f"the mean of the {len(models)} models above (one per world draw)"
+        loso(title, bagged(models), platforms, args.k, not args.no_early)
     load = Path("/proc/loadavg").read_text().strip()
     print(f"[{time.perf_counter() - started:.0f} s; load average {load}]")
+
+
+def bagged(models: Sequence[Trained]) -> Trained:
+    """Models trained on separate world draws, averaged: the mean of their calibrated
+    log-odds, band thresholds averaged the same way (an approximation: a shipped ensemble
+    would refit its calibration and bands on the average)."""
+    from scipy.special import expit, logit
+
+    def score(frame: pd.DataFrame) -> np.ndarray:
+        each = [np.asarray(m.scorers["model"](frame), dtype=np.float64) for m in models]
+        return np.asarray(expit(np.mean([logit(np.clip(p, 1e-9, 1 - 1e-9)) for p in each], 0)))
+
+    thresholds = {
+        band: float(expit(np.mean([logit(min(m.thresholds[band], 1 - 1e-9)) for m in models])))
+        for band in models[0].thresholds
+    }
+    first = models[0]
+    prior = float(np.mean([m.training_prior for m in models]))
+    return Trained(
+        {"model": score}, first.test, None, first.features, first.medians, thresholds, prior
+    )
 
 
 def _roles_at_medium(title: str, trained: Trained, platforms: dict[str, Snapshot]) -> None:
@@ -604,6 +634,16 @@ def main() -> None:
         help="(third_seed_N) one model per draw of the habit worlds (default: --train-seed)",
     )
     parser.add_argument("--no-early", action="store_true", help="skip the early snapshots")
+    parser.add_argument(
+        "--member-draws",
+        action="store_true",
+        help="(with --members N) each member gets its own draw of --worlds worlds",
+    )
+    parser.add_argument(
+        "--bag",
+        action="store_true",
+        help="(third_seed_N, several --world-seeds) also score the mean of the draws' models",
+    )
     parser.add_argument(
         "--members",
         type=int,

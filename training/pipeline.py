@@ -123,9 +123,10 @@ def network_weights(network_id: pd.Series, power: float) -> np.ndarray:
 
 
 def world_members(table: pd.DataFrame, config: TrainingConfig) -> dict[str, int] | None:
-    """Which ensemble member each generated world trains, the worlds dealt round the members
-    in the order they were drawn; None: one booster (the platform's own rows train every
-    member: see :func:`member_marks`)."""
+    """Which ensemble member each generated world trains: the worlds in the order they were
+    drawn, cut into ``members`` consecutive blocks (one draw of worlds per member when the
+    worlds are several draws one after another); None: one booster. The platform's own rows
+    train every member (:func:`member_marks`)."""
     if config.members == 1 or "world" not in table.columns:
         return None
     drawn = [w for w in pd.unique(table["world"]) if w != PLATFORM_WORLD]
@@ -134,7 +135,7 @@ def world_members(table: pd.DataFrame, config: TrainingConfig) -> dict[str, int]
             f"{config.members} ensemble members need at least as many generated worlds; "
             f"the training table holds {len(drawn)}"
         )
-    return {str(world): i % config.members for i, world in enumerate(drawn)}
+    return {str(world): i * config.members // len(drawn) for i, world in enumerate(drawn)}
 
 
 def member_marks(rows: pd.DataFrame, members: dict[str, int] | None) -> np.ndarray | None:

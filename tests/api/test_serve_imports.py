@@ -26,13 +26,14 @@ NOT_BEFORE_HEALTH = {"lightgbm", "sklearn", "scipy"} | NEVER_IN_A_WORKER
 # What `risk serve` runs: the champion resolved into a directory by the server process, then a
 # worker's app (create_served_app) started; /health answered, then /ready polled until 200.
 WORKER = f"""
-import json, sys, time
+import json, os, sys, time
 from pathlib import Path
 WATCHED = {WATCHED!r}
 def loaded():
     return sorted(name for name in WATCHED if name in sys.modules)
-from risk.service.champion_resolver import start_resolver
+from risk.service.champion_resolver import start_resolver, workers_environment
 assert start_resolver(Path(sys.argv[1])) is None, "a local registry needs no resolver process"
+os.environ.update(workers_environment(Path(sys.argv[1])))  # as `risk serve` does
 after_resolving = loaded()
 from starlette.testclient import TestClient
 from api.app import create_served_app

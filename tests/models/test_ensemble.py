@@ -93,13 +93,13 @@ def test_a_classifier_with_members_ships_their_average(toy_split: Split) -> None
     assert np.mean((model.predict_proba(X_test)[:, 1] > 0.5) == y_test) > 0.85
 
 
-def test_worlds_are_dealt_round_the_members_and_the_platform_trains_every_one() -> None:
+def test_worlds_are_dealt_in_blocks_and_the_platform_trains_every_member() -> None:
     rows = pd.DataFrame({"world": [PLATFORM_WORLD, "a-1", "b-2", "a-3", "b-4", PLATFORM_WORLD]})
     members = world_members(rows, TrainingConfig(members=2))
-    assert members == {"a-1": 0, "b-2": 1, "a-3": 0, "b-4": 1}
+    assert members == {"a-1": 0, "b-2": 0, "a-3": 1, "b-4": 1}  # consecutive blocks
     # a part of the table that lacks a world keeps every other world's member
     marks = member_marks(rows.iloc[[0, 2, 4, 5]], members)
-    assert marks is not None and marks.tolist() == [-1, 1, 1, -1]
+    assert marks is not None and marks.tolist() == [-1, 0, 1, -1]
     assert world_members(rows, TrainingConfig(members=1)) is None
     with pytest.raises(TrainingDataError, match="at least as many generated worlds"):
         world_members(rows, TrainingConfig(members=5))
