@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -13,7 +12,7 @@ from sqlalchemy import Engine
 from risk.scoring.progress import StageClock
 from risk.scoring.score_file import ScoreTableWriter
 from risk.scoring.table import STORED_COLUMNS
-from risk.store.runs import insert_score_rows, score_rows
+from risk.store.runs import insert_pipelined, score_rows
 from risk.vocab import EXPLAINED_BANDS
 
 if TYPE_CHECKING:
@@ -76,18 +75,9 @@ def write_in_chunks(
             score_file.write(part)
         return rows
 
-    written = 0
-    with ThreadPoolExecutor(max_workers=1) as builder:
-        pending = builder.submit(prepare, starts[0]) if starts else None
-        for index, start in enumerate(starts):
-            assert pending is not None
-            rows = pending.result()
-            if index + 1 < len(starts):
-                pending = builder.submit(prepare, starts[index + 1])
-            insert_score_rows(engine, run_id, start, rows)
-            written += len(rows)
-            clock.advance(stage, len(rows))
-    return written
+    return insert_pipelined(
+        engine, run_id, starts, prepare, lambda rows: clock.advance(stage, rows)
+    )
 
 
 def numeric_feature_columns(features: pd.DataFrame, names: Sequence[str]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from datetime import datetime
@@ -168,9 +169,20 @@ def write_scores(
             scores.iloc[part], run_id, {k: v.iloc[part] for k, v in json_frames.items()}
         )
 
+    return insert_pipelined(engine, run_id, range(0, len(scores), ROWS_PER_TRANSACTION), prepare)
+
+
+def insert_pipelined(
+    engine: Engine,
+    run_id: str,
+    starts: Sequence[int],
+    prepare: Callable[[int], list[tuple[Any, ...]]],
+    written_rows: Callable[[int], None] | None = None,
+) -> int:
+    """Insert the chunks ``prepare(start)`` builds, one transaction each, building chunk i+1 on
+    a second thread while chunk i goes in (Arrow, sqlite3 and psycopg release the GIL while
+    they work: two cores, not one); ``written_rows`` hears each chunk's size. Rows written."""
     written = 0
-    starts = range(0, len(scores), ROWS_PER_TRANSACTION)
-    # Build chunk i+1's rows (Arrow and sqlite3/psycopg release the GIL) while chunk i is written.
     with ThreadPoolExecutor(max_workers=1) as builder:
         pending = builder.submit(prepare, starts[0]) if starts else None
         for index, start in enumerate(starts):
@@ -180,6 +192,8 @@ def write_scores(
                 pending = builder.submit(prepare, starts[index + 1])
             insert_score_rows(engine, run_id, start, rows)
             written += len(rows)
+            if written_rows is not None:
+                written_rows(len(rows))
     return written
 
 
